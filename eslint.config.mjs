@@ -1,0 +1,26 @@
+// Flat ESLint config: type-aware rules for all TypeScript, plus the rule that keeps
+// chaincode domain modules free of Fabric (they must stay unit-testable with no network).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'chaincode/dist/', 'network/run/', 'eslint.config.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['chaincode/src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['fabric-*', '@hyperledger/*'], message: 'domain modules are pure: no Fabric imports' }] },
+      ],
+    },
+  },
+);
