@@ -1,0 +1,19 @@
+// Entry point loaded by fabric-chaincode-node (package.json "main": dist/index.js). The `contracts`
+// export is what Fabric registers; the first entry is the default contract.
+
+import { OrgContract } from './contracts/org-contract';
+
+export const contracts = [OrgContract];
+
+export { OrgContract, ORG_CONTRACT_NAME, ORG_PROFILE_UPDATED_EVENT } from './contracts/org-contract';
+export type { OrgProfile, OrgProfileAuthor, OrgProfileInput } from './domain/org/org-profile';
+export {
+  KNOWN_MSP_IDS,
+  KNOWN_ORG_ROLES,
+  KNOWN_ROLES,
+  MspId,
+  OrgRole,
+  ROLE_ATTRIBUTE,
+  Role,
+} from './types/consortium';
+export { ErrorCode, VppError, parseVppErrorMessage } from './types/errors';

@@ -1,0 +1,46 @@
+// Caller checks. Fabric has already verified the certificate chain and channel membership; these
+// helpers decide what an authenticated caller may do, from its MSP ID and its `vpp.role` attribute.
+// Wrong MSP or wrong role are both FORBIDDEN: the caller is known, just not allowed.
+
+import type { Context } from 'fabric-contract-api';
+import { isKnownRole, ROLE_ATTRIBUTE, type MspId, type Role } from '../types/consortium';
+import { ErrorCode, VppError } from '../types/errors';
+
+export { KNOWN_MSP_IDS, KNOWN_ROLES, MspId, ROLE_ATTRIBUTE, Role } from '../types/consortium';
+
+export function callerMspId(ctx: Context): string {
+  return ctx.clientIdentity.getMSPID();
+}
+
+/** The caller's role, or undefined if the attribute is missing or not a role we know. */
+export function callerRole(ctx: Context): Role | undefined {
+  const value = ctx.clientIdentity.getAttributeValue(ROLE_ATTRIBUTE);
+  return typeof value === 'string' && isKnownRole(value) ? value : undefined;
+}
+
+/** Returns the caller's MSP ID if it is one of `allowed`, else throws FORBIDDEN. */
+export function requireMsp(ctx: Context, allowed: readonly MspId[]): MspId {
+  const mspId = callerMspId(ctx);
+  const match = allowed.find((candidate) => candidate === mspId);
+  if (match === undefined) {
+    throw new VppError(
+      ErrorCode.FORBIDDEN,
+      `caller organisation ${JSON.stringify(mspId)} is not allowed; expected one of ${allowed.join(', ')}`,
+    );
+  }
+  return match;
+}
+
+/** Returns the caller's role if it is one of `roles`, else throws FORBIDDEN. */
+export function requireRole(ctx: Context, roles: readonly Role[]): Role {
+  const role = callerRole(ctx);
+  if (role === undefined || !roles.includes(role)) {
+    const held = ctx.clientIdentity.getAttributeValue(ROLE_ATTRIBUTE);
+    const described = held === null ? `no ${ROLE_ATTRIBUTE} attribute` : `role ${JSON.stringify(held)}`;
+    throw new VppError(
+      ErrorCode.FORBIDDEN,
+      `caller with ${described} is not allowed; requires ${ROLE_ATTRIBUTE} in ${roles.join(', ')}`,
+    );
+  }
+  return role;
+}

@@ -1,0 +1,84 @@
+// Every ledger key is built here, so key layout is reviewable in one file and no two object types can
+// collide. Keys use Fabric's composite-key encoding (U+0000 namespace, U+0000 after each part), built
+// purely so they can be computed and tested without a stub; keys.test pins byte-equality with
+// fabric-shim's own createCompositeKey.
+
+import { ErrorCode, VppError } from '../types/errors';
+
+/** Object types (the first composite-key part). Prefixing with `vpp.` keeps them out of others' way. */
+export const ORG_PROFILE = 'vpp.orgProfile';
+
+export const OBJECT_TYPES = [ORG_PROFILE] as const;
+export type ObjectType = (typeof OBJECT_TYPES)[number];
+
+const NAMESPACE = '\u0000';
+const SEPARATOR = '\u0000';
+/** Fabric reserves U+10FFFF as the open upper bound of partial-key range scans. */
+const MAX_RUNE = '\u{10FFFF}';
+
+/** Longest part we accept; keys are replicated in every state DB and index, so keep them short. */
+export const MAX_KEY_PART_LENGTH = 256;
+
+/** A partial composite key: the arguments of getStateByPartialCompositeKey. */
+export interface KeyPrefix {
+  readonly objectType: ObjectType;
+  readonly attributes: readonly string[];
+}
+
+/**
+ * Throws VppError INVALID_ARGUMENT unless `part` can be a composite-key part: a non-empty string of
+ * well-formed Unicode (Fabric needs valid UTF-8) without the two code points Fabric reserves.
+ */
+export function assertKeyPart(part: unknown, what: string): asserts part is string {
+  if (typeof part !== 'string' || part.length === 0) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, `${what} must be a non-empty string`);
+  }
+  if (part.length > MAX_KEY_PART_LENGTH) {
+    throw new VppError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${what} must be at most ${MAX_KEY_PART_LENGTH} characters`,
+    );
+  }
+  if (part.includes(SEPARATOR) || part.includes(MAX_RUNE)) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, `${what} must not contain U+0000 or U+10FFFF`);
+  }
+  // A lone surrogate does not survive a UTF-8 round trip (it becomes U+FFFD).
+  if (Buffer.from(part, 'utf8').toString('utf8') !== part) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, `${what} must be well-formed Unicode`);
+  }
+}
+
+/** Fabric's createCompositeKey, with stricter part validation. */
+export function compositeKey(objectType: ObjectType, attributes: readonly string[]): string {
+  assertKeyPart(objectType, 'object type');
+  attributes.forEach((attribute, i) => assertKeyPart(attribute, `key attribute ${i}`));
+  return NAMESPACE + objectType + SEPARATOR + attributes.map((a) => a + SEPARATOR).join('');
+}
+
+/** Inverse of compositeKey; undefined for simple keys or keys not in our encoding. */
+export function splitCompositeKey(key: string): { objectType: string; attributes: string[] } | undefined {
+  if (key.length < 2 || !key.startsWith(NAMESPACE) || !key.endsWith(SEPARATOR)) {
+    return undefined;
+  }
+  const [objectType, ...attributes] = key.slice(1, -1).split(SEPARATOR);
+  if (objectType === undefined || objectType === '') {
+    return undefined;
+  }
+  return { objectType, attributes };
+}
+
+export function keyPrefix(objectType: ObjectType, attributes: readonly string[] = []): KeyPrefix {
+  attributes.forEach((attribute, i) => assertKeyPart(attribute, `key attribute ${i}`));
+  return { objectType, attributes: [...attributes] };
+}
+
+// ---- org profiles: one per MSP, keyed by the MSP ID ----
+
+export function orgProfileKey(mspId: string): string {
+  assertKeyPart(mspId, 'mspId');
+  return compositeKey(ORG_PROFILE, [mspId]);
+}
+
+export function orgProfilePrefix(): KeyPrefix {
+  return keyPrefix(ORG_PROFILE);
+}

@@ -1,0 +1,57 @@
+// Who is who in the consortium. Pure constants so domain modules can use them without Fabric.
+
+/** MSP IDs of the channel members. Adding an organisation is a deliberate code change. */
+export const MspId = {
+  CVPP: 'CvppMSP',
+  TRADING: 'TradingMSP',
+  CONTROL: 'ControlMSP',
+  REGULATOR: 'RegulatorMSP',
+} as const;
+
+export type MspId = (typeof MspId)[keyof typeof MspId];
+
+export const KNOWN_MSP_IDS: readonly MspId[] = Object.values(MspId);
+
+export function isKnownMspId(value: string): value is MspId {
+  return (KNOWN_MSP_IDS as readonly string[]).includes(value);
+}
+
+/** The X.509 attribute (issued by each org's CA) carrying a user's role. */
+export const ROLE_ATTRIBUTE = 'vpp.role';
+
+/** Roles a user can hold inside its organisation. */
+export const Role = {
+  OPERATOR: 'operator',
+  TRADING: 'trading',
+  CONTROL: 'control',
+  REGULATOR: 'regulator',
+  ADMIN: 'admin',
+  DEVICE: 'device',
+} as const;
+
+export type Role = (typeof Role)[keyof typeof Role];
+
+export const KNOWN_ROLES: readonly Role[] = Object.values(Role);
+
+export function isKnownRole(value: string): value is Role {
+  return (KNOWN_ROLES as readonly string[]).includes(value);
+}
+
+/** The part an organisation plays in the VPP; fixed per MSP. */
+export const OrgRole = {
+  CVPP: 'cvpp',
+  TRADING: 'trading',
+  CONTROL: 'control',
+  REGULATOR: 'regulator',
+} as const;
+
+export type OrgRole = (typeof OrgRole)[keyof typeof OrgRole];
+
+export const KNOWN_ORG_ROLES: readonly OrgRole[] = Object.values(OrgRole);
+
+export const ORG_ROLE_BY_MSP: Readonly<Record<MspId, OrgRole>> = {
+  [MspId.CVPP]: OrgRole.CVPP,
+  [MspId.TRADING]: OrgRole.TRADING,
+  [MspId.CONTROL]: OrgRole.CONTROL,
+  [MspId.REGULATOR]: OrgRole.REGULATOR,
+};

@@ -1,0 +1,58 @@
+/**
+ * Writes everything generated from the topology: the channel's configtx.yaml, one env file per
+ * node and one connection profile per org (runtime files under the run folder), and the
+ * committed docker-compose.yaml at the repository root.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { binaryPath, fabricBinaries } from '../fabric-binaries';
+import { fabricCacheDir, repoRoot, runPaths } from '../paths';
+import { nodesOf, type Topology } from '../topology';
+import { composeYaml } from './compose';
+import { configtxYaml } from './configtx';
+import { connectionProfileFile, connectionProfileOf } from './connection-profile';
+import { envFileText, nodeEnvOf } from './node-env';
+
+export interface GenerateOptions {
+  /** Where docker-compose.yaml goes; the repository root by default. */
+  composeFile?: string;
+  /** The ccaas builder folder the peers use; the Fabric cache's by default. */
+  ccaasBuilderDir?: string;
+}
+
+export const defaultComposeFile = () => path.join(repoRoot(), 'docker-compose.yaml');
+
+/** The folder that holds bin/{detect,build,release} once the Fabric binaries are installed. */
+export function nativeCcaasBuilderDir(topology: Topology): string {
+  const detect = fabricBinaries(topology.fabric).find((b) => b.name === 'detect');
+  if (!detect) throw new Error('the Fabric binary list has no ccaas detect builder');
+  const cache = fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion);
+  return path.dirname(path.dirname(binaryPath(cache, detect)));
+}
+
+function write(file: string, text: string): string {
+  mkdirSync(path.dirname(file), { recursive: true });
+  // Env files and profiles name key files but hold no secret themselves.
+  writeFileSync(file, text, { mode: 0o644 });
+  return file;
+}
+
+/** Writes every generated file; returns their paths in write order. */
+export function generateAll(topology: Topology, options: GenerateOptions = {}): string[] {
+  const ccaasBuilderDir = options.ccaasBuilderDir ?? nativeCcaasBuilderDir(topology);
+  const written = [write(runPaths.config('configtx.yaml'), configtxYaml(topology))];
+  for (const node of nodesOf(topology)) {
+    written.push(write(runPaths.env(node.id), envFileText(nodeEnvOf(topology, node, { ccaasBuilderDir }))));
+  }
+  for (const org of topology.orgs) {
+    const profile = connectionProfileOf(topology, org);
+    written.push(write(runPaths.config(connectionProfileFile(org)), `${JSON.stringify(profile, null, 2)}\n`));
+  }
+  written.push(write(options.composeFile ?? defaultComposeFile(), composeYaml(topology)));
+  return written;
+}
+
+/** True when the committed compose file is exactly what the topology generates. */
+export function composeIsCurrent(topology: Topology, file: string = defaultComposeFile()): boolean {
+  return existsSync(file) && readFileSync(file, 'utf8') === composeYaml(topology);
+}

@@ -1,0 +1,205 @@
+/**
+ * Starts, stops and reports on the network's processes. Each process is detached, writes to
+ * its own log file and is remembered by a pid file; stop ends exactly those pids, never by name.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { assertPortsFree } from './ports';
+
+export interface LaunchSpec {
+  id: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  host: string;
+  ports: Record<string, number>;
+  /** How readiness is seen: GET http://host:port/healthz answering 200, or a TCP connect. */
+  health: { kind: 'http'; port: number } | { kind: 'tcp'; port: number };
+  pidFile: string;
+  logFile: string;
+}
+
+export class NodeStartError extends Error {
+  constructor(
+    readonly nodeId: string,
+    message: string,
+    readonly logFile: string,
+  ) {
+    super(`${nodeId}: ${message} (log: ${logFile})`);
+    this.name = 'NodeStartError';
+  }
+}
+
+export function readPid(pidFile: string): number | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').trim(), 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export type StartOutcome = 'started' | 'already-running';
+
+/** Starts the node unless its pid file names a live process; waits (bounded) until it is healthy. */
+export async function startNode(spec: LaunchSpec, timeoutMs: number): Promise<StartOutcome> {
+  const pid = readPid(spec.pidFile);
+  if (pid !== undefined && isAlive(pid)) return 'already-running';
+  rmSync(spec.pidFile, { force: true });
+  await assertPortsFree(spec.id, spec.host, spec.ports);
+
+  for (const file of [spec.pidFile, spec.logFile]) mkdirSync(path.dirname(file), { recursive: true });
+  const log = openSync(spec.logFile, 'a');
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  let exit: string | undefined;
+  child.once('exit', (code, signal) => (exit = signal ? `signal ${signal}` : `code ${code}`));
+  child.once('error', (err) => (exit = err.message));
+  // Wait a tick so that a spawn failure (no such binary) is reported before we write a pid file.
+  await sleep(0);
+  if (child.pid === undefined)
+    throw new NodeStartError(spec.id, `cannot start ${spec.command}: ${exit ?? 'no pid'}`, spec.logFile);
+  writeFileSync(spec.pidFile, `${child.pid}\n`);
+  child.unref();
+
+  const deadline = Date.now() + timeoutMs;
+  while (!(await isHealthy(spec))) {
+    if (exit !== undefined) {
+      rmSync(spec.pidFile, { force: true });
+      throw new NodeStartError(
+        spec.id,
+        `exited during start (${exit}): ${lastLines(spec.logFile, 5)}`,
+        spec.logFile,
+      );
+    }
+    if (Date.now() > deadline) {
+      await stopNode(spec, 5_000);
+      throw new NodeStartError(spec.id, `not healthy after ${Math.round(timeoutMs / 1000)} s`, spec.logFile);
+    }
+    await sleep(200);
+  }
+  return 'started';
+}
+
+export type StopOutcome = 'stopped' | 'not-running';
+
+/** Ends the process named by the pid file (SIGTERM, then SIGKILL after the bound). */
+export async function stopNode(spec: Pick<LaunchSpec, 'pidFile'>, timeoutMs: number): Promise<StopOutcome> {
+  const pid = readPid(spec.pidFile);
+  if (pid === undefined || !isAlive(pid)) {
+    rmSync(spec.pidFile, { force: true });
+    return 'not-running';
+  }
+  // The node was started detached, so it leads its own process group: signal the group so
+  // that helpers it spawned (the chaincode server's npx wrapper, say) end with it.
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
+  while (isAlive(pid)) await sleep(50);
+  rmSync(spec.pidFile, { force: true });
+  return 'stopped';
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export async function isHealthy(spec: Pick<LaunchSpec, 'host' | 'health'>): Promise<boolean> {
+  if (spec.health.kind === 'tcp') return canConnect(spec.host, spec.health.port);
+  try {
+    const res = await fetch(`http://${spec.host}:${spec.health.port}/healthz`, {
+      signal: AbortSignal.timeout(2_000),
+    });
+    await res.body?.cancel();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1_000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+function lastLines(file: string, count: number): string {
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join(' | ');
+}
+
+export interface NodeStatus {
+  id: string;
+  pid?: number;
+  state: 'running' | 'stopped';
+  ports: Record<string, number>;
+  logFile: string;
+}
+
+export function statusOf(spec: LaunchSpec): NodeStatus {
+  const pid = readPid(spec.pidFile);
+  const running = pid !== undefined && isAlive(pid);
+  return {
+    id: spec.id,
+    ...(running ? { pid } : {}),
+    state: running ? 'running' : 'stopped',
+    ports: spec.ports,
+    logFile: spec.logFile,
+  };
+}
+
+/** The status table `npm start` and `npm run status` print. */
+export function formatStatusTable(rows: NodeStatus[], relativeTo: string): string {
+  const lines = rows.map((r) => [
+    r.id,
+    r.state,
+    r.pid === undefined ? '-' : String(r.pid),
+    Object.entries(r.ports)
+      .map(([purpose, port]) =>
+        purpose === 'port' ? String(port) : `${purpose.replace(/Port$/, '')}:${port}`,
+      )
+      .join(' '),
+    path.relative(relativeTo, r.logFile),
+  ]);
+  const header = ['node', 'state', 'pid', 'ports', 'log'];
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]?.length ?? 0)));
+  return [header, ...lines]
+    .map((cols) =>
+      cols
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

@@ -1,0 +1,207 @@
+/**
+ * The network topology: loaded from network/topology.yaml, validated, and turned into the
+ * list of nodes every generator and the process supervisor work from.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { repoRoot } from './paths';
+
+export const ORG_ROLES = ['cvpp', 'trading', 'control', 'regulator'] as const;
+export const NODE_ROLES = ['ca', 'orderer', 'peer', 'chaincode', 'gateway'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+
+const port = z.number().int().min(1024).max(65535);
+// A DNS name or an IPv4 literal; compose service names and real host names both pass.
+const host = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/,
+    {
+      message: 'must be a host name or IPv4 address',
+    },
+  );
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h)$/, { message: 'must be a duration such as 100ms, 5s or 3m' });
+const byteSize = z.string().regex(/^\d+ (KB|MB)$/, { message: 'must be a size such as 512 KB or 10 MB' });
+
+const OrgSchema = z.strictObject({
+  name: z.enum(ORG_ROLES),
+  mspId: z.string().regex(/^[A-Z][A-Za-z0-9]*MSP$/, { message: 'must look like CvppMSP' }),
+  description: z.string().min(1),
+  ca: z.strictObject({ host, port, operationsPort: port }),
+  peer: z.strictObject({ host, port, chaincodePort: port, operationsPort: port }),
+  orderer: z.strictObject({ host, port, adminPort: port, operationsPort: port }),
+  chaincodeServer: z.strictObject({ host, port }),
+  gateway: z.strictObject({ host, port }),
+});
+
+export const TopologySchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  fabric: z.strictObject({
+    version: z.string().regex(/^3\.\d+\.\d+$/, { message: 'must be a Fabric 3.x release such as 3.1.5' }),
+    commit: z.string().regex(/^[0-9a-f]{12,40}$/, { message: 'must be a hex commit id (12 to 40 digits)' }),
+    caVersion: z.string().regex(/^1\.5\.\d+$/, { message: 'must be a fabric-ca 1.5.x release' }),
+  }),
+  channel: z.strictObject({
+    // Fabric channel names: lower case, start with a letter, [a-z0-9.-], under 250 characters.
+    name: z.string().regex(/^[a-z][a-z0-9.-]{0,248}$/),
+    consensus: z.literal('BFT'),
+    capabilities: z.literal('V3_0'),
+    smartBft: z.strictObject({
+      requestBatchMaxInterval: duration,
+      requestForwardTimeout: duration,
+      requestComplainTimeout: duration,
+      requestAutoRemoveTimeout: duration,
+      viewChangeResendInterval: duration,
+      viewChangeTimeout: duration,
+      leaderHeartbeatTimeout: duration,
+      leaderHeartbeatCount: z.number().int().positive(),
+      collectTimeout: duration,
+    }),
+    batch: z.strictObject({
+      maxMessageCount: z.number().int().positive(),
+      absoluteMaxBytes: byteSize,
+      preferredMaxBytes: byteSize,
+    }),
+  }),
+  chaincode: z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9_-]*$/),
+    version: z.string().min(1),
+    sequence: z.number().int().positive(),
+    endorsementPolicy: z.enum(['MAJORITY', 'ANY', 'ALL']),
+  }),
+  orgs: z.array(OrgSchema).min(1),
+});
+
+export type Topology = z.infer<typeof TopologySchema>;
+export type Org = Topology['orgs'][number];
+
+/** One process of the network, with the ports it listens on. */
+export interface NetworkNode {
+  /** Stable id used for pid, log, data and env file names: `<role>.<org>`, e.g. `peer.cvpp`. */
+  id: string;
+  role: NodeRole;
+  org: Org;
+  host: string;
+  /** Main listen port (gRPC for Fabric nodes, HTTP for CA and gateway). */
+  port: number;
+  /** Every port the node binds, by purpose; each is unique per host across the network. */
+  ports: Record<string, number>;
+  /** Port of the HTTP endpoint that answers GET /healthz, if the node has one. */
+  healthPort?: number;
+}
+
+export class TopologyError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source}: invalid topology\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'TopologyError';
+  }
+}
+
+export function loadTopology(file: string = path.join(repoRoot(), 'network', 'topology.yaml')): Topology {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new TopologyError(file, [`cannot read YAML: ${(err as Error).message}`]);
+  }
+  return validateTopology(raw, file);
+}
+
+/** Validates shape (each bad field named by its path) and the rules that span fields. */
+export function validateTopology(raw: unknown, source = 'topology'): Topology {
+  const parsed = TopologySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new TopologyError(
+      source,
+      parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+    );
+  }
+  const problems = crossFieldProblems(parsed.data);
+  if (problems.length > 0) throw new TopologyError(source, problems);
+  return parsed.data;
+}
+
+function formatPath(parts: readonly PropertyKey[]): string {
+  if (parts.length === 0) return '(root)';
+  return parts
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+}
+
+function crossFieldProblems(topology: Topology): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  topology.orgs.forEach((org, i) => {
+    for (const [other, field] of [
+      [topology.orgs.findIndex((o) => o.name === org.name), 'name'],
+      [topology.orgs.findIndex((o) => o.mspId === org.mspId), 'mspId'],
+    ] as const) {
+      if (other !== i) problems.push(`orgs[${i}].${field}: duplicates orgs[${other}].${field}`);
+    }
+  });
+  for (const node of nodesOf(topology)) {
+    for (const [purpose, value] of Object.entries(node.ports)) {
+      const where = `orgs[${topology.orgs.indexOf(node.org)}].${SECTION_OF[node.role]}.${purpose}`;
+      const key = `${node.host}:${value}`;
+      const previous = seen.get(key);
+      if (previous) problems.push(`${where}: port ${value} on ${node.host} is already used by ${previous}`);
+      else seen.set(key, where);
+    }
+  }
+  // SmartBFT tolerates f faulty orderers out of 3f+1: fewer than four tolerates none.
+  if (topology.orgs.length < 4) {
+    problems.push(
+      `orgs: BFT consensus needs at least 4 orderers (one per org), found ${topology.orgs.length}`,
+    );
+  }
+  return problems;
+}
+
+/** Every process of the network, in start order (CAs, orderers, peers, chaincode, gateways). */
+export function nodesOf(topology: Topology): NetworkNode[] {
+  const nodes: NetworkNode[] = [];
+  for (const role of NODE_ROLES) {
+    for (const org of topology.orgs) nodes.push(nodeOf(org, role));
+  }
+  return nodes;
+}
+
+const SECTION_OF: Record<NodeRole, 'ca' | 'orderer' | 'peer' | 'chaincodeServer' | 'gateway'> = {
+  ca: 'ca',
+  orderer: 'orderer',
+  peer: 'peer',
+  chaincode: 'chaincodeServer',
+  gateway: 'gateway',
+};
+// The chaincode server speaks only gRPC; the peer watches it, so it has no health endpoint.
+const HEALTH_PORT_OF: Record<NodeRole, string | undefined> = {
+  ca: 'operationsPort',
+  orderer: 'operationsPort',
+  peer: 'operationsPort',
+  chaincode: undefined,
+  gateway: 'port',
+};
+
+export function nodeOf(org: Org, role: NodeRole): NetworkNode {
+  const section: { host: string; port: number } = org[SECTION_OF[role]];
+  const ports = Object.fromEntries(
+    Object.entries(section).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+  );
+  const healthKey = HEALTH_PORT_OF[role];
+  return {
+    id: `${role}.${org.name}`,
+    role,
+    org,
+    host: section.host,
+    port: section.port,
+    ports,
+    ...(healthKey ? { healthPort: ports[healthKey] } : {}),
+  };
+}

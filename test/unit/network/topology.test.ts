@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { loadTopology, nodesOf, TopologyError, validateTopology } from '../../../network/src/topology';
+import { repoRoot } from '../../../network/src/paths';
+
+const RAW = parse(readFileSync(path.join(repoRoot(), 'network', 'topology.yaml'), 'utf8')) as Record<
+  string,
+  unknown
+>;
+
+// The tests break the topology on purpose, so they edit it untyped.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Editable = any;
+
+/** A deep copy of the committed topology with one change applied. */
+function variant(change: (t: Editable) => void): unknown {
+  const copy = structuredClone(RAW);
+  change(copy);
+  return copy;
+}
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    validateTopology(raw);
+  } catch (err) {
+    assert.ok(err instanceof TopologyError, `expected TopologyError, got ${String(err)}`);
+    return err.problems;
+  }
+  assert.fail('expected the topology to be rejected');
+}
+
+describe('topology', () => {
+  describe('#loadTopology', () => {
+    it('should load the committed topology with the four orgs of the design', () => {
+      const topology = loadTopology();
+      assert.deepEqual(
+        topology.orgs.map((o) => [o.name, o.mspId]),
+        [
+          ['cvpp', 'CvppMSP'],
+          ['trading', 'TradingMSP'],
+          ['control', 'ControlMSP'],
+          ['regulator', 'RegulatorMSP'],
+        ],
+      );
+      assert.equal(topology.channel.name, 'vppchannel');
+      assert.equal(topology.channel.consensus, 'BFT');
+      assert.equal(topology.chaincode.endorsementPolicy, 'MAJORITY');
+      assert.match(topology.fabric.commit, /^[0-9a-f]{12}$/);
+    });
+
+    it('should name the file and the YAML problem when the file is not YAML', () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'topology-'));
+      const file = path.join(dir, 'topology.yaml');
+      writeFileSync(file, 'orgs: [unclosed\n');
+      assert.throws(
+        () => loadTopology(file),
+        (err: Error) => err instanceof TopologyError && err.message.startsWith(file),
+      );
+    });
+  });
+
+  describe('#validateTopology', () => {
+    it('should name the field of a port that is not a number', () => {
+      const problems = problemsOf(variant((t) => (t.orgs[1].peer.port = 'eight')));
+      assert.equal(problems.length, 1);
+      assert.match(problems[0]!, /^orgs\[1\]\.peer\.port: /);
+    });
+
+    it('should reject an unknown field by its path', () => {
+      const problems = problemsOf(variant((t) => (t.orgs[2].orderer.extra = 1)));
+      assert.match(problems.join('\n'), /orgs\[2\]\.orderer/);
+      assert.match(problems.join('\n'), /extra/);
+    });
+
+    it('should reject a consensus other than BFT', () => {
+      const problems = problemsOf(variant((t) => (t.channel.consensus = 'etcdraft')));
+      assert.match(problems[0]!, /^channel\.consensus: /);
+    });
+
+    it('should reject an upper-case channel name, which Fabric refuses', () => {
+      assert.match(problemsOf(variant((t) => (t.channel.name = 'VppChannel')))[0]!, /^channel\.name: /);
+    });
+
+    it('should reject a port used twice on one host, naming both fields', () => {
+      const problems = problemsOf(variant((t) => (t.orgs[3].gateway.port = t.orgs[0].peer.port)));
+      assert.deepEqual(problems, [
+        'orgs[3].gateway.port: port 7051 on localhost is already used by orgs[0].peer.port',
+      ]);
+    });
+
+    it('should accept the same port on two different hosts', () => {
+      const topology = validateTopology(
+        variant((t) => {
+          t.orgs[3].gateway.host = 'regulator.example.org';
+          t.orgs[3].gateway.port = t.orgs[0].peer.port;
+        }),
+      );
+      assert.equal(topology.orgs[3]!.gateway.port, 7051);
+    });
+
+    it('should reject duplicate MSP IDs', () => {
+      const problems = problemsOf(variant((t) => (t.orgs[1].mspId = 'CvppMSP')));
+      assert.ok(problems.includes('orgs[1].mspId: duplicates orgs[0].mspId'), problems.join('\n'));
+    });
+
+    it('should reject fewer than four orderers for BFT', () => {
+      const problems = problemsOf(variant((t) => t.orgs.pop()));
+      assert.deepEqual(problems, ['orgs: BFT consensus needs at least 4 orderers (one per org), found 3']);
+    });
+
+    it('should reject a commit that is not hex', () => {
+      assert.match(problemsOf(variant((t) => (t.fabric.commit = 'v3.1.5')))[0]!, /^fabric\.commit: /);
+    });
+  });
+
+  describe('#nodesOf', () => {
+    it('should list five nodes per org in start order with unique ids', () => {
+      const nodes = nodesOf(loadTopology());
+      assert.equal(nodes.length, 20);
+      assert.deepEqual(
+        nodes.slice(0, 5).map((n) => n.id),
+        ['ca.cvpp', 'ca.trading', 'ca.control', 'ca.regulator', 'orderer.cvpp'],
+      );
+      assert.equal(new Set(nodes.map((n) => n.id)).size, 20);
+    });
+
+    it('should give each node its ports and health port from the topology', () => {
+      const topology = loadTopology();
+      const byId = new Map(nodesOf(topology).map((n) => [n.id, n]));
+      assert.deepEqual(byId.get('peer.trading')!.ports, {
+        port: 8051,
+        chaincodePort: 8052,
+        operationsPort: 8053,
+      });
+      assert.equal(byId.get('peer.trading')!.healthPort, 8053);
+      assert.equal(byId.get('orderer.regulator')!.healthPort, 10057);
+      assert.equal(byId.get('gateway.control')!.healthPort, 9080);
+      assert.equal(byId.get('chaincode.cvpp')!.healthPort, undefined);
+      assert.equal(byId.get('ca.cvpp')!.host, 'localhost');
+    });
+  });
+});
