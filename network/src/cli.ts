@@ -4,13 +4,18 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { bringUp, deployChaincode, writeFabricConfig } from './bring-up';
+import { queryCommitted } from './chaincode-lifecycle';
+import { FabricCommandError, toolsAt } from './fabric-cli';
 import { FabricInstallError, installFabricBinaries } from './fabric-binaries';
 import { repoRoot, runDir, runPaths } from './paths';
 import { PortTakenError } from './process/ports';
 import { formatStatusTable, NodeStartError, readPid, isAlive, stopNode } from './process/supervisor';
-import { loadTopology, nodesOf, TopologyError } from './topology';
+import { leadOrg, loadTopology, nodesOf, TopologyError } from './topology';
 
 const log = (line: string) => console.log(line);
+
+class UsageError extends Error {}
 const STOP_TIMEOUT_MS = 15_000;
 
 /** Nodes are stopped in reverse start order: gateways and chaincode before peers, CAs last. */
@@ -47,13 +52,30 @@ function status(): void {
 }
 
 async function start(): Promise<void> {
+  const started = Date.now();
   const topology = loadTopology();
-  await installFabricBinaries(topology, { log });
-  // Bringing the nodes up needs the binaries above; see README, "Status", for what is built so far.
-  throw new Error(
-    'the Fabric binaries are installed, but bring-up (CA enrollment, node launch, channel, chaincode lifecycle) ' +
-      'is not implemented yet: it could not be developed without the binaries',
-  );
+  const cache = await installFabricBinaries(topology, { log });
+  await bringUp(topology, toolsAt(cache), { log });
+  log('');
+  status();
+  const logs = path.relative(repoRoot(), path.dirname(runPaths.log('any')));
+  log(`\nnetwork up in ${Math.round((Date.now() - started) / 1000)} s; logs in ${logs}/`);
+}
+
+/** `npm run upgrade-chaincode -- <version>`: a new definition (next sequence) without a restart of the network. */
+async function upgradeChaincode(): Promise<void> {
+  const version = process.argv[3];
+  if (!version) throw new UsageError('usage: npm run upgrade-chaincode -- <new version>');
+  const base = loadTopology();
+  const topology = { ...base, chaincode: { ...base.chaincode, version } };
+  const cache = await installFabricBinaries(topology, { log });
+  const tools = writeFabricConfig(topology, toolsAt(cache));
+  const committed = await queryCommitted(tools, topology, leadOrg(topology));
+  if (!committed) throw new UsageError('the chaincode is not deployed yet: run npm start first');
+  // The servers must run the new package id before peers are told to use it.
+  for (const org of topology.orgs)
+    await stopNode({ pidFile: runPaths.pid(`chaincode.${org.name}`) }, STOP_TIMEOUT_MS);
+  await deployChaincode({ topology, tools }, { log }, { sequence: committed.sequence + 1, redefine: true });
 }
 
 async function reset(): Promise<void> {
@@ -67,6 +89,7 @@ const COMMANDS: Record<string, () => Promise<void> | void> = {
   stop,
   status,
   reset,
+  'upgrade-chaincode': upgradeChaincode,
   'install-fabric': async () => void (await installFabricBinaries(loadTopology(), { log })),
 };
 
@@ -80,9 +103,14 @@ async function main(): Promise<void> {
   try {
     await command();
   } catch (err) {
-    const known = [TopologyError, FabricInstallError, PortTakenError, NodeStartError].some(
-      (k) => err instanceof k,
-    );
+    const known = [
+      TopologyError,
+      FabricInstallError,
+      FabricCommandError,
+      PortTakenError,
+      NodeStartError,
+      UsageError,
+    ].some((k) => err instanceof k);
     console.error(`${name} failed: ${known ? (err as Error).message : (err as Error).stack}`);
     process.exit(1);
   }

@@ -2,8 +2,8 @@
  * Builds the pinned Fabric binaries with `go install` into a cache keyed by the pin
  * (topology.fabric), and skips the build when they are all present.
  */
-import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fabricCacheDir } from './paths';
 import type { Topology } from './topology';
@@ -91,7 +91,7 @@ export interface InstallOptions {
 export async function installFabricBinaries(topology: Topology, options: InstallOptions): Promise<string> {
   const cache = fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion);
   const missing = missingBinaries(cache, fabricBinaries(topology.fabric));
-  if (missing.length === 0) {
+  if (missing.length === 0 && hasDefaultConfig(cache)) {
     options.log(`Fabric ${topology.fabric.version} binaries present in ${cache}`);
     return cache;
   }
@@ -106,8 +106,47 @@ export async function installFabricBinaries(topology: Topology, options: Install
     mkdirSync(gobin, { recursive: true });
     await goInstall(binary, gobin, options);
   }
+  if (!hasDefaultConfig(cache)) await copyDefaultConfig(topology.fabric, cache);
   options.log(`Fabric binaries built in ${Math.round((Date.now() - started) / 1000)} s`);
   return cache;
+}
+
+const DEFAULT_CONFIG_FILES = ['core.yaml', 'orderer.yaml'];
+
+function hasDefaultConfig(cache: string): boolean {
+  return DEFAULT_CONFIG_FILES.every((f) => existsSync(path.join(cache, 'config', f)));
+}
+
+/** The release's core.yaml and orderer.yaml ship in the module: copy them next to the binaries. */
+async function copyDefaultConfig(fabric: Topology['fabric'], cache: string): Promise<void> {
+  const out = await run(
+    'go',
+    ['mod', 'download', '-json', `github.com/hyperledger/fabric@${fabric.commit}`],
+    {},
+  );
+  const dir = (JSON.parse(out) as { Dir?: string }).Dir;
+  if (!dir) throw new FabricInstallError(`go mod download gave no folder for Fabric ${fabric.commit}`);
+  mkdirSync(path.join(cache, 'config'), { recursive: true });
+  for (const file of DEFAULT_CONFIG_FILES) {
+    const target = path.join(cache, 'config', file);
+    copyFileSync(path.join(dir, 'sampleconfig', file), target);
+    chmodSync(target, 0o644); // the module cache is read-only
+  }
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(new FabricInstallError(`${command} ${args.join(' ')}: ${stderr.trim() || err.message}`));
+        else resolve(stdout);
+      },
+    );
+  });
 }
 
 function goInstall(binary: FabricBinary, gobin: string, options: InstallOptions): Promise<void> {

@@ -205,3 +205,10 @@ export function nodeOf(org: Org, role: NodeRole): NetworkNode {
     ...(healthKey ? { healthPort: ports[healthKey] } : {}),
   };
 }
+
+/** The org whose admin drives channel-wide steps (chaincode commit): the first one listed. */
+export function leadOrg(topology: Topology): Org {
+  const org = topology.orgs[0];
+  if (!org) throw new TopologyError('topology', ['orgs: at least one org is required']);
+  return org;
+}

@@ -53,8 +53,10 @@ export function organizationOf(org: Org, layout: RunLayout): ConfigtxOrganizatio
     ID: id,
     MSPDir: layout.orgMsp(org.name),
     Policies: {
-      Readers: signature(anyOf(id, 'admin', 'peer', 'client')),
-      Writers: signature(anyOf(id, 'admin', 'client')),
+      // Every org runs an orderer: consenters sign votes and blocks and pull blocks, which the
+      // orderer group checks against these Readers/Writers policies.
+      Readers: signature(anyOf(id, 'admin', 'peer', 'client', 'orderer')),
+      Writers: signature(anyOf(id, 'admin', 'client', 'orderer')),
       Admins: signature(anyOf(id, 'admin')),
       Endorsement: signature(anyOf(id, 'peer')),
     },
@@ -100,7 +102,8 @@ export function smartBftOf(channel: Topology['channel']) {
     LeaderHeartbeatTimeout: bft.leaderHeartbeatTimeout,
     LeaderHeartbeatCount: bft.leaderHeartbeatCount,
     CollectTimeout: bft.collectTimeout,
-    SyncOnStart: false,
+    // A restarted orderer pulls the blocks it missed at once, rather than when traffic shows it is behind.
+    SyncOnStart: true,
     SpeedUpViewChange: false,
     // LeaderRotation is left out: configtxgen v3.1 forces it off for BFT channels.
   };

@@ -16,8 +16,6 @@ import { envFileText, nodeEnvOf } from './node-env';
 export interface GenerateOptions {
   /** Where docker-compose.yaml goes; the repository root by default. */
   composeFile?: string;
-  /** The ccaas builder folder the peers use; the Fabric cache's by default. */
-  ccaasBuilderDir?: string;
 }
 
 export const defaultComposeFile = () => path.join(repoRoot(), 'docker-compose.yaml');
@@ -39,10 +37,9 @@ function write(file: string, text: string): string {
 
 /** Writes every generated file; returns their paths in write order. */
 export function generateAll(topology: Topology, options: GenerateOptions = {}): string[] {
-  const ccaasBuilderDir = options.ccaasBuilderDir ?? nativeCcaasBuilderDir(topology);
   const written = [write(runPaths.config('configtx.yaml'), configtxYaml(topology))];
   for (const node of nodesOf(topology)) {
-    written.push(write(runPaths.env(node.id), envFileText(nodeEnvOf(topology, node, { ccaasBuilderDir }))));
+    written.push(write(runPaths.env(node.id), envFileText(nodeEnvOf(topology, node))));
   }
   for (const org of topology.orgs) {
     const profile = connectionProfileOf(topology, org);

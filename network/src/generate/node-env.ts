@@ -10,10 +10,10 @@ import { hostLayout, type RunLayout } from './layout';
 export interface NodeEnvOptions {
   layout?: RunLayout;
   /**
-   * Folder holding the ccaas external builder's bin/{detect,build,release}. Unset (compose): the
-   * core.yaml of the official peer image already declares /opt/hyperledger/ccaas_builder.
+   * PEM of the TLS root that signed the org's chaincode server certificate. The crypto exists only
+   * after enrollment, so the launcher passes it; without it the builder config has no root cert.
    */
-  ccaasBuilderDir?: string;
+  chaincodeTlsRootPem?: string;
 }
 
 export type NodeEnv = Record<string, string>;
@@ -39,7 +39,7 @@ export function nodeEnvOf(topology: Topology, node: NetworkNode, options: NodeEn
   const layout = options.layout ?? hostLayout();
   switch (self.role) {
     case 'peer':
-      return peerEnv(org, self, layout, options.ccaasBuilderDir);
+      return peerEnv(org, self, layout, options);
     case 'orderer':
       return ordererEnv(org, self, layout);
     case 'ca':
@@ -51,8 +51,9 @@ export function nodeEnvOf(topology: Topology, node: NetworkNode, options: NodeEn
   }
 }
 
-function peerEnv(org: Org, node: NetworkNode, layout: RunLayout, ccaasBuilderDir?: string): NodeEnv {
+function peerEnv(org: Org, node: NetworkNode, layout: RunLayout, options: NodeEnvOptions): NodeEnv {
   const { peer, chaincodeServer } = org;
+  const { chaincodeTlsRootPem } = options;
   const address = at(peer.host, peer.port);
   const data = layout.data(node.id);
   return {
@@ -66,6 +67,9 @@ function peerEnv(org: Org, node: NetworkNode, layout: RunLayout, ccaasBuilderDir
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
     // The org's only peer: it bootstraps gossip from itself.
     CORE_PEER_GOSSIP_BOOTSTRAP: address,
+    // Peers of other orgs are found by re-dialling anchor peers that were not on the channel yet
+    // at join time; the default (25 s) delays every start by that much.
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL: '5s',
     CORE_PEER_LOCALMSPID: org.mspId,
     CORE_PEER_MSPCONFIGPATH: layout.nodeMsp(org.name, 'peer'),
     CORE_PEER_TLS_ENABLED: 'true',
@@ -80,22 +84,13 @@ function peerEnv(org: Org, node: NetworkNode, layout: RunLayout, ccaasBuilderDir
     CORE_METRICS_PROVIDER: 'prometheus',
     // Empty: no Docker engine; chaincode runs as a service reached through the ccaas builder.
     CORE_VM_ENDPOINT: '',
-    ...(ccaasBuilderDir
-      ? {
-          CORE_CHAINCODE_EXTERNALBUILDERS: JSON.stringify([
-            {
-              name: 'ccaas_builder',
-              path: ccaasBuilderDir,
-              // The peer runs builders with a bare environment; the builder needs this one variable.
-              propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'],
-            },
-          ]),
-        }
-      : {}),
-    // Fills the templates of the shared package's connection.json: each peer dials its own org's server.
+    // The ccaas builder itself is declared in core.yaml (bring-up writes the project's copy; the
+    // official image's declares /opt/hyperledger/ccaas_builder). This fills the templates of the
+    // shared package's connection.json, so each peer dials its own org's chaincode server.
     CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: JSON.stringify({
       peername: org.name,
       ccaddress: at(chaincodeServer.host, chaincodeServer.port),
+      ...(chaincodeTlsRootPem ? { ccrootcert: chaincodeTlsRootPem } : {}),
     }),
   };
 }

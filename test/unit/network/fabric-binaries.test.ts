@@ -69,7 +69,7 @@ describe('fabric-binaries', () => {
       else process.env.VPP_FABRIC_CACHE = saved;
     });
 
-    it('should skip the build when every pinned binary is in the cache keyed by the pin', async () => {
+    it('should skip the build when every pinned binary and the default config are in the cache keyed by the pin', async () => {
       process.env.VPP_FABRIC_CACHE = mkdtempSync(path.join(os.tmpdir(), 'fabric-cache-'));
       const cache = fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion);
       assert.equal(path.basename(cache), `fabric-${topology.fabric.commit}-ca-${topology.fabric.caVersion}`);
@@ -77,6 +77,9 @@ describe('fabric-binaries', () => {
         mkdirSync(path.dirname(binaryPath(cache, b)), { recursive: true });
         writeFileSync(binaryPath(cache, b), '#!/bin/sh\n', { mode: 0o755 });
       }
+      mkdirSync(path.join(cache, 'config'));
+      for (const file of ['core.yaml', 'orderer.yaml'])
+        writeFileSync(path.join(cache, 'config', file), 'x: 1\n');
       const lines: string[] = [];
       assert.equal(await installFabricBinaries(topology, { log: (l) => lines.push(l) }), cache);
       assert.deepEqual(lines, [`Fabric ${topology.fabric.version} binaries present in ${cache}`]);

@@ -32,11 +32,14 @@ describe('generate/configtx', () => {
       );
     });
 
-    it('should use NodeOU roles in each org policy', () => {
+    it('should use NodeOU roles in each org policy, with the org orderer a reader and writer', () => {
       const cvpp = config.Organizations[0]!;
       assert.deepEqual(cvpp.Policies, {
-        Readers: { Type: 'Signature', Rule: "OR('CvppMSP.admin', 'CvppMSP.peer', 'CvppMSP.client')" },
-        Writers: { Type: 'Signature', Rule: "OR('CvppMSP.admin', 'CvppMSP.client')" },
+        Readers: {
+          Type: 'Signature',
+          Rule: "OR('CvppMSP.admin', 'CvppMSP.peer', 'CvppMSP.client', 'CvppMSP.orderer')",
+        },
+        Writers: { Type: 'Signature', Rule: "OR('CvppMSP.admin', 'CvppMSP.client', 'CvppMSP.orderer')" },
         Admins: { Type: 'Signature', Rule: "OR('CvppMSP.admin')" },
         Endorsement: { Type: 'Signature', Rule: "OR('CvppMSP.peer')" },
       });

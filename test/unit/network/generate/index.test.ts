@@ -22,7 +22,7 @@ describe('generate/index', () => {
 
     before(() => {
       process.env.VPP_RUN_DIR = runDir;
-      written = generateAll(topology, { composeFile, ccaasBuilderDir: '/cache/ccaas' });
+      written = generateAll(topology, { composeFile });
     });
     after(() => {
       if (saved === undefined) delete process.env.VPP_RUN_DIR;

@@ -112,17 +112,16 @@ describe('generate/node-env', () => {
       assert.equal(peer.CORE_PEER_MSPCONFIGPATH, '/run/crypto/control/peer/msp');
     });
 
-    it('should declare the ccaas builder and pass its config through when given a folder', () => {
+    it('should hand the peer the chaincode TLS root for the builder templates when given one', () => {
       const node = nodes.find((n) => n.id === 'peer.cvpp')!;
-      const env = nodeEnvOf(topology, node, { layout, ccaasBuilderDir: '/cache/ccaas' });
-      assert.deepEqual(JSON.parse(env.CORE_CHAINCODE_EXTERNALBUILDERS!), [
-        {
-          name: 'ccaas_builder',
-          path: '/cache/ccaas',
-          propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'],
-        },
-      ]);
-      assert.equal('CORE_CHAINCODE_EXTERNALBUILDERS' in envOf('peer.cvpp'), false);
+      const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      const env = nodeEnvOf(topology, node, { layout, chaincodeTlsRootPem: pem });
+      const config = JSON.parse(env.CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG!) as Record<string, string>;
+      assert.equal(config.ccrootcert, pem);
+      assert.equal(
+        'ccrootcert' in JSON.parse(envOf('peer.cvpp').CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG!),
+        false,
+      );
     });
 
     it('should start orderers without a system channel and guard the admin endpoint with client TLS', () => {

@@ -1,0 +1,195 @@
+/**
+ * One fabric-ca-server per org, hosting two CAs: the identity CA (the server's default CA) that
+ * issues enrollment certificates, and a TLS CA (loaded with --cafiles) that issues TLS certificates.
+ * Separate roots keep a TLS certificate from ever passing as a signing identity and vice versa.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { binaryPath, fabricBinaries } from '../../network/src/fabric-binaries';
+import { nodeEnvOf } from '../../network/src/generate/node-env';
+import { fabricCacheDir, runPaths } from '../../network/src/paths';
+import type { LaunchSpec } from '../../network/src/process/supervisor';
+import { nodeOf, type Org, type Topology } from '../../network/src/topology';
+
+/** Name of the bootstrap registrar on both CAs. */
+export const BOOTSTRAP_USER = 'admin';
+
+export interface CaNames {
+  identity: string;
+  tls: string;
+}
+
+export function caNames(org: string): CaNames {
+  return { identity: `ca-${org}`, tls: `tlsca-${org}` };
+}
+
+/** The server home (FABRIC_CA_SERVER_HOME, as caEnv sets it). */
+export function caHome(org: string): string {
+  return runPaths.data(`ca.${org}`);
+}
+
+/** The default (identity) CA's config: where fabric-ca-server looks for it in its home. */
+export function identityCaConfigFile(org: string): string {
+  return path.join(caHome(org), 'fabric-ca-server-config.yaml');
+}
+
+/** The TLS CA's home: fabric-ca roots an additional CA in the folder of its config file. */
+export function tlsCaConfigFile(org: string): string {
+  return path.join(caHome(org), 'tlsca', 'fabric-ca-server-config.yaml');
+}
+
+/**
+ * What a client must trust to reach the CA server over TLS. With TLS on and no tls.certfile,
+ * fabric-ca-server generates tls-cert.pem on first start, signed by the default (identity) CA,
+ * so the identity root is also the root of the server's HTTPS certificate.
+ */
+export function caTlsRootFile(org: string): string {
+  return path.join(caHome(org), 'ca-cert.pem');
+}
+
+/** Kept with the run folder: `npm run reset` deletes it together with the CA databases it opened. */
+export function bootstrapSecretFile(org: string): string {
+  return runPaths.config('secrets', `ca-${org}-bootstrap`);
+}
+
+/** An org given as its name or as the topology entry; either way the topology's own entry is used. */
+export type OrgRef = Org | string;
+
+export function orgOf(topology: Topology, ref: OrgRef): Org {
+  const name = typeof ref === 'string' ? ref : ref.name;
+  const org = topology.orgs.find((o) => o.name === name);
+  if (!org) throw new Error(`org ${name} is not in the topology`);
+  return org;
+}
+
+export function fabricBinary(topology: Topology, name: 'fabric-ca-server' | 'fabric-ca-client'): string {
+  const binary = fabricBinaries(topology.fabric).find((b) => b.name === name);
+  if (!binary) throw new Error(`${name} is not a pinned Fabric binary`);
+  const file = binaryPath(fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion), binary);
+  if (!existsSync(file)) {
+    throw new Error(`${name} not found at ${file}: run \`npm run install-fabric\` (or set VPP_FABRIC_CACHE)`);
+  }
+  return file;
+}
+
+/** The org's bootstrap secret: created once (random, mode 0600), then reused on every call. */
+export function bootstrapSecret(org: string): string {
+  const file = bootstrapSecretFile(org);
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length > 0) return secret;
+  }
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Hex only: the secret travels inside `user:secret` and enrollment URLs, where ':' and '@' break parsing.
+  const secret = randomBytes(24).toString('hex');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+/** Attributes of a bootstrap registrar, as fabric-ca's own default config gives its `-b` user. */
+const REGISTRAR_ATTRS = {
+  'hf.Registrar.Roles': '*',
+  'hf.Registrar.DelegateRoles': '*',
+  'hf.Registrar.Attributes': '*',
+  'hf.Revoker': true,
+  'hf.GenCRL': true,
+  'hf.IntermediateCA': true,
+  'hf.AffiliationMgr': true,
+};
+
+/**
+ * The config of one of the two CAs. Every field that matters is explicit: fabric-ca fills missing
+ * fields of a --cafiles CA from the default CA, and a copied csr.cn would give both roots one subject,
+ * which the server refuses. FABRIC_CA_SERVER_* variables (caEnv) still override the default CA's file.
+ */
+function caConfig(topology: Topology, org: Org, kind: keyof CaNames, secret: string): object {
+  const name = caNames(org.name)[kind];
+  return {
+    // Without it fabric-ca assumes version 0 and its oldest database levels.
+    version: topology.fabric.caVersion,
+    ca: { name },
+    crl: { expiry: '24h' },
+    registry: {
+      maxenrollments: -1,
+      identities: [
+        { name: BOOTSTRAP_USER, pass: secret, type: 'client', affiliation: '', attrs: REGISTRAR_ATTRS },
+      ],
+    },
+    // Every identity is registered at the root affiliation: an org has one CA, so nothing to subdivide.
+    affiliations: {},
+    db: { type: 'sqlite3', datasource: 'fabric-ca-server.db' },
+    csr: {
+      cn: name,
+      keyrequest: { algo: 'ecdsa', size: 256 },
+      names: [{ O: org.mspId, OU: kind === 'tls' ? 'TLS' : 'Identity' }],
+      // Read for the default CA's own HTTPS certificate; caEnv's FABRIC_CA_SERVER_CSR_HOSTS wins.
+      hosts: [...new Set([org.ca.host, 'localhost', '127.0.0.1'])],
+      ca: { expiry: '131400h', pathlength: 1 },
+    },
+    signing: {
+      default: { usage: ['digital signature'], expiry: '8760h' },
+      profiles: {
+        // Server and client auth: orderers dial each other with their server pair; the server's
+        // own HTTPS certificate is signed with this profile too.
+        tls: {
+          usage: ['signing', 'key encipherment', 'server auth', 'client auth', 'key agreement'],
+          expiry: '8760h',
+        },
+      },
+    },
+    bccsp: { default: 'SW', sw: { hash: 'SHA2', security: 256, filekeystore: { keystore: 'msp/keystore' } } },
+  };
+}
+
+export interface CaServerCommand {
+  command: string;
+  args: string[];
+}
+
+/** Written once and then left alone: the CA keys and database it describes are created on first start. */
+function writeConfigOnce(file: string, config: object): void {
+  if (existsSync(file)) return;
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const header = '# generated by ca/src/ca-server.ts; holds the bootstrap secret (mode 0600)\n';
+  writeFileSync(file, header + stringify(config), { mode: 0o600 });
+}
+
+/**
+ * Prepares the org's CA server home (idempotent: the secret and both CA configs are written once
+ * and kept) and returns how to start it. The caller adds the env of nodeEnvOf(topology, ca node).
+ *
+ * The bootstrap registrar is in the default CA's config file rather than `-b admin:<secret>`:
+ * fabric-ca-server prints `boot: user:pass` in the config dump of its log at every start, and a
+ * command line is readable by every local user; `pass` lines are left out of that dump.
+ */
+export function prepareCaServer(topology: Topology, ref: OrgRef): CaServerCommand {
+  const org = orgOf(topology, ref);
+  const command = fabricBinary(topology, 'fabric-ca-server');
+  const secret = bootstrapSecret(org.name);
+  // The server keeps its keys and database here: owner only.
+  mkdirSync(caHome(org.name), { recursive: true, mode: 0o700 });
+  chmodSync(caHome(org.name), 0o700);
+  writeConfigOnce(identityCaConfigFile(org.name), caConfig(topology, org, 'identity', secret));
+  writeConfigOnce(tlsCaConfigFile(org.name), caConfig(topology, org, 'tls', secret));
+  return { command, args: ['start', '--cafiles', tlsCaConfigFile(org.name)] };
+}
+
+/** A complete LaunchSpec for node `ca.<org>`: what the launcher and the integration test start. */
+export function caLaunchSpec(topology: Topology, ref: OrgRef): LaunchSpec {
+  const node = nodeOf(orgOf(topology, ref), 'ca');
+  const { command, args } = prepareCaServer(topology, ref);
+  return {
+    id: node.id,
+    command,
+    args,
+    env: nodeEnvOf(topology, node),
+    host: node.host,
+    ports: node.ports,
+    health: { kind: 'http', port: node.healthPort ?? node.org.ca.operationsPort },
+    pidFile: runPaths.pid(node.id),
+    logFile: runPaths.log(node.id),
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * Brings the whole network up from the topology, idempotently: every step first checks whether
+ * its work is already done, so `npm start` on a running or half-started network only adds what
+ * is missing, and a stopped network restarts from its data.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { enrollOrg } from '../../ca/src';
+import {
+  approve,
+  approvedBy,
+  commit,
+  installOnPeer,
+  packageChaincode,
+  queryCommitted,
+} from './chaincode-lifecycle';
+import { peerAdminEnv, runTool, toolsAt, type FabricTools } from './fabric-cli';
+import { generateAll, nativeCcaasBuilderDir } from './generate';
+import { cryptoPaths, fabricCacheDir, runPaths } from './paths';
+import { channelGauge, waitUntil } from './process/metrics';
+import { isLocalHost } from './process/ports';
+import { launchSpecOf, type LaunchContext } from './process/launch';
+import { startNode } from './process/supervisor';
+import { leadOrg, nodesOf, type NodeRole, type Org, type Topology } from './topology';
+
+const HEALTH_TIMEOUT_MS = 60_000;
+const GOSSIP_TIMEOUT_MS = 120_000;
+
+export interface BringUpOptions {
+  log: (line: string) => void;
+}
+
+/**
+ * Fabric reads its defaults from core.yaml / orderer.yaml in FABRIC_CFG_PATH. The peer's list of
+ * external builders cannot be set from the environment, so the project keeps its own core.yaml:
+ * the release's defaults with the ccaas builder of the binary cache.
+ */
+export function writeFabricConfig(topology: Topology, tools: FabricTools): FabricTools {
+  const configDir = runPaths.config('fabric');
+  mkdirSync(configDir, { recursive: true });
+  const core = parse(readFileSync(path.join(tools.configDir, 'core.yaml'), 'utf8')) as {
+    chaincode: { externalBuilders: unknown[] };
+  };
+  core.chaincode.externalBuilders = [
+    {
+      name: 'ccaas_builder',
+      path: nativeCcaasBuilderDir(topology),
+      propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'],
+    },
+  ];
+  writeFileSync(path.join(configDir, 'core.yaml'), stringify(core));
+  writeFileSync(
+    path.join(configDir, 'orderer.yaml'),
+    readFileSync(path.join(tools.configDir, 'orderer.yaml')),
+  );
+  return { bin: tools.bin, configDir };
+}
+
+async function startRole(role: NodeRole, context: LaunchContext, options: BringUpOptions): Promise<void> {
+  const nodes = nodesOf(context.topology).filter((n) => n.role === role);
+  for (const node of nodes) {
+    if (!(await isLocalHost(node.host))) {
+      options.log(`${node.id}: on ${node.host}, not started here`);
+      continue;
+    }
+    const outcome = await startNode(launchSpecOf(node, context), HEALTH_TIMEOUT_MS);
+    options.log(`${node.id}: ${outcome}`);
+  }
+}
+
+function channelBlock(topology: Topology): string {
+  return runPaths.config(`${topology.channel.name}.block`);
+}
+
+async function createChannel(topology: Topology, tools: FabricTools, options: BringUpOptions): Promise<void> {
+  const block = channelBlock(topology);
+  if (!existsSync(block)) {
+    // configtxgen reads configtx.yaml from FABRIC_CFG_PATH, so point it at the generated one.
+    await runTool({ ...tools, configDir: runPaths.config() }, 'configtxgen', [
+      '-profile',
+      'VppChannel',
+      '-channelID',
+      topology.channel.name,
+      '-outputBlock',
+      block,
+    ]);
+    options.log(`channel ${topology.channel.name}: genesis block written`);
+  }
+  for (const org of topology.orgs) {
+    const admin = osnadminFlags(org);
+    const listed = await runTool(tools, 'osnadmin', ['channel', 'list', ...admin]);
+    if (listed.includes(`"${topology.channel.name}"`)) continue;
+    await runTool(tools, 'osnadmin', [
+      'channel',
+      'join',
+      '--channelID',
+      topology.channel.name,
+      '--config-block',
+      block,
+      ...admin,
+    ]);
+    options.log(`orderer.${org.name}: joined ${topology.channel.name}`);
+  }
+}
+
+function osnadminFlags(org: Org): string[] {
+  return [
+    '-o',
+    `${org.orderer.host}:${org.orderer.adminPort}`,
+    '--ca-file',
+    cryptoPaths.tls(org.name, 'orderer', 'ca.crt'),
+    '--client-cert',
+    cryptoPaths.tls(org.name, 'orderer', 'server.crt'),
+    '--client-key',
+    cryptoPaths.tls(org.name, 'orderer', 'server.key'),
+  ];
+}
+
+async function joinPeers(topology: Topology, tools: FabricTools, options: BringUpOptions): Promise<void> {
+  for (const org of topology.orgs) {
+    const env = peerAdminEnv(org);
+    const joined = await runTool(tools, 'peer', ['channel', 'list'], env);
+    if (joined.split('\n').some((line) => line.trim() === topology.channel.name)) continue;
+    await runTool(tools, 'peer', ['channel', 'join', '-b', channelBlock(topology)], env);
+    options.log(`peer.${org.name}: joined ${topology.channel.name}`);
+  }
+}
+
+/**
+ * The peers' gateways find endorsers of other orgs through gossip membership, which forms only
+ * after each peer has joined the channel and re-dialled the anchor peers: wait for it.
+ */
+export async function waitForGossip(topology: Topology, options: BringUpOptions): Promise<void> {
+  const others = topology.orgs.length - 1;
+  for (const org of topology.orgs) {
+    await waitUntil(
+      `peer.${org.name} to know the ${others} other peers through gossip`,
+      async () =>
+        (await channelGauge(
+          org.peer.host,
+          org.peer.operationsPort,
+          'gossip_membership_total_peers_known',
+          topology.channel.name,
+        )) >= others,
+      GOSSIP_TIMEOUT_MS,
+    );
+  }
+  options.log(`gossip: every peer knows the other ${others}`);
+}
+
+/** Installs the package everywhere and defines the chaincode at `sequence` unless it already is. */
+export async function deployChaincode(
+  context: LaunchContext,
+  options: BringUpOptions,
+  target: { sequence: number; redefine: boolean },
+): Promise<string> {
+  const { topology, tools } = context;
+  const { file, packageId } = packageChaincode(topology);
+  for (const org of topology.orgs) {
+    if (await installOnPeer(tools, org, file, packageId))
+      options.log(`peer.${org.name}: installed ${packageId}`);
+  }
+  await startRole('chaincode', { ...context, chaincodePackageId: packageId }, options);
+  const committed = await queryCommitted(tools, topology, leadOrg(topology));
+  if (committed && !target.redefine) return packageId;
+  const approvals = await approvedBy(tools, topology, target.sequence);
+  for (const org of topology.orgs) {
+    if (approvals[org.mspId]) continue;
+    await approve(tools, topology, org, packageId, target.sequence);
+    options.log(`${org.mspId}: approved ${topology.chaincode.name} sequence ${target.sequence}`);
+  }
+  await commit(tools, topology, target.sequence);
+  options.log(`${topology.chaincode.name}: committed at sequence ${target.sequence} (endorsement MAJORITY)`);
+  return packageId;
+}
+
+export async function bringUp(
+  topology: Topology,
+  baseTools: FabricTools,
+  options: BringUpOptions,
+): Promise<void> {
+  generateAll(topology);
+  const tools = writeFabricConfig(topology, baseTools);
+  const context: LaunchContext = { topology, tools };
+  await startRole('ca', context, options);
+  for (const org of topology.orgs) await enrollOrg(topology, org, { log: options.log });
+  await startRole('orderer', context, options);
+  await createChannel(topology, tools, options);
+  await startRole('peer', context, options);
+  await joinPeers(topology, tools, options);
+  await waitForGossip(topology, options);
+  await deployChaincode(context, options, { sequence: topology.chaincode.sequence, redefine: false });
+}
+
+/** The tools as bring-up left them configured (binaries of the cache, the project's core.yaml). */
+export function configuredTools(topology: Topology): FabricTools {
+  const cache = fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion);
+  return { bin: toolsAt(cache).bin, configDir: runPaths.config('fabric') };
+}

@@ -1,0 +1,95 @@
+/**
+ * One launcher per role: how each kind of node is started, from the topology and the generated
+ * environment. Nothing here is per node; the node only picks its org's ports and paths.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { prepareCaServer } from '../../../ca/src';
+import type { FabricTools } from '../fabric-cli';
+import { nodeEnvOf } from '../generate/node-env';
+import { cryptoPaths, repoRoot, runPaths } from '../paths';
+import type { NetworkNode, Topology } from '../topology';
+import type { LaunchSpec } from './supervisor';
+
+export interface LaunchContext {
+  topology: Topology;
+  tools: FabricTools;
+  /** Package id of the installed chaincode; needed only to launch chaincode servers. */
+  chaincodePackageId?: string;
+}
+
+export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchSpec {
+  const { topology, tools } = context;
+  const org = node.org.name;
+  const base = {
+    id: node.id,
+    host: node.host,
+    ports: node.ports,
+    pidFile: runPaths.pid(node.id),
+    logFile: runPaths.log(node.id),
+  };
+  switch (node.role) {
+    case 'ca': {
+      const server = prepareCaServer(topology, node.org);
+      return {
+        ...base,
+        command: server.command,
+        args: server.args,
+        env: nodeEnvOf(topology, node),
+        health: { kind: 'http', port: healthPortOf(node) },
+      };
+    }
+    case 'orderer':
+    case 'peer': {
+      const env = nodeEnvOf(topology, node, {
+        chaincodeTlsRootPem: readFileSync(cryptoPaths.tls(org, 'chaincode', 'ca.crt'), 'utf8'),
+      });
+      return {
+        ...base,
+        command: path.join(tools.bin, node.role),
+        args: node.role === 'peer' ? ['node', 'start'] : [],
+        env: { ...env, FABRIC_CFG_PATH: tools.configDir },
+        health: { kind: 'http', port: healthPortOf(node) },
+      };
+    }
+    case 'chaincode': {
+      if (!context.chaincodePackageId)
+        throw new Error(`${node.id}: the chaincode package id is not known yet`);
+      const env = nodeEnvOf(topology, node);
+      // Run on this project's Node (24) rather than whatever `node` the shell would find.
+      return {
+        ...base,
+        command: process.execPath,
+        args: [
+          path.join(repoRoot(), 'node_modules', 'fabric-shim', 'cli.js'),
+          'server',
+          '--chaincode-address',
+          required(env, 'CORE_CHAINCODE_ADDRESS'),
+          '--chaincode-id',
+          context.chaincodePackageId,
+          '--chaincode-tls-cert-file',
+          required(env, 'CORE_CHAINCODE_TLS_CERT_FILE'),
+          '--chaincode-tls-key-file',
+          required(env, 'CORE_CHAINCODE_TLS_KEY_FILE'),
+          '--module-path',
+          path.join(repoRoot(), 'chaincode'),
+        ],
+        env: {},
+        health: { kind: 'tcp', port: node.port },
+      };
+    }
+    case 'gateway':
+      throw new Error(`${node.id}: the REST gateway is not part of the network bring-up yet`);
+  }
+}
+
+function healthPortOf(node: NetworkNode): number {
+  if (node.healthPort === undefined) throw new Error(`${node.id}: the topology gives it no health port`);
+  return node.healthPort;
+}
+
+function required(env: Record<string, string>, key: string): string {
+  const value = env[key];
+  if (value === undefined) throw new Error(`generated environment lacks ${key}`);
+  return value;
+}

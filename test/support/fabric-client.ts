@@ -1,0 +1,59 @@
+/**
+ * Connects to an org's peer through @hyperledger/fabric-gateway as one of that org's enrolled
+ * identities (crypto laid out by ca/src/enroll.ts), for integration tests on the real network.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { connect, hash, signers, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { cryptoPaths } from '../../network/src/paths';
+import { loadTopology, type Org, type Topology } from '../../network/src/topology';
+
+export const topology: Topology = loadTopology();
+
+export function orgNamed(name: string): Org {
+  const org = topology.orgs.find((o) => o.name === name);
+  if (!org) throw new Error(`no org ${name}`);
+  return org;
+}
+
+export interface Connection {
+  gateway: Gateway;
+  client: grpc.Client;
+  contract(name: string): Contract;
+  close(): void;
+}
+
+export function connectAs(orgName: string, user: 'admin' | 'appuser'): Connection {
+  const org = orgNamed(orgName);
+  const msp = cryptoPaths.userMsp(org.name, user);
+  const client = new grpc.Client(
+    `${org.peer.host}:${org.peer.port}`,
+    grpc.credentials.createSsl(readFileSync(cryptoPaths.tls(org.name, 'peer', 'ca.crt'))),
+  );
+  const gateway = connect({
+    client,
+    identity: { mspId: org.mspId, credentials: readFileSync(path.join(msp, 'signcerts', 'cert.pem')) },
+    signer: signers.newPrivateKeySigner(
+      createPrivateKey(readFileSync(path.join(msp, 'keystore', 'key.pem'))),
+    ),
+    hash: hash.sha256,
+    evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
+    endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+    submitOptions: () => ({ deadline: Date.now() + 30_000 }),
+    commitStatusOptions: () => ({ deadline: Date.now() + 120_000 }),
+  });
+  const network = gateway.getNetwork(topology.channel.name);
+  return {
+    gateway,
+    client,
+    contract: (name) => network.getContract(topology.chaincode.name, name),
+    close: () => {
+      gateway.close();
+      client.close();
+    },
+  };
+}
+
+export const utf8 = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
