@@ -8,10 +8,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { binaryPath, fabricBinaries } from '../../network/src/fabric-binaries';
-import { nodeEnvOf } from '../../network/src/generate/node-env';
 import { fabricCacheDir, runPaths } from '../../network/src/paths';
-import type { LaunchSpec } from '../../network/src/process/supervisor';
-import { nodeOf, type Org, type Topology } from '../../network/src/topology';
+import type { Org, Topology } from '../../network/src/topology';
 
 /** Name of the bootstrap registrar on both CAs. */
 export const BOOTSTRAP_USER = 'admin';
@@ -175,21 +173,4 @@ export function prepareCaServer(topology: Topology, ref: OrgRef): CaServerComman
   writeConfigOnce(identityCaConfigFile(org.name), caConfig(topology, org, 'identity', secret));
   writeConfigOnce(tlsCaConfigFile(org.name), caConfig(topology, org, 'tls', secret));
   return { command, args: ['start', '--cafiles', tlsCaConfigFile(org.name)] };
-}
-
-/** A complete LaunchSpec for node `ca.<org>`: what the launcher and the integration test start. */
-export function caLaunchSpec(topology: Topology, ref: OrgRef): LaunchSpec {
-  const node = nodeOf(orgOf(topology, ref), 'ca');
-  const { command, args } = prepareCaServer(topology, ref);
-  return {
-    id: node.id,
-    command,
-    args,
-    env: nodeEnvOf(topology, node),
-    host: node.host,
-    ports: node.ports,
-    health: { kind: 'http', port: node.healthPort ?? node.org.ca.operationsPort },
-    pidFile: runPaths.pid(node.id),
-    logFile: runPaths.log(node.id),
-  };
 }

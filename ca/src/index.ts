@@ -3,7 +3,6 @@ export {
   BOOTSTRAP_USER,
   bootstrapSecretFile,
   caHome,
-  caLaunchSpec,
   caNames,
   caTlsRootFile,
   identityCaConfigFile,

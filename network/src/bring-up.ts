@@ -57,16 +57,22 @@ export function writeFabricConfig(topology: Topology, tools: FabricTools): Fabri
   return { bin: tools.bin, configDir };
 }
 
+/**
+ * Starts every node of a role at once and waits for all: a restarted orderer syncs from the
+ * others before it serves, so one at a time would wait on peers that are not started yet.
+ */
 async function startRole(role: NodeRole, context: LaunchContext, options: BringUpOptions): Promise<void> {
   const nodes = nodesOf(context.topology).filter((n) => n.role === role);
-  for (const node of nodes) {
-    if (!(await isLocalHost(node.host))) {
-      options.log(`${node.id}: on ${node.host}, not started here`);
-      continue;
-    }
-    const outcome = await startNode(launchSpecOf(node, context), HEALTH_TIMEOUT_MS);
-    options.log(`${node.id}: ${outcome}`);
-  }
+  await Promise.all(
+    nodes.map(async (node) => {
+      if (!(await isLocalHost(node.host))) {
+        options.log(`${node.id}: on ${node.host}, not started here`);
+        return;
+      }
+      const outcome = await startNode(launchSpecOf(node, context), HEALTH_TIMEOUT_MS);
+      options.log(`${node.id}: ${outcome}`);
+    }),
+  );
 }
 
 function channelBlock(topology: Topology): string {
@@ -149,29 +155,39 @@ export async function waitForGossip(topology: Topology, options: BringUpOptions)
   options.log(`gossip: every peer knows the other ${others}`);
 }
 
-/** Installs the package everywhere and defines the chaincode at `sequence` unless it already is. */
+/**
+ * Installs the package everywhere, starts the chaincode servers with its id, and defines the
+ * chaincode at `target.sequence` unless a definition is already committed (or `redefine` asks
+ * for a new one). A restart reuses the committed version: its package bytes, hence its id, are
+ * reproducible from the label.
+ */
 export async function deployChaincode(
   context: LaunchContext,
   options: BringUpOptions,
   target: { sequence: number; redefine: boolean },
 ): Promise<string> {
-  const { topology, tools } = context;
+  const { tools } = context;
+  const committed = await queryCommitted(tools, context.topology, leadOrg(context.topology));
+  const keep = committed !== undefined && !target.redefine;
+  const version = keep ? committed.version : context.topology.chaincode.version;
+  const topology = { ...context.topology, chaincode: { ...context.topology.chaincode, version } };
   const { file, packageId } = packageChaincode(topology);
   for (const org of topology.orgs) {
     if (await installOnPeer(tools, org, file, packageId))
       options.log(`peer.${org.name}: installed ${packageId}`);
   }
-  await startRole('chaincode', { ...context, chaincodePackageId: packageId }, options);
-  const committed = await queryCommitted(tools, topology, leadOrg(topology));
-  if (committed && !target.redefine) return packageId;
+  await startRole('chaincode', { ...context, topology, chaincodePackageId: packageId }, options);
+  if (keep) return packageId;
   const approvals = await approvedBy(tools, topology, target.sequence);
   for (const org of topology.orgs) {
     if (approvals[org.mspId]) continue;
     await approve(tools, topology, org, packageId, target.sequence);
-    options.log(`${org.mspId}: approved ${topology.chaincode.name} sequence ${target.sequence}`);
+    options.log(`${org.mspId}: approved ${topology.chaincode.name} ${version} sequence ${target.sequence}`);
   }
   await commit(tools, topology, target.sequence);
-  options.log(`${topology.chaincode.name}: committed at sequence ${target.sequence} (endorsement MAJORITY)`);
+  options.log(
+    `${topology.chaincode.name}: ${version} committed at sequence ${target.sequence} (endorsement MAJORITY)`,
+  );
   return packageId;
 }
 

@@ -36,7 +36,7 @@ export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchS
         command: server.command,
         args: server.args,
         env: nodeEnvOf(topology, node),
-        health: { kind: 'http', port: healthPortOf(node) },
+        health: [{ kind: 'http', port: healthPortOf(node) }],
       };
     }
     case 'orderer':
@@ -49,7 +49,13 @@ export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchS
         command: path.join(tools.bin, node.role),
         args: node.role === 'peer' ? ['node', 'start'] : [],
         env: { ...env, FABRIC_CFG_PATH: tools.configDir },
-        health: { kind: 'http', port: healthPortOf(node) },
+        // /healthz answers before the node serves. An orderer first syncs its channels from the
+        // other orderers (its gRPC port is bound but not served meanwhile) and opens its admin
+        // port after that, so the admin port is its readiness.
+        health: [
+          { kind: 'http', port: healthPortOf(node) },
+          { kind: 'tcp', port: node.role === 'orderer' ? (node.ports.adminPort ?? node.port) : node.port },
+        ],
       };
     }
     case 'chaincode': {
@@ -75,7 +81,7 @@ export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchS
           path.join(repoRoot(), 'chaincode'),
         ],
         env: {},
-        health: { kind: 'tcp', port: node.port },
+        health: [{ kind: 'tcp', port: node.port }],
       };
     }
     case 'gateway':

@@ -9,6 +9,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertPortsFree } from './ports';
 
+/** GET http://host:port/healthz answering 200, or a TCP connect to host:port. */
+export type HealthProbe = { kind: 'http'; port: number } | { kind: 'tcp'; port: number };
+
 export interface LaunchSpec {
   id: string;
   command: string;
@@ -17,8 +20,11 @@ export interface LaunchSpec {
   cwd?: string;
   host: string;
   ports: Record<string, number>;
-  /** How readiness is seen: GET http://host:port/healthz answering 200, or a TCP connect. */
-  health: { kind: 'http'; port: number } | { kind: 'tcp'; port: number };
+  /**
+   * How readiness is seen; every probe must pass. Fabric nodes answer /healthz before they serve
+   * (an orderer first syncs its channels), so they also probe their main port.
+   */
+  health: HealthProbe[];
   pidFile: string;
   logFile: string;
 }
@@ -129,11 +135,16 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 export async function isHealthy(spec: Pick<LaunchSpec, 'host' | 'health'>): Promise<boolean> {
-  if (spec.health.kind === 'tcp') return canConnect(spec.host, spec.health.port);
+  for (const probe of spec.health) {
+    if (!(await passes(spec.host, probe))) return false;
+  }
+  return true;
+}
+
+async function passes(host: string, probe: HealthProbe): Promise<boolean> {
+  if (probe.kind === 'tcp') return canConnect(host, probe.port);
   try {
-    const res = await fetch(`http://${spec.host}:${spec.health.port}/healthz`, {
-      signal: AbortSignal.timeout(2_000),
-    });
+    const res = await fetch(`http://${host}:${probe.port}/healthz`, { signal: AbortSignal.timeout(2_000) });
     await res.body?.cancel();
     return res.status === 200;
   } catch {

@@ -12,7 +12,6 @@ import { after, before, describe, it } from 'node:test';
 import {
   bootstrapSecretFile,
   caHome,
-  caLaunchSpec,
   caNames,
   caTlsRootFile,
   CaClientError,
@@ -26,8 +25,17 @@ import {
 } from '../../../ca/src';
 import { binaryPath, fabricBinaries, missingBinaries } from '../../../network/src/fabric-binaries';
 import { cryptoPaths, fabricCacheDir, runPaths } from '../../../network/src/paths';
+import { toolsAt } from '../../../network/src/fabric-cli';
+import { launchSpecOf } from '../../../network/src/process/launch';
 import { startNode, stopNode, type LaunchSpec } from '../../../network/src/process/supervisor';
-import { loadTopology, validateTopology, type Topology } from '../../../network/src/topology';
+import { loadTopology, nodeOf, validateTopology, type Topology } from '../../../network/src/topology';
+
+/** The project's own launcher for the CA node, as `npm start` uses it. */
+function caSpec(topology: Topology): LaunchSpec {
+  const org = topology.orgs.find((o) => o.name === ORG)!;
+  const tools = toolsAt(fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion));
+  return launchSpecOf(nodeOf(org, 'ca'), { topology, tools });
+}
 import { caContext, caUrl, clientHome, runCaClient } from '../../../ca/src/ca-client';
 import { crlSerials, fabricAttrs, normalSerial } from './x509-support';
 
@@ -80,7 +88,7 @@ before(async () => {
     [],
     `fabric-ca binaries missing: run \`npm run install-fabric\` or point VPP_FABRIC_CACHE at a cache`,
   );
-  spec = caLaunchSpec(topology, ORG);
+  spec = caSpec(topology);
   await startNode(spec, 60_000);
   const started = Date.now();
   const result = await enrollOrg(topology, ORG, { timeoutMs: 30_000 });
@@ -234,7 +242,7 @@ describe('org CA enrollment', () => {
     const roots = [caTlsRootFile(ORG), path.join(path.dirname(tlsCaConfigFile(ORG)), 'ca-cert.pem')];
     const before = roots.map((f) => readFileSync(f));
     await stopNode(spec!, 10_000);
-    spec = caLaunchSpec(topology, ORG);
+    spec = caSpec(topology);
     assert.equal(await startNode(spec, 60_000), 'started');
     assert.deepEqual(
       roots.map((f) => readFileSync(f)),

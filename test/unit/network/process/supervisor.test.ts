@@ -37,7 +37,7 @@ async function specFor(id: string, args?: string[]): Promise<LaunchSpec> {
     env: {},
     host: '127.0.0.1',
     ports: { port },
-    health: { kind: 'http', port },
+    health: [{ kind: 'http', port }],
     pidFile: path.join(dir, 'pids', `${id}.pid`),
     logFile: path.join(dir, 'logs', `${id}.log`),
   };
