@@ -156,21 +156,27 @@ function writeConfigOnce(file: string, config: object): void {
 }
 
 /**
- * Prepares the org's CA server home (idempotent: the secret and both CA configs are written once
- * and kept) and returns how to start it. The caller adds the env of nodeEnvOf(topology, ca node).
+ * Writes the org's CA server home (idempotent: the secret and both CA configs are written once
+ * and kept). Needs no binary, so `npm run generate` can prepare homes for the compose deployment.
  *
  * The bootstrap registrar is in the default CA's config file rather than `-b admin:<secret>`:
  * fabric-ca-server prints `boot: user:pass` in the config dump of its log at every start, and a
  * command line is readable by every local user; `pass` lines are left out of that dump.
  */
-export function prepareCaServer(topology: Topology, ref: OrgRef): CaServerCommand {
+export function writeCaServerHome(topology: Topology, ref: OrgRef): void {
   const org = orgOf(topology, ref);
-  const command = fabricBinary(topology, 'fabric-ca-server');
   const secret = bootstrapSecret(org.name);
   // The server keeps its keys and database here: owner only.
   mkdirSync(caHome(org.name), { recursive: true, mode: 0o700 });
   chmodSync(caHome(org.name), 0o700);
   writeConfigOnce(identityCaConfigFile(org.name), caConfig(topology, org, 'identity', secret));
   writeConfigOnce(tlsCaConfigFile(org.name), caConfig(topology, org, 'tls', secret));
+}
+
+/** Prepares the home and returns how to start the server; the caller adds nodeEnvOf(topology, ca node). */
+export function prepareCaServer(topology: Topology, ref: OrgRef): CaServerCommand {
+  const org = orgOf(topology, ref);
+  const command = fabricBinary(topology, 'fabric-ca-server');
+  writeCaServerHome(topology, org);
   return { command, args: ['start', '--cafiles', tlsCaConfigFile(org.name)] };
 }

@@ -7,6 +7,7 @@ export {
   caTlsRootFile,
   identityCaConfigFile,
   prepareCaServer,
+  writeCaServerHome,
   tlsCaConfigFile,
   type CaNames,
   type CaServerCommand,

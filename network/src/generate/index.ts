@@ -1,10 +1,11 @@
 /**
  * Writes everything generated from the topology: the channel's configtx.yaml, one env file per
- * node and one connection profile per org (runtime files under the run folder), and the
- * committed docker-compose.yaml at the repository root.
+ * node, one connection profile per org and each org's CA server home (runtime files under the
+ * run folder), and the committed docker-compose.yaml at the repository root.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { bootstrapSecretFile, identityCaConfigFile, tlsCaConfigFile, writeCaServerHome } from '../../../ca/src';
 import { binaryPath, fabricBinaries } from '../fabric-binaries';
 import { fabricCacheDir, repoRoot, runPaths } from '../paths';
 import { nodesOf, type Topology } from '../topology';
@@ -35,7 +36,19 @@ function write(file: string, text: string): string {
   return file;
 }
 
-/** Writes every generated file; returns their paths in write order. */
+/**
+ * The org's CA home as the native launch prepares it (bootstrap secret, identity and TLS CA
+ * configs), so the compose CA services find it too. Written once: returns only the files this
+ * call created. Needs no Fabric binary.
+ */
+function prepareCaHome(topology: Topology, org: string): string[] {
+  const files = [bootstrapSecretFile(org), identityCaConfigFile(org), tlsCaConfigFile(org)];
+  const missing = files.filter((file) => !existsSync(file));
+  writeCaServerHome(topology, org);
+  return missing;
+}
+
+/** Writes every generated file; returns their paths in write order (CA files only when created). */
 export function generateAll(topology: Topology, options: GenerateOptions = {}): string[] {
   const written = [write(runPaths.config('configtx.yaml'), configtxYaml(topology))];
   for (const node of nodesOf(topology)) {
@@ -45,6 +58,7 @@ export function generateAll(topology: Topology, options: GenerateOptions = {}): 
     const profile = connectionProfileOf(topology, org);
     written.push(write(runPaths.config(connectionProfileFile(org)), `${JSON.stringify(profile, null, 2)}\n`));
   }
+  for (const org of topology.orgs) written.push(...prepareCaHome(topology, org.name));
   written.push(write(options.composeFile ?? defaultComposeFile(), composeYaml(topology)));
   return written;
 }

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { caNames } from '../../../../ca/src';
 import { composeYaml } from '../../../../network/src/generate/compose';
 import { connectionProfileOf } from '../../../../network/src/generate/connection-profile';
 import { composeIsCurrent, generateAll, nativeCcaasBuilderDir } from '../../../../network/src/generate/index';
-import { fabricCacheDir } from '../../../../network/src/paths';
+import { fabricCacheDir, repoRoot } from '../../../../network/src/paths';
 import { loadTopology } from '../../../../network/src/topology';
 
 const topology = loadTopology();
@@ -17,24 +18,70 @@ describe('generate/index', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'generate-'));
     const runDir = path.join(dir, 'run');
     const composeFile = path.join(dir, 'docker-compose.yaml');
-    const saved = process.env.VPP_RUN_DIR;
+    const saved = { run: process.env.VPP_RUN_DIR, cache: process.env.VPP_FABRIC_CACHE };
+    // An empty Fabric cache: generating must not need any binary (Docker users have none).
     let written: string[] = [];
 
     before(() => {
       process.env.VPP_RUN_DIR = runDir;
+      process.env.VPP_FABRIC_CACHE = path.join(dir, 'empty-fabric-cache');
       written = generateAll(topology, { composeFile });
     });
     after(() => {
-      if (saved === undefined) delete process.env.VPP_RUN_DIR;
-      else process.env.VPP_RUN_DIR = saved;
+      if (saved.run === undefined) delete process.env.VPP_RUN_DIR;
+      else process.env.VPP_RUN_DIR = saved.run;
+      if (saved.cache === undefined) delete process.env.VPP_FABRIC_CACHE;
+      else process.env.VPP_FABRIC_CACHE = saved.cache;
+      rmSync(dir, { recursive: true, force: true });
     });
 
-    it('should write configtx, 20 env files, 4 connection profiles and the compose file', () => {
-      assert.equal(written.length, 1 + 20 + 4 + 1);
+    it('should write configtx, 20 env files, 4 connection profiles, 4 CA homes and the compose file', () => {
+      assert.equal(written.length, 1 + 20 + 4 + 4 * 3 + 1);
       assert.equal(written[0], path.join(runDir, 'config', 'configtx.yaml'));
       assert.ok(written.includes(path.join(runDir, 'env', 'peer.cvpp.env')));
       assert.ok(written.includes(path.join(runDir, 'config', 'connection-regulator.json')));
       assert.equal(written.at(-1), composeFile);
+    });
+
+    it('should write only into the test run folder, never into the repository run folder', () => {
+      for (const file of written) assert.ok(file.startsWith(`${dir}${path.sep}`), file);
+      assert.ok(!runDir.startsWith(path.join(repoRoot(), 'network')));
+    });
+
+    it('should prepare each CA home as the native launch does: identity CA config and TLS CA config', () => {
+      for (const org of topology.orgs) {
+        const home = path.join(runDir, 'data', `ca.${org.name}`);
+        const secret = path.join(runDir, 'config', 'secrets', `ca-${org.name}-bootstrap`);
+        const identity = path.join(home, 'fabric-ca-server-config.yaml');
+        const tls = path.join(home, 'tlsca', 'fabric-ca-server-config.yaml');
+        assert.ok(written.includes(secret) && written.includes(identity) && written.includes(tls), org.name);
+        assert.equal(statSync(home).mode & 0o777, 0o700);
+        const pass = readFileSync(secret, 'utf8').trim();
+        for (const [file, name] of [
+          [identity, caNames(org.name).identity],
+          [tls, caNames(org.name).tls],
+        ] as const) {
+          assert.equal(statSync(file).mode & 0o777, 0o600);
+          const config = parse(readFileSync(file, 'utf8')) as {
+            ca: { name: string };
+            registry: { identities: { name: string; pass: string }[] };
+          };
+          assert.equal(config.ca.name, name);
+          assert.deepEqual(
+            config.registry.identities.map((i) => [i.name, i.pass]),
+            [['admin', pass]],
+          );
+        }
+      }
+    });
+
+    it('should keep the CA homes on a second run and not report them again', () => {
+      const identity = path.join(runDir, 'data', 'ca.cvpp', 'fabric-ca-server-config.yaml');
+      const first = readFileSync(identity, 'utf8');
+      const again = generateAll(topology, { composeFile });
+      assert.equal(again.length, 1 + 20 + 4 + 1);
+      assert.ok(!again.some((file) => file.includes(`${path.sep}data${path.sep}`)));
+      assert.equal(readFileSync(identity, 'utf8'), first);
     });
 
     it('should write the env files readable, with paths into the run folder', () => {
