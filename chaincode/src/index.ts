@@ -1,10 +1,13 @@
 // Entry point loaded by fabric-chaincode-node (package.json "main": dist/index.js). The `contracts`
 // export is what Fabric registers; the first entry is the default contract.
 
+import { AuditContract } from './contracts/audit-contract';
 import { OrgContract } from './contracts/org-contract';
 
-export const contracts = [OrgContract];
+export const contracts = [OrgContract, AuditContract];
 
+export { AuditContract, AUDIT_CONTRACT_NAME } from './contracts/audit-contract';
+export type { HistoryEntry } from './ledger/store';
 export { OrgContract, ORG_CONTRACT_NAME, ORG_PROFILE_UPDATED_EVENT } from './contracts/org-contract';
 export type { OrgProfile, OrgProfileAuthor, OrgProfileInput } from './domain/org/org-profile';
 export {

@@ -207,6 +207,7 @@ export async function bringUp(
   await joinPeers(topology, tools, options);
   await waitForGossip(topology, options);
   await deployChaincode(context, options, { sequence: topology.chaincode.sequence, redefine: false });
+  await startRole('gateway', context, options);
 }
 
 /** The tools as bring-up left them configured (binaries of the cache, the project's core.yaml). */

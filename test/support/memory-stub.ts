@@ -4,7 +4,9 @@
 // - composite keys use Fabric's exact encoding (U+0000 namespace and separators);
 // - a transaction's writes are buffered and invisible to its own reads until the harness commits it,
 //   and a failed transaction is simply never committed;
-// - only the last setEvent of a transaction counts, but every call is recorded for assertions.
+// - only the last setEvent of a transaction counts, but every call is recorded for assertions;
+// - every committed write and delete is kept per key, so getHistoryForKey answers newest first as
+//   the peer's history database does (a delete carries an empty value).
 // Anything not implemented is absent, so chaincode that starts using it fails loudly here.
 
 import type { Context } from 'fabric-contract-api';
@@ -13,6 +15,8 @@ type ChaincodeStub = Context['stub'];
 type ClientIdentity = Context['clientIdentity'];
 type StateQueryIterator = Awaited<ReturnType<ChaincodeStub['getStateByPartialCompositeKey']>>;
 type KV = Awaited<ReturnType<StateQueryIterator['next']>>['value'];
+type HistoryQueryIterator = Awaited<ReturnType<ChaincodeStub['getHistoryForKey']>>;
+type KeyModification = Awaited<ReturnType<HistoryQueryIterator['next']>>['value'];
 type Timestamp = ReturnType<ChaincodeStub['getTxTimestamp']>;
 
 const COMPOSITE_NS = '\u0000';
@@ -61,6 +65,14 @@ export interface TxOptions {
   readonly fcn?: string;
 }
 
+/** One committed write of a key; an undefined value is a delete. */
+export interface HistoryRecord {
+  readonly txId: string;
+  readonly seconds: number;
+  readonly nanos: number;
+  readonly value: Uint8Array | undefined;
+}
+
 export interface RecordedEvent {
   readonly name: string;
   readonly payload: Uint8Array;
@@ -97,6 +109,7 @@ export class MemoryStub {
   constructor(
     private readonly committed: ReadonlyMap<string, Uint8Array>,
     private readonly options: Required<Pick<TxOptions, 'txId' | 'fcn'>> & { seconds: number; nanos: number },
+    private readonly history: ReadonlyMap<string, readonly HistoryRecord[]> = new Map(),
   ) {}
 
   getTxID(): string {
@@ -176,7 +189,32 @@ export class MemoryStub {
     });
   }
 
-  private iterate(rows: readonly KV[]): StateQueryIterator {
+  getHistoryForKey(key: string): Promise<HistoryQueryIterator> & AsyncIterable<KeyModification> {
+    // Newest first, as a snapshot of what is committed now.
+    const rows: KeyModification[] = [...(this.history.get(key) ?? [])].reverse().map((record) => ({
+      txId: record.txId,
+      isDelete: record.value === undefined,
+      value: record.value === undefined ? new Uint8Array() : Uint8Array.from(record.value),
+      timestamp: { seconds: longLike(record.seconds), nanos: record.nanos },
+    }));
+    const iterator = this.iterate(rows);
+    return Object.assign(Promise.resolve(iterator), {
+      [Symbol.asyncIterator]: async function* () {
+        try {
+          for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+            yield next.value;
+          }
+        } finally {
+          await iterator.close();
+        }
+      },
+    });
+  }
+
+  private iterate<T>(rows: readonly T[]): {
+    next(): Promise<{ value: T; done: boolean }>;
+    close(): Promise<void>;
+  } {
     this.openIterators += 1;
     let position = 0;
     let closed = false;
@@ -189,7 +227,7 @@ export class MemoryStub {
         position += 1;
         // Like fabric-shim, the final result carries no value.
         return row === undefined
-          ? ({ done: true } as { value: KV; done: boolean })
+          ? ({ done: true } as { value: T; done: boolean })
           : { value: row, done: false };
       },
       close: async () => {
@@ -234,6 +272,7 @@ export const DEFAULT_START_TIME = '2025-01-01T00:00:00.000Z';
 /** The committed world state plus a deterministic clock that advances one second per transaction. */
 export class MemoryLedger {
   readonly #state = new Map<string, Uint8Array>();
+  readonly #history = new Map<string, HistoryRecord[]>();
   #txCount = 0;
   #nextSeconds = Date.parse(DEFAULT_START_TIME) / 1000;
 
@@ -241,13 +280,12 @@ export class MemoryLedger {
     this.#txCount += 1;
     const seconds = this.#resolveSeconds(options.time);
     this.#nextSeconds = seconds + 1;
-    const stub = new MemoryStub(this.#state, {
-      txId: options.txId ?? `tx${String(this.#txCount).padStart(4, '0')}`,
-      fcn: options.fcn ?? '',
-      seconds,
-      nanos: options.nanos ?? 0,
-    });
-    return new MemoryTransaction(stub, fakeIdentity(options.caller), (writes) => this.#apply(writes));
+    const txId = options.txId ?? `tx${String(this.#txCount).padStart(4, '0')}`;
+    const nanos = options.nanos ?? 0;
+    const stub = new MemoryStub(this.#state, { txId, fcn: options.fcn ?? '', seconds, nanos }, this.#history);
+    return new MemoryTransaction(stub, fakeIdentity(options.caller), (writes) =>
+      this.#apply(writes, { txId, seconds, nanos }),
+    );
   }
 
   /** Runs `fn` as a submitted transaction: committed if it resolves, discarded if it throws. */
@@ -301,8 +339,14 @@ export class MemoryLedger {
     return seconds;
   }
 
-  #apply(writes: ReadonlyMap<string, Uint8Array | undefined>): void {
+  #apply(
+    writes: ReadonlyMap<string, Uint8Array | undefined>,
+    tx: Pick<HistoryRecord, 'txId' | 'seconds' | 'nanos'>,
+  ): void {
     for (const [key, value] of writes) {
+      const records = this.#history.get(key) ?? [];
+      records.push({ ...tx, value });
+      this.#history.set(key, records);
       if (value === undefined) {
         this.#state.delete(key);
       } else {

@@ -9,6 +9,7 @@ import type { Context } from 'fabric-contract-api';
 import { ErrorCode, VppError } from '../types/errors';
 import { decode, encode, type JsonValue } from './codec';
 import { splitCompositeKey, type KeyPrefix } from './keys';
+import { timestampToIso } from './tx-time';
 
 /** Turns a decoded JSON value into a typed record, throwing if it does not have the expected shape. */
 export type Decoder<T> = (value: JsonValue) => T;
@@ -97,4 +98,37 @@ export async function scanPrefix<T>(
 /** Emits the transaction's chaincode event. Fabric keeps only the last event set per transaction. */
 export function emitEvent(ctx: Context, name: string, payload: Uint8Array): void {
   ctx.stub.setEvent(name, payload);
+}
+
+/** One write of a key, as the peer's history database records it. */
+export interface HistoryEntry {
+  readonly txId: string;
+  /** The writing transaction's timestamp, ISO-8601 UTC. */
+  readonly timestamp: string;
+  readonly isDelete: boolean;
+  /** The value written, as UTF-8 text; empty for a delete. */
+  readonly value: string;
+}
+
+/**
+ * Every committed write of `key`, as the peer returns them (newest first). Values are returned as
+ * text, not decoded: history is an audit view and must show corrupted or foreign records as they are.
+ */
+export async function history(ctx: Context, key: string): Promise<HistoryEntry[]> {
+  const iterator = await ctx.stub.getHistoryForKey(key);
+  const entries: HistoryEntry[] = [];
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const { txId, timestamp, isDelete, value } = next.value;
+      entries.push({
+        txId,
+        timestamp: timestampToIso(timestamp),
+        isDelete,
+        value: isDelete || value === undefined ? '' : Buffer.from(value).toString('utf8'),
+      });
+    }
+  } finally {
+    await iterator.close();
+  }
+  return entries;
 }

@@ -5,7 +5,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bootstrapSecretFile, identityCaConfigFile, tlsCaConfigFile, writeCaServerHome } from '../../../ca/src';
+import {
+  bootstrapSecretFile,
+  identityCaConfigFile,
+  tlsCaConfigFile,
+  writeCaServerHome,
+} from '../../../ca/src';
 import { binaryPath, fabricBinaries } from '../fabric-binaries';
 import { fabricCacheDir, repoRoot, runPaths } from '../paths';
 import { nodesOf, type Topology } from '../topology';

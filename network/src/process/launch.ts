@@ -85,7 +85,15 @@ export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchS
       };
     }
     case 'gateway':
-      throw new Error(`${node.id}: the REST gateway is not part of the network bring-up yet`);
+      // The compiled gateway on this project's Node; GET /healthz is 200 only while its peer connection is up.
+      return {
+        ...base,
+        command: process.execPath,
+        args: [path.join(repoRoot(), 'dist', 'gateway', 'src', 'server.js')],
+        env: nodeEnvOf(topology, node),
+        cwd: repoRoot(),
+        health: [{ kind: 'http', port: node.port }],
+      };
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -142,14 +143,22 @@ export async function isHealthy(spec: Pick<LaunchSpec, 'host' | 'health'>): Prom
 }
 
 async function passes(host: string, probe: HealthProbe): Promise<boolean> {
-  if (probe.kind === 'tcp') return canConnect(host, probe.port);
-  try {
-    const res = await fetch(`http://${host}:${probe.port}/healthz`, { signal: AbortSignal.timeout(2_000) });
-    await res.body?.cancel();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
+  return probe.kind === 'tcp' ? canConnect(host, probe.port) : healthzOk(host, probe.port);
+}
+
+/**
+ * GET /healthz with node:http rather than fetch(): fetch refuses the WHATWG "bad ports", and
+ * 10080 (a gateway's) is one of them.
+ */
+function healthzOk(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpGet({ host, port, path: '/healthz', timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.once('timeout', () => req.destroy());
+    req.once('error', () => resolve(false));
+  });
 }
 
 function canConnect(host: string, port: number): Promise<boolean> {

@@ -30,6 +30,9 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     GetOrgProfile: ['evaluate', ['mspId']],
     ListOrgProfiles: ['evaluate', []],
   },
+  audit: {
+    GetKeyHistory: ['evaluate', ['key']],
+  },
 };
 const DEFAULT_CONTRACT = 'org';
 const SYSTEM_CONTRACT = 'org.hyperledger.fabric';

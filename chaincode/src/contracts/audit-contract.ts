@@ -1,0 +1,54 @@
+// Audit views for the regulator. Read-only: the history of a ledger key can only be read from inside
+// chaincode (the peer's history database has no client API), so this contract exposes it, to the
+// regulator alone. Helpers stay at module level so they can never become invokable transactions.
+
+// Context must stay a value import: emitDecoratorMetadata records it as the first parameter type,
+// which is how fabric-contract-api recognises and drops ctx from the transaction's parameters.
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { toCanonicalJson } from '../ledger/codec';
+import { requireMsp, requireRole } from '../ledger/identity';
+import { compositeKey, OBJECT_TYPES, splitCompositeKey, type ObjectType } from '../ledger/keys';
+import { history } from '../ledger/store';
+import { MspId, Role } from '../types/consortium';
+import { ErrorCode, VppError } from '../types/errors';
+import { VppContract } from './vpp-contract';
+
+export const AUDIT_CONTRACT_NAME = 'audit';
+
+const isObjectType = (value: string): value is ObjectType =>
+  (OBJECT_TYPES as readonly string[]).includes(value);
+
+/**
+ * Accepts only composite keys of our own object types, re-encoded to prove the key is exactly what
+ * the chaincode would store (so no other namespace or malformed key reaches the history database).
+ */
+function requireLedgerKey(key: unknown): string {
+  const parts = typeof key === 'string' ? splitCompositeKey(key) : undefined;
+  if (parts === undefined || !isObjectType(parts.objectType)) {
+    throw new VppError(
+      ErrorCode.INVALID_ARGUMENT,
+      `key must be a composite key of one of ${OBJECT_TYPES.join(', ')}`,
+    );
+  }
+  if (compositeKey(parts.objectType, parts.attributes) !== key) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, 'key is not in canonical composite-key form');
+  }
+  return key;
+}
+
+@Info({ title: 'AuditContract', description: 'Read-only audit views for the regulator' })
+export class AuditContract extends VppContract {
+  constructor() {
+    super(AUDIT_CONTRACT_NAME);
+  }
+
+  /** Every committed write of a key, newest first: [{txId, timestamp, isDelete, value}] as JSON. */
+  @Transaction(false)
+  @Returns('string')
+  async GetKeyHistory(ctx: Context, key: string): Promise<string> {
+    requireMsp(ctx, [MspId.REGULATOR]);
+    requireRole(ctx, [Role.REGULATOR]);
+    const entries = await history(ctx, requireLedgerKey(key));
+    return toCanonicalJson(entries);
+  }
+}

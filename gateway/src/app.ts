@@ -1,0 +1,204 @@
+/**
+ * The gateway's fastify app: external plugins (swagger, metrics) → app plugins (Fabric connection,
+ * registration authority, auth) → routes, each tier loaded by @fastify/autoload from its folder; one
+ * error handler and one not-found handler for the whole app.
+ *
+ * ## Route plugin contract (for everyone adding `gateway/src/routes/<area>/index.ts`)
+ *
+ * A folder `routes/<area>/` with an `index.ts` whose default export is a fastify plugin is picked up
+ * with no registration anywhere else. Keep helpers out of `routes/` (autoload loads every file there
+ * as a plugin): schemas in `schemas/<area>.ts`, logic in its own module (`gateway/src/<area>/`).
+ * URLs are written in full (`/v1/...`): the folder name is not a prefix.
+ *
+ * ```ts
+ * import type { FastifyPluginAsync } from 'fastify';
+ * import { callerOf } from '../../plugins/app/auth';
+ * import { ApiError } from '../../core/api-error';
+ *
+ * const routes: FastifyPluginAsync = async (app) => {
+ *   app.get('/v1/ledger/things/:id', {
+ *     config: { roles: ['regulator', 'admin'] },   // REQUIRED: roles, or `public: true`
+ *     schema: { tags: ['ledger'], params: ThingParamsSchema, response: { 200: ThingSchema } },
+ *   }, async (request) => {
+ *     const caller = callerOf(request);            // { enrollmentId, role, serial, mspId }
+ *     // Read: evaluate as the caller (signed with the caller's own key). Returns the raw bytes.
+ *     const bytes = await app.fabric.evaluate(request, 'org', 'GetOrgProfile', [id]);
+ *     // Write: endorse + submit + wait for commit; the tx id is logged and counted in /metrics.
+ *     const { result, txId } = await app.fabric.submit(request, 'org', 'PutOrgProfile', [json]);
+ *     // Anything else (events, qscc, block reads): the caller's own Network / Contract.
+ *     const network = app.fabric.network(caller);
+ *     if (!found) throw new ApiError(404, 'NOT_FOUND', 'no such thing');
+ *   });
+ * };
+ * export default routes;
+ * ```
+ *
+ * - **Roles.** Every route declares `config.roles` (a non-empty list of `ApiRole`s from
+ *   `core/roles.ts`; `ANY_ROLE` for every authenticated user) or `config.public: true`. A route that
+ *   declares neither makes the app fail to start. No token → 401, a role not listed → 403, both
+ *   before the handler runs; `request.caller` is set for every non-public route. The integration
+ *   tests build the 401/403 table from `app.routeTable`, so a new route is covered automatically.
+ *   The chaincode checks MSP and `vpp.role` again from the certificate.
+ * - **Fabric.** `app.fabric` (plugins/app/fabric-connection.ts) owns one gRPC client to the org's
+ *   peer and a cache of per-caller Gateways; never build your own connection or sign with another key.
+ * - **Errors.** Throw `ApiError(status, CODE, message, details?)` for your own failures and let Fabric
+ *   errors propagate: the error handler maps them (core/fabric-errors.ts toApiError) to
+ *   `{ "error": { "code", "message", "details?", "txId?" } }` with a stable code. Schema failures are
+ *   400 VALIDATION_FAILED; bodies allow no unknown fields (write `additionalProperties: false`).
+ * - **Observability.** Use `request.log` (carries reqId); `app.metrics` has the shared registry.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import AutoLoad from '@fastify/autoload';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RouteOptions,
+} from 'fastify';
+import { ApiError, errorBody } from './core/api-error';
+import { toApiError } from './core/fabric-errors';
+import { IdentityStore } from './core/identity-store';
+import { isApiRole, type ApiRole } from './core/roles';
+import type { GatewayConfig } from './config';
+import type { FabricPort } from './plugins/app/fabric-connection';
+import type { RaPort } from './plugins/app/ra';
+
+/** One row of the route table: what the auth layer enforces for a method and URL. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  roles: readonly ApiRole[];
+  public: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Roles allowed to call the route (see the contract above). */
+    roles?: readonly ApiRole[];
+    /** No authentication at all (health, login, PKI, docs, metrics). */
+    public?: boolean;
+  }
+  interface FastifyInstance {
+    config: GatewayConfig;
+    identities: IdentityStore;
+    routeTable: RouteEntry[];
+  }
+}
+
+/** Replacements for the ports to the network, for unit tests with `app.inject`. */
+export interface AppPorts {
+  fabric?: FabricPort;
+  ra?: RaPort;
+}
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  ports?: AppPorts;
+}
+
+/** Routes of plugins that cannot declare roles themselves (Swagger UI's pages and assets). */
+const PUBLIC_PREFIXES = ['/docs'];
+
+function guardRoute(route: RouteOptions, table: RouteEntry[]): void {
+  const config = (route.config ?? {}) as { roles?: unknown; public?: unknown };
+  const url = route.url;
+  const methods = ([] as string[]).concat(route.method);
+  const isPublic =
+    config.public === true || PUBLIC_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`));
+  const roles = Array.isArray(config.roles) ? (config.roles as unknown[]) : undefined;
+  if (!isPublic && (!roles || roles.length === 0 || !roles.every(isApiRole))) {
+    throw new Error(
+      `route ${methods.join(',')} ${url} must declare config.roles (API roles) or config.public`,
+    );
+  }
+  route.config = { ...(route.config ?? {}), public: isPublic };
+  if (!isPublic) {
+    // Shown in the OpenAPI document: the bearer scheme and who may call.
+    const schema = (route.schema ?? {}) as Record<string, unknown>;
+    route.schema = {
+      ...schema,
+      security: [{ bearerAuth: [] }],
+      description: [schema.description, `Roles: ${(roles as string[]).join(', ')}.`]
+        .filter(Boolean)
+        .join(' '),
+    };
+  }
+  for (const method of methods) {
+    if (method === 'HEAD') continue;
+    table.push({ method, url, roles: isPublic ? [] : (roles as ApiRole[]), public: isPublic });
+  }
+}
+
+/** Any error → `{ status, body }`: schema and parser errors are the caller's (4xx), the rest mapped. */
+export function apiErrorOf(err: FastifyError | Error): ApiError {
+  if (err instanceof ApiError) return err;
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const details = fe.validation.map((v) => ({
+      path: v.instancePath,
+      message: v.message,
+      params: v.params,
+    }));
+    return new ApiError(400, 'VALIDATION_FAILED', fe.message, details);
+  }
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, 'BODY_TOO_LARGE', 'request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ApiError(400, 'MALFORMED_BODY', 'the body is not valid JSON');
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new ApiError(fe.statusCode, 'BAD_REQUEST', fe.message);
+  }
+  return toApiError(err);
+}
+
+export async function buildApp(config: GatewayConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel, base: { org: config.org.name } },
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    // Unknown body fields are errors, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  });
+  // Bodies are JSON only: anything else is 415 rather than a string reaching a schema.
+  app.removeContentTypeParser('text/plain');
+  const table: RouteEntry[] = [];
+  app.decorate('config', config);
+  app.decorate('routeTable', table);
+  app.decorate('identities', new IdentityStore(config.dataDir));
+  // Before any plugin: every route, the plugins' own included, passes through the guard.
+  app.addHook('onRoute', (route) => guardRoute(route, table));
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const api = apiErrorOf(err);
+    if (api.status >= 500) request.log.error({ err, code: api.code, txId: api.txId }, 'request failed');
+    else request.log.info({ code: api.code, txId: api.txId, reason: err.message }, 'request refused');
+    app.metrics.errors.inc({ code: api.code });
+    void reply.code(api.status).send(errorBody(api));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    app.metrics.errors.inc({ code: 'NOT_FOUND' });
+    void reply
+      .code(404)
+      .send(
+        errorBody(new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+      );
+  });
+
+  const pluginOptions = { config, ports: options.ports ?? {} };
+  await app.register(AutoLoad, { dir: path.join(__dirname, 'plugins', 'external'), options: pluginOptions });
+  await app.register(AutoLoad, { dir: path.join(__dirname, 'plugins', 'app'), options: pluginOptions });
+  await app.register(AutoLoad, {
+    dir: path.join(__dirname, 'routes'),
+    options: pluginOptions,
+    dirNameRoutePrefix: false,
+  });
+  return app;
+}

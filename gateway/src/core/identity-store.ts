@@ -1,0 +1,156 @@
+/**
+ * The gateway's own files (under runPaths.data('gateway.<org>')): the token secret, one folder per
+ * enrolled caller (private key mode 0600 in a 0700 folder, certificate, scrypt hash of the login
+ * secret) and the revoked set. Keys never leave this folder; only the gateway process reads it.
+ */
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ApiRole } from './roles';
+
+/** Enrollment ids are path segments here and CNs at the CA: a conservative alphabet. */
+export const ENROLLMENT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$';
+const ENROLLMENT_ID = new RegExp(ENROLLMENT_ID_PATTERN);
+
+export interface StoredIdentity {
+  enrollmentId: string;
+  role: ApiRole;
+  serial: string;
+  certPem: string;
+  keyPem: string;
+}
+
+interface IdentityRecord {
+  enrollmentId: string;
+  role: ApiRole;
+  serial: string;
+  /** `scrypt$<salt hex>$<hash hex>` of the login secret. */
+  secretHash: string;
+  enrolledAt: string;
+}
+
+interface RevokedFile {
+  enrollmentIds: string[];
+  serials: string[];
+}
+
+function writePrivate(file: string, data: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+}
+
+function hashSecret(secret: string): string {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString('hex')}$${scryptSync(secret, salt, 32).toString('hex')}`;
+}
+
+function secretMatches(secret: string, stored: string): boolean {
+  const [scheme, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'hex');
+  const actual = scryptSync(secret, Buffer.from(salt, 'hex'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+export class IdentityStore {
+  private readonly revokedIds = new Set<string>();
+  private readonly revokedSerials = new Set<string>();
+
+  constructor(readonly dir: string) {
+    mkdirSync(path.join(dir, 'identities'), { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    const revoked = this.readRevoked();
+    revoked.enrollmentIds.forEach((id) => this.revokedIds.add(id));
+    revoked.serials.forEach((serial) => this.revokedSerials.add(serial));
+  }
+
+  static isValidId(enrollmentId: string): boolean {
+    return ENROLLMENT_ID.test(enrollmentId) && !enrollmentId.includes('..');
+  }
+
+  /** The HMAC key for tokens: 32 random bytes, created once, mode 0600. */
+  tokenSecret(): Buffer {
+    const file = path.join(this.dir, 'token-secret');
+    if (existsSync(file)) {
+      const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+      if (secret.length >= 32) return secret;
+    }
+    const secret = randomBytes(32);
+    writePrivate(file, `${secret.toString('hex')}\n`);
+    return secret;
+  }
+
+  private folder(enrollmentId: string): string {
+    if (!IdentityStore.isValidId(enrollmentId)) throw new Error(`invalid enrollment id ${enrollmentId}`);
+    return path.join(this.dir, 'identities', enrollmentId);
+  }
+
+  get(enrollmentId: string): StoredIdentity | undefined {
+    const folder = this.folder(enrollmentId);
+    const recordFile = path.join(folder, 'record.json');
+    if (!existsSync(recordFile)) return undefined;
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as IdentityRecord;
+    return {
+      enrollmentId: record.enrollmentId,
+      role: record.role,
+      serial: record.serial,
+      certPem: readFileSync(path.join(folder, 'cert.pem'), 'utf8'),
+      keyPem: readFileSync(path.join(folder, 'key.pem'), 'utf8'),
+    };
+  }
+
+  /** Whether `secret` is the one the identity logged in with when it was enrolled here. */
+  checkSecret(enrollmentId: string, secret: string): boolean {
+    const recordFile = path.join(this.folder(enrollmentId), 'record.json');
+    if (!existsSync(recordFile)) return false;
+    return secretMatches(secret, (JSON.parse(readFileSync(recordFile, 'utf8')) as IdentityRecord).secretHash);
+  }
+
+  put(identity: StoredIdentity, secret: string): void {
+    const folder = this.folder(identity.enrollmentId);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    writePrivate(path.join(folder, 'key.pem'), identity.keyPem);
+    writeFileSync(path.join(folder, 'cert.pem'), identity.certPem);
+    const record: IdentityRecord = {
+      enrollmentId: identity.enrollmentId,
+      role: identity.role,
+      serial: identity.serial,
+      secretHash: hashSecret(secret),
+      enrolledAt: new Date().toISOString(),
+    };
+    // Written last: its presence means the identity is complete.
+    writePrivate(path.join(folder, 'record.json'), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  /** Drops the identity's key and certificate (after revocation they are of no use). */
+  remove(enrollmentId: string): void {
+    rmSync(this.folder(enrollmentId), { recursive: true, force: true });
+  }
+
+  isRevoked(enrollmentId: string, serial?: string): boolean {
+    return this.revokedIds.has(enrollmentId) || (serial !== undefined && this.revokedSerials.has(serial));
+  }
+
+  /** Marks an identity (and any certificate serials) revoked, in memory and on disk. */
+  revoke(enrollmentId: string | undefined, serials: readonly string[]): void {
+    if (enrollmentId !== undefined) this.revokedIds.add(enrollmentId);
+    serials.forEach((serial) => this.revokedSerials.add(serial));
+    this.writeRevoked();
+  }
+
+  private readRevoked(): RevokedFile {
+    const file = path.join(this.dir, 'revoked.json');
+    if (!existsSync(file)) return { enrollmentIds: [], serials: [] };
+    return JSON.parse(readFileSync(file, 'utf8')) as RevokedFile;
+  }
+
+  private writeRevoked(): void {
+    const data: RevokedFile = {
+      enrollmentIds: [...this.revokedIds].sort(),
+      serials: [...this.revokedSerials].sort(),
+    };
+    writePrivate(path.join(this.dir, 'revoked.json'), `${JSON.stringify(data, null, 2)}\n`);
+  }
+}

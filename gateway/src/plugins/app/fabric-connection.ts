@@ -1,0 +1,167 @@
+/**
+ * The org's peer connection: one gRPC client (TLS) shared by every caller, and one fabric-gateway
+ * Gateway per caller identity, each signing with that caller's own private key.
+ */
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import {
+  connect,
+  hash,
+  signers,
+  type Contract,
+  type Gateway,
+  type Network,
+} from '@hyperledger/fabric-gateway';
+import { createPrivateKey } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError } from '../../core/api-error';
+import { commitFailure } from '../../core/fabric-errors';
+import type { AppPorts } from '../../app';
+import type { GatewayConfig } from '../../config';
+import type { GatewayMetrics } from '../external/metrics';
+import { callerOf, type Caller } from './auth';
+
+/** TSDoc'd port: what routes use to reach the ledger as the calling user. */
+export interface FabricPort {
+  /** Whether the gRPC channel to the peer is connected (waits briefly for a reconnect). */
+  ready(): Promise<boolean>;
+  /** The caller's Network on the channel (chaincode events, qscc, block events). */
+  network(caller: Caller): Network;
+  /** A contract of the project's chaincode, as the caller. */
+  contract(caller: Caller, contractName: string): Contract;
+  /** Query as the request's caller; returns the chaincode's result bytes. */
+  evaluate(request: FastifyRequest, contractName: string, tx: string, args: string[]): Promise<Uint8Array>;
+  /** Endorse, order and wait for commit as the request's caller; retries MVCC conflicts twice. */
+  submit(
+    request: FastifyRequest,
+    contractName: string,
+    tx: string,
+    args: string[],
+  ): Promise<{ result: Uint8Array; txId: string }>;
+  /** Drops cached Gateways of an identity (after revocation). */
+  forget(enrollmentId: string): void;
+  close(): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    fabric: FabricPort;
+  }
+}
+
+const MVCC_RETRIES = 2;
+const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+
+export function newFabricConnection(
+  config: GatewayConfig,
+  credentialsOf: (caller: Caller) => { certPem: string; keyPem: string },
+  metrics: GatewayMetrics,
+): FabricPort {
+  const client = new grpc.Client(
+    config.peer.endpoint,
+    grpc.credentials.createSsl(readFileSync(config.peer.tlsCaFile)),
+    {
+      'grpc.keepalive_time_ms': 30_000,
+    },
+  );
+  const gateways = new Map<string, { enrollmentId: string; gateway: Gateway }>();
+
+  function gatewayOf(caller: Caller): Gateway {
+    const key = `${caller.enrollmentId}:${caller.serial}`;
+    const cached = gateways.get(key);
+    if (cached) return cached.gateway;
+    const { certPem, keyPem } = credentialsOf(caller);
+    const gateway = connect({
+      client,
+      identity: { mspId: config.org.mspId, credentials: Buffer.from(certPem) },
+      signer: signers.newPrivateKeySigner(createPrivateKey(keyPem)),
+      hash: hash.sha256,
+      evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
+      endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+      submitOptions: () => ({ deadline: Date.now() + 30_000 }),
+      commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+    });
+    gateways.set(key, { enrollmentId: caller.enrollmentId, gateway });
+    return gateway;
+  }
+
+  const network = (caller: Caller) => gatewayOf(caller).getNetwork(config.channel);
+  const contract = (caller: Caller, name: string) => network(caller).getContract(config.chaincode, name);
+
+  return {
+    ready: () =>
+      new Promise((resolve) => {
+        if (client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY)
+          return resolve(true);
+        client.waitForReady(Date.now() + 1_000, (err) => resolve(!err));
+      }),
+    network,
+    contract,
+    async evaluate(request, contractName, tx, args) {
+      const started = process.hrtime.bigint();
+      const result = await contract(callerOf(request), contractName).evaluate(tx, { arguments: args });
+      metrics.evaluateSeconds.observe({ contract: contractName, transaction: tx }, seconds(started));
+      return result;
+    },
+    async submit(request, contractName, tx, args) {
+      const target = contract(callerOf(request), contractName);
+      const labels = { contract: contractName, transaction: tx };
+      for (let attempt = 0; ; attempt++) {
+        const proposal = target.newProposal(tx, { arguments: args });
+        const txId = proposal.getTransactionId();
+        request.log.info({ txId, contract: contractName, tx, attempt }, 'submitting transaction');
+        const started = process.hrtime.bigint();
+        const submitted = await (await proposal.endorse()).submit();
+        metrics.submitSeconds.observe(labels, seconds(started));
+        const ordered = process.hrtime.bigint();
+        const status = await submitted.getStatus();
+        metrics.commitSeconds.observe(labels, seconds(ordered));
+        if (status.successful) {
+          request.log.info({ txId, blockNumber: String(status.blockNumber) }, 'transaction committed');
+          return { result: submitted.getResult(), txId };
+        }
+        const failure: ApiError = commitFailure(status.code, txId);
+        if (failure.status !== 409 || attempt >= MVCC_RETRIES) throw failure;
+        request.log.warn({ txId, code: failure.code }, 'read conflict; retrying');
+      }
+    },
+    forget(enrollmentId) {
+      for (const [key, entry] of gateways) {
+        if (entry.enrollmentId !== enrollmentId) continue;
+        entry.gateway.close();
+        gateways.delete(key);
+      }
+    },
+    close() {
+      for (const entry of gateways.values()) entry.gateway.close();
+      gateways.clear();
+      client.close();
+    },
+  };
+}
+
+export default fp(
+  async (app, opts: { config: GatewayConfig; ports: AppPorts }) => {
+    const port =
+      opts.ports.fabric ??
+      newFabricConnection(
+        opts.config,
+        (caller) => {
+          const stored = app.identities.get(caller.enrollmentId);
+          if (!stored || stored.serial !== caller.serial) {
+            throw new ApiError(
+              401,
+              'TOKEN_INVALID',
+              'the identity behind this token is no longer enrolled here',
+            );
+          }
+          return stored;
+        },
+        app.metrics,
+      );
+    app.decorate('fabric', port);
+    app.addHook('onClose', async () => port.close());
+  },
+  { name: 'fabric-connection', dependencies: ['metrics'] },
+);

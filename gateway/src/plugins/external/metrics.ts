@@ -1,0 +1,94 @@
+/** Prometheus metrics at /metrics: requests and latency per route, Fabric submit/commit latency, errors by code. */
+import fp from 'fastify-plugin';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+export interface GatewayMetrics {
+  registry: Registry;
+  requests: Counter<'method' | 'route' | 'status'>;
+  requestSeconds: Histogram<'method' | 'route'>;
+  /** Endorse + submit to the orderers, per transaction. */
+  submitSeconds: Histogram<'contract' | 'transaction'>;
+  /** From submission to the commit status. */
+  commitSeconds: Histogram<'contract' | 'transaction'>;
+  evaluateSeconds: Histogram<'contract' | 'transaction'>;
+  errors: Counter<'code'>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: GatewayMetrics;
+  }
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export function newGatewayMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const tx = ['contract', 'transaction'] as const;
+  return {
+    registry,
+    requests: new Counter({
+      name: 'vpp_gateway_http_requests_total',
+      help: 'HTTP requests by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    requestSeconds: new Histogram({
+      name: 'vpp_gateway_http_request_duration_seconds',
+      help: 'HTTP request latency by method and route',
+      labelNames: ['method', 'route'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    submitSeconds: new Histogram({
+      name: 'vpp_gateway_fabric_submit_duration_seconds',
+      help: 'Endorsement and submission to ordering',
+      labelNames: tx,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    commitSeconds: new Histogram({
+      name: 'vpp_gateway_fabric_commit_duration_seconds',
+      help: 'Wait from submission to the commit status',
+      labelNames: tx,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    evaluateSeconds: new Histogram({
+      name: 'vpp_gateway_fabric_evaluate_duration_seconds',
+      help: 'Query (evaluate) latency',
+      labelNames: tx,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'vpp_gateway_errors_total',
+      help: 'Error responses by stable error code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+  };
+}
+
+export default fp(
+  async (app) => {
+    const metrics = newGatewayMetrics();
+    app.decorate('metrics', metrics);
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const labels = { method: request.method, route };
+      metrics.requests.inc({ ...labels, status: String(reply.statusCode) });
+      metrics.requestSeconds.observe(labels, reply.elapsedTime / 1000);
+    });
+    app.get(
+      '/metrics',
+      { config: { public: true }, schema: { tags: ['ops'], summary: 'Prometheus metrics (text format)' } },
+      async (_request, reply) => {
+        void reply.type(metrics.registry.contentType);
+        return metrics.registry.metrics();
+      },
+    );
+  },
+  { name: 'metrics' },
+);

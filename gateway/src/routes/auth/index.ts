@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { ANY_ROLE } from '../../core/roles';
+import { callerOf } from '../../plugins/app/auth';
+import { CallerSchema, loginSchema, type LoginBody } from '../../schemas/auth';
+import { errorResponses } from '../../schemas/common';
+
+const routes: FastifyPluginAsync = async (app) => {
+  // Enrolls on first login (the CA secret is one-time); later logins reuse the kept key.
+  app.post<{ Body: LoginBody }>(
+    '/v1/auth/token',
+    { config: { public: true }, schema: loginSchema },
+    async (request) => app.auth.login(request.body.enrollmentId, request.body.secret),
+  );
+
+  app.get(
+    '/v1/auth/me',
+    {
+      config: { roles: ANY_ROLE },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who the token says you are',
+        response: { 200: CallerSchema, ...errorResponses(401) },
+      },
+    },
+    async (request) => callerOf(request),
+  );
+};
+
+export default routes;

@@ -1,0 +1,47 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { ApiError } from '../../core/api-error';
+import { listSchema, registerSchema, revokeSchema, type RegisterBody } from '../../schemas/identities';
+
+const routes: FastifyPluginAsync = async (app) => {
+  app.post<{ Body: RegisterBody }>(
+    '/v1/identities',
+    { config: { roles: ['admin'] }, schema: registerSchema },
+    async (request, reply) => {
+      const { enrollmentId, role, attrs = {} } = request.body;
+      const user = await app.ra.register({ enrollmentId, role, attrs });
+      request.log.info({ enrollmentId, role }, 'identity registered');
+      return reply.code(201).send(user);
+    },
+  );
+
+  app.get('/v1/identities', { config: { roles: ['admin'] }, schema: listSchema }, async () =>
+    (await app.ra.list()).map((identity) => ({
+      ...identity,
+      revoked: app.identities.isRevoked(identity.enrollmentId),
+    })),
+  );
+
+  // Effective at once: the revoked set is checked on every request, before any Fabric call.
+  app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(
+    '/v1/identities/:id/revoke',
+    { config: { roles: ['admin'] }, schema: revokeSchema },
+    async (request) => {
+      const { id } = request.params;
+      if (app.config.protectedIds.includes(id)) {
+        throw new ApiError(
+          422,
+          'PROTECTED_IDENTITY',
+          `${id} is an identity of the network itself and cannot be revoked here`,
+        );
+      }
+      const { serials } = await app.ra.revoke(id, request.body?.reason ?? 'unspecified');
+      app.identities.revoke(id, serials);
+      app.fabric.forget(id);
+      app.identities.remove(id);
+      request.log.info({ enrollmentId: id, serials }, 'identity revoked');
+      return { enrollmentId: id, revokedSerials: serials };
+    },
+  );
+};
+
+export default routes;

@@ -1,0 +1,107 @@
+// The regulator's read-only views of the ledger itself: chain height, blocks, transactions with
+// their validation code and endorsing organisations, the history of any key, and the channel's
+// certificate directory. Each read is signed by the caller; the chaincode checks the regulator again
+// for key history (qscc and cscc apply the channel's Readers policy).
+
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ApiRole } from '../../core/roles';
+import { newLedgerReader, ledgerKey, type LedgerReader } from '../../ledger/ledger-reader';
+import { callerOf } from '../../plugins/app/auth';
+import {
+  BlockParamsSchema,
+  BlockSchema,
+  ChainInfoSchema,
+  ChannelOrgsSchema,
+  HistoryQuerySchema,
+  KeyHistorySchema,
+  TransactionParamsSchema,
+  TransactionSchema,
+  type BlockParams,
+  type HistoryQuery,
+  type KeyHistoryEntry,
+  type TransactionParams,
+} from '../../schemas/ledger';
+
+const REGULATOR: readonly ApiRole[] = ['regulator'];
+const tags = ['ledger'];
+
+const routes: FastifyPluginAsync = async (app) => {
+  const channel = app.config.channel;
+  const reader = (request: FastifyRequest): LedgerReader =>
+    newLedgerReader(app.fabric.network(callerOf(request)), channel);
+
+  app.get(
+    '/v1/ledger/info',
+    {
+      config: { roles: REGULATOR },
+      schema: { tags, summary: 'Chain height and current block hash', response: { 200: ChainInfoSchema } },
+    },
+    async (request) => ({ channel, ...(await reader(request).chainInfo()) }),
+  );
+
+  app.get<{ Params: BlockParams }>(
+    '/v1/ledger/blocks/:number',
+    {
+      config: { roles: REGULATOR },
+      schema: {
+        tags,
+        summary: 'A block by number, with its transactions decoded',
+        params: BlockParamsSchema,
+        response: { 200: BlockSchema },
+      },
+    },
+    async (request) => reader(request).block(BigInt(request.params.number)),
+  );
+
+  app.get<{ Params: TransactionParams }>(
+    '/v1/ledger/transactions/:txId',
+    {
+      config: { roles: REGULATOR },
+      schema: {
+        tags,
+        summary: 'A transaction by ID: block, validation code, creator and endorsing MSPs',
+        params: TransactionParamsSchema,
+        response: { 200: TransactionSchema },
+      },
+    },
+    async (request) => reader(request).transaction(request.params.txId),
+  );
+
+  app.get<{ Querystring: HistoryQuery }>(
+    '/v1/ledger/history',
+    {
+      config: { roles: REGULATOR },
+      schema: {
+        tags,
+        summary: 'Every committed write of a ledger key, newest first',
+        description:
+          'The key is given as its object type and attributes (e.g. objectType=vpp.orgProfile&attr=CvppMSP); ' +
+          'the gateway builds the composite key the chaincode stores.',
+        querystring: HistoryQuerySchema,
+        response: { 200: KeyHistorySchema },
+      },
+    },
+    async (request) => {
+      const { objectType, attr = [] } = request.query;
+      const key = ledgerKey(objectType, attr);
+      const bytes = await app.fabric.evaluate(request, 'audit', 'GetKeyHistory', [key]);
+      const entries = JSON.parse(Buffer.from(bytes).toString('utf8')) as KeyHistoryEntry[];
+      return { objectType, attributes: attr, entries };
+    },
+  );
+
+  app.get(
+    '/v1/ledger/channel/orgs',
+    {
+      config: { roles: REGULATOR },
+      schema: {
+        tags,
+        summary: "The channel's organisations with their root and TLS root certificates",
+        response: { 200: ChannelOrgsSchema },
+      },
+    },
+    async (request) => ({ channel, ...(await reader(request).channelOrgs()) }),
+  );
+};
+
+export default routes;

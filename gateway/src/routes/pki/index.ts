@@ -1,0 +1,31 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { errorResponses } from '../../schemas/common';
+
+const PEM = 'application/x-pem-file';
+
+// Public PKI material, for anyone who must check this org's certificates.
+const routes: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/v1/pki/ca-chain',
+    {
+      config: { public: true },
+      schema: { tags: ['pki'], summary: "The org identity CA's certificate chain (PEM)" },
+    },
+    async (_request, reply) => reply.type(PEM).send(app.ra.caChainPem()),
+  );
+
+  app.get(
+    '/v1/pki/crl',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['pki'],
+        summary: "The org identity CA's current CRL (PEM)",
+        response: errorResponses(503),
+      },
+    },
+    async (_request, reply) => reply.type(PEM).send(await app.ra.crlPem()),
+  );
+};
+
+export default routes;

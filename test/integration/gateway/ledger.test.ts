@@ -1,0 +1,255 @@
+// The regulator's ledger views over real HTTP: an in-process gateway of the regulator org (own data
+// folder, port 0) on the real network. Callers log in through POST /v1/auth/token with identities
+// the enrollment already produced (network/run/crypto/regulator/users), so no CA round trip is needed.
+import '../../support/quiet-logs';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../../gateway/src/app';
+import { loadConfig } from '../../../gateway/src/config';
+import { IdentityStore } from '../../../gateway/src/core/identity-store';
+import type { ApiRole } from '../../../gateway/src/core/roles';
+import { serialOf } from '../../../gateway/src/core/x509';
+import { cryptoPaths } from '../../../network/src/paths';
+import { connectAs, topology, utf8, type Connection } from '../../support/fabric-client';
+
+const ORG = 'regulator';
+const SECRET = 'integration-secret';
+
+interface Harness {
+  url: string;
+  tokens: Record<'regulator' | 'admin', string>;
+  close(): Promise<void>;
+}
+
+async function startGateway(): Promise<Harness> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vpp-gw-ledger-'));
+  const store = new IdentityStore(dataDir);
+  const users: [string, string, ApiRole][] = [
+    ['appuser', 'appuser', 'regulator'],
+    [`${ORG}admin`, 'admin', 'admin'],
+  ];
+  for (const [enrollmentId, folder, role] of users) {
+    const msp = cryptoPaths.userMsp(ORG, folder);
+    const certPem = readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8');
+    const keyPem = readFileSync(path.join(msp, 'keystore', 'key.pem'), 'utf8');
+    store.put({ enrollmentId, role, serial: serialOf(certPem), certPem, keyPem }, SECRET);
+  }
+  const config = loadConfig({
+    VPP_GATEWAY_ORG: ORG,
+    VPP_GATEWAY_HOST: '127.0.0.1',
+    VPP_GATEWAY_PORT: '0',
+    VPP_GATEWAY_DATA: dataDir,
+    VPP_LOG_LEVEL: 'warn',
+  });
+  const app: FastifyInstance = await buildApp(config);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  assert.ok(address !== null && typeof address === 'object');
+  const url = `http://127.0.0.1:${address.port}`;
+  const login = async (enrollmentId: string) => {
+    const res = await fetch(`${url}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enrollmentId, secret: SECRET }),
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    return ((await res.json()) as { token: string }).token;
+  };
+  return {
+    url,
+    tokens: { regulator: await login('appuser'), admin: await login(`${ORG}admin`) },
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Retries `fn` (bounded, 10 s) until `done` holds, then returns the last answer either way. */
+async function eventually<T>(fn: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await fn();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('gateway ledger views (regulator, real network)', () => {
+  let gw: Harness;
+  let cvpp: Connection;
+  const get = async (urlPath: string, as: 'regulator' | 'admin' = 'regulator') => {
+    const res = await fetch(`${gw.url}${urlPath}`, { headers: { authorization: `Bearer ${gw.tokens[as]}` } });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  before(async () => {
+    gw = await startGateway();
+    cvpp = connectAs('cvpp', 'admin');
+  });
+  after(async () => {
+    cvpp?.close();
+    await gw?.close();
+  });
+
+  it('should find a transaction submitted in the test by id, VALID, with the endorsing MSPs of MAJORITY', async () => {
+    const profile = {
+      displayName: `audited ${Date.now()}`,
+      orgRole: 'cvpp',
+      contactEmail: 'ops@cvpp.example',
+    };
+    const proposal = cvpp
+      .contract('org')
+      .newProposal('PutOrgProfile', { arguments: [JSON.stringify(profile)] });
+    const txId = proposal.getTransactionId();
+    const commit = await (await proposal.endorse()).submit();
+    const status = await commit.getStatus();
+    assert.equal(status.successful, true);
+
+    const { status: code, body } = await eventually(
+      () => get(`/v1/ledger/transactions/${txId}`),
+      (r) => r.status === 200,
+    );
+    assert.equal(code, 200, JSON.stringify(body));
+    assert.equal(body.txId, txId);
+    assert.equal(body.validationCode, 'VALID');
+    assert.equal(body.type, 'ENDORSER_TRANSACTION');
+    assert.equal(body.creatorMspId, 'CvppMSP');
+    assert.equal(body.chaincode, topology.chaincode.name);
+    assert.equal(body.blockNumber, Number(status.blockNumber));
+    const endorsers = body.endorsers as string[];
+    const mspIds = topology.orgs.map((o) => o.mspId);
+    assert.ok(endorsers.length >= Math.floor(mspIds.length / 2) + 1, `MAJORITY: ${endorsers.join(',')}`);
+    assert.ok(endorsers.every((m) => mspIds.includes(m)));
+    assert.deepEqual(endorsers, [...new Set(endorsers)].sort());
+
+    // The block that holds it lists it with the same decoding.
+    const block = await get(`/v1/ledger/blocks/${status.blockNumber}`);
+    assert.equal(block.status, 200);
+    assert.equal(block.body.number, Number(status.blockNumber));
+    const inBlock = (
+      block.body.transactions as { txId: string; validationCode: string; endorsers: string[] }[]
+    ).find((t) => t.txId === txId);
+    assert.deepEqual(inBlock && [inBlock.validationCode, inBlock.endorsers], ['VALID', endorsers]);
+  });
+
+  it("should return block N with header number N, chained to block N-1's hash", async () => {
+    const info = await get('/v1/ledger/info');
+    assert.equal(info.status, 200);
+    assert.equal(info.body.channel, topology.channel.name);
+    const height = info.body.height as number;
+    assert.ok(height > 2);
+    const n = height - 1;
+    const [block, previous, genesis] = await Promise.all([
+      get(`/v1/ledger/blocks/${n}`),
+      get(`/v1/ledger/blocks/${n - 1}`),
+      get('/v1/ledger/blocks/0'),
+    ]);
+    assert.equal(block.body.number, n);
+    assert.equal(previous.body.number, n - 1);
+    assert.equal(genesis.body.number, 0);
+    assert.equal(genesis.body.previousHash, '');
+    assert.deepEqual(
+      (genesis.body.transactions as { type: string }[]).map((t) => t.type),
+      ['CONFIG'],
+    );
+    assert.match(block.body.previousHash as string, /^[0-9a-f]{64}$/);
+  });
+
+  it('should answer 404 for a block beyond the height and an unknown transaction, 400 for a malformed one', async () => {
+    const missingBlock = await get('/v1/ledger/blocks/99999999');
+    assert.equal(missingBlock.status, 404);
+    assert.equal((missingBlock.body.error as { code: string }).code, 'NOT_FOUND');
+    const missingTx = await get(`/v1/ledger/transactions/${'0'.repeat(64)}`);
+    assert.equal(missingTx.status, 404);
+    assert.equal((missingTx.body.error as { code: string }).code, 'NOT_FOUND');
+    assert.equal((await get('/v1/ledger/transactions/not-a-tx-id')).status, 400);
+    assert.equal((await get('/v1/ledger/blocks/-1')).status, 400);
+  });
+
+  it('should list the history of a key, newest first, ending with the latest write', async () => {
+    const displayName = `history ${Date.now()}`;
+    const profile = { displayName, orgRole: 'cvpp', contactEmail: 'ops@cvpp.example' };
+    const proposal = cvpp
+      .contract('org')
+      .newProposal('PutOrgProfile', { arguments: [JSON.stringify(profile)] });
+    const txId = proposal.getTransactionId();
+    const submitted = await (await proposal.endorse()).submit();
+    assert.equal((await submitted.getStatus()).successful, true);
+    const written = utf8(submitted.getResult());
+
+    // The regulator's peer may commit the block a moment after the submitting org's peer.
+    const { status, body } = await eventually(
+      () => get('/v1/ledger/history?objectType=vpp.orgProfile&attr=CvppMSP'),
+      (r) => (r.body.entries as { txId: string }[] | undefined)?.[0]?.txId === txId,
+    );
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.objectType, 'vpp.orgProfile');
+    assert.deepEqual(body.attributes, ['CvppMSP']);
+    const entries = body.entries as { txId: string; timestamp: string; isDelete: boolean; value: string }[];
+    assert.ok(entries.length >= 1);
+    assert.deepEqual(entries[0] && [entries[0].txId, entries[0].isDelete, entries[0].value], [
+      txId,
+      false,
+      written,
+    ]);
+    const versions = entries.map((e) => (JSON.parse(e.value) as { version: number }).version);
+    assert.deepEqual(
+      versions,
+      [...versions].sort((a, b) => b - a),
+      'newest first',
+    );
+    assert.equal(new Date(entries[0]!.timestamp).toISOString(), entries[0]!.timestamp);
+  });
+
+  it('should reject a history query for an unknown object type with the chaincode error', async () => {
+    const { status, body } = await get('/v1/ledger/history?objectType=nope&attr=x');
+    assert.equal(status, 422);
+    assert.equal((body.error as { code: string }).code, 'INVALID_ARGUMENT');
+  });
+
+  it('should list the certificate directory: all four MSPs with root certs equal to the enrolled CA certs', async () => {
+    const { status, body } = await get('/v1/ledger/channel/orgs');
+    assert.equal(status, 200, JSON.stringify(body));
+    const orgs = body.orgs as {
+      mspId: string;
+      rootCerts: string[];
+      tlsRootCerts: string[];
+      groups: string[];
+    }[];
+    assert.deepEqual(
+      orgs.map((o) => o.mspId),
+      topology.orgs.map((o) => o.mspId).sort(),
+    );
+    for (const org of topology.orgs) {
+      const listed = orgs.find((o) => o.mspId === org.mspId)!;
+      const caPem = readFileSync(path.join(cryptoPaths.orgMsp(org.name), 'cacerts', 'ca.pem'), 'utf8');
+      assert.deepEqual(
+        listed.rootCerts.map((c) => c.trim()),
+        [caPem.trim()],
+        org.mspId,
+      );
+      assert.equal(listed.tlsRootCerts.length, 1);
+      assert.match(listed.tlsRootCerts[0]!, /BEGIN CERTIFICATE/);
+      assert.deepEqual(listed.groups, ['Application', 'Orderer']);
+    }
+  });
+
+  it('should refuse every ledger view to a non-regulator (the org admin) with 403, in the gateway', async () => {
+    for (const urlPath of [
+      '/v1/ledger/info',
+      '/v1/ledger/blocks/0',
+      `/v1/ledger/transactions/${'0'.repeat(64)}`,
+      '/v1/ledger/history?objectType=vpp.orgProfile&attr=CvppMSP',
+      '/v1/ledger/channel/orgs',
+    ]) {
+      const { status, body } = await get(urlPath, 'admin');
+      assert.equal(status, 403, urlPath);
+      assert.equal((body.error as { code: string }).code, 'FORBIDDEN', urlPath);
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { EndorseError } from '@hyperledger/fabric-gateway';
+import { chaincodeErrorOf, commitFailure, toApiError } from '../../../../gateway/src/core/fabric-errors';
+
+function endorseError(code: number, details: string[]): EndorseError {
+  return new EndorseError({
+    code,
+    details: details.map((message, i) => ({ address: `peer${i}:7051`, mspId: 'CvppMSP', message })),
+    cause: new Error('grpc') as ServiceError,
+    transactionId: 'tx1',
+    message: 'endorse failed',
+  });
+}
+const summary = (err: unknown) => {
+  const api = toApiError(err);
+  return `${api.status} ${api.code}`;
+};
+
+describe('gateway/core/fabric-errors', () => {
+  describe('#chaincodeErrorOf', () => {
+    it('should read the code after the peer’s chaincode response prefix', () => {
+      assert.deepEqual(chaincodeErrorOf('chaincode response 500, NOT_FOUND: org profile X does not exist'), {
+        code: 'NOT_FOUND',
+        message: 'org profile X does not exist',
+      });
+    });
+
+    it('should ignore prose and unknown codes', () => {
+      assert.equal(chaincodeErrorOf('chaincode response 500, something: broke'), undefined);
+      assert.equal(chaincodeErrorOf('failed to execute transaction'), undefined);
+    });
+  });
+
+  describe('#toApiError', () => {
+    it('should map chaincode codes to their HTTP statuses', () => {
+      const cases: [string, string][] = [
+        ['INVALID_ARGUMENT', '422 INVALID_ARGUMENT'],
+        ['NOT_FOUND', '404 NOT_FOUND'],
+        ['ALREADY_EXISTS', '409 ALREADY_EXISTS'],
+        ['FORBIDDEN', '403 FORBIDDEN'],
+        ['INVALID_STATE', '422 INVALID_STATE'],
+        ['INTERNAL', '500 INTERNAL'],
+      ];
+      for (const [code, expected] of cases) {
+        assert.equal(
+          summary(endorseError(status.ABORTED, [`chaincode response 500, ${code}: text`])),
+          expected,
+        );
+      }
+    });
+
+    it('should keep the transaction id of an endorsement failure', () => {
+      assert.equal(
+        toApiError(endorseError(status.ABORTED, ['chaincode response 500, FORBIDDEN: no'])).txId,
+        'tx1',
+      );
+    });
+
+    it('should map unreachable peers to 503 and other refusals to stable codes', () => {
+      assert.equal(
+        summary(endorseError(status.UNAVAILABLE, ['connection refused'])),
+        '503 FABRIC_UNAVAILABLE',
+      );
+      assert.equal(summary(endorseError(status.DEADLINE_EXCEEDED, [])), '503 FABRIC_UNAVAILABLE');
+      assert.equal(
+        summary(endorseError(status.ABORTED, ['ProposalResponsePayloads do not match'])),
+        '503 ENDORSEMENT_FAILED',
+      );
+      assert.equal(
+        summary(endorseError(status.UNKNOWN, ['access denied: creator org unknown'])),
+        '403 FABRIC_ACCESS_DENIED',
+      );
+    });
+
+    it('should hide unknown errors behind 500 INTERNAL', () => {
+      const api = toApiError(new Error('secret path /x/y'));
+      assert.deepEqual([api.status, api.code, api.message], [500, 'INTERNAL', 'internal error']);
+    });
+  });
+
+  describe('#commitFailure', () => {
+    it('should map MVCC and phantom conflicts to 409, policy failures to 503, the rest to 422', () => {
+      const of = (code: number) => {
+        const api = commitFailure(code, 'tx2');
+        return `${api.status} ${api.code}`;
+      };
+      assert.equal(of(11), '409 MVCC_READ_CONFLICT');
+      assert.equal(of(12), '409 PHANTOM_READ_CONFLICT');
+      assert.equal(of(10), '503 ENDORSEMENT_POLICY_FAILURE');
+      assert.equal(of(4), '422 BAD_CREATOR_SIGNATURE');
+    });
+  });
+});
