@@ -26,6 +26,7 @@ import { leadOrg, nodesOf, type NodeRole, type Org, type Topology } from './topo
 
 const HEALTH_TIMEOUT_MS = 60_000;
 const GOSSIP_TIMEOUT_MS = 120_000;
+const CHAINCODE_TIMEOUT_MS = 60_000;
 
 export interface BringUpOptions {
   log: (line: string) => void;
@@ -156,6 +157,35 @@ export async function waitForGossip(topology: Topology, options: BringUpOptions)
 }
 
 /**
+ * Each peer dials its chaincode server on the first invocation: query every peer once (bounded)
+ * so that `npm start` ends with the chaincode answering everywhere, not just committed.
+ */
+export async function waitForChaincode(
+  topology: Topology,
+  tools: FabricTools,
+  options: BringUpOptions,
+): Promise<void> {
+  const query = JSON.stringify({ Args: ['org:ListOrgProfiles'] });
+  for (const org of topology.orgs) {
+    await waitUntil(
+      `the chaincode to answer on peer.${org.name}`,
+      async () => {
+        await runTool(
+          tools,
+          'peer',
+          ['chaincode', 'query', '-C', topology.channel.name, '-n', topology.chaincode.name, '-c', query],
+          peerAdminEnv(org),
+          15_000,
+        );
+        return true;
+      },
+      CHAINCODE_TIMEOUT_MS,
+    );
+  }
+  options.log(`${topology.chaincode.name}: answering on every peer`);
+}
+
+/**
  * Installs the package everywhere, starts the chaincode servers with its id, and defines the
  * chaincode at `target.sequence` unless a definition is already committed (or `redefine` asks
  * for a new one). A restart reuses the committed version: its package bytes, hence its id, are
@@ -207,6 +237,7 @@ export async function bringUp(
   await joinPeers(topology, tools, options);
   await waitForGossip(topology, options);
   await deployChaincode(context, options, { sequence: topology.chaincode.sequence, redefine: false });
+  await waitForChaincode(topology, tools, options);
   await startRole('gateway', context, options);
 }
 

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { bringUp, deployChaincode, writeFabricConfig } from './bring-up';
+import { bringUp, deployChaincode, waitForChaincode, writeFabricConfig } from './bring-up';
 import { queryCommitted } from './chaincode-lifecycle';
 import { FabricCommandError, toolsAt } from './fabric-cli';
 import { FabricInstallError, installFabricBinaries } from './fabric-binaries';
@@ -76,6 +76,7 @@ async function upgradeChaincode(): Promise<void> {
   for (const org of topology.orgs)
     await stopNode({ pidFile: runPaths.pid(`chaincode.${org.name}`) }, STOP_TIMEOUT_MS);
   await deployChaincode({ topology, tools }, { log }, { sequence: committed.sequence + 1, redefine: true });
+  await waitForChaincode(topology, tools, { log });
 }
 
 async function reset(): Promise<void> {

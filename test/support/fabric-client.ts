@@ -26,18 +26,25 @@ export interface Connection {
 }
 
 export function connectAs(orgName: string, user: 'admin' | 'appuser'): Connection {
+  const msp = cryptoPaths.userMsp(orgName, user);
+  return connectWith(
+    orgName,
+    readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
+    readFileSync(path.join(msp, 'keystore', 'key.pem'), 'utf8'),
+  );
+}
+
+/** A fabric-gateway connection to the org's peer that signs with the given certificate and key. */
+export function connectWith(orgName: string, certPem: string, keyPem: string): Connection {
   const org = orgNamed(orgName);
-  const msp = cryptoPaths.userMsp(org.name, user);
   const client = new grpc.Client(
     `${org.peer.host}:${org.peer.port}`,
     grpc.credentials.createSsl(readFileSync(cryptoPaths.tls(org.name, 'peer', 'ca.crt'))),
   );
   const gateway = connect({
     client,
-    identity: { mspId: org.mspId, credentials: readFileSync(path.join(msp, 'signcerts', 'cert.pem')) },
-    signer: signers.newPrivateKeySigner(
-      createPrivateKey(readFileSync(path.join(msp, 'keystore', 'key.pem'))),
-    ),
+    identity: { mspId: org.mspId, credentials: Buffer.from(certPem) },
+    signer: signers.newPrivateKeySigner(createPrivateKey(keyPem)),
     hash: hash.sha256,
     evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
     endorseOptions: () => ({ deadline: Date.now() + 30_000 }),

@@ -2,16 +2,13 @@
  * Talks to the running org gateways over real HTTP, and knows the login secrets of the identities
  * the bring-up enrolled (derived from each CA's bootstrap secret, as ca/src/ca-client.ts derives them).
  */
-import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers } from '@hyperledger/fabric-gateway';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
-import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { caContext, identitySecret } from '../../ca/src/ca-client';
 import { enrollmentIdsOf } from '../../ca/src/enroll';
-import { cryptoPaths, runPaths } from '../../network/src/paths';
+import { runPaths } from '../../network/src/paths';
 import { orgNamed, topology, type Connection } from './fabric-client';
 
 export interface HttpResult<T = unknown> {
@@ -127,30 +124,6 @@ export function gatewayCredentialsOf(
 }
 
 /** A direct fabric-gateway connection (no REST) signing with the given certificate and key. */
-export function connectWith(orgName: string, certPem: string, keyPem: string): Connection {
-  const org = orgNamed(orgName);
-  const client = new grpc.Client(
-    `${org.peer.host}:${org.peer.port}`,
-    grpc.credentials.createSsl(readFileSync(cryptoPaths.tls(org.name, 'peer', 'ca.crt'))),
-  );
-  const gateway = connect({
-    client,
-    identity: { mspId: org.mspId, credentials: Buffer.from(certPem) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(keyPem)),
-    hash: hash.sha256,
-  });
-  const network = gateway.getNetwork(topology.channel.name);
-  return {
-    gateway,
-    client,
-    contract: (name) => network.getContract(topology.chaincode.name, name),
-    close: () => {
-      gateway.close();
-      client.close();
-    },
-  };
-}
-
 /** The creator certificate (PEM bytes) of a committed transaction, read with qscc GetTransactionByID. */
 export async function creatorOfTransaction(connection: Connection, txId: string): Promise<Buffer> {
   const qscc = connection.gateway.getNetwork(topology.channel.name).getContract('qscc');

@@ -5,11 +5,10 @@ import { toApiError } from '../../../gateway/src/core/fabric-errors';
 import { ANY_ROLE, API_ROLES } from '../../../gateway/src/core/roles';
 import { buildApp, type RouteEntry } from '../../../gateway/src/app';
 import { loadConfig } from '../../../gateway/src/config';
-import { topology, type Connection } from '../../support/fabric-client';
+import { connectWith, topology, type Connection } from '../../support/fabric-client';
 import {
   bootstrapUserSecret,
   call,
-  connectWith,
   creatorOfTransaction,
   gatewayCredentialsOf,
   loginAdmin,

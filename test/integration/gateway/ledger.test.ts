@@ -3,71 +3,12 @@
 // the enrollment already produced (network/run/crypto/regulator/users), so no CA round trip is needed.
 import '../../support/quiet-logs';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../../gateway/src/app';
-import { loadConfig } from '../../../gateway/src/config';
-import { IdentityStore } from '../../../gateway/src/core/identity-store';
-import type { ApiRole } from '../../../gateway/src/core/roles';
-import { serialOf } from '../../../gateway/src/core/x509';
+import { startRegulatorGateway, type Harness } from '../../support/regulator-gateway';
 import { cryptoPaths } from '../../../network/src/paths';
 import { connectAs, topology, utf8, type Connection } from '../../support/fabric-client';
-
-const ORG = 'regulator';
-const SECRET = 'integration-secret';
-
-interface Harness {
-  url: string;
-  tokens: Record<'regulator' | 'admin', string>;
-  close(): Promise<void>;
-}
-
-async function startGateway(): Promise<Harness> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'vpp-gw-ledger-'));
-  const store = new IdentityStore(dataDir);
-  const users: [string, string, ApiRole][] = [
-    ['appuser', 'appuser', 'regulator'],
-    [`${ORG}admin`, 'admin', 'admin'],
-  ];
-  for (const [enrollmentId, folder, role] of users) {
-    const msp = cryptoPaths.userMsp(ORG, folder);
-    const certPem = readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8');
-    const keyPem = readFileSync(path.join(msp, 'keystore', 'key.pem'), 'utf8');
-    store.put({ enrollmentId, role, serial: serialOf(certPem), certPem, keyPem }, SECRET);
-  }
-  const config = loadConfig({
-    VPP_GATEWAY_ORG: ORG,
-    VPP_GATEWAY_HOST: '127.0.0.1',
-    VPP_GATEWAY_PORT: '0',
-    VPP_GATEWAY_DATA: dataDir,
-    VPP_LOG_LEVEL: 'warn',
-  });
-  const app: FastifyInstance = await buildApp(config);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  assert.ok(address !== null && typeof address === 'object');
-  const url = `http://127.0.0.1:${address.port}`;
-  const login = async (enrollmentId: string) => {
-    const res = await fetch(`${url}/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enrollmentId, secret: SECRET }),
-    });
-    assert.equal(res.status, 200, await res.clone().text());
-    return ((await res.json()) as { token: string }).token;
-  };
-  return {
-    url,
-    tokens: { regulator: await login('appuser'), admin: await login(`${ORG}admin`) },
-    close: async () => {
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** Retries `fn` (bounded, 10 s) until `done` holds, then returns the last answer either way. */
 async function eventually<T>(fn: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -88,7 +29,7 @@ describe('gateway ledger views (regulator, real network)', () => {
   };
 
   before(async () => {
-    gw = await startGateway();
+    gw = await startRegulatorGateway();
     cvpp = connectAs('cvpp', 'admin');
   });
   after(async () => {
