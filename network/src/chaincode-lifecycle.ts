@@ -4,10 +4,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ordererFlags, peerAdminEnv, runTool, type FabricTools } from './fabric-cli';
+import { FabricCommandError, ordererFlags, peerAdminEnv, runTool, type FabricTools } from './fabric-cli';
 import { cryptoPaths, runPaths } from './paths';
 import { leadOrg, type Org, type Topology } from './topology';
 
@@ -133,31 +133,66 @@ function definitionFlags(topology: Topology, sequence: number): string[] {
   ];
 }
 
+/**
+ * The peer CLI sends a lifecycle transaction to one orderer. Under BFT an orderer that has just
+ * restarted may accept it and not get it ordered in time; then the transaction is tried through
+ * the next orderer, unless it landed after all (`landed`), so a retry never doubles it.
+ */
+async function throughOrderers(
+  topology: Topology,
+  first: Org,
+  run: (orderer: Org) => Promise<unknown>,
+  landed: () => Promise<boolean>,
+): Promise<void> {
+  const orderers = [first, ...topology.orgs.filter((o) => o !== first)];
+  let lastError: unknown;
+  for (const orderer of orderers) {
+    try {
+      await run(orderer);
+      return;
+    } catch (err) {
+      if (!(err instanceof FabricCommandError) || !RETRYABLE.test(err.message)) throw err;
+      lastError = err;
+      if (await landed().catch(() => false)) return;
+    }
+  }
+  throw lastError;
+}
+
+const RETRYABLE =
+  /timed out waiting for txid|connection refused|Unavailable|deadline exceeded|SERVICE_UNAVAILABLE/i;
+
 export async function approve(
   tools: FabricTools,
   topology: Topology,
   org: Org,
   packageId: string,
   sequence: number,
-) {
-  await runTool(
-    tools,
-    'peer',
-    [
-      'lifecycle',
-      'chaincode',
-      'approveformyorg',
-      ...ordererFlags(org),
-      ...definitionFlags(topology, sequence),
-      '--package-id',
-      packageId,
-    ],
-    peerAdminEnv(org),
-    120_000,
+): Promise<void> {
+  await throughOrderers(
+    topology,
+    org,
+    (orderer) =>
+      runTool(
+        tools,
+        'peer',
+        [
+          'lifecycle',
+          'chaincode',
+          'approveformyorg',
+          ...ordererFlags(orderer),
+          ...definitionFlags(topology, sequence),
+          '--package-id',
+          packageId,
+        ],
+        peerAdminEnv(org),
+        120_000,
+      ),
+    async () => (await approvedBy(tools, topology, sequence))[org.mspId] === true,
   );
 }
 
-export async function commit(tools: FabricTools, topology: Topology, sequence: number) {
+export async function commit(tools: FabricTools, topology: Topology, sequence: number): Promise<void> {
   const org = leadOrg(topology);
   const peers = topology.orgs.flatMap((o) => [
     '--peerAddresses',
@@ -165,19 +200,25 @@ export async function commit(tools: FabricTools, topology: Topology, sequence: n
     '--tlsRootCertFiles',
     cryptoPaths.tls(o.name, 'peer', 'ca.crt'),
   ]);
-  await runTool(
-    tools,
-    'peer',
-    [
-      'lifecycle',
-      'chaincode',
-      'commit',
-      ...ordererFlags(org),
-      ...definitionFlags(topology, sequence),
-      ...peers,
-    ],
-    peerAdminEnv(org),
-    120_000,
+  await throughOrderers(
+    topology,
+    org,
+    (orderer) =>
+      runTool(
+        tools,
+        'peer',
+        [
+          'lifecycle',
+          'chaincode',
+          'commit',
+          ...ordererFlags(orderer),
+          ...definitionFlags(topology, sequence),
+          ...peers,
+        ],
+        peerAdminEnv(org),
+        120_000,
+      ),
+    async () => (await queryCommitted(tools, topology, org))?.sequence === sequence,
   );
 }
 
@@ -201,5 +242,3 @@ export async function approvedBy(
   );
   return (JSON.parse(out) as { approvals: Record<string, boolean> }).approvals;
 }
-
-export const packageExists = (file: string) => existsSync(file);

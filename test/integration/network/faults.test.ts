@@ -45,9 +45,13 @@ async function writeProfile(label: string): Promise<string> {
   }
 }
 
+/** Back in the cluster: at the others' height, and agreeing with every orderer on the leader. */
 async function caughtUp(org: Org): Promise<boolean> {
   const heights = await Promise.all(topology.orgs.map(ordererHeight));
-  return (await ordererHeight(org)) === Math.max(...heights);
+  const leaders = await Promise.all(
+    topology.orgs.map((o) => gauge(o.orderer.host, o.orderer.operationsPort, 'consensus_BFT_leader_id')),
+  );
+  return (await ordererHeight(org)) === Math.max(...heights) && new Set(leaders).size === 1;
 }
 
 describe('network faults', () => {
