@@ -94,21 +94,48 @@ async function createChannel(topology: Topology, tools: FabricTools, options: Br
     ]);
     options.log(`channel ${topology.channel.name}: genesis block written`);
   }
-  for (const org of topology.orgs) {
-    const admin = osnadminFlags(org);
-    const listed = await runTool(tools, 'osnadmin', ['channel', 'list', ...admin]);
-    if (listed.includes(`"${topology.channel.name}"`)) continue;
-    await runTool(tools, 'osnadmin', [
-      'channel',
-      'join',
-      '--channelID',
-      topology.channel.name,
-      '--config-block',
-      block,
-      ...admin,
-    ]);
-    options.log(`orderer.${org.name}: joined ${topology.channel.name}`);
-  }
+  // All orderers join at once: with SyncOnStart each joining orderer first tries to pull from the
+  // others, which stalls (and breaks the cluster streams for a while) if they have not joined yet.
+  await Promise.all(
+    topology.orgs.map(async (org) => {
+      const admin = osnadminFlags(org);
+      const listed = await runTool(tools, 'osnadmin', ['channel', 'list', ...admin]);
+      if (listed.includes(`"${topology.channel.name}"`)) return;
+      await runTool(tools, 'osnadmin', [
+        'channel',
+        'join',
+        '--channelID',
+        topology.channel.name,
+        '--config-block',
+        block,
+        ...admin,
+      ]);
+      options.log(`orderer.${org.name}: joined ${topology.channel.name}`);
+    }),
+  );
+  await waitForConsensus(topology, options);
+}
+
+/** Every orderer reports the same SmartBFT leader: the channel can order transactions. */
+export async function waitForConsensus(topology: Topology, options: BringUpOptions): Promise<void> {
+  await waitUntil(
+    `the ${topology.orgs.length} orderers to agree on a SmartBFT leader`,
+    async () => {
+      const leaders = await Promise.all(
+        topology.orgs.map((o) =>
+          channelGauge(
+            o.orderer.host,
+            o.orderer.operationsPort,
+            'consensus_BFT_leader_id',
+            topology.channel.name,
+          ),
+        ),
+      );
+      return new Set(leaders).size === 1;
+    },
+    GOSSIP_TIMEOUT_MS,
+  );
+  options.log(`channel ${topology.channel.name}: orderers agree on the leader`);
 }
 
 function osnadminFlags(org: Org): string[] {
