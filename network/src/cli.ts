@@ -27,11 +27,18 @@ async function stop(): Promise<void> {
     if (file.endsWith('.pid')) ids.add(file.slice(0, -'.pid'.length));
   }
   let stopped = 0;
-  for (const id of [...ids].reverse()) {
-    if ((await stopNode({ pidFile: runPaths.pid(id) }, STOP_TIMEOUT_MS)) === 'stopped') {
+  // One role at a time, the nodes of a role together (ids are `<role>.<org>`).
+  const roles = [...new Set([...ids].map((id) => id.split('.')[0]))].reverse();
+  for (const role of roles) {
+    const ofRole = [...ids].filter((id) => id.split('.')[0] === role);
+    const outcomes = await Promise.all(
+      ofRole.map((id) => stopNode({ pidFile: runPaths.pid(id) }, STOP_TIMEOUT_MS)),
+    );
+    ofRole.forEach((id, i) => {
+      if (outcomes[i] !== 'stopped') return;
       log(`stopped ${id}`);
       stopped += 1;
-    }
+    });
   }
   log(stopped === 0 ? 'nothing was running' : `stopped ${stopped} processes`);
 }

@@ -47,6 +47,11 @@ export function readPid(pidFile: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
+/**
+ * Whether the process exists. An exited node stays a zombie until its adoptive parent reaps it
+ * (about 2 s here, since its starter has exited); it still counts as alive, because a Go node's
+ * leader thread can show as a zombie while its other threads still hold the node's ports.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
