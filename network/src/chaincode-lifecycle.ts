@@ -151,7 +151,7 @@ async function throughOrderers(
       await run(orderer);
       return;
     } catch (err) {
-      if (!(err instanceof FabricCommandError) || !RETRYABLE.test(err.message)) throw err;
+      if (!(err instanceof FabricCommandError) || !isRetryableLifecycleError(err.message)) throw err;
       lastError = err;
       if (await landed().catch(() => false)) return;
     }
@@ -159,65 +159,81 @@ async function throughOrderers(
   throw lastError;
 }
 
+// Accepted but not ordered in time ("timed out waiting for txid", or "DeadlineExceeded" on the
+// peer's deliver stream), or the orderer is unreachable.
 const RETRYABLE =
-  /timed out waiting for txid|connection refused|Unavailable|deadline exceeded|SERVICE_UNAVAILABLE/i;
+  /timed out waiting for txid|DeadlineExceeded|deadline exceeded|connection refused|Unavailable/i;
 
-export async function approve(
+export function isRetryableLifecycleError(message: string): boolean {
+  return RETRYABLE.test(message);
+}
+
+/** One lifecycle transaction (`approveformyorg`, `commit`) as the org's admin, through the orderers. */
+function lifecycleTransaction(
+  tools: FabricTools,
+  topology: Topology,
+  org: Org,
+  verb: 'approveformyorg' | 'commit',
+  sequence: number,
+  extraFlags: string[],
+  landed: () => Promise<boolean>,
+): Promise<void> {
+  return throughOrderers(
+    topology,
+    org,
+    (orderer) =>
+      runTool(
+        tools,
+        'peer',
+        [
+          'lifecycle',
+          'chaincode',
+          verb,
+          ...ordererFlags(orderer),
+          ...definitionFlags(topology, sequence),
+          ...extraFlags,
+        ],
+        peerAdminEnv(org),
+        120_000,
+      ),
+    landed,
+  );
+}
+
+export function approve(
   tools: FabricTools,
   topology: Topology,
   org: Org,
   packageId: string,
   sequence: number,
 ): Promise<void> {
-  await throughOrderers(
+  return lifecycleTransaction(
+    tools,
     topology,
     org,
-    (orderer) =>
-      runTool(
-        tools,
-        'peer',
-        [
-          'lifecycle',
-          'chaincode',
-          'approveformyorg',
-          ...ordererFlags(orderer),
-          ...definitionFlags(topology, sequence),
-          '--package-id',
-          packageId,
-        ],
-        peerAdminEnv(org),
-        120_000,
-      ),
+    'approveformyorg',
+    sequence,
+    ['--package-id', packageId],
     async () => (await approvedBy(tools, topology, sequence))[org.mspId] === true,
   );
 }
 
-export async function commit(tools: FabricTools, topology: Topology, sequence: number): Promise<void> {
+export function commit(tools: FabricTools, topology: Topology, sequence: number): Promise<void> {
   const org = leadOrg(topology);
+  // Endorsed by every org's peer, so the MAJORITY lifecycle policy is met whichever is slow.
   const peers = topology.orgs.flatMap((o) => [
     '--peerAddresses',
     `${o.peer.host}:${o.peer.port}`,
     '--tlsRootCertFiles',
     cryptoPaths.tls(o.name, 'peer', 'ca.crt'),
   ]);
-  await throughOrderers(
+  return lifecycleTransaction(
+    tools,
     topology,
     org,
-    (orderer) =>
-      runTool(
-        tools,
-        'peer',
-        [
-          'lifecycle',
-          'chaincode',
-          'commit',
-          ...ordererFlags(orderer),
-          ...definitionFlags(topology, sequence),
-          ...peers,
-        ],
-        peerAdminEnv(org),
-        120_000,
-      ),
+    'commit',
+    sequence,
+    peers,
     async () => (await queryCommitted(tools, topology, org))?.sequence === sequence,
   );
 }
