@@ -9,7 +9,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { binaryPath, fabricBinaries } from '../../network/src/fabric-binaries';
 import { fabricCacheDir, runPaths } from '../../network/src/paths';
-import type { Org, Topology } from '../../network/src/topology';
+import { orgByName, type Org, type Topology } from '../../network/src/topology';
 
 /** Name of the bootstrap registrar on both CAs. */
 export const BOOTSTRAP_USER = 'admin';
@@ -56,10 +56,7 @@ export function bootstrapSecretFile(org: string): string {
 export type OrgRef = Org | string;
 
 export function orgOf(topology: Topology, ref: OrgRef): Org {
-  const name = typeof ref === 'string' ? ref : ref.name;
-  const org = topology.orgs.find((o) => o.name === name);
-  if (!org) throw new Error(`org ${name} is not in the topology`);
-  return org;
+  return orgByName(topology, typeof ref === 'string' ? ref : ref.name);
 }
 
 export function fabricBinary(topology: Topology, name: 'fabric-ca-server' | 'fabric-ca-client'): string {

@@ -10,7 +10,8 @@ import { FabricCommandError, toolsAt } from './fabric-cli';
 import { FabricInstallError, installFabricBinaries } from './fabric-binaries';
 import { repoRoot, runDir, runPaths } from './paths';
 import { PortTakenError } from './process/ports';
-import { formatStatusTable, NodeStartError, readPid, isAlive, stopNode } from './process/supervisor';
+import { nodeStatus } from './process/launch';
+import { formatStatusTable, NodeStartError, stopNode } from './process/supervisor';
 import { leadOrg, loadTopology, nodesOf, TopologyError } from './topology';
 
 const log = (line: string) => console.log(line);
@@ -44,17 +45,7 @@ async function stop(): Promise<void> {
 }
 
 function status(): void {
-  const rows = nodesOf(loadTopology()).map((node) => {
-    const pid = readPid(runPaths.pid(node.id));
-    const running = pid !== undefined && isAlive(pid);
-    return {
-      id: node.id,
-      ...(running ? { pid } : {}),
-      state: running ? ('running' as const) : ('stopped' as const),
-      ports: node.ports,
-      logFile: runPaths.log(node.id),
-    };
-  });
+  const rows = nodesOf(loadTopology()).map(nodeStatus);
   log(formatStatusTable(rows, repoRoot()));
 }
 

@@ -212,3 +212,10 @@ export function leadOrg(topology: Topology): Org {
   if (!org) throw new TopologyError('topology', ['orgs: at least one org is required']);
   return org;
 }
+
+/** The org of that name; an error naming it when the topology has none. */
+export function orgByName(topology: Topology, name: string): Org {
+  const org = topology.orgs.find((o) => o.name === name);
+  if (!org) throw new Error(`org ${name} is not in the topology`);
+  return org;
+}

@@ -4,8 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { runPaths } from '../../network/src/paths';
-import { isAlive, readPid } from '../../network/src/process/supervisor';
+import { nodeStatus } from '../../network/src/process/launch';
 import { loadTopology, nodesOf } from '../../network/src/topology';
 
 const CLI = path.resolve(__dirname, '..', '..', 'network', 'src', 'cli.js');
@@ -18,10 +17,7 @@ function cli(command: string): void {
 
 export function globalSetup(): void {
   const nodes = nodesOf(loadTopology()).filter((n) => n.role !== 'gateway');
-  const running = nodes.every((n) => {
-    const pid = readPid(runPaths.pid(n.id));
-    return pid !== undefined && isAlive(pid);
-  });
+  const running = nodes.every((n) => nodeStatus(n).state === 'running');
   if (!running) {
     cli('start');
     startedHere = true;

@@ -8,14 +8,12 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cryptoPaths } from '../../network/src/paths';
-import { loadTopology, type Org, type Topology } from '../../network/src/topology';
+import { loadTopology, orgByName, type Org, type Topology } from '../../network/src/topology';
 
 export const topology: Topology = loadTopology();
 
 export function orgNamed(name: string): Org {
-  const org = topology.orgs.find((o) => o.name === name);
-  if (!org) throw new Error(`no org ${name}`);
-  return org;
+  return orgByName(topology, name);
 }
 
 export interface Connection {

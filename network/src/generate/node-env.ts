@@ -4,7 +4,7 @@
  * whole per-node configuration. Advertised addresses always use the topology host; only a
  * node's main port binds 0.0.0.0 (other hosts dial it), admin and operations bind the topology host.
  */
-import { nodeOf, type NetworkNode, type Org, type Topology } from '../topology';
+import { nodeOf, orgByName, type NetworkNode, type Org, type Topology } from '../topology';
 import { hostLayout, type RunLayout } from './layout';
 
 export interface NodeEnvOptions {
@@ -23,18 +23,12 @@ const at = (host: string, port: number) => `${host}:${port}`;
 /** Fabric reads a list from one variable written as a YAML flow sequence. */
 const list = (...items: string[]) => `[${items.join(',')}]`;
 
-function orgOf(topology: Topology, name: string): Org {
-  const org = topology.orgs.find((o) => o.name === name);
-  if (!org) throw new Error(`org ${name} is not in the topology`);
-  return org;
-}
-
 /**
  * The node is looked up again in `topology` by role and org, so a topology copy with other hosts
  * (the compose deployment's) yields that deployment's addresses for the same node.
  */
 export function nodeEnvOf(topology: Topology, node: NetworkNode, options: NodeEnvOptions = {}): NodeEnv {
-  const org = orgOf(topology, node.org.name);
+  const org = orgByName(topology, node.org.name);
   const self = nodeOf(org, node.role);
   const layout = options.layout ?? hostLayout();
   switch (self.role) {

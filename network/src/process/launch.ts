@@ -9,7 +9,7 @@ import type { FabricTools } from '../fabric-cli';
 import { nodeEnvOf } from '../generate/node-env';
 import { cryptoPaths, repoRoot, runPaths } from '../paths';
 import type { NetworkNode, Topology } from '../topology';
-import type { LaunchSpec } from './supervisor';
+import { statusOf, type LaunchSpec, type NodeStatus } from './supervisor';
 
 export interface LaunchContext {
   topology: Topology;
@@ -18,16 +18,20 @@ export interface LaunchContext {
   chaincodePackageId?: string;
 }
 
+/** The node's identity in the run folder: its id, ports, pid file and log file. */
+function runFilesOf(node: NetworkNode) {
+  return { id: node.id, ports: node.ports, pidFile: runPaths.pid(node.id), logFile: runPaths.log(node.id) };
+}
+
+/** Whether the node runs, by its pid file (no binary or crypto needed, unlike a launch spec). */
+export function nodeStatus(node: NetworkNode): NodeStatus {
+  return statusOf(runFilesOf(node));
+}
+
 export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchSpec {
   const { topology, tools } = context;
   const org = node.org.name;
-  const base = {
-    id: node.id,
-    host: node.host,
-    ports: node.ports,
-    pidFile: runPaths.pid(node.id),
-    logFile: runPaths.log(node.id),
-  };
+  const base = { ...runFilesOf(node), host: node.host };
   switch (node.role) {
     case 'ca': {
       const server = prepareCaServer(topology, node.org);

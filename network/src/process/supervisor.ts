@@ -192,7 +192,7 @@ export interface NodeStatus {
   logFile: string;
 }
 
-export function statusOf(spec: LaunchSpec): NodeStatus {
+export function statusOf(spec: Pick<LaunchSpec, 'id' | 'pidFile' | 'ports' | 'logFile'>): NodeStatus {
   const pid = readPid(spec.pidFile);
   const running = pid !== undefined && isAlive(pid);
   return {

@@ -2,13 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connectAs, topology, utf8, type Connection } from '../../support/fabric-client';
 
-const ORG_ROLE: Record<string, string> = {
-  cvpp: 'cvpp',
-  trading: 'trading',
-  control: 'control',
-  regulator: 'regulator',
-};
-
 describe('network ledger', () => {
   const connections = new Map<string, Connection>();
   const as = (org: string, user: 'admin' | 'appuser') => {
@@ -27,7 +20,7 @@ describe('network ledger', () => {
     for (const org of topology.orgs) {
       const input = {
         displayName: `${org.description} ${stamp}`,
-        orgRole: ORG_ROLE[org.name],
+        orgRole: org.name, // the topology names each org after its role
         contactEmail: `ops@${org.name}.example`,
       };
       const stored = JSON.parse(
