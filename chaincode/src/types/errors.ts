@@ -15,6 +15,40 @@ export const ErrorCode = {
   INVALID_STATE: 'INVALID_STATE',
   /** An invariant broke (e.g. stored bytes no longer decode); never the caller's fault. */
   INTERNAL: 'INTERNAL',
+
+  // ---- telemetry (signed device readings) ----
+  /** The reading's signature does not verify against the DER's registered certificate. */
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+  /** No DER is registered under the reading's DER id. */
+  UNKNOWN_DER: 'UNKNOWN_DER',
+  /** The DER is suspended; its readings are refused until it is reinstated. */
+  DER_SUSPENDED: 'DER_SUSPENDED',
+  /** The certificate that signed the reading (or is being registered) has been revoked. */
+  CERTIFICATE_REVOKED: 'CERTIFICATE_REVOKED',
+  /** The certificate was not issued by the expected organisation's CA, or its attributes disagree. */
+  CERTIFICATE_REJECTED: 'CERTIFICATE_REJECTED',
+  /** A reading with the same DER, interval and sequence was already recorded. */
+  REPLAY: 'REPLAY',
+  /** The reading's interval is outside the window the transaction time allows. */
+  OUTSIDE_WINDOW: 'OUTSIDE_WINDOW',
+  /** The reported energy exceeds what the DER's capacity can deliver in one interval. */
+  ENERGY_ABOVE_CAPACITY: 'ENERGY_ABOVE_CAPACITY',
+
+  // ---- market ----
+  /** A commitment arrived after the interval's gate closure. */
+  GATE_CLOSED: 'GATE_CLOSED',
+  /** A revealed bid and salt do not hash to the stored commitment. */
+  COMMITMENT_MISMATCH: 'COMMITMENT_MISMATCH',
+  /** The bid's total quantity exceeds the VPP's quota. */
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  /** A bid step's price is above the interval's price cap. */
+  PRICE_ABOVE_CAP: 'PRICE_ABOVE_CAP',
+  /** The VPP's registered, active DER capacity does not back the quantity offered. */
+  CAPACITY_NOT_BACKED: 'CAPACITY_NOT_BACKED',
+
+  // ---- settlement ----
+  /** The interval and VPP were already settled; settlement runs once. */
+  ALREADY_SETTLED: 'ALREADY_SETTLED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

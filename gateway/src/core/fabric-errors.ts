@@ -17,6 +17,20 @@ const STATUS_OF_VPP_CODE: Record<ErrorCode, number> = {
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.INVALID_STATE]: 422,
   [ErrorCode.INTERNAL]: 500,
+  [ErrorCode.BAD_SIGNATURE]: 422,
+  [ErrorCode.UNKNOWN_DER]: 404,
+  [ErrorCode.DER_SUSPENDED]: 409,
+  [ErrorCode.CERTIFICATE_REVOKED]: 403,
+  [ErrorCode.CERTIFICATE_REJECTED]: 422,
+  [ErrorCode.REPLAY]: 409,
+  [ErrorCode.OUTSIDE_WINDOW]: 422,
+  [ErrorCode.ENERGY_ABOVE_CAPACITY]: 422,
+  [ErrorCode.GATE_CLOSED]: 409,
+  [ErrorCode.COMMITMENT_MISMATCH]: 422,
+  [ErrorCode.QUOTA_EXCEEDED]: 422,
+  [ErrorCode.PRICE_ABOVE_CAP]: 422,
+  [ErrorCode.CAPACITY_NOT_BACKED]: 422,
+  [ErrorCode.ALREADY_SETTLED]: 409,
 };
 
 const CHAINCODE_RESPONSE = 'chaincode response ';
