@@ -3,12 +3,29 @@
 
 import { AuditContract } from './contracts/audit-contract';
 import { OrgContract } from './contracts/org-contract';
+import { RegistryContract } from './contracts/registry-contract';
+import { TelemetryContract } from './contracts/telemetry-contract';
 
-export const contracts = [OrgContract, AuditContract];
+export const contracts = [OrgContract, AuditContract, RegistryContract, TelemetryContract];
 
 export { AuditContract, AUDIT_CONTRACT_NAME } from './contracts/audit-contract';
 export type { HistoryEntry } from './ledger/store';
 export { OrgContract, ORG_CONTRACT_NAME, ORG_PROFILE_UPDATED_EVENT } from './contracts/org-contract';
+export {
+  RegistryContract,
+  REGISTRY_CONTRACT_NAME,
+  DER_REGISTERED_EVENT,
+  DER_UPDATED_EVENT,
+} from './contracts/registry-contract';
+export {
+  TelemetryContract,
+  TELEMETRY_CONTRACT_NAME,
+  READINGS_RECORDED_EVENT,
+  type BatchResult,
+  type ReadingResult,
+} from './contracts/telemetry-contract';
+export type { Der, DerType } from './domain/registry/der';
+export type { SignedReading, UnsignedReading } from './domain/telemetry/reading';
 export type { OrgProfile, OrgProfileAuthor, OrgProfileInput } from './domain/org/org-profile';
 export {
   KNOWN_MSP_IDS,

@@ -189,6 +189,33 @@ export class MemoryStub {
     });
   }
 
+  /**
+   * Paged range query as the peer runs it on LevelDB: at most `pageSize` rows from `bookmark` (a key,
+   * inclusive) or from the start; the returned bookmark is the next key, or '' after the last page.
+   */
+  async getStateByPartialCompositeKeyWithPagination(
+    objectType: string,
+    attributes: string[],
+    pageSize: number,
+    bookmark?: string,
+  ): Promise<{ iterator: StateQueryIterator; metadata: { fetchedRecordsCount: number; bookmark: string } }> {
+    const start = fabricCompositeKey(objectType, attributes);
+    const end = start + MAX_RUNE;
+    const from =
+      bookmark !== undefined && bookmark !== '' && compareKeys(bookmark, start) > 0 ? bookmark : start;
+    const all = [...this.committed.entries()]
+      .filter(([key]) => compareKeys(key, from) >= 0 && compareKeys(key, end) < 0)
+      .sort(([a], [b]) => compareKeys(a, b));
+    const page = all
+      .slice(0, pageSize)
+      .map(([key, value]) => ({ namespace: 'vpp', key, value: Uint8Array.from(value) }));
+    const next = all[pageSize]?.[0] ?? '';
+    return {
+      iterator: this.iterate(page) as unknown as StateQueryIterator,
+      metadata: { fetchedRecordsCount: page.length, bookmark: next },
+    };
+  }
+
   getHistoryForKey(key: string): Promise<HistoryQueryIterator> & AsyncIterable<KeyModification> {
     // Newest first, as a snapshot of what is committed now.
     const rows: KeyModification[] = [...(this.history.get(key) ?? [])].reverse().map((record) => ({

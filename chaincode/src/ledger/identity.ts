@@ -44,3 +44,13 @@ export function requireRole(ctx: Context, roles: readonly Role[]): Role {
   }
   return role;
 }
+
+/**
+ * `<MSP ID>/<certificate CN>` of the caller, as records name their author (`CvppMSP/cvppadmin`).
+ * fabric-shim's getID() is `x509::<subject DN>::<issuer DN>`; the CN is the enrollment id.
+ */
+export function callerName(ctx: Context): string {
+  const subject = ctx.clientIdentity.getID().split('::')[1] ?? '';
+  const cn = /(?:^|[/,])CN=([^/,]+)/.exec(subject)?.[1] ?? 'unknown';
+  return `${callerMspId(ctx)}/${cn}`;
+}

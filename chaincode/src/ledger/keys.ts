@@ -7,8 +7,22 @@ import { ErrorCode, VppError } from '../types/errors';
 
 /** Object types (the first composite-key part). Prefixing with `vpp.` keeps them out of others' way. */
 export const ORG_PROFILE = 'vpp.orgProfile';
+export const CA_CERTIFICATES = 'vpp.caCertificates';
+export const VPP = 'vpp.vpp';
+export const DER = 'vpp.der';
+export const DER_BY_VPP = 'vpp.derByVpp';
+export const DER_BY_CERT = 'vpp.derByCert';
+export const READING = 'vpp.reading';
 
-export const OBJECT_TYPES = [ORG_PROFILE] as const;
+export const OBJECT_TYPES = [
+  ORG_PROFILE,
+  CA_CERTIFICATES,
+  VPP,
+  DER,
+  DER_BY_VPP,
+  DER_BY_CERT,
+  READING,
+] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
 const NAMESPACE = '\u0000';
@@ -81,4 +95,57 @@ export function orgProfileKey(mspId: string): string {
 
 export function orgProfilePrefix(): KeyPrefix {
   return keyPrefix(ORG_PROFILE);
+}
+
+// ---- CA certificates: one record per MSP ----
+
+export function caCertificatesKey(mspId: string): string {
+  return compositeKey(CA_CERTIFICATES, [mspId]);
+}
+
+// ---- VPPs and DERs ----
+
+export function vppKey(vppId: string): string {
+  return compositeKey(VPP, [vppId]);
+}
+
+export function vppPrefix(): KeyPrefix {
+  return keyPrefix(VPP);
+}
+
+export function derKey(derId: string): string {
+  return compositeKey(DER, [derId]);
+}
+
+/** Index entry: DER `derId` belongs to VPP `vppId` (value: the DER id). Written once per DER. */
+export function derByVppKey(vppId: string, derId: string): string {
+  return compositeKey(DER_BY_VPP, [vppId, derId]);
+}
+
+export function derByVppPrefix(vppId: string): KeyPrefix {
+  return keyPrefix(DER_BY_VPP, [vppId]);
+}
+
+/** Index entry: the certificate with this serial is (or was) bound to a DER. Serials never move. */
+export function derByCertKey(serial: string): string {
+  return compositeKey(DER_BY_CERT, [serial]);
+}
+
+// ---- readings: one key per DER per interval per sequence, grouped by VPP and interval ----
+
+/** Sequences are zero-padded so that a range scan returns them in order. */
+function sequencePart(sequence: number): string {
+  if (!Number.isSafeInteger(sequence) || sequence < 0 || sequence > 9999) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, `sequence ${sequence} is out of range`);
+  }
+  return String(sequence).padStart(4, '0');
+}
+
+export function readingKey(vppId: string, intervalId: string, derId: string, sequence: number): string {
+  return compositeKey(READING, [vppId, intervalId, derId, sequencePart(sequence)]);
+}
+
+/** Every reading of a VPP in one interval (settlement's input), or of one DER in it. */
+export function readingPrefix(vppId: string, intervalId: string, derId?: string): KeyPrefix {
+  return keyPrefix(READING, derId === undefined ? [vppId, intervalId] : [vppId, intervalId, derId]);
 }

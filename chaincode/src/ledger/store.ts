@@ -69,16 +69,14 @@ export async function deleteState(ctx: Context, key: string): Promise<void> {
   await ctx.stub.deleteState(key);
 }
 
-/**
- * All entries under a partial composite key, in ledger key order. The iterator is always closed,
- * even when decoding fails, because the peer keeps an open query per unclosed iterator.
- */
-export async function scanPrefix<T>(
-  ctx: Context,
+type StateIterator = Awaited<ReturnType<Context['stub']['getStateByPartialCompositeKey']>>;
+
+/** Drains a range-query iterator into typed entries, always closing it (the peer keeps it open otherwise). */
+async function collect<T>(
+  iterator: StateIterator,
   prefix: KeyPrefix,
   decoder: Decoder<T>,
 ): Promise<Entry<T>[]> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(prefix.objectType, [...prefix.attributes]);
   const entries: Entry<T>[] = [];
   try {
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
@@ -93,6 +91,51 @@ export async function scanPrefix<T>(
     await iterator.close();
   }
   return entries;
+}
+
+/**
+ * All entries under a partial composite key, in ledger key order. The iterator is always closed,
+ * even when decoding fails, because the peer keeps an open query per unclosed iterator.
+ */
+export async function scanPrefix<T>(
+  ctx: Context,
+  prefix: KeyPrefix,
+  decoder: Decoder<T>,
+): Promise<Entry<T>[]> {
+  const iterator = await ctx.stub.getStateByPartialCompositeKey(prefix.objectType, [...prefix.attributes]);
+  return collect(iterator, prefix, decoder);
+}
+
+export interface Page<T> {
+  readonly entries: Entry<T>[];
+  /** Pass back to get the next page; '' when there is none. */
+  readonly bookmark: string;
+}
+
+/** Largest page a query may ask for; bounds the work one evaluate does. */
+export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * One page of entries under a partial composite key. Paged range queries are read-only in Fabric
+ * (the peer refuses them in a transaction that writes), which suits the list queries that use them.
+ */
+export async function scanPrefixPage<T>(
+  ctx: Context,
+  prefix: KeyPrefix,
+  decoder: Decoder<T>,
+  pageSize: number,
+  bookmark: string,
+): Promise<Page<T>> {
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, `pageSize must be an integer in 1..${MAX_PAGE_SIZE}`);
+  }
+  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+    prefix.objectType,
+    [...prefix.attributes],
+    pageSize,
+    bookmark,
+  );
+  return { entries: await collect(iterator, prefix, decoder), bookmark: metadata.bookmark ?? '' };
 }
 
 /** Emits the transaction's chaincode event. Fabric keeps only the last event set per transaction. */

@@ -27,7 +27,13 @@ export const Role = {
   REGULATOR: 'regulator',
   ADMIN: 'admin',
   DEVICE: 'device',
+  /** The CVPP gateway's service identity that submits batches of device-signed readings. */
+  INGEST: 'ingest',
 } as const;
+
+/** Attributes fabric-ca writes into a device's certificate, binding it to one DER of one VPP. */
+export const DER_ID_ATTRIBUTE = 'vpp.derId';
+export const VPP_ID_ATTRIBUTE = 'vpp.vppId';
 
 export type Role = (typeof Role)[keyof typeof Role];
 

@@ -33,6 +33,26 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
   audit: {
     GetKeyHistory: ['evaluate', ['key']],
   },
+  registry: {
+    RecordCaCertificates: ['submit', ['certificatesJson']],
+    GetCaCertificates: ['evaluate', ['mspId']],
+    RegisterVpp: ['submit', ['vppJson']],
+    GetVpp: ['evaluate', ['vppId']],
+    ListVpps: ['evaluate', []],
+    RegisterDer: ['submit', ['derJson']],
+    GetDer: ['evaluate', ['derId']],
+    GetDerByCertificate: ['evaluate', ['serial']],
+    ListDersByVpp: ['evaluate', ['vppId', 'pageSize', 'bookmark']],
+    SuspendDer: ['submit', ['derId', 'reason']],
+    ReinstateDer: ['submit', ['derId', 'reason']],
+    RevokeDerCertificate: ['submit', ['derId', 'serial', 'reason']],
+    ReplaceDerCertificate: ['submit', ['derId', 'certificatePem']],
+  },
+  telemetry: {
+    RecordReadings: ['submit', ['batchJson']],
+    GetDerReadings: ['evaluate', ['derId', 'intervalId']],
+    ListVppReadings: ['evaluate', ['vppId', 'intervalId']],
+  },
 };
 const DEFAULT_CONTRACT = 'org';
 const SYSTEM_CONTRACT = 'org.hyperledger.fabric';

@@ -1,7 +1,6 @@
 import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Context } from 'fabric-contract-api';
 import {
   MAX_PROFILE_JSON_LENGTH,
   ORG_PROFILE_UPDATED_EVENT,
@@ -10,6 +9,7 @@ import {
 import { orgProfileKey } from '../../../../chaincode/src/ledger/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { MemoryLedger, type Caller, type TxOptions } from '../../../support/memory-stub';
+import { expectFailure } from '../../../support/contract-harness';
 import { vppError } from '../../../support/vpp-assert';
 
 const contract = new OrgContract();
@@ -32,25 +32,6 @@ const json = (value: unknown) => JSON.stringify(value);
 
 async function put(ledger: MemoryLedger, caller: Caller, profile: unknown, time?: string) {
   return ledger.submit(as(caller, time), (ctx) => contract.PutOrgProfile(ctx, json(profile)));
-}
-
-function snapshot(ledger: MemoryLedger): [string, string | undefined][] {
-  return ledger.keys().map((key) => [key, ledger.getText(key)]);
-}
-
-/** Runs a transaction that must fail, and checks it buffered no write and no event. */
-async function expectFailure(
-  ledger: MemoryLedger,
-  options: TxOptions,
-  fn: (ctx: Context) => Promise<unknown>,
-  expected: ReturnType<typeof vppError>,
-): Promise<void> {
-  const before = snapshot(ledger);
-  const tx = ledger.begin(options);
-  await assert.rejects(fn(tx.ctx), expected);
-  assert.deepEqual([...tx.stub.writes.keys()], [], 'no writes buffered');
-  assert.deepEqual(tx.stub.events, [], 'no event set');
-  assert.deepEqual(snapshot(ledger), before);
 }
 
 describe('contracts/org-contract', () => {

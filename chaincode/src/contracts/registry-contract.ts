@@ -1,0 +1,264 @@
+// The DER registry: VPPs, their DERs bound to device certificates, and each org's CA certificates
+// (the trust anchors the registry checks device certificates against). Thin transactions: authorise,
+// read, call the pure rules in domain/registry, write, emit.
+
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import {
+  buildCaCertificates,
+  caCertificatesOf,
+  parseCaCertificateList,
+  parseStoredCaCertificates,
+} from '../domain/registry/ca-certificates';
+import {
+  buildDer,
+  changeDerStatus,
+  parseDerInput,
+  parseReason,
+  parseStoredDer,
+  replaceDerCertificate,
+  revokeDerCertificate,
+  type Der,
+  type DerStatus,
+} from '../domain/registry/der';
+import { buildVpp, parseStoredVpp, parseVppInput } from '../domain/registry/vpp';
+import { normalSerial, parseCertificate, serialOf } from '../domain/pki/certificate';
+import { parseJson, toCanonicalJson, type JsonValue } from '../ledger/codec';
+import { callerName, requireMsp, requireRole } from '../ledger/identity';
+import {
+  caCertificatesKey,
+  derByCertKey,
+  derByVppKey,
+  derByVppPrefix,
+  derKey,
+  vppKey,
+  vppPrefix,
+} from '../ledger/keys';
+import {
+  emitEvent,
+  readState,
+  requireState,
+  scanPrefix,
+  scanPrefixPage,
+  writeState,
+  type Decoder,
+} from '../ledger/store';
+import { txTimestampIso } from '../ledger/tx-time';
+import { KNOWN_MSP_IDS, MspId, Role } from '../types/consortium';
+import { ErrorCode, VppError } from '../types/errors';
+import { VppContract } from './vpp-contract';
+
+export const REGISTRY_CONTRACT_NAME = 'registry';
+export const DER_REGISTERED_EVENT = 'DerRegistered';
+export const DER_UPDATED_EVENT = 'DerUpdated';
+export const VPP_REGISTERED_EVENT = 'VppRegistered';
+export const CA_CERTIFICATES_RECORDED_EVENT = 'CaCertificatesRecorded';
+
+const MAX_ARGUMENT_LENGTH = 32 * 1024;
+
+function parseArgument(json: string, what: string): JsonValue {
+  if (json.length > MAX_ARGUMENT_LENGTH) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, `${what} exceeds ${MAX_ARGUMENT_LENGTH} characters`);
+  }
+  return parseJson(json);
+}
+
+const parseDerId: Decoder<string> = (value) => {
+  if (typeof value !== 'string')
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, 'index entry must be a DER id');
+  return value;
+};
+
+/** Who may operate DERs: the CVPP organisation's operators and admins. */
+function requireDerOperator(ctx: Context): void {
+  requireMsp(ctx, [MspId.CVPP]);
+  requireRole(ctx, [Role.OPERATOR, Role.ADMIN]);
+}
+
+/** Suspension is a supervisory act too: CVPP operators/admins, or the regulator. */
+function requireStatusAuthority(ctx: Context): void {
+  const mspId = requireMsp(ctx, [MspId.CVPP, MspId.REGULATOR]);
+  requireRole(ctx, mspId === MspId.CVPP ? [Role.OPERATOR, Role.ADMIN] : [Role.REGULATOR, Role.ADMIN]);
+}
+
+async function cvppIssuers(ctx: Context) {
+  return caCertificatesOf(await readState(ctx, caCertificatesKey(MspId.CVPP), parseStoredCaCertificates));
+}
+
+async function writeDerUpdate(ctx: Context, der: Der): Promise<string> {
+  await writeState(ctx, derKey(der.derId), der);
+  const summary = {
+    derId: der.derId,
+    vppId: der.vppId,
+    status: der.status,
+    certificateSerial: der.certificate.serial,
+    certificateStatus: der.certificate.status,
+    version: der.version,
+  };
+  emitEvent(ctx, DER_UPDATED_EVENT, Buffer.from(toCanonicalJson(summary)));
+  return toCanonicalJson(der);
+}
+
+@Info({ title: 'RegistryContract', description: 'VPPs, DERs and the device certificates bound to them' })
+export class RegistryContract extends VppContract {
+  constructor() {
+    super(REGISTRY_CONTRACT_NAME);
+  }
+
+  /** Records the caller organisation's CA certificates (a list of PEMs). Admins only. */
+  @Transaction()
+  @Returns('string')
+  async RecordCaCertificates(ctx: Context, certificatesJson: string): Promise<string> {
+    const mspId = requireMsp(ctx, KNOWN_MSP_IDS);
+    requireRole(ctx, [Role.ADMIN]);
+    const certificates = parseCaCertificateList(parseArgument(certificatesJson, 'certificatesJson'));
+    const key = caCertificatesKey(mspId);
+    const previous = await readState(ctx, key, parseStoredCaCertificates);
+    const record = buildCaCertificates(mspId, certificates, previous, callerName(ctx), txTimestampIso(ctx));
+    await writeState(ctx, key, record);
+    emitEvent(
+      ctx,
+      CA_CERTIFICATES_RECORDED_EVENT,
+      Buffer.from(toCanonicalJson({ mspId, version: record.version })),
+    );
+    return toCanonicalJson(record);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetCaCertificates(ctx: Context, mspId: string): Promise<string> {
+    const record = await requireState(
+      ctx,
+      caCertificatesKey(mspId),
+      parseStoredCaCertificates,
+      `CA certificates of ${mspId}`,
+    );
+    return toCanonicalJson(record);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async RegisterVpp(ctx: Context, vppJson: string): Promise<string> {
+    requireDerOperator(ctx);
+    const input = parseVppInput(parseArgument(vppJson, 'vppJson'));
+    const key = vppKey(input.vppId);
+    const vpp = buildVpp(
+      input,
+      await readState(ctx, key, parseStoredVpp),
+      callerName(ctx),
+      txTimestampIso(ctx),
+    );
+    const bytes = await writeState(ctx, key, vpp);
+    emitEvent(ctx, VPP_REGISTERED_EVENT, bytes);
+    return toCanonicalJson(vpp);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetVpp(ctx: Context, vppId: string): Promise<string> {
+    return toCanonicalJson(await requireState(ctx, vppKey(vppId), parseStoredVpp, `vpp ${vppId}`));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async ListVpps(ctx: Context): Promise<string> {
+    const entries = await scanPrefix(ctx, vppPrefix(), parseStoredVpp);
+    return toCanonicalJson(entries.map((entry) => entry.value));
+  }
+
+  /** Registers a DER under an existing VPP with its device certificate (checked against the CVPP CA). */
+  @Transaction()
+  @Returns('string')
+  async RegisterDer(ctx: Context, derJson: string): Promise<string> {
+    requireDerOperator(ctx);
+    const input = parseDerInput(parseArgument(derJson, 'derJson'));
+    await requireState(ctx, vppKey(input.vppId), parseStoredVpp, `vpp ${input.vppId}`);
+    const serial = serialOf(parseCertificate(input.certificatePem, 'certificatePem'));
+    const der = buildDer({
+      input,
+      issuers: await cvppIssuers(ctx),
+      previous: await readState(ctx, derKey(input.derId), parseStoredDer),
+      serialOwner: await readState(ctx, derByCertKey(serial), parseDerId),
+      registeredBy: callerName(ctx),
+      at: txTimestampIso(ctx),
+    });
+    const bytes = await writeState(ctx, derKey(der.derId), der);
+    await writeState(ctx, derByVppKey(der.vppId, der.derId), der.derId);
+    await writeState(ctx, derByCertKey(der.certificate.serial), der.derId);
+    emitEvent(ctx, DER_REGISTERED_EVENT, bytes);
+    return toCanonicalJson(der);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetDer(ctx: Context, derId: string): Promise<string> {
+    return toCanonicalJson(await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`));
+  }
+
+  /** The DER a certificate serial is (or was) bound to. */
+  @Transaction(false)
+  @Returns('string')
+  async GetDerByCertificate(ctx: Context, serial: string): Promise<string> {
+    const normal = normalSerial(serial);
+    const derId = await requireState(ctx, derByCertKey(normal), parseDerId, `certificate ${normal}`);
+    return toCanonicalJson(await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`));
+  }
+
+  /** One page of a VPP's DERs in id order: `{ ders, bookmark }`, bookmark '' on the last page. */
+  @Transaction(false)
+  @Returns('string')
+  async ListDersByVpp(ctx: Context, vppId: string, pageSize: string, bookmark: string): Promise<string> {
+    const page = await scanPrefixPage(ctx, derByVppPrefix(vppId), parseDerId, Number(pageSize), bookmark);
+    const ders = await Promise.all(
+      page.entries.map((entry) =>
+        requireState(ctx, derKey(entry.value), parseStoredDer, `der ${entry.value}`),
+      ),
+    );
+    return toCanonicalJson({ ders, bookmark: page.bookmark });
+  }
+
+  @Transaction()
+  @Returns('string')
+  async SuspendDer(ctx: Context, derId: string, reason: string): Promise<string> {
+    return this.#changeStatus(ctx, derId, 'suspended', reason);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async ReinstateDer(ctx: Context, derId: string, reason: string): Promise<string> {
+    return this.#changeStatus(ctx, derId, 'active', reason);
+  }
+
+  /** Marks the DER's certificate revoked (the gateway revokes it at the CA in the same request). */
+  @Transaction()
+  @Returns('string')
+  async RevokeDerCertificate(ctx: Context, derId: string, serial: string, reason: string): Promise<string> {
+    requireDerOperator(ctx);
+    const der = await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
+    const revoked = revokeDerCertificate(der, normalSerial(serial), parseReason(reason), txTimestampIso(ctx));
+    return writeDerUpdate(ctx, revoked);
+  }
+
+  /** Binds a new device certificate to the DER (after a revocation, or to renew one). */
+  @Transaction()
+  @Returns('string')
+  async ReplaceDerCertificate(ctx: Context, derId: string, certificatePem: string): Promise<string> {
+    requireDerOperator(ctx);
+    const der = await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
+    const serial = serialOf(parseCertificate(certificatePem, 'certificatePem'));
+    const replaced = replaceDerCertificate(
+      der,
+      certificatePem,
+      await cvppIssuers(ctx),
+      await readState(ctx, derByCertKey(serial), parseDerId),
+      txTimestampIso(ctx),
+    );
+    await writeState(ctx, derByCertKey(replaced.certificate.serial), derId);
+    return writeDerUpdate(ctx, replaced);
+  }
+
+  async #changeStatus(ctx: Context, derId: string, status: DerStatus, reason: string): Promise<string> {
+    requireStatusAuthority(ctx);
+    const der = await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
+    return writeDerUpdate(ctx, changeDerStatus(der, status, parseReason(reason), txTimestampIso(ctx)));
+  }
+}

@@ -1,0 +1,181 @@
+// Device-signed readings, recorded in batches. The submitter (the CVPP gateway's ingest identity)
+// is only a courier: every reading's signature is verified here against the certificate registered
+// for its DER, so a batch can carry nothing the devices did not sign. Each reading is judged on its
+// own: a rejected reading is reported with its code and never blocks the others, and a reading that
+// is already on the ledger with the same signed content (a retried batch) is reported as a duplicate
+// and not written again, so a retry neither loses nor double-counts anything.
+
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { parseStoredDer, type Der } from '../domain/registry/der';
+import { requireId } from '../domain/registry/vpp';
+import {
+  checkReading,
+  decideWrite,
+  parseSignedReading,
+  parseStoredReading,
+  type SignedReading,
+  type StoredReading,
+} from '../domain/telemetry/reading';
+import { parseJson, toCanonicalJson } from '../ledger/codec';
+import { requireMsp, requireRole } from '../ledger/identity';
+import { derKey, readingKey, readingPrefix } from '../ledger/keys';
+import { emitEvent, readState, requireState, scanPrefix, writeState } from '../ledger/store';
+import { txTimestampIso } from '../ledger/tx-time';
+import { MspId, Role } from '../types/consortium';
+import { ErrorCode, isVppError, VppError } from '../types/errors';
+import { VppContract } from './vpp-contract';
+
+export const TELEMETRY_CONTRACT_NAME = 'telemetry';
+export const READINGS_RECORDED_EVENT = 'ReadingsRecorded';
+
+/** Readings per transaction; bounds endorsement time and the size of one block entry. */
+export const MAX_BATCH_SIZE = 1000;
+/** About 350 bytes per reading, with room to spare. */
+const MAX_BATCH_JSON_LENGTH = MAX_BATCH_SIZE * 1024;
+
+export type ReadingStatus = 'accepted' | 'duplicate' | 'rejected';
+
+export interface ReadingResult {
+  readonly index: number;
+  readonly status: ReadingStatus;
+  readonly derId?: string;
+  readonly intervalId?: string;
+  readonly sequence?: number;
+  readonly code?: string;
+  readonly message?: string;
+}
+
+export interface BatchResult {
+  readonly txId: string;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly results: ReadingResult[];
+}
+
+interface DerView {
+  readonly der: Der | undefined;
+  readonly publicKey: KeyObject | undefined;
+}
+
+function parseBatch(batchJson: string): unknown[] {
+  if (batchJson.length > MAX_BATCH_JSON_LENGTH) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, `batchJson exceeds ${MAX_BATCH_JSON_LENGTH} characters`);
+  }
+  const batch = parseJson(batchJson);
+  if (!Array.isArray(batch) || batch.length === 0 || batch.length > MAX_BATCH_SIZE) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, `batch must be a list of 1..${MAX_BATCH_SIZE} readings`);
+  }
+  return batch;
+}
+
+@Info({ title: 'TelemetryContract', description: 'Device-signed meter readings, verified on chain' })
+export class TelemetryContract extends VppContract {
+  constructor() {
+    super(TELEMETRY_CONTRACT_NAME);
+  }
+
+  /** Records a batch of signed readings; returns a per-reading result (see BatchResult). */
+  @Transaction()
+  @Returns('string')
+  async RecordReadings(ctx: Context, batchJson: string): Promise<string> {
+    requireMsp(ctx, [MspId.CVPP]);
+    requireRole(ctx, [Role.INGEST, Role.OPERATOR, Role.ADMIN]);
+    const batch = parseBatch(batchJson);
+    const at = txTimestampIso(ctx);
+    const txId = ctx.stub.getTxID();
+    // DERs repeat within a batch only when a device sends several parts; read and parse each once.
+    const ders = new Map<string, Promise<DerView>>();
+    const derView = (derId: string): Promise<DerView> => {
+      let view = ders.get(derId);
+      if (view === undefined) {
+        view = readState(ctx, derKey(derId), parseStoredDer).then((der) => ({
+          der,
+          publicKey: der === undefined ? undefined : createPublicKey(der.certificate.pem),
+        }));
+        ders.set(derId, view);
+      }
+      return view;
+    };
+    // A transaction does not see its own writes: readings written earlier in this batch are kept here.
+    const written = new Map<string, SignedReading>();
+    const results: ReadingResult[] = [];
+    for (const [index, item] of batch.entries()) {
+      let reading: SignedReading | undefined;
+      try {
+        reading = parseSignedReading(item);
+        const { der, publicKey } = await derView(reading.derId);
+        checkReading({ reading, der, publicKey, at });
+        const vppId = (der as Der).vppId;
+        const key = readingKey(vppId, reading.intervalId, reading.derId, reading.sequence);
+        const existing = written.get(key) ?? (await readState(ctx, key, parseStoredReading));
+        const where = {
+          index,
+          derId: reading.derId,
+          intervalId: reading.intervalId,
+          sequence: reading.sequence,
+        };
+        if (decideWrite(reading, existing) === 'duplicate') {
+          results.push({ ...where, status: 'duplicate' });
+          continue;
+        }
+        const stored: StoredReading = {
+          ...reading,
+          vppId,
+          certificateSerial: (der as Der).certificate.serial,
+          recordedAt: at,
+          txId,
+        };
+        await writeState(ctx, key, stored);
+        written.set(key, reading);
+        results.push({ ...where, status: 'accepted' });
+      } catch (err) {
+        if (!isVppError(err) || err.code === ErrorCode.INTERNAL) throw err;
+        results.push({
+          index,
+          status: 'rejected',
+          ...(reading === undefined
+            ? {}
+            : { derId: reading.derId, intervalId: reading.intervalId, sequence: reading.sequence }),
+          code: err.code,
+          message: err.detail,
+        });
+      }
+    }
+    const count = (status: ReadingStatus) => results.filter((result) => result.status === status).length;
+    const outcome: BatchResult = {
+      txId,
+      accepted: count('accepted'),
+      duplicates: count('duplicate'),
+      rejected: count('rejected'),
+      results,
+    };
+    const summary = {
+      txId,
+      accepted: outcome.accepted,
+      duplicates: outcome.duplicates,
+      rejected: outcome.rejected,
+    };
+    emitEvent(ctx, READINGS_RECORDED_EVENT, Buffer.from(toCanonicalJson(summary)));
+    return toCanonicalJson(outcome);
+  }
+
+  /** The readings of one DER in one metering interval, in sequence order. */
+  @Transaction(false)
+  @Returns('string')
+  async GetDerReadings(ctx: Context, derId: string, intervalId: string): Promise<string> {
+    const der = await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
+    const entries = await scanPrefix(ctx, readingPrefix(der.vppId, intervalId, derId), parseStoredReading);
+    return toCanonicalJson(entries.map((entry) => entry.value));
+  }
+
+  /** Every reading of a VPP in one metering interval, by DER then sequence (settlement's input). */
+  @Transaction(false)
+  @Returns('string')
+  async ListVppReadings(ctx: Context, vppId: string, intervalId: string): Promise<string> {
+    requireId({ vppId }, 'vppId');
+    const entries = await scanPrefix(ctx, readingPrefix(vppId, intervalId), parseStoredReading);
+    return toCanonicalJson(entries.map((entry) => entry.value));
+  }
+}

@@ -1,0 +1,252 @@
+// Signed meter readings. A DER's device measures the energy of one metering interval (possibly in
+// several parts, numbered by `sequence`) and signs each reading with its own key; the chaincode checks
+// every signature again against the certificate registered for the DER, so a reading cannot be forged
+// by the gateway, by the org that runs it, or by anyone else without the device's key.
+//
+// ## Canonical bytes (what a device signs) — format `vpp.reading.v1`
+//
+//   UTF-8 of the canonical JSON (keys sorted, no whitespace) of
+//   { "derId", "energyWh", "intervalId", "scheme", "sequence", "timestamp", "type": "vpp.reading.v1" }
+//
+//   derId       the DER's id (as registered, also in the certificate's vpp.derId)
+//   intervalId  start of the metering interval, ISO-8601 UTC with milliseconds, on a 15-minute boundary
+//               (e.g. "2026-11-25T10:15:00.000Z"); the interval lasts METERING_INTERVAL_MINUTES
+//   sequence    0, 1, 2 … : parts of the same interval's measurement; each (derId, intervalId, sequence)
+//               is recorded once
+//   energyWh    integer Wh, ≥ 0, delivered in that part
+//   timestamp   device time of the measurement, ISO-8601 UTC with milliseconds (informational)
+//   scheme      the signature scheme; today only "ecdsa-p256-sha256" (ECDSA over P-256 with SHA-256,
+//               signature in ASN.1 DER, sent base64). The field exists so that a second scheme (SM2/SM3)
+//               can be added without changing the format of existing readings.
+//
+// Example: {"derId":"pv-001","energyWh":1200,"intervalId":"2026-11-25T10:15:00.000Z",
+//           "scheme":"ecdsa-p256-sha256","sequence":0,"timestamp":"2026-11-25T10:30:00.000Z",
+//           "type":"vpp.reading.v1"}
+
+import { verify, type KeyObject } from 'node:crypto';
+import { toCanonicalJson } from '../../ledger/codec';
+import { ErrorCode, VppError } from '../../types/errors';
+import type { Der } from '../registry/der';
+import { requireId, requireIntegerInRange } from '../registry/vpp';
+import { invalid, requireIsoTimestamp, requireObject, requireOneOf } from '../validate';
+
+export const READING_TYPE = 'vpp.reading.v1';
+export const SIGNATURE_SCHEMES = ['ecdsa-p256-sha256'] as const;
+export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
+
+export const METERING_INTERVAL_MINUTES = 15;
+const INTERVAL_MS = METERING_INTERVAL_MINUTES * 60_000;
+/** A reading may arrive this long after its interval ended; settlement may run once it has passed. */
+export const READING_WINDOW_MINUTES = 60;
+/** Tolerated difference between device clocks and the transaction time at the interval's end. */
+export const CLOCK_SKEW_MINUTES = 2;
+/** Parts of one interval's measurement a device may send. */
+export const MAX_SEQUENCE = 59;
+/** An ECDSA P-256 DER signature is at most 72 bytes (96 base64 characters). */
+const MAX_SIGNATURE_BASE64 = 128;
+
+export interface UnsignedReading {
+  readonly derId: string;
+  readonly intervalId: string;
+  readonly sequence: number;
+  readonly energyWh: number;
+  readonly timestamp: string;
+  readonly scheme: SignatureScheme;
+}
+
+export interface SignedReading extends UnsignedReading {
+  /** Base64 of the DER-encoded signature over readingSigningBytes(). */
+  readonly signature: string;
+}
+
+/** The exact bytes a device signs (see the format above). */
+export function readingSigningBytes(reading: UnsignedReading): Buffer {
+  return Buffer.from(
+    toCanonicalJson({
+      derId: reading.derId,
+      energyWh: reading.energyWh,
+      intervalId: reading.intervalId,
+      scheme: reading.scheme,
+      sequence: reading.sequence,
+      timestamp: reading.timestamp,
+      type: READING_TYPE,
+    }),
+    'utf8',
+  );
+}
+
+/** Start of the metering interval containing `isoTime`, as an interval id. */
+export function intervalIdOf(isoTime: string): string {
+  const ms = Date.parse(isoTime);
+  return new Date(ms - (ms % INTERVAL_MS)).toISOString();
+}
+
+export function intervalEnd(intervalId: string): string {
+  return new Date(Date.parse(intervalId) + INTERVAL_MS).toISOString();
+}
+
+/** Most energy a DER of `capacityW` can deliver in one metering interval (floor, in Wh). */
+export function maxEnergyWh(capacityW: number): number {
+  return Math.floor((capacityW * METERING_INTERVAL_MINUTES) / 60);
+}
+
+const READING_FIELDS = [
+  'derId',
+  'intervalId',
+  'sequence',
+  'energyWh',
+  'timestamp',
+  'scheme',
+  'signature',
+] as const;
+
+function requireIntervalId(value: unknown): string {
+  const intervalId = requireIsoTimestamp({ intervalId: value }, 'intervalId');
+  if (Date.parse(intervalId) % INTERVAL_MS !== 0) {
+    throw invalid(`intervalId must start on a ${METERING_INTERVAL_MINUTES}-minute boundary`);
+  }
+  return intervalId;
+}
+
+/** Validates a reading's shape and figures; INVALID_ARGUMENT for negative or non-integer values. */
+export function parseSignedReading(value: unknown): SignedReading {
+  const fields = requireObject(value, 'reading', READING_FIELDS);
+  const energy = fields.energyWh;
+  if (typeof energy !== 'number' || !Number.isSafeInteger(energy) || energy < 0) {
+    throw invalid('energyWh must be a non-negative integer (Wh)');
+  }
+  const signature = fields.signature;
+  if (
+    typeof signature !== 'string' ||
+    signature.length === 0 ||
+    signature.length > MAX_SIGNATURE_BASE64 ||
+    !/^[A-Za-z0-9+/]+={0,2}$/.test(signature)
+  ) {
+    throw invalid('signature must be base64 of a DER-encoded ECDSA signature');
+  }
+  return {
+    derId: requireId(fields, 'derId'),
+    intervalId: requireIntervalId(fields.intervalId),
+    sequence: requireIntegerInRange(fields, 'sequence', 0, MAX_SEQUENCE),
+    energyWh: energy,
+    timestamp: requireIsoTimestamp(fields, 'timestamp'),
+    scheme: requireOneOf(fields, 'scheme', SIGNATURE_SCHEMES),
+    signature,
+  };
+}
+
+/** Whether the signature verifies with the device's public key (node:crypto, constant per input). */
+export function verifyReadingSignature(reading: SignedReading, publicKey: KeyObject): boolean {
+  try {
+    return verify(
+      'sha256',
+      readingSigningBytes(reading),
+      { key: publicKey, dsaEncoding: 'der' },
+      Buffer.from(reading.signature, 'base64'),
+    );
+  } catch {
+    return false;
+  }
+}
+
+export interface ReadingCheck {
+  readonly reading: SignedReading;
+  readonly der: Der | undefined;
+  /** The DER certificate's public key; absent iff der is. */
+  readonly publicKey: KeyObject | undefined;
+  /** Transaction time, ISO-8601 UTC. */
+  readonly at: string;
+}
+
+/**
+ * Every rule a reading must pass, in the order they are checked; throws the first failure's code:
+ * UNKNOWN_DER, DER_SUSPENDED, CERTIFICATE_REVOKED, BAD_SIGNATURE, OUTSIDE_WINDOW, ENERGY_ABOVE_CAPACITY.
+ * (Replays are decided by the caller, which knows what is already on the ledger.)
+ */
+export function checkReading({ reading, der, publicKey, at }: ReadingCheck): void {
+  if (der === undefined || publicKey === undefined) {
+    throw new VppError(ErrorCode.UNKNOWN_DER, `der ${reading.derId} is not registered`);
+  }
+  if (der.status === 'suspended') {
+    throw new VppError(ErrorCode.DER_SUSPENDED, `der ${reading.derId} is suspended`);
+  }
+  if (der.certificate.status === 'revoked') {
+    throw new VppError(ErrorCode.CERTIFICATE_REVOKED, `the certificate of der ${reading.derId} is revoked`);
+  }
+  if (!verifyReadingSignature(reading, publicKey)) {
+    throw new VppError(
+      ErrorCode.BAD_SIGNATURE,
+      `the signature does not verify with der ${reading.derId}'s certificate`,
+    );
+  }
+  const now = Date.parse(at);
+  const end = Date.parse(intervalEnd(reading.intervalId));
+  if (now < end - CLOCK_SKEW_MINUTES * 60_000) {
+    throw new VppError(ErrorCode.OUTSIDE_WINDOW, `interval ${reading.intervalId} has not ended yet`);
+  }
+  if (now > end + READING_WINDOW_MINUTES * 60_000) {
+    throw new VppError(
+      ErrorCode.OUTSIDE_WINDOW,
+      `interval ${reading.intervalId} closed for readings ${READING_WINDOW_MINUTES} minutes after its end`,
+    );
+  }
+  const cap = maxEnergyWh(der.capacityW);
+  if (reading.energyWh > cap) {
+    throw new VppError(
+      ErrorCode.ENERGY_ABOVE_CAPACITY,
+      `${reading.energyWh} Wh exceeds ${cap} Wh, what ${der.capacityW} W can deliver in ${METERING_INTERVAL_MINUTES} minutes`,
+    );
+  }
+}
+
+/** A reading as the ledger keeps it. */
+export interface StoredReading extends SignedReading {
+  readonly vppId: string;
+  readonly certificateSerial: string;
+  readonly recordedAt: string;
+  readonly txId: string;
+}
+
+/** Whether two readings carry the same signed content (a retry), as opposed to a replay with new figures. */
+export function isSameReading(a: SignedReading, b: SignedReading): boolean {
+  return readingSigningBytes(a).equals(readingSigningBytes(b)) && a.signature === b.signature;
+}
+
+export function parseStoredReading(value: unknown): StoredReading {
+  const fields = requireObject(value, 'stored reading', [
+    ...READING_FIELDS,
+    'vppId',
+    'certificateSerial',
+    'recordedAt',
+    'txId',
+  ]);
+  const { vppId, certificateSerial, recordedAt, txId, ...signed } = fields;
+  const reading = parseSignedReading(signed);
+  if (typeof certificateSerial !== 'string' || typeof txId !== 'string') {
+    throw invalid('stored reading needs certificateSerial and txId');
+  }
+  return {
+    ...reading,
+    vppId: requireId({ vppId }, 'vppId'),
+    certificateSerial,
+    recordedAt: requireIsoTimestamp({ recordedAt }, 'recordedAt'),
+    txId,
+  };
+}
+
+/**
+ * What to do with a checked reading given what its key already holds: write it, or treat it as the
+ * retry of a recorded reading (same signed content: counted once, not written again). Different
+ * content under the same (DER, interval, sequence) is a REPLAY.
+ */
+export function decideWrite(
+  reading: SignedReading,
+  existing: SignedReading | undefined,
+): 'write' | 'duplicate' {
+  if (existing === undefined) return 'write';
+  if (isSameReading(reading, existing)) return 'duplicate';
+  throw new VppError(
+    ErrorCode.REPLAY,
+    `der ${reading.derId} already recorded sequence ${reading.sequence} of interval ${reading.intervalId}`,
+  );
+}

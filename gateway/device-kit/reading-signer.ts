@@ -1,0 +1,15 @@
+// What a device does to a reading: sign its canonical bytes (format `vpp.reading.v1`, defined in
+// chaincode/src/domain/telemetry/reading.ts) with its own P-256 key. The same module signs for the
+// fleet simulator, the `vpp-device` CLI and the tests, so there is one definition of a signed reading.
+
+import { sign, type KeyObject } from 'node:crypto';
+import {
+  readingSigningBytes,
+  type SignedReading,
+  type UnsignedReading,
+} from '../../chaincode/src/domain/telemetry/reading';
+
+export function signReading(reading: UnsignedReading, privateKey: KeyObject): SignedReading {
+  const signature = sign('sha256', readingSigningBytes(reading), { key: privateKey, dsaEncoding: 'der' });
+  return { ...reading, signature: signature.toString('base64') };
+}

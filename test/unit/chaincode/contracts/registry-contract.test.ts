@@ -1,0 +1,325 @@
+import '../../../support/quiet-logs';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  DER_REGISTERED_EVENT,
+  DER_UPDATED_EVENT,
+} from '../../../../chaincode/src/contracts/registry-contract';
+import { serialOf } from '../../../../chaincode/src/domain/pki/certificate';
+import { derByCertKey, derByVppKey, derKey } from '../../../../chaincode/src/ledger/keys';
+import { ErrorCode } from '../../../../chaincode/src/types/errors';
+import { expectFailure } from '../../../support/contract-harness';
+import {
+  cvppAdmin,
+  cvppOperator,
+  derJson,
+  newFixture,
+  registry,
+  regulator,
+  tradingAdmin,
+  tradingOperator,
+  VPP_ID,
+} from '../../../support/registry-fixture';
+import { deviceAttrs, newTestCa, newTestDevice } from '../../../support/test-pki';
+import { vppError } from '../../../support/vpp-assert';
+
+const parse = (text: string) => JSON.parse(text) as Record<string, unknown>;
+
+describe('contracts/registry-contract', () => {
+  describe('#RecordCaCertificates', () => {
+    it("should store the caller org's CA certificates, admins only, CA certificates only", async () => {
+      const { ledger, ca } = await newFixture();
+      const stored = parse(
+        await ledger.evaluate({ caller: tradingOperator }, (ctx) =>
+          registry.GetCaCertificates(ctx, 'CvppMSP'),
+        ),
+      );
+      assert.deepEqual(stored.certificates, [ca.certPem.trim() + '\n']);
+      assert.equal(stored.recordedBy, 'CvppMSP/cvppadmin');
+      assert.equal(stored.version, 1);
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.RecordCaCertificates(ctx, JSON.stringify([ca.certPem])),
+        vppError(ErrorCode.FORBIDDEN),
+      );
+      const leaf = newTestDevice(ca, { attrs: deviceAttrs('x', VPP_ID) });
+      await expectFailure(
+        ledger,
+        { caller: cvppAdmin },
+        (ctx) => registry.RecordCaCertificates(ctx, JSON.stringify([leaf.certPem])),
+        vppError(ErrorCode.INVALID_ARGUMENT, /not a CA certificate/),
+      );
+    });
+  });
+
+  describe('#RegisterVpp', () => {
+    it('should register a VPP once, for CVPP operators only', async () => {
+      const { ledger } = await newFixture();
+      const vpp = parse(await ledger.evaluate({ caller: regulator }, (ctx) => registry.GetVpp(ctx, VPP_ID)));
+      assert.deepEqual(
+        { id: vpp.vppId, fee: vpp.feeBps, by: vpp.registeredBy, msp: vpp.operatorMspId },
+        { id: VPP_ID, fee: 500, by: 'CvppMSP/op1', msp: 'CvppMSP' },
+      );
+      const again = JSON.stringify({ vppId: VPP_ID, displayName: 'Again', feeBps: 1 });
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.RegisterVpp(ctx, again),
+        vppError(ErrorCode.ALREADY_EXISTS),
+      );
+      const other = JSON.stringify({ vppId: 'vpp-south', displayName: 'South', feeBps: 1 });
+      await expectFailure(
+        ledger,
+        { caller: tradingAdmin },
+        (ctx) => registry.RegisterVpp(ctx, other),
+        vppError(ErrorCode.FORBIDDEN),
+      );
+      const badFee = JSON.stringify({ vppId: 'vpp-south', displayName: 'South', feeBps: 10_001 });
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.RegisterVpp(ctx, badFee),
+        vppError(ErrorCode.INVALID_ARGUMENT, /feeBps/),
+      );
+    });
+  });
+
+  describe('#RegisterDer', () => {
+    it('should store the DER with its certificate, index it by VPP and serial, and emit it', async () => {
+      const { ledger, ca } = await newFixture();
+      const device = newTestDevice(ca, { attrs: deviceAttrs('pv-001', VPP_ID) });
+      const { result, tx } = await ledger.submit(
+        { caller: cvppOperator, time: '2026-02-01T00:00:00.000Z' },
+        (ctx) => registry.RegisterDer(ctx, derJson({ derId: 'pv-001', capacityW: 5000 }, device.certPem)),
+      );
+      const der = parse(result);
+      const serial = serialOf(device.certPem);
+      assert.deepEqual(
+        {
+          id: der.derId,
+          vpp: der.vppId,
+          cap: der.capacityW,
+          status: der.status,
+          at: der.registeredAt,
+          v: der.version,
+        },
+        { id: 'pv-001', vpp: VPP_ID, cap: 5000, status: 'active', at: '2026-02-01T00:00:00.000Z', v: 1 },
+      );
+      assert.deepEqual(der.certificate, {
+        pem: device.certPem.trim() + '\n',
+        serial,
+        notAfter: '2040-01-01T00:00:00.000Z',
+        status: 'valid',
+      });
+      assert.equal(ledger.getText(derKey('pv-001')), result);
+      assert.equal(ledger.getText(derByVppKey(VPP_ID, 'pv-001')), '"pv-001"');
+      assert.equal(ledger.getText(derByCertKey(serial)), '"pv-001"');
+      assert.equal(tx.event?.name, DER_REGISTERED_EVENT);
+      const bySerial = parse(
+        await ledger.evaluate({ caller: regulator }, (ctx) =>
+          registry.GetDerByCertificate(ctx, serial.toLowerCase()),
+        ),
+      );
+      assert.equal(bySerial.derId, 'pv-001');
+    });
+
+    it('should refuse certificates that cannot stand for the DER with CERTIFICATE_REJECTED', async () => {
+      const { ledger, ca } = await newFixture([{ derId: 'pv-001' }]);
+      const foreignCa = newTestCa('ca.trading');
+      const cases: [string, string, RegExp][] = [
+        [
+          'another CA',
+          newTestDevice(foreignCa, { attrs: deviceAttrs('pv-002', VPP_ID) }).certPem,
+          /not issued by the CVPP/,
+        ],
+        [
+          'another DER id',
+          newTestDevice(ca, { attrs: deviceAttrs('pv-999', VPP_ID) }).certPem,
+          /vpp.derId is "pv-999"/,
+        ],
+        [
+          'another VPP',
+          newTestDevice(ca, { attrs: deviceAttrs('pv-002', 'vpp-south') }).certPem,
+          /vpp.vppId/,
+        ],
+        [
+          'not a device',
+          newTestDevice(ca, { attrs: { ...deviceAttrs('pv-002', VPP_ID), 'vpp.role': 'operator' } }).certPem,
+          /vpp.role/,
+        ],
+        [
+          'expired',
+          newTestDevice(ca, { attrs: deviceAttrs('pv-002', VPP_ID), notAfter: '2025-06-01T00:00:00.000Z' })
+            .certPem,
+          /not valid at the transaction time/,
+        ],
+      ];
+      for (const [label, pem, message] of cases) {
+        await expectFailure(
+          ledger,
+          { caller: cvppOperator, time: '2026-03-01T00:00:00.000Z' },
+          (ctx) => registry.RegisterDer(ctx, derJson({ derId: 'pv-002' }, pem)),
+          vppError(ErrorCode.CERTIFICATE_REJECTED, message),
+        ).catch((err: unknown) => assert.fail(`${label}: ${String(err)}`));
+      }
+    });
+
+    it('should refuse a second DER with the same id or the same certificate, an unknown VPP, and other orgs', async () => {
+      const { ledger, ca, devices } = await newFixture([{ derId: 'pv-001' }]);
+      const fresh = newTestDevice(ca, { attrs: deviceAttrs('pv-001', VPP_ID) }).certPem;
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.RegisterDer(ctx, derJson({ derId: 'pv-001' }, fresh)),
+        vppError(ErrorCode.ALREADY_EXISTS),
+      );
+      const reused = devices.get('pv-001')!.certPem;
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.RegisterDer(ctx, derJson({ derId: 'pv-001b' }, reused)),
+        vppError(ErrorCode.CERTIFICATE_REJECTED),
+      );
+      const southPem = newTestDevice(ca, { attrs: deviceAttrs('pv-003', 'vpp-south') }).certPem;
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.RegisterDer(ctx, derJson({ derId: 'pv-003', vppId: 'vpp-south' }, southPem)),
+        vppError(ErrorCode.NOT_FOUND, /vpp vpp-south/),
+      );
+      const pem = newTestDevice(ca, { attrs: deviceAttrs('pv-004', VPP_ID) }).certPem;
+      await expectFailure(
+        ledger,
+        { caller: tradingAdmin },
+        (ctx) => registry.RegisterDer(ctx, derJson({ derId: 'pv-004' }, pem)),
+        vppError(ErrorCode.FORBIDDEN),
+      );
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.RegisterDer(ctx, derJson({ derId: 'pv-004', capacityW: 0 }, pem)),
+        vppError(ErrorCode.INVALID_ARGUMENT, /capacityW/),
+      );
+    });
+  });
+
+  describe('#ListDersByVpp', () => {
+    it('should page through a VPP’s DERs in id order', async () => {
+      const ids = ['b-2', 'a-1', 'c-3', 'd-4', 'e-5'];
+      const { ledger } = await newFixture(ids.map((derId) => ({ derId })));
+      const pages: string[][] = [];
+      let bookmark = '';
+      do {
+        const page = parse(
+          await ledger.evaluate({ caller: regulator }, (ctx) =>
+            registry.ListDersByVpp(ctx, VPP_ID, '2', bookmark),
+          ),
+        );
+        pages.push((page.ders as { derId: string }[]).map((der) => der.derId));
+        bookmark = page.bookmark as string;
+      } while (bookmark !== '');
+      assert.deepEqual(pages, [['a-1', 'b-2'], ['c-3', 'd-4'], ['e-5']]);
+      await assert.rejects(
+        ledger.evaluate({ caller: regulator }, (ctx) => registry.ListDersByVpp(ctx, VPP_ID, '0', '')),
+        vppError(ErrorCode.INVALID_ARGUMENT, /pageSize/),
+      );
+    });
+  });
+
+  describe('#SuspendDer / #ReinstateDer', () => {
+    it('should let CVPP operators and the regulator change the status, with a reason, once per change', async () => {
+      const { ledger } = await newFixture([{ derId: 'pv-001' }]);
+      const { result, tx } = await ledger.submit({ caller: regulator }, (ctx) =>
+        registry.SuspendDer(ctx, 'pv-001', 'meter tampering suspected'),
+      );
+      assert.deepEqual(
+        [parse(result).status, parse(result).statusReason, parse(result).version],
+        ['suspended', 'meter tampering suspected', 2],
+      );
+      assert.equal(tx.event?.name, DER_UPDATED_EVENT);
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.SuspendDer(ctx, 'pv-001', 'again'),
+        vppError(ErrorCode.INVALID_STATE),
+      );
+      await expectFailure(
+        ledger,
+        { caller: tradingAdmin },
+        (ctx) => registry.ReinstateDer(ctx, 'pv-001', 'x'),
+        vppError(ErrorCode.FORBIDDEN),
+      );
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.ReinstateDer(ctx, 'pv-001', '  '),
+        vppError(ErrorCode.INVALID_ARGUMENT, /reason/),
+      );
+      const reinstated = parse(
+        (
+          await ledger.submit({ caller: cvppOperator }, (ctx) =>
+            registry.ReinstateDer(ctx, 'pv-001', 'inspected'),
+          )
+        ).result,
+      );
+      assert.equal(reinstated.status, 'active');
+    });
+  });
+
+  describe('#RevokeDerCertificate / #ReplaceDerCertificate', () => {
+    it('should revoke the current certificate once, then bind a new one', async () => {
+      const { ledger, ca, devices } = await newFixture([{ derId: 'pv-001' }]);
+      const serial = serialOf(devices.get('pv-001')!.certPem);
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.RevokeDerCertificate(ctx, 'pv-001', 'ABC', 'keyCompromise'),
+        vppError(ErrorCode.INVALID_ARGUMENT, /not the current certificate/),
+      );
+      await expectFailure(
+        ledger,
+        { caller: regulator },
+        (ctx) => registry.RevokeDerCertificate(ctx, 'pv-001', serial, 'keyCompromise'),
+        vppError(ErrorCode.FORBIDDEN),
+      );
+      const revoked = parse(
+        (
+          await ledger.submit({ caller: cvppOperator, time: '2026-05-01T00:00:00.000Z' }, (ctx) =>
+            registry.RevokeDerCertificate(ctx, 'pv-001', serial, 'keyCompromise'),
+          )
+        ).result,
+      );
+      assert.deepEqual(revoked.certificate, {
+        ...(revoked.certificate as object),
+        status: 'revoked',
+        revokedAt: '2026-05-01T00:00:00.000Z',
+        revocationReason: 'keyCompromise',
+      });
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.RevokeDerCertificate(ctx, 'pv-001', serial, 'again'),
+        vppError(ErrorCode.INVALID_STATE),
+      );
+      await expectFailure(
+        ledger,
+        { caller: cvppOperator },
+        (ctx) => registry.ReplaceDerCertificate(ctx, 'pv-001', devices.get('pv-001')!.certPem),
+        vppError(ErrorCode.CERTIFICATE_REJECTED, /already bound/),
+      );
+      const renewed = newTestDevice(ca, { attrs: deviceAttrs('pv-001', VPP_ID) });
+      const replaced = parse(
+        (
+          await ledger.submit({ caller: cvppOperator }, (ctx) =>
+            registry.ReplaceDerCertificate(ctx, 'pv-001', renewed.certPem),
+          )
+        ).result,
+      );
+      assert.deepEqual((replaced.certificate as { serial: string; status: string }).status, 'valid');
+      assert.equal((replaced.certificate as { serial: string }).serial, serialOf(renewed.certPem));
+      assert.equal(ledger.getText(derByCertKey(serialOf(renewed.certPem))), '"pv-001"');
+      assert.equal(ledger.getText(derByCertKey(serial)), '"pv-001"', 'the old serial still names its DER');
+    });
+  });
+});

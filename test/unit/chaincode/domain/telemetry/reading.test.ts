@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { createHash, createPublicKey } from 'node:crypto';
+import { describe, it } from 'node:test';
+import type { Der } from '../../../../../chaincode/src/domain/registry/der';
+import {
+  checkReading,
+  decideWrite,
+  intervalEnd,
+  intervalIdOf,
+  maxEnergyWh,
+  parseSignedReading,
+  readingSigningBytes,
+  verifyReadingSignature,
+  type UnsignedReading,
+} from '../../../../../chaincode/src/domain/telemetry/reading';
+import { ErrorCode } from '../../../../../chaincode/src/types/errors';
+import { deviceAttrs, newTestCa, newTestDevice, signReading } from '../../../../support/test-pki';
+import { vppError } from '../../../../support/vpp-assert';
+
+const ca = newTestCa();
+const device = newTestDevice(ca, { attrs: deviceAttrs('pv-001', 'vpp-1') });
+const publicKey = createPublicKey(device.certPem);
+
+const UNSIGNED: UnsignedReading = {
+  derId: 'pv-001',
+  intervalId: '2026-11-25T10:15:00.000Z',
+  sequence: 0,
+  energyWh: 1200,
+  timestamp: '2026-11-25T10:30:00.000Z',
+  scheme: 'ecdsa-p256-sha256',
+};
+const READING = signReading(UNSIGNED, device.privateKey);
+/** End of the interval: 10:30. */
+const AT_END = '2026-11-25T10:30:00.000Z';
+
+const DER: Der = {
+  derId: 'pv-001',
+  vppId: 'vpp-1',
+  derType: 'pv',
+  capacityW: 8000,
+  zone: 'z1',
+  status: 'active',
+  certificate: { pem: device.certPem, serial: '1', notAfter: '2040-01-01T00:00:00.000Z', status: 'valid' },
+  registeredAt: '2026-01-01T00:00:00.000Z',
+  registeredBy: 'CvppMSP/op',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  version: 1,
+};
+
+const check = (overrides: Partial<Parameters<typeof checkReading>[0]> = {}) =>
+  checkReading({ reading: READING, der: DER, publicKey, at: AT_END, ...overrides });
+
+describe('domain/telemetry/reading', () => {
+  describe('#readingSigningBytes', () => {
+    it('should be the documented canonical JSON, keys sorted, with the format type', () => {
+      const text =
+        '{"derId":"pv-001","energyWh":1200,"intervalId":"2026-11-25T10:15:00.000Z",' +
+        '"scheme":"ecdsa-p256-sha256","sequence":0,"timestamp":"2026-11-25T10:30:00.000Z","type":"vpp.reading.v1"}';
+      assert.equal(readingSigningBytes(UNSIGNED).toString('utf8'), text);
+      assert.equal(
+        createHash('sha256').update(readingSigningBytes(UNSIGNED)).digest('hex'),
+        createHash('sha256').update(text, 'utf8').digest('hex'),
+      );
+    });
+
+    it('should ignore the signature and any extra property', () => {
+      assert.deepEqual(readingSigningBytes(READING), readingSigningBytes(UNSIGNED));
+    });
+  });
+
+  describe('#verifyReadingSignature', () => {
+    it('should accept the device signature and refuse a changed figure or another key', () => {
+      assert.equal(verifyReadingSignature(READING, publicKey), true);
+      assert.equal(verifyReadingSignature({ ...READING, energyWh: 1201 }, publicKey), false);
+      assert.equal(verifyReadingSignature({ ...READING, sequence: 1 }, publicKey), false);
+      const other = newTestDevice(ca, { attrs: deviceAttrs('pv-002', 'vpp-1') });
+      assert.equal(verifyReadingSignature(READING, createPublicKey(other.certPem)), false);
+      assert.equal(verifyReadingSignature({ ...READING, signature: 'AAAA' }, publicKey), false);
+    });
+  });
+
+  describe('#parseSignedReading', () => {
+    it('should accept a well-formed reading as is', () => {
+      assert.deepEqual(parseSignedReading(JSON.parse(JSON.stringify(READING))), READING);
+    });
+
+    it('should refuse negative, fractional or non-numeric energy and bad fields with INVALID_ARGUMENT', () => {
+      const cases: [Record<string, unknown>, RegExp][] = [
+        [{ energyWh: -1 }, /energyWh/],
+        [{ energyWh: 1.5 }, /energyWh/],
+        [{ energyWh: '12' }, /energyWh/],
+        [{ sequence: -1 }, /sequence/],
+        [{ sequence: 60 }, /sequence/],
+        [{ intervalId: '2026-11-25T10:16:00.000Z' }, /15-minute boundary/],
+        [{ intervalId: 'yesterday' }, /intervalId/],
+        [{ scheme: 'sm2-sm3' }, /scheme/],
+        [{ signature: 'not base64!' }, /signature/],
+        [{ derId: 'bad id' }, /derId/],
+        [{ extra: 1 }, /unsupported field/],
+      ];
+      for (const [change, message] of cases) {
+        assert.throws(
+          () => parseSignedReading({ ...READING, ...change }),
+          vppError(ErrorCode.INVALID_ARGUMENT, message),
+          JSON.stringify(change),
+        );
+      }
+    });
+  });
+
+  describe('#checkReading', () => {
+    it('should pass a valid reading at the end of its interval', () => {
+      assert.doesNotThrow(() => check());
+      assert.equal(intervalEnd(READING.intervalId), AT_END);
+    });
+
+    it('should refuse with the code of the first failing rule', () => {
+      assert.throws(() => check({ der: undefined, publicKey: undefined }), vppError(ErrorCode.UNKNOWN_DER));
+      assert.throws(() => check({ der: { ...DER, status: 'suspended' } }), vppError(ErrorCode.DER_SUSPENDED));
+      assert.throws(
+        () => check({ der: { ...DER, certificate: { ...DER.certificate, status: 'revoked' } } }),
+        vppError(ErrorCode.CERTIFICATE_REVOKED),
+      );
+      assert.throws(() => check({ reading: { ...READING, energyWh: 1 } }), vppError(ErrorCode.BAD_SIGNATURE));
+    });
+
+    it('should allow two minutes of clock skew before the end and 60 minutes after it, no more', () => {
+      assert.doesNotThrow(() => check({ at: '2026-11-25T10:28:00.000Z' }));
+      assert.throws(
+        () => check({ at: '2026-11-25T10:27:59.999Z' }),
+        vppError(ErrorCode.OUTSIDE_WINDOW, /not ended/),
+      );
+      assert.doesNotThrow(() => check({ at: '2026-11-25T11:30:00.000Z' }));
+      assert.throws(
+        () => check({ at: '2026-11-25T11:30:00.001Z' }),
+        vppError(ErrorCode.OUTSIDE_WINDOW, /closed/),
+      );
+    });
+
+    it('should refuse energy above capacity × 15 minutes (8000 W → 2000 Wh)', () => {
+      assert.equal(maxEnergyWh(8000), 2000);
+      assert.equal(maxEnergyWh(10), 2); // 2.5 Wh, floored
+      const at2000 = signReading({ ...UNSIGNED, energyWh: 2000 }, device.privateKey);
+      const at2001 = signReading({ ...UNSIGNED, energyWh: 2001 }, device.privateKey);
+      assert.doesNotThrow(() => check({ reading: at2000 }));
+      assert.throws(
+        () => check({ reading: at2001 }),
+        vppError(ErrorCode.ENERGY_ABOVE_CAPACITY, /2001 Wh exceeds 2000 Wh/),
+      );
+    });
+  });
+
+  describe('#decideWrite', () => {
+    it('should write a new reading, count a retry as a duplicate, and refuse other content as REPLAY', () => {
+      assert.equal(decideWrite(READING, undefined), 'write');
+      assert.equal(decideWrite(READING, { ...READING }), 'duplicate');
+      const changed = signReading({ ...UNSIGNED, energyWh: 900 }, device.privateKey);
+      assert.throws(() => decideWrite(changed, READING), vppError(ErrorCode.REPLAY, /sequence 0/));
+    });
+  });
+
+  describe('#intervalIdOf', () => {
+    it('should give the start of the 15-minute interval', () => {
+      assert.equal(intervalIdOf('2026-11-25T10:29:59.999Z'), '2026-11-25T10:15:00.000Z');
+      assert.equal(intervalIdOf('2026-11-25T10:30:00.000Z'), '2026-11-25T10:30:00.000Z');
+    });
+  });
+});
