@@ -47,6 +47,8 @@ export function enrollmentIdsOf(org: string) {
     gateway: `gateway.${org}`,
     admin: `${org}admin`,
     appuser: 'appuser',
+    /** The gateway's courier for device-signed readings (vpp.role=ingest); it cannot sign readings. */
+    ingest: `ingest.${org}`,
   } as const;
 }
 
@@ -102,7 +104,7 @@ function tasksOf(org: Org, tlsRoot: () => Buffer): Task[] {
       install: (from) => installLocalMsp(readEnrollment(from), msp),
     };
   };
-  const userMsp = (user: 'admin' | 'appuser', registration: Registration): Task => {
+  const userMsp = (user: 'admin' | 'appuser' | 'ingest', registration: Registration): Task => {
     const msp = cryptoPaths.userMsp(org.name, user);
     return {
       kind: 'identity',
@@ -141,6 +143,7 @@ function tasksOf(org: Org, tlsRoot: () => Buffer): Task[] {
       type: 'client',
       attrs: `vpp.role=${APP_ROLE_OF[org.name]}:ecert`,
     }),
+    userMsp('ingest', { enrollmentId: ids.ingest, type: 'client', attrs: 'vpp.role=ingest:ecert' }),
     tls('peer', 'peer'),
     tls('orderer', 'orderer'),
     tls('chaincode', 'client'),

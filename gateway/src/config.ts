@@ -24,11 +24,26 @@ export interface GatewayConfig {
   tokenTtlSeconds: number;
   bodyLimit: number;
   logLevel: string;
+  /** The ingest identity that submits batches of device-signed readings. */
+  ingest: { enrollmentId: string; msp: string };
+  /** Batching of device readings: flush at maxSize readings or maxDelayMs after the first. */
+  batching: { maxSize: number; maxDelayMs: number; maxInFlight: number };
+  /** How long a DER's registry entry is trusted for the gateway's early checks. */
+  derCacheTtlMs: number;
 }
 
 function required(env: NodeJS.ProcessEnv, key: string): string {
   const value = env[key];
   if (!value) throw new Error(`${key} is not set`);
+  return value;
+}
+
+function positive(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`${key} must be a positive integer, got ${raw}`);
   return value;
 }
 
@@ -61,5 +76,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, topology = load
     tokenTtlSeconds: Number(env.VPP_TOKEN_TTL_SECONDS ?? 900),
     bodyLimit: 64 * 1024,
     logLevel: env.VPP_LOG_LEVEL ?? 'info',
+    ingest: { enrollmentId: ids.ingest, msp: cryptoPaths.userMsp(org.name, 'ingest') },
+    batching: {
+      maxSize: positive(env, 'VPP_BATCH_MAX_SIZE', 500),
+      maxDelayMs: positive(env, 'VPP_BATCH_MAX_DELAY_MS', 150),
+      maxInFlight: positive(env, 'VPP_BATCH_MAX_IN_FLIGHT', 4),
+    },
+    derCacheTtlMs: positive(env, 'VPP_DER_CACHE_TTL_MS', 30_000),
   };
 }

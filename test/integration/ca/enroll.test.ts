@@ -93,7 +93,7 @@ before(async () => {
   const started = Date.now();
   const result = await enrollOrg(topology, ORG, { timeoutMs: 30_000 });
   firstRunMs = Date.now() - started;
-  assert.equal(result.enrolled.length, 8, `first run enrolls every identity: ${result.enrolled.join(', ')}`);
+  assert.equal(result.enrolled.length, 9, `first run enrolls every identity: ${result.enrolled.join(', ')}`);
 });
 
 after(async () => {
@@ -136,7 +136,7 @@ describe('org CA enrollment', () => {
     assert.deepEqual(readdirSync(path.join(msp, 'cacerts')), ['ca.pem']);
   });
 
-  it('should put vpp.role=admin in the admin certificate and vpp.role=operator in the appuser one', () => {
+  it('should put vpp.role=admin, operator and ingest in the admin, appuser and ingest certificates', () => {
     const admin = cert(path.join(cryptoPaths.userMsp(ORG, 'admin'), 'signcerts', 'cert.pem'));
     assert.match(admin.subject, /^OU=admin$/m);
     assert.equal(fabricAttrs(admin)?.['vpp.role'], 'admin');
@@ -146,7 +146,10 @@ describe('org CA enrollment', () => {
     const appuser = cert(path.join(cryptoPaths.userMsp(ORG, 'appuser'), 'signcerts', 'cert.pem'));
     assert.match(appuser.subject, /^OU=client$/m);
     assert.equal(fabricAttrs(appuser)?.['vpp.role'], 'operator');
-    for (const user of ['admin', 'appuser']) {
+    const ingest = cert(path.join(cryptoPaths.userMsp(ORG, 'ingest'), 'signcerts', 'cert.pem'));
+    assert.equal(fabricAttrs(ingest)?.['vpp.role'], 'ingest');
+    assert.equal(fabricAttrs(ingest)?.['hf.EnrollmentID'], enrollmentIdsOf(ORG).ingest);
+    for (const user of ['admin', 'appuser', 'ingest']) {
       const tlsRoot = readFileSync(path.join(cryptoPaths.userMsp(ORG, user), 'tlscacerts', 'ca.pem'));
       assert.equal(new X509Certificate(tlsRoot).fingerprint256, roots().tls.fingerprint256);
     }
@@ -199,7 +202,7 @@ describe('org CA enrollment', () => {
     const before = snapshot(runPaths.crypto(ORG));
     const again = await enrollOrg(topology, ORG);
     assert.deepEqual(again.enrolled, []);
-    assert.equal(again.skipped.length, 8);
+    assert.equal(again.skipped.length, 9);
     assert.equal(again.channelMspWritten, false);
     const later = snapshot(runPaths.crypto(ORG));
     assert.deepEqual([...later.keys()].sort(), [...before.keys()].sort());

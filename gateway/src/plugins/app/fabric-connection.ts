@@ -3,6 +3,7 @@
  * Gateway per caller identity, each signing with that caller's own private key.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import {
   connect,
@@ -13,7 +14,7 @@ import {
   type Network,
 } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../../core/api-error';
 import { commitFailure } from '../../core/fabric-errors';
@@ -39,6 +40,19 @@ export interface FabricPort {
     tx: string,
     args: string[],
   ): Promise<{ result: Uint8Array; txId: string }>;
+  /**
+   * As the gateway's own ingest identity (vpp.role=ingest), for work no user signs: batches of
+   * device-signed readings and the reads that pre-check them. `log` carries the tx ids.
+   */
+  service: {
+    evaluate(contractName: string, tx: string, args: string[]): Promise<Uint8Array>;
+    submit(
+      contractName: string,
+      tx: string,
+      args: string[],
+      log: FastifyBaseLogger,
+    ): Promise<{ result: Uint8Array; txId: string }>;
+  };
   /** Drops cached Gateways of an identity (after revocation). */
   forget(enrollmentId: string): void;
   close(): void;
@@ -53,6 +67,35 @@ declare module 'fastify' {
 const MVCC_RETRIES = 2;
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 
+/** Endorse, order, wait for commit; MVCC conflicts are retried with a fresh proposal. */
+async function submitWithRetry(
+  target: Contract,
+  labels: { contract: string; transaction: string },
+  args: string[],
+  log: FastifyBaseLogger,
+  metrics: GatewayMetrics,
+): Promise<{ result: Uint8Array; txId: string }> {
+  for (let attempt = 0; ; attempt++) {
+    const proposal = target.newProposal(labels.transaction, { arguments: args });
+    const txId = proposal.getTransactionId();
+    log.info({ txId, ...labels, attempt }, 'submitting transaction');
+    const started = process.hrtime.bigint();
+    const submitted = await (await proposal.endorse()).submit();
+    metrics.submitSeconds.observe(labels, seconds(started));
+    const ordered = process.hrtime.bigint();
+    const status = await submitted.getStatus();
+    metrics.commitSeconds.observe(labels, seconds(ordered));
+    if (status.successful) {
+      log.info({ txId, blockNumber: String(status.blockNumber) }, 'transaction committed');
+      return { result: submitted.getResult(), txId };
+    }
+    const failure: ApiError = commitFailure(status.code, txId);
+    if (failure.status === 409) metrics.readConflicts.inc(labels);
+    if (failure.status !== 409 || attempt >= MVCC_RETRIES) throw failure;
+    log.warn({ txId, code: failure.code }, 'read conflict; retrying');
+  }
+}
+
 export function newFabricConnection(
   config: GatewayConfig,
   credentialsOf: (caller: Caller) => { certPem: string; keyPem: string },
@@ -66,12 +109,18 @@ export function newFabricConnection(
     },
   );
   const gateways = new Map<string, { enrollmentId: string; gateway: Gateway }>();
+  const SERVICE: Caller = {
+    enrollmentId: config.ingest.enrollmentId,
+    role: 'admin',
+    serial: 'service',
+    mspId: config.org.mspId,
+  };
 
   function gatewayOf(caller: Caller): Gateway {
     const key = `${caller.enrollmentId}:${caller.serial}`;
     const cached = gateways.get(key);
     if (cached) return cached.gateway;
-    const { certPem, keyPem } = credentialsOf(caller);
+    const { certPem, keyPem } = caller === SERVICE ? serviceCredentials() : credentialsOf(caller);
     const gateway = connect({
       client,
       identity: { mspId: config.org.mspId, credentials: Buffer.from(certPem) },
@@ -86,6 +135,10 @@ export function newFabricConnection(
     return gateway;
   }
 
+  const serviceCredentials = () => ({
+    certPem: readFileSync(path.join(config.ingest.msp, 'signcerts', 'cert.pem'), 'utf8'),
+    keyPem: readFileSync(path.join(config.ingest.msp, 'keystore', 'key.pem'), 'utf8'),
+  });
   const network = (caller: Caller) => gatewayOf(caller).getNetwork(config.channel);
   const contract = (caller: Caller, name: string) => network(caller).getContract(config.chaincode, name);
 
@@ -106,25 +159,23 @@ export function newFabricConnection(
     },
     async submit(request, contractName, tx, args) {
       const target = contract(callerOf(request), contractName);
-      const labels = { contract: contractName, transaction: tx };
-      for (let attempt = 0; ; attempt++) {
-        const proposal = target.newProposal(tx, { arguments: args });
-        const txId = proposal.getTransactionId();
-        request.log.info({ txId, contract: contractName, tx, attempt }, 'submitting transaction');
+      return submitWithRetry(target, { contract: contractName, transaction: tx }, args, request.log, metrics);
+    },
+    service: {
+      async evaluate(contractName, tx, args) {
         const started = process.hrtime.bigint();
-        const submitted = await (await proposal.endorse()).submit();
-        metrics.submitSeconds.observe(labels, seconds(started));
-        const ordered = process.hrtime.bigint();
-        const status = await submitted.getStatus();
-        metrics.commitSeconds.observe(labels, seconds(ordered));
-        if (status.successful) {
-          request.log.info({ txId, blockNumber: String(status.blockNumber) }, 'transaction committed');
-          return { result: submitted.getResult(), txId };
-        }
-        const failure: ApiError = commitFailure(status.code, txId);
-        if (failure.status !== 409 || attempt >= MVCC_RETRIES) throw failure;
-        request.log.warn({ txId, code: failure.code }, 'read conflict; retrying');
-      }
+        const result = await contract(SERVICE, contractName).evaluate(tx, { arguments: args });
+        metrics.evaluateSeconds.observe({ contract: contractName, transaction: tx }, seconds(started));
+        return result;
+      },
+      submit: (contractName, tx, args, log) =>
+        submitWithRetry(
+          contract(SERVICE, contractName),
+          { contract: contractName, transaction: tx },
+          args,
+          log,
+          metrics,
+        ),
     },
     forget(enrollmentId) {
       for (const [key, entry] of gateways) {

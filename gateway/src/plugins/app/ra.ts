@@ -17,9 +17,12 @@ import type { ApiRole } from '../../core/roles';
 import { newKeyAndCsr, normalSerial } from '../../core/x509';
 import type { GatewayConfig } from '../../config';
 
+/** A person's API role, or `device` for a DER's light node (which holds its own key). */
+export type RegistrableRole = ApiRole | 'device';
+
 export interface RegisteredUser {
   enrollmentId: string;
-  role: ApiRole;
+  role: RegistrableRole;
   /** Shown once: the gateway keeps only a hash of it after the user's first login. */
   secret: string;
 }
@@ -35,9 +38,11 @@ export interface IdentityInfo {
 /** The CA as the gateway uses it (a narrow port so unit tests can replace it). */
 export interface RaPort {
   enroll(enrollmentId: string, secret: string): Promise<{ certPem: string; keyPem: string }>;
+  /** Enrollment with the caller's own CSR (devices): the private key never reaches the gateway. */
+  enrollCsr(enrollmentId: string, secret: string, csrPem: string): Promise<string>;
   register(input: {
     enrollmentId: string;
-    role: ApiRole;
+    role: RegistrableRole;
     attrs: Record<string, string>;
   }): Promise<RegisteredUser>;
   list(): Promise<IdentityInfo[]>;
@@ -128,20 +133,25 @@ export function newRa(config: GatewayConfig): RaPort {
     return pem;
   }
 
+  async function enrollCsr(enrollmentId: string, secret: string, csrPem: string): Promise<string> {
+    try {
+      const enrollment = await ca.enroll({
+        enrollmentID: enrollmentId,
+        enrollmentSecret: secret,
+        csr: csrPem,
+      });
+      return enrollment.certificate;
+    } catch (err) {
+      throw caError(err, 'enroll');
+    }
+  }
+
   return {
     async enroll(enrollmentId, secret) {
       const { keyPem, csrPem } = newKeyAndCsr(enrollmentId);
-      try {
-        const enrollment = await ca.enroll({
-          enrollmentID: enrollmentId,
-          enrollmentSecret: secret,
-          csr: csrPem,
-        });
-        return { certPem: enrollment.certificate, keyPem };
-      } catch (err) {
-        throw caError(err, 'enroll');
-      }
+      return { certPem: await enrollCsr(enrollmentId, secret, csrPem), keyPem };
     },
+    enrollCsr,
     async register({ enrollmentId, role, attrs }) {
       const secret = randomBytes(18).toString('base64url');
       const attributes = [

@@ -12,6 +12,12 @@ export interface GatewayMetrics {
   commitSeconds: Histogram<'contract' | 'transaction'>;
   evaluateSeconds: Histogram<'contract' | 'transaction'>;
   errors: Counter<'code'>;
+  /** Transactions committed as MVCC or phantom read conflicts (each retry counts). */
+  readConflicts: Counter<'contract' | 'transaction'>;
+  /** Device readings by outcome (accepted, duplicate, rejected) and code. */
+  readings: Counter<'status' | 'code'>;
+  /** Readings per RecordReadings transaction. */
+  batchSize: Histogram;
 }
 
 declare module 'fastify' {
@@ -66,6 +72,24 @@ export function newGatewayMetrics(): GatewayMetrics {
       name: 'vpp_gateway_errors_total',
       help: 'Error responses by stable error code',
       labelNames: ['code'],
+      registers: [registry],
+    }),
+    readConflicts: new Counter({
+      name: 'vpp_gateway_fabric_read_conflicts_total',
+      help: 'Transactions invalidated by an MVCC or phantom read conflict',
+      labelNames: tx,
+      registers: [registry],
+    }),
+    readings: new Counter({
+      name: 'vpp_gateway_readings_total',
+      help: 'Device readings by outcome and code',
+      labelNames: ['status', 'code'],
+      registers: [registry],
+    }),
+    batchSize: new Histogram({
+      name: 'vpp_gateway_reading_batch_size',
+      help: 'Readings per RecordReadings transaction',
+      buckets: [1, 10, 50, 100, 250, 500, 1000],
       registers: [registry],
     }),
   };

@@ -30,12 +30,23 @@ const fakeFabric: FabricPort = {
   },
   evaluate: async () => Buffer.from(JSON.stringify([PROFILE])),
   submit: async () => ({ result: Buffer.from(JSON.stringify(PROFILE)), txId: 'tx-1' }),
+  service: {
+    evaluate: async () => {
+      throw new Error('not used');
+    },
+    submit: async () => {
+      throw new Error('not used');
+    },
+  },
   forget: () => undefined,
   close: () => undefined,
 };
 
 const fakeRa: RaPort = {
   enroll: async () => {
+    throw new Error('not used');
+  },
+  enrollCsr: async () => {
     throw new Error('not used');
   },
   register: async (input) => ({ ...input, secret: 's3cret' }),

@@ -1,0 +1,82 @@
+// Device identities through the registration authority. A device is registered with the CVPP CA by
+// an operator (one-time secret), enrolls itself with its own CSR (the key never leaves the device),
+// and is revoked at the CA and on chain in one request.
+import type { FastifyPluginAsync } from 'fastify';
+import { DER_ID_ATTRIBUTE, VPP_ID_ATTRIBUTE } from '../../../../chaincode/src/types/consortium';
+import { ApiError } from '../../core/api-error';
+import { toApiError } from '../../core/fabric-errors';
+import { deviceEnrollmentId } from '../../telemetry/device-identity';
+import {
+  enrollDeviceSchema,
+  registerDeviceSchema,
+  revokeDeviceSchema,
+  type DeviceBody,
+  type EnrollBody,
+  type ReasonBody,
+} from '../../schemas/ders';
+
+const routes: FastifyPluginAsync = async (app) => {
+  app.post<{ Body: DeviceBody }>(
+    '/v1/devices',
+    { config: { roles: ['operator', 'admin'] }, schema: registerDeviceSchema },
+    async (request, reply) => {
+      const { derId, vppId } = request.body;
+      const enrollmentId = deviceEnrollmentId(derId);
+      const { secret } = await app.ra.register({
+        enrollmentId,
+        role: 'device',
+        attrs: { [DER_ID_ATTRIBUTE]: derId, [VPP_ID_ATTRIBUTE]: vppId },
+      });
+      request.log.info({ derId, vppId, enrollmentId }, 'device identity registered');
+      return reply.code(201).send({ derId, enrollmentId, secret });
+    },
+  );
+
+  // Authenticated by the one-time secret, which the CA checks; no token exists yet for a device.
+  app.post<{ Params: { derId: string }; Body: EnrollBody }>(
+    '/v1/devices/:derId/enroll',
+    { config: { public: true }, schema: enrollDeviceSchema },
+    async (request, reply) => {
+      const { derId } = request.params;
+      const certificatePem = await app.ra.enrollCsr(
+        deviceEnrollmentId(derId),
+        request.body.secret,
+        request.body.csr,
+      );
+      request.log.info({ derId }, 'device enrolled');
+      return reply.code(201).send({ derId, certificatePem, caChainPem: app.ra.caChainPem() });
+    },
+  );
+
+  app.post<{ Params: { derId: string }; Body: ReasonBody }>(
+    '/v1/devices/:derId/revoke',
+    { config: { roles: ['operator', 'admin'] }, schema: revokeDeviceSchema },
+    async (request) => {
+      const { derId } = request.params;
+      const der = JSON.parse(
+        Buffer.from(await app.fabric.evaluate(request, 'registry', 'GetDer', [derId])).toString('utf8'),
+      ) as { certificate: { serial: string; status: string } };
+      if (der.certificate.status === 'revoked') {
+        throw new ApiError(409, 'ALREADY_REVOKED', `the certificate of der ${derId} is already revoked`);
+      }
+      // CA first: once the CRL lists the serial, no one may trust it, whatever the ledger says. If the
+      // ledger step fails, the request can be repeated: the CA then answers "already revoked".
+      let revokedSerials: string[] = [];
+      try {
+        revokedSerials = (await app.ra.revoke(deviceEnrollmentId(derId), 'keycompromise')).serials;
+      } catch (err) {
+        if (toApiError(err).code !== 'ALREADY_REVOKED') throw err;
+      }
+      const { txId } = await app.fabric.submit(request, 'registry', 'RevokeDerCertificate', [
+        derId,
+        der.certificate.serial,
+        request.body.reason,
+      ]);
+      app.telemetry.directory.forget(derId);
+      request.log.info({ derId, serial: der.certificate.serial, txId }, 'device certificate revoked');
+      return { derId, revokedSerials, txId };
+    },
+  );
+};
+
+export default routes;
