@@ -184,7 +184,8 @@ export function checkReading({ reading, der, publicKey, at }: ReadingCheck): voi
   if (now < end - CLOCK_SKEW_MINUTES * 60_000) {
     throw new VppError(ErrorCode.OUTSIDE_WINDOW, `interval ${reading.intervalId} has not ended yet`);
   }
-  if (now > end + READING_WINDOW_MINUTES * 60_000) {
+  // Exclusive: at window end settlement may run (domain/settlement), so no reading may land then.
+  if (now >= end + READING_WINDOW_MINUTES * 60_000) {
     throw new VppError(
       ErrorCode.OUTSIDE_WINDOW,
       `interval ${reading.intervalId} closed for readings ${READING_WINDOW_MINUTES} minutes after its end`,
