@@ -15,6 +15,7 @@ import {
   initialIndicators,
   isSuspended,
   levelOf,
+  parseCreditEvent,
   parseIndicatorValues,
   parseStoredScoreRecord,
   parseStoredSuspension,
@@ -26,6 +27,10 @@ import {
   type IndicatorValues,
   type Participant,
 } from '../../../../../chaincode/src/domain/credit/scoring';
+import {
+  deliveryCreditEvent,
+  settleInterval,
+} from '../../../../../chaincode/src/domain/settlement/settlement';
 import { MspId, Role } from '../../../../../chaincode/src/types/consortium';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
 import { prng, randomInt } from '../../../../support/prng';
@@ -595,6 +600,38 @@ describe('domain/credit/scoring', () => {
       for (const [value, message] of corrupt) {
         assert.throws(() => parseStoredScoreRecord(value), invalid(message), String(message));
       }
+    });
+  });
+
+  describe('with settlement', () => {
+    it('should feed the level penalty factor into settlement and its delivery outcome back into the score', () => {
+      // A level-B VPP (score 600): penalty factor 1.5×.
+      const standing = creditStanding(VPP, uniform(600), V1, undefined);
+      assert.equal(standing.level, 'B');
+      const result = settleInterval({
+        intervalId: 'iv-42',
+        intervalStart: '2025-01-15T09:00:00.000Z',
+        vppId: 'vpp-1',
+        award: { awardId: 'award-1', quantityWh: 10_000, clearingPrice: 50_000 },
+        ders: [{ derId: 'der-7', readings: [{ sequence: 1, energyWh: 8000 }] }],
+        toleranceBps: 500,
+        penaltyFactorPermille: standing.penaltyFactorPermille,
+        feeBps: 1000,
+        ruleVersion: standing.ruleVersion,
+        settledAt: '2025-01-15T10:00:00.000Z',
+        txId: 'tx-9',
+      });
+      // excess 1500 Wh × 50 000 /MWh × 1.5 = 112.5 → 112
+      assert.equal(result.vppLine.penaltyMinor, 112);
+      const outcome = applyCreditEvent(uniform(600), deliveryCreditEvent(result.vppLine), V1);
+      assert.deepEqual(
+        outcome.records.map((record) => [record.indicator, record.delta, record.reasonCode, record.txId]),
+        [['DELIVERY_ACCURACY', -30, 'DELIVERY_DEVIATION', 'tx-9']],
+      );
+      assert.deepEqual(
+        parseCreditEvent(deliveryCreditEvent(result.vppLine)),
+        deliveryCreditEvent(result.vppLine),
+      );
     });
   });
 });
