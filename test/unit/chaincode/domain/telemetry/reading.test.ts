@@ -124,15 +124,15 @@ describe('domain/telemetry/reading', () => {
       assert.throws(() => check({ reading: { ...READING, energyWh: 1 } }), vppError(ErrorCode.BAD_SIGNATURE));
     });
 
-    it('should allow two minutes of clock skew before the end and 60 minutes after it, no more', () => {
+    it('should allow two minutes of clock skew before the end and readings until 60 minutes after it, exclusive', () => {
       assert.doesNotThrow(() => check({ at: '2026-11-25T10:28:00.000Z' }));
       assert.throws(
         () => check({ at: '2026-11-25T10:27:59.999Z' }),
         vppError(ErrorCode.OUTSIDE_WINDOW, /not ended/),
       );
-      assert.doesNotThrow(() => check({ at: '2026-11-25T11:30:00.000Z' }));
+      assert.doesNotThrow(() => check({ at: '2026-11-25T11:29:59.999Z' }));
       assert.throws(
-        () => check({ at: '2026-11-25T11:30:00.001Z' }),
+        () => check({ at: '2026-11-25T11:30:00.000Z' }),
         vppError(ErrorCode.OUTSIDE_WINDOW, /closed/),
       );
     });
