@@ -4,6 +4,7 @@
 
 import type { DerType } from '../../chaincode/src/domain/registry/der';
 import { maxEnergyWh } from '../../chaincode/src/domain/telemetry/reading';
+import { prng as generator } from './prng';
 
 export interface FleetMember {
   readonly derId: string;
@@ -17,18 +18,6 @@ const TYPES: readonly { derType: DerType; minW: number; maxW: number }[] = [
   { derType: 'ev-charger', minW: 7_000, maxW: 22_000 },
   { derType: 'flexible-load', minW: 1_000, maxW: 6_000 },
 ];
-
-/** mulberry32: small, fast and good enough for load shapes. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` devices, types in rotation, capacities drawn within each type's usual range. */
 export function newFleet(count: number, prefix: string, seed = 1): FleetMember[] {

@@ -14,6 +14,8 @@ import {
   decideWrite,
   parseSignedReading,
   parseStoredReading,
+  placeOf,
+  rejectionOf,
   type SignedReading,
   type StoredReading,
 } from '../domain/telemetry/reading';
@@ -110,12 +112,7 @@ export class TelemetryContract extends VppContract {
         const vppId = (der as Der).vppId;
         const key = readingKey(vppId, reading.intervalId, reading.derId, reading.sequence);
         const existing = written.get(key) ?? (await readState(ctx, key, parseStoredReading));
-        const where = {
-          index,
-          derId: reading.derId,
-          intervalId: reading.intervalId,
-          sequence: reading.sequence,
-        };
+        const where = { index, ...placeOf(reading) };
         if (decideWrite(reading, existing) === 'duplicate') {
           results.push({ ...where, status: 'duplicate' });
           continue;
@@ -132,15 +129,7 @@ export class TelemetryContract extends VppContract {
         results.push({ ...where, status: 'accepted' });
       } catch (err) {
         if (!isVppError(err) || err.code === ErrorCode.INTERNAL) throw err;
-        results.push({
-          index,
-          status: 'rejected',
-          ...(reading === undefined
-            ? {}
-            : { derId: reading.derId, intervalId: reading.intervalId, sequence: reading.sequence }),
-          code: err.code,
-          message: err.detail,
-        });
+        results.push({ index, ...rejectionOf(err, reading) });
       }
     }
     const count = (status: ReadingStatus) => results.filter((result) => result.status === status).length;

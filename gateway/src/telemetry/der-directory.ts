@@ -6,6 +6,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { parseStoredDer, type Der } from '../../../chaincode/src/domain/registry/der';
+import { ErrorCode, VppError } from '../../../chaincode/src/types/errors';
 
 export interface DerView {
   readonly der: Der | undefined;
@@ -32,7 +33,13 @@ export class DerDirectory {
     if (cached && cached.expires > this.now()) return cached.view;
     const view = this.lookup(derId).then((json): DerView => {
       if (json === undefined) return { der: undefined, publicKey: undefined };
-      const der = parseStoredDer(JSON.parse(json));
+      let der: Der;
+      try {
+        der = parseStoredDer(JSON.parse(json));
+      } catch (err) {
+        // The ledger's own record is unreadable: a fault of ours, never the device's.
+        throw new VppError(ErrorCode.INTERNAL, `der ${derId} as stored is unreadable: ${String(err)}`);
+      }
       return { der, publicKey: createPublicKey(der.certificate.pem) };
     });
     const entry = { view, expires: this.now() + this.ttlMs };

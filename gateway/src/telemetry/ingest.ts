@@ -9,9 +9,10 @@ import type { BatchResult, ReadingResult } from '../../../chaincode/src/contract
 import {
   checkReading,
   parseSignedReading,
+  rejectionOf,
   type SignedReading,
 } from '../../../chaincode/src/domain/telemetry/reading';
-import { isVppError } from '../../../chaincode/src/types/errors';
+import { ErrorCode, isVppError } from '../../../chaincode/src/types/errors';
 import { Batcher, type BatchLimits } from './batcher';
 import type { DerDirectory } from './der-directory';
 
@@ -83,16 +84,8 @@ export class ReadingIngest {
       checkReading({ reading, der, publicKey, at });
       return reading;
     } catch (err) {
-      if (!isVppError(err)) throw err;
-      return {
-        status: 'rejected',
-        ...(reading === undefined
-          ? {}
-          : { derId: reading.derId, intervalId: reading.intervalId, sequence: reading.sequence }),
-        code: err.code,
-        message: err.detail,
-        checkedBy: 'gateway',
-      };
+      if (!isVppError(err) || err.code === ErrorCode.INTERNAL) throw err;
+      return { ...rejectionOf(err, reading), checkedBy: 'gateway' };
     }
   }
 }

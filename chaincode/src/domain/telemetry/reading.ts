@@ -251,3 +251,27 @@ export function decideWrite(
     `der ${reading.derId} already recorded sequence ${reading.sequence} of interval ${reading.intervalId}`,
   );
 }
+
+/** Where a reading sits: enough for a device to match an outcome to what it sent. */
+export interface ReadingPlace {
+  readonly derId: string;
+  readonly intervalId: string;
+  readonly sequence: number;
+}
+
+export function placeOf(reading: ReadingPlace): ReadingPlace {
+  return { derId: reading.derId, intervalId: reading.intervalId, sequence: reading.sequence };
+}
+
+/** The outcome of a refused reading: its place (when it parsed) and the error's code and text. */
+export function rejectionOf(
+  err: VppError,
+  reading: ReadingPlace | undefined,
+): { status: 'rejected'; code: string; message: string } & Partial<ReadingPlace> {
+  return {
+    status: 'rejected',
+    ...(reading === undefined ? {} : placeOf(reading)),
+    code: err.code,
+    message: err.detail,
+  };
+}
