@@ -3,9 +3,19 @@
  * measures its variants side by side in one run and prints their ratio.
  */
 import { restOverhead } from './rest-overhead';
+import { telemetryBench } from './telemetry';
 
 const SUITES: Record<string, () => Promise<void>> = {
   rest: () => restOverhead({ rounds: 6, perRound: 10 }),
+  telemetry: () =>
+    telemetryBench({
+      devices: Number(process.env.VPP_BENCH_DEVICES ?? 200),
+      readingsPerDevice: 50,
+      readingsPerRequest: 25,
+      concurrency: 64,
+      singleReadings: 400,
+      singleConcurrency: 16,
+    }),
 };
 
 async function main(): Promise<void> {

@@ -21,6 +21,7 @@ import { commitFailure } from '../../core/fabric-errors';
 import type { AppPorts } from '../../app';
 import type { GatewayConfig } from '../../config';
 import type { GatewayMetrics } from '../external/metrics';
+import { submitAndWait } from '../../../../network/src/bft-submit';
 import { callerOf, type Caller } from './auth';
 
 /** TSDoc'd port: what routes use to reach the ledger as the calling user. */
@@ -69,6 +70,8 @@ const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 
 /** Endorse, order, wait for commit; MVCC conflicts are retried with a fresh proposal. */
 async function submitWithRetry(
+  gateway: Gateway,
+  channel: string,
   target: Contract,
   labels: { contract: string; transaction: string },
   args: string[],
@@ -76,18 +79,17 @@ async function submitWithRetry(
   metrics: GatewayMetrics,
 ): Promise<{ result: Uint8Array; txId: string }> {
   for (let attempt = 0; ; attempt++) {
-    const proposal = target.newProposal(labels.transaction, { arguments: args });
-    const txId = proposal.getTransactionId();
-    log.info({ txId, ...labels, attempt }, 'submitting transaction');
     const started = process.hrtime.bigint();
-    const submitted = await (await proposal.endorse()).submit();
+    const outcome = await submitAndWait(gateway, channel, target, labels.transaction, args, (txId) =>
+      log.info({ txId, ...labels, attempt }, 'submitting transaction'),
+    );
+    const { txId, status } = outcome;
     metrics.submitSeconds.observe(labels, seconds(started));
-    const ordered = process.hrtime.bigint();
-    const status = await submitted.getStatus();
-    metrics.commitSeconds.observe(labels, seconds(ordered));
+    if (outcome.recovered)
+      log.warn({ txId }, 'orderers reported the transaction already processed; awaited its commit');
     if (status.successful) {
       log.info({ txId, blockNumber: String(status.blockNumber) }, 'transaction committed');
-      return { result: submitted.getResult(), txId };
+      return { result: outcome.result, txId };
     }
     const failure: ApiError = commitFailure(status.code, txId);
     if (failure.status === 409) metrics.readConflicts.inc(labels);
@@ -158,8 +160,16 @@ export function newFabricConnection(
       return result;
     },
     async submit(request, contractName, tx, args) {
-      const target = contract(callerOf(request), contractName);
-      return submitWithRetry(target, { contract: contractName, transaction: tx }, args, request.log, metrics);
+      const caller = callerOf(request);
+      return submitWithRetry(
+        gatewayOf(caller),
+        config.channel,
+        contract(caller, contractName),
+        { contract: contractName, transaction: tx },
+        args,
+        request.log,
+        metrics,
+      );
     },
     service: {
       async evaluate(contractName, tx, args) {
@@ -170,6 +180,8 @@ export function newFabricConnection(
       },
       submit: (contractName, tx, args, log) =>
         submitWithRetry(
+          gatewayOf(SERVICE),
+          config.channel,
           contract(SERVICE, contractName),
           { contract: contractName, transaction: tx },
           args,
