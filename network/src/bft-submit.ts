@@ -5,12 +5,47 @@
  * processed", and the peer then reports UNAVAILABLE although the transaction is on its way into a
  * block. In that one case this waits for the transaction's commit status instead of failing, so a
  * client neither reports a false failure nor resubmits a transaction that is already ordered.
+ *
+ * Endorsement has its own race: a peer one block behind the others simulates on older state, and the
+ * gateway refuses the set with "ProposalResponsePayloads do not match". The same proposal is then
+ * endorsed again after a short pause (bounded), once the lagging peer has committed.
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { GatewayError, type Contract, type Gateway, type Status } from '@hyperledger/fabric-gateway';
+import {
+  GatewayError,
+  type Contract,
+  type Gateway,
+  type Proposal,
+  type Status,
+  type Transaction,
+} from '@hyperledger/fabric-gateway';
 import { gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 
 const ALREADY_PROCESSED = 'request already processed';
+const PAYLOADS_DIFFER = 'ProposalResponsePayloads do not match';
+const ENDORSE_ATTEMPTS = 4;
+const ENDORSE_PAUSE_MS = 250;
+
+/** Whether endorsement failed only because the endorsing peers were at different heights. */
+export function isPeersOutOfStep(err: unknown): boolean {
+  return (
+    err instanceof GatewayError &&
+    err.code === GrpcStatus.ABORTED &&
+    err.details.some((detail) => detail.message.includes(PAYLOADS_DIFFER))
+  );
+}
+
+/** Endorses, and again (bounded, with a growing pause) while the peers are out of step. */
+export async function endorseInStep(proposal: Proposal): Promise<Transaction> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await proposal.endorse();
+    } catch (err) {
+      if (!isPeersOutOfStep(err) || attempt >= ENDORSE_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, ENDORSE_PAUSE_MS * attempt));
+    }
+  }
+}
 
 /** Whether a submit failure means "some orderers already had it", not "no orderer took it". */
 export function isAlreadyProcessed(err: unknown): boolean {
@@ -58,7 +93,7 @@ export async function submitAndWait(
   const proposal = contract.newProposal(transaction, { arguments: args });
   const txId = proposal.getTransactionId();
   onTxId(txId);
-  const endorsed = await proposal.endorse();
+  const endorsed = await endorseInStep(proposal);
   try {
     const submitted = await endorsed.submit();
     return { result: submitted.getResult(), txId, status: await submitted.getStatus(), recovered: false };

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startRegulatorGateway, type Harness } from '../../support/regulator-gateway';
 import { connectAs, type Connection } from '../../support/fabric-client';
+import { endorseInStep } from '../../../network/src/bft-submit';
 
 interface SseMessage {
   id?: string;
@@ -107,7 +108,7 @@ describe('gateway events (SSE, real network)', () => {
     const proposal = cvpp
       .contract('org')
       .newProposal('PutOrgProfile', { arguments: [JSON.stringify(profile)] });
-    const commit = await (await proposal.endorse()).submit();
+    const commit = await (await endorseInStep(proposal)).submit();
     assert.equal((await commit.getStatus()).successful, true);
     return proposal.getTransactionId();
   }

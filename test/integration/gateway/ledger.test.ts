@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { startRegulatorGateway, type Harness } from '../../support/regulator-gateway';
 import { cryptoPaths } from '../../../network/src/paths';
 import { connectAs, topology, utf8, type Connection } from '../../support/fabric-client';
+import { endorseInStep } from '../../../network/src/bft-submit';
 
 /** Retries `fn` (bounded, 10 s) until `done` holds, then returns the last answer either way. */
 async function eventually<T>(fn: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -47,7 +48,7 @@ describe('gateway ledger views (regulator, real network)', () => {
       .contract('org')
       .newProposal('PutOrgProfile', { arguments: [JSON.stringify(profile)] });
     const txId = proposal.getTransactionId();
-    const commit = await (await proposal.endorse()).submit();
+    const commit = await (await endorseInStep(proposal)).submit();
     const status = await commit.getStatus();
     assert.equal(status.successful, true);
 
@@ -119,7 +120,7 @@ describe('gateway ledger views (regulator, real network)', () => {
       .contract('org')
       .newProposal('PutOrgProfile', { arguments: [JSON.stringify(profile)] });
     const txId = proposal.getTransactionId();
-    const submitted = await (await proposal.endorse()).submit();
+    const submitted = await (await endorseInStep(proposal)).submit();
     assert.equal((await submitted.getStatus()).successful, true);
     const written = utf8(submitted.getResult());
 
