@@ -44,6 +44,7 @@ import {
   parseStoredClearingRecord,
   parseStoredViolation,
 } from '../domain/market/records';
+import { parseStoredVpp } from '../domain/registry/vpp';
 import { toCanonicalJson, type JsonValue } from '../ledger/codec';
 import {
   bidCommitmentKey,
@@ -62,16 +63,15 @@ import {
 } from '../ledger/keys';
 import { emitEvent, readState, requireState, scanPrefix, writeState, type Decoder } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
-import { parseStoredVpp } from '../domain/registry/vpp';
 import { ErrorCode, isVppError, VppError } from '../types/errors';
 import {
+  CONTROL_ROOM,
   dersOfVpp,
   parseMarketArgument,
   REGULATOR_DESK,
   requireActor,
   requireMarketInterval,
   requireOperatedVpp,
-  CONTROL_ROOM,
   TRADING_DESK,
   VPP_OPERATOR,
 } from './market-ledger';
@@ -107,6 +107,21 @@ function revealedBidId(bid: JsonValue): string {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, 'bid must be a JSON object');
   }
   return requireMarketId(bid, 'bidId');
+}
+
+/** Runs a reveal check; a quota refusal of a VPP without any quota record gets its real reason. */
+function explainMissingQuota<T>(missing: boolean, vppId: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (missing && isVppError(err) && err.code === ErrorCode.QUOTA_EXCEEDED) {
+      throw new VppError(
+        ErrorCode.QUOTA_EXCEEDED,
+        `vpp ${vppId} has no bid quota: the regulator has not set one, so it cannot bid`,
+      );
+    }
+    throw err;
+  }
 }
 
 function eventOf(ctx: Context, name: string, payload: unknown): void {
@@ -235,28 +250,20 @@ export class MarketContract extends VppContract {
       await scanPrefix(ctx, revealedBidByVppPrefix(intervalId, vppId), parseOfferedQuantity)
     ).map((entry) => entry.value);
     const capacityW = backedCapacityW(await dersOfVpp(ctx, vppId), vppId);
-    let revealed;
-    try {
-      revealed = checkReveal({
+    // No quota record: check with 0, so that the checks before the quota (phase, hash) still come
+    // first, and say why the quota refusal happened.
+    const revealed = explainMissingQuota(quota === undefined, vppId, () =>
+      checkReveal({
         commitment,
         bid,
         salt,
         interval,
         demand,
         txTime: txTimestampIso(ctx),
-        // No quota record: 0, so that the checks before the quota (phase, hash) still come first.
         quotaForVpp: remainingQuota(quota ?? 0, offered),
         backedCapacityOfVpp: remainingCapacityW(interval, capacityW, offered),
-      });
-    } catch (err) {
-      if (quota === undefined && isVppError(err) && err.code === ErrorCode.QUOTA_EXCEEDED) {
-        throw new VppError(
-          ErrorCode.QUOTA_EXCEEDED,
-          `vpp ${vppId} has no bid quota: the regulator has not set one, so it cannot bid`,
-        );
-      }
-      throw err;
-    }
+      }),
+    );
     const total = totalQuantity(revealed);
     await writeState(ctx, key, revealed);
     await writeState(ctx, revealedBidByVppKey(intervalId, vppId, bidId), total);
