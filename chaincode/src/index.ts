@@ -2,11 +2,20 @@
 // export is what Fabric registers; the first entry is the default contract.
 
 import { AuditContract } from './contracts/audit-contract';
+import { DispatchContract } from './contracts/dispatch-contract';
+import { MarketContract } from './contracts/market-contract';
 import { OrgContract } from './contracts/org-contract';
 import { RegistryContract } from './contracts/registry-contract';
 import { TelemetryContract } from './contracts/telemetry-contract';
 
-export const contracts = [OrgContract, AuditContract, RegistryContract, TelemetryContract];
+export const contracts = [
+  OrgContract,
+  AuditContract,
+  RegistryContract,
+  TelemetryContract,
+  MarketContract,
+  DispatchContract,
+];
 
 export { AuditContract, AUDIT_CONTRACT_NAME } from './contracts/audit-contract';
 export type { HistoryEntry } from './ledger/store';
@@ -24,6 +33,24 @@ export {
   type BatchResult,
   type ReadingResult,
 } from './contracts/telemetry-contract';
+export {
+  MarketContract,
+  MARKET_CONTRACT_NAME,
+  INTERVAL_OPENED_EVENT,
+  DEMAND_POSTED_EVENT,
+  BID_COMMITTED_EVENT,
+  BID_REVEALED_EVENT,
+  VPP_QUOTA_SET_EVENT,
+  VIOLATIONS_RECORDED_EVENT,
+  INTERVAL_CLEARED_EVENT,
+} from './contracts/market-contract';
+export {
+  DispatchContract,
+  DISPATCH_CONTRACT_NAME,
+  DISPATCH_ISSUED_EVENT,
+  DISPATCH_ACKNOWLEDGED_EVENT,
+  SETPOINTS_ALLOCATED_EVENT,
+} from './contracts/dispatch-contract';
 export type { Der, DerType } from './domain/registry/der';
 export type { SignedReading, UnsignedReading } from './domain/telemetry/reading';
 export type { OrgProfile, OrgProfileAuthor, OrgProfileInput } from './domain/org/org-profile';

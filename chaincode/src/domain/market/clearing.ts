@@ -161,7 +161,7 @@ function compareOffers(a: Offer, b: Offer): number {
  * (INVALID_ARGUMENT otherwise); their order does not matter. Whether the interval is closed for
  * reveals is the caller's check (intervalPhase).
  */
-export function clearInterval(demand: ClearingDemand, bids: readonly ClearingBid[]): ClearingResult {
+export function clearMarketInterval(demand: ClearingDemand, bids: readonly ClearingBid[]): ClearingResult {
   const inputs = normalise(demand, bids);
   const { priceCap } = inputs.demand;
 
@@ -231,7 +231,7 @@ export function verifyClearing(
   demand: ClearingDemand,
   bids: readonly ClearingBid[],
 ): ClearingVerification {
-  const recomputed = clearInterval(demand, bids);
+  const recomputed = clearMarketInterval(demand, bids);
   let matches: boolean;
   try {
     matches = toCanonicalJson(stored) === toCanonicalJson(recomputed);

@@ -53,6 +53,26 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     GetDerReadings: ['evaluate', ['derId', 'intervalId']],
     ListVppReadings: ['evaluate', ['vppId', 'intervalId']],
   },
+  market: {
+    OpenInterval: ['submit', ['intervalJson']],
+    GetInterval: ['evaluate', ['intervalId']],
+    PostDemand: ['submit', ['demandJson']],
+    CommitBid: ['submit', ['commitmentJson']],
+    RevealBid: ['submit', ['intervalId', 'bidJson', 'salt']],
+    SetVppQuota: ['submit', ['vppId', 'quantity']],
+    GetVppQuota: ['evaluate', ['vppId']],
+    RecordUnrevealedViolations: ['submit', ['intervalId']],
+    ListVppViolations: ['evaluate', ['vppId']],
+    ClearInterval: ['submit', ['intervalId']],
+    GetClearing: ['evaluate', ['intervalId']],
+    VerifyClearing: ['evaluate', ['intervalId']],
+  },
+  dispatch: {
+    IssueDispatch: ['submit', ['intervalId', 'vppId']],
+    AcknowledgeDispatch: ['submit', ['intervalId', 'vppId']],
+    AllocateSetpoints: ['submit', ['intervalId', 'vppId']],
+    GetDispatch: ['evaluate', ['intervalId', 'vppId']],
+  },
 };
 const DEFAULT_CONTRACT = 'org';
 const SYSTEM_CONTRACT = 'org.hyperledger.fabric';

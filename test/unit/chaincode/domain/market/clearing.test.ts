@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import {
   awardedQuantityOfVpp,
   clearingInputsHash,
-  clearInterval,
+  clearMarketInterval,
   parseStoredClearingResult,
   verifyClearing,
   type ClearingBid,
@@ -167,10 +167,10 @@ function randomBook(
 }
 
 describe('domain/market/clearing', () => {
-  describe('#clearInterval (hand-checked)', () => {
+  describe('#clearMarketInterval (hand-checked)', () => {
     it('should accept a single bid in part when it offers more than the demand', () => {
       // Demand 1000 Wh; A offers 1500 @ 4000. A's step takes 1000 (partial), price = 4000.
-      const result = clearInterval(demandOf(1_000), [bid('A', [[4_000, 1_500]])]);
+      const result = clearMarketInterval(demandOf(1_000), [bid('A', [[4_000, 1_500]])]);
       assert.equal(result.clearingPrice, 4_000);
       assert.equal(result.totalAwarded, 1_000);
       assert.deepEqual(compact(result), [['A', 1_000, [[0, 4_000, 1_000]]]]);
@@ -180,7 +180,7 @@ describe('domain/market/clearing', () => {
     it('should follow the merit order across steps of several bids', () => {
       // Demand 2500. Merit order: A0 1000 @ 3000 (left 1500), B0 1000 @ 4000 (left 500),
       // B1 500 of 1000 @ 5000 (left 0); A1 @ 6000 unused. Price 5000; A 1000, B 1500.
-      const result = clearInterval(demandOf(2_500), [
+      const result = clearMarketInterval(demandOf(2_500), [
         bid('B', [
           [4_000, 1_000],
           [5_000, 1_000],
@@ -208,7 +208,7 @@ describe('domain/market/clearing', () => {
     it('should break price ties by commit time, then bid id', () => {
       // Demand 1500, three offers of 1000 @ 5000. A committed last (09:30); B and C at 09:00, so
       // B (smaller id) first: B 1000 (left 500), C 500 (left 0), A nothing.
-      const result = clearInterval(demandOf(1_500), [
+      const result = clearMarketInterval(demandOf(1_500), [
         bid('C', [[5_000, 1_000]], T0),
         bid('A', [[5_000, 1_000]], T2),
         bid('B', [[5_000, 1_000]], T0),
@@ -218,7 +218,7 @@ describe('domain/market/clearing', () => {
         ['C', 500, [[0, 5_000, 500]]],
       ]);
       // One millisecond earlier beats a smaller bid id: C at 09:00:00.000, B at 09:00:00.001.
-      const earlier = clearInterval(demandOf(1_500), [
+      const earlier = clearMarketInterval(demandOf(1_500), [
         bid('C', [[5_000, 1_000]], T0),
         bid('B', [[5_000, 1_000]], T1),
       ]);
@@ -230,7 +230,7 @@ describe('domain/market/clearing', () => {
 
     it('should accept everything when demand exceeds the offer, priced at the highest step', () => {
       // Demand 10000; offers 1000 @ 2000 + 500 @ 3000 + 700 @ 4500 = 2200, all accepted; price 4500.
-      const result = clearInterval(demandOf(10_000), [
+      const result = clearMarketInterval(demandOf(10_000), [
         bid('A', [[2_000, 1_000]]),
         bid('B', [
           [3_000, 500],
@@ -253,7 +253,7 @@ describe('domain/market/clearing', () => {
     });
 
     it('should clear an empty book to no price, nothing awarded, and a hash of the bare demand', () => {
-      const result = clearInterval(demandOf(1_000, 9_000), []);
+      const result = clearMarketInterval(demandOf(1_000, 9_000), []);
       const canonical = `{"bids":[],"demand":{"intervalId":"${INTERVAL_ID}","priceCap":9000,"product":"energy-up","quantity":1000}}`;
       assert.deepEqual(result, {
         intervalId: INTERVAL_ID,
@@ -267,7 +267,7 @@ describe('domain/market/clearing', () => {
     it('should skip steps above the cap and accept steps exactly at it', () => {
       // Cap 5000, demand 1000. A0 500 @ 4000 (left 500), B0 300 @ 5000 = cap (left 200),
       // A1 @ 6000 is above the cap and skipped although demand remains. Total 800, price 5000.
-      const result = clearInterval(demandOf(1_000, 5_000), [
+      const result = clearMarketInterval(demandOf(1_000, 5_000), [
         bid('A', [
           [4_000, 500],
           [6_000, 1_000],
@@ -281,11 +281,11 @@ describe('domain/market/clearing', () => {
         ['B', 300, [[0, 5_000, 300]]],
       ]);
       // Only steps above the cap: nothing accepted at all.
-      assert.equal(clearInterval(demandOf(1_000, 5_000), [bid('A', [[6_000, 1]])]).clearingPrice, null);
+      assert.equal(clearMarketInterval(demandOf(1_000, 5_000), [bid('A', [[6_000, 1]])]).clearingPrice, null);
     });
 
     it('should take a zero-priced offer and report a clearing price of 0', () => {
-      const result = clearInterval(demandOf(100), [bid('A', [[0, 40]])]);
+      const result = clearMarketInterval(demandOf(100), [bid('A', [[0, 40]])]);
       assert.equal(result.clearingPrice, 0);
       assert.equal(result.totalAwarded, 40);
     });
@@ -302,7 +302,7 @@ describe('domain/market/clearing', () => {
         ),
       ];
       // y0 300 @ 3000 (left 500), x0 500 of 600 @ 4000. Price 4000.
-      const result = clearInterval(demand, revealed);
+      const result = clearMarketInterval(demand, revealed);
       assert.equal(result.clearingPrice, 4_000);
       assert.deepEqual(compact(result), [
         ['x', 500, [[0, 4_000, 500]]],
@@ -323,27 +323,30 @@ describe('domain/market/clearing', () => {
 
     it('should refuse bids of another interval, duplicate bid ids and malformed bids', () => {
       assert.throws(
-        () => clearInterval(demandOf(10), [{ ...bid('A', [[1, 1]]), intervalId: 'other' }]),
+        () => clearMarketInterval(demandOf(10), [{ ...bid('A', [[1, 1]]), intervalId: 'other' }]),
         invalid(/bid A belongs to interval other/),
       );
       assert.throws(
-        () => clearInterval(demandOf(10), [bid('A', [[1, 1]]), bid('A', [[2, 1]])]),
+        () => clearMarketInterval(demandOf(10), [bid('A', [[1, 1]]), bid('A', [[2, 1]])]),
         invalid(/appears twice/),
       );
-      assert.throws(() => clearInterval(demandOf(10), [bid('A', [[1, 0]])]), invalid(/quantity/));
-      assert.throws(() => clearInterval(demandOf(10), [bid('A', [[1, 1]], 'soon')]), invalid(/committedAt/));
-      assert.throws(() => clearInterval(demandOf(0), []), invalid(/quantity/));
+      assert.throws(() => clearMarketInterval(demandOf(10), [bid('A', [[1, 0]])]), invalid(/quantity/));
+      assert.throws(
+        () => clearMarketInterval(demandOf(10), [bid('A', [[1, 1]], 'soon')]),
+        invalid(/committedAt/),
+      );
+      assert.throws(() => clearMarketInterval(demandOf(0), []), invalid(/quantity/));
     });
   });
 
-  describe('#clearInterval (properties)', () => {
+  describe('#clearMarketInterval (properties)', () => {
     it('should hold every invariant on 300 random books and ignore input order', () => {
       const random = prng(20250301);
       for (let round = 0; round < 300; round++) {
         const { demand, bids } = randomBook(random, 30, 5);
-        const result = clearInterval(demand, bids);
+        const result = clearMarketInterval(demand, bids);
         assertClearingInvariants(demand, bids, result);
-        assert.deepEqual(clearInterval(demand, shuffled(bids, random)), result, `round ${round}`);
+        assert.deepEqual(clearMarketInterval(demand, shuffled(bids, random)), result, `round ${round}`);
         assert.deepEqual(parseStoredClearingResult(JSON.parse(JSON.stringify(result))), result);
       }
     });
@@ -361,11 +364,11 @@ describe('domain/market/clearing', () => {
         bids.push(bid(`bid-${String(i).padStart(5, '0')}`, steps, [T0, T1, T2][i % 3], `vpp-${i % 97}`));
       }
       const demand = demandOf(100_000_000, 15_000);
-      const result = clearInterval(demand, bids);
+      const result = clearMarketInterval(demand, bids);
       assertClearingInvariants(demand, bids, result);
       assert.ok(result.totalAwarded === demand.quantity, 'demand is met by this book');
       assert.ok(result.awards.length > 1_000);
-      const reordered = clearInterval(demand, shuffled(bids, random));
+      const reordered = clearMarketInterval(demand, shuffled(bids, random));
       assert.equal(reordered.inputsHash, result.inputsHash);
       assert.equal(reordered.clearingPrice, result.clearingPrice);
       assert.deepEqual(reordered.awards, result.awards);
@@ -379,7 +382,7 @@ describe('domain/market/clearing', () => {
       let tampered = 0;
       for (let round = 0; round < 200; round++) {
         const { demand, bids } = randomBook(random, 20, 4);
-        const result = clearInterval(demand, bids);
+        const result = clearMarketInterval(demand, bids);
         const verified = verifyClearing(result, demand, shuffled(bids, random));
         assert.equal(verified.matches, true);
         assert.deepEqual(verified.recomputed, result);
@@ -412,7 +415,7 @@ describe('domain/market/clearing', () => {
 
     it('should report a mismatch for a stored value JSON cannot represent', () => {
       const demand = demandOf(10);
-      const result = clearInterval(demand, [bid('A', [[1, 5]])]);
+      const result = clearMarketInterval(demand, [bid('A', [[1, 5]])]);
       assert.equal(
         verifyClearing({ ...result, totalAwarded: NaN }, demand, [bid('A', [[1, 5]])]).matches,
         false,
@@ -421,7 +424,7 @@ describe('domain/market/clearing', () => {
   });
 
   describe('#parseStoredClearingResult', () => {
-    const result = clearInterval(demandOf(2_500), [
+    const result = clearMarketInterval(demandOf(2_500), [
       bid('A', [
         [3_000, 1_000],
         [6_000, 1_000],
@@ -434,7 +437,7 @@ describe('domain/market/clearing', () => {
 
     it('should accept stored results including the empty one', () => {
       assert.deepEqual(parseStoredClearingResult(JSON.parse(JSON.stringify(result))), result);
-      const empty = clearInterval(demandOf(5), []);
+      const empty = clearMarketInterval(demandOf(5), []);
       assert.deepEqual(parseStoredClearingResult(JSON.parse(JSON.stringify(empty))), empty);
     });
 
@@ -451,7 +454,7 @@ describe('domain/market/clearing', () => {
         { ...result, awards: [a, { ...b, acceptedSteps: [...b.acceptedSteps].reverse() }] },
         { ...result, inputsHash: 'ABC' },
         { ...result, extra: 1 },
-        { ...clearInterval(demandOf(5), []), clearingPrice: 0 },
+        { ...clearMarketInterval(demandOf(5), []), clearingPrice: 0 },
       ];
       for (const value of corrupt) {
         assert.throws(() => parseStoredClearingResult(value), invalid(), JSON.stringify(value));

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clearInterval, type ClearingResult } from '../../../../../chaincode/src/domain/market/clearing';
+import {
+  clearMarketInterval,
+  type ClearingResult,
+} from '../../../../../chaincode/src/domain/market/clearing';
 import {
   acknowledgeDispatch,
   buildDispatchInstruction,
@@ -196,7 +199,7 @@ describe('domain/market/dispatch', () => {
   describe('instruction lifecycle', () => {
     const interval = openInterval(); // energy-up, 15 minutes
     // vpp-1 wins 600 + 200 Wh over two bids, vpp-2 wins 200 Wh. Demand 1000.
-    const clearing: ClearingResult = clearInterval(
+    const clearing: ClearingResult = clearMarketInterval(
       { intervalId: INTERVAL_ID, product: 'energy-up', quantity: 1_000, priceCap: 10_000 },
       [
         {

@@ -1,0 +1,161 @@
+// Dispatch: from a cleared interval's awards the control centre issues one instruction per VPP, the
+// VPP operator acknowledges it and then splits the award into one setpoint record per DER. Thin
+// transactions over domain/market/dispatch.ts and setpoints.ts; one event per step.
+
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { availableDers } from '../domain/market/backing';
+import {
+  acknowledgeDispatch,
+  buildDispatchInstruction,
+  parseDispatchRequest,
+  parseStoredDispatchInstruction,
+  type DispatchInstruction,
+} from '../domain/market/dispatch';
+import { parseStoredClearingRecord } from '../domain/market/records';
+import { allocateSetpoints, parseStoredSetpoint } from '../domain/market/setpoints';
+import { toCanonicalJson } from '../ledger/codec';
+import { clearingKey, derSetpointKey, derSetpointPrefix, dispatchKey } from '../ledger/keys';
+import { emitEvent, readState, requireState, scanPrefix, writeState } from '../ledger/store';
+import { txTimestampIso } from '../ledger/tx-time';
+import { ErrorCode, VppError } from '../types/errors';
+import {
+  CONTROL_ROOM,
+  dersOfVpp,
+  requireActor,
+  requireMarketInterval,
+  requireOperatedVpp,
+  VPP_OPERATOR,
+} from './market-ledger';
+import { VppContract } from './vpp-contract';
+
+export const DISPATCH_CONTRACT_NAME = 'dispatch';
+export const DISPATCH_ISSUED_EVENT = 'DispatchIssued';
+export const DISPATCH_ACKNOWLEDGED_EVENT = 'DispatchAcknowledged';
+export const SETPOINTS_ALLOCATED_EVENT = 'SetpointsAllocated';
+
+function summaryOf(instruction: DispatchInstruction) {
+  return {
+    intervalId: instruction.intervalId,
+    vppId: instruction.vppId,
+    product: instruction.product,
+    quantity: instruction.quantity,
+    quantityUnit: instruction.quantityUnit,
+    requiredW: instruction.requiredW,
+    status: instruction.status,
+  };
+}
+
+async function requireInstruction(ctx: Context, intervalId: string, vppId: string) {
+  return requireState(
+    ctx,
+    dispatchKey(intervalId, vppId),
+    parseStoredDispatchInstruction,
+    `dispatch of vpp ${vppId} in interval ${intervalId}`,
+  );
+}
+
+@Info({ title: 'DispatchContract', description: 'Dispatch instructions and per-DER setpoints' })
+export class DispatchContract extends VppContract {
+  constructor() {
+    super(DISPATCH_CONTRACT_NAME);
+  }
+
+  /** Issues the instruction for the VPP's award, once, between the reveal deadline and delivery. */
+  @Transaction()
+  @Returns('string')
+  async IssueDispatch(ctx: Context, intervalId: string, vppId: string): Promise<string> {
+    const caller = requireActor(ctx, CONTROL_ROOM);
+    const request = parseDispatchRequest({ intervalId, vppId });
+    const interval = await requireMarketInterval(ctx, request.intervalId);
+    const clearing = await readState(ctx, clearingKey(intervalId), parseStoredClearingRecord);
+    if (clearing === undefined) {
+      throw new VppError(ErrorCode.INVALID_STATE, `interval ${intervalId} has not been cleared yet`);
+    }
+    const key = dispatchKey(intervalId, vppId);
+    if ((await readState(ctx, key, parseStoredDispatchInstruction)) !== undefined) {
+      throw new VppError(
+        ErrorCode.ALREADY_EXISTS,
+        `dispatch of vpp ${vppId} in interval ${intervalId} was already issued`,
+      );
+    }
+    const instruction = buildDispatchInstruction({
+      input: request,
+      interval,
+      clearing: clearing.result,
+      ders: availableDers(await dersOfVpp(ctx, vppId), vppId),
+      caller,
+      txTime: txTimestampIso(ctx),
+    });
+    await writeState(ctx, key, instruction);
+    emitEvent(ctx, DISPATCH_ISSUED_EVENT, Buffer.from(toCanonicalJson(summaryOf(instruction))));
+    return toCanonicalJson(instruction);
+  }
+
+  /** The VPP operator promises to deliver: once, before delivery starts. */
+  @Transaction()
+  @Returns('string')
+  async AcknowledgeDispatch(ctx: Context, intervalId: string, vppId: string): Promise<string> {
+    const caller = requireActor(ctx, VPP_OPERATOR);
+    parseDispatchRequest({ intervalId, vppId });
+    await requireOperatedVpp(ctx, vppId, caller);
+    const interval = await requireMarketInterval(ctx, intervalId);
+    const instruction = await requireInstruction(ctx, intervalId, vppId);
+    const acknowledged = acknowledgeDispatch({ instruction, interval, caller, txTime: txTimestampIso(ctx) });
+    await writeState(ctx, dispatchKey(intervalId, vppId), acknowledged);
+    emitEvent(
+      ctx,
+      DISPATCH_ACKNOWLEDGED_EVENT,
+      Buffer.from(
+        toCanonicalJson({ ...summaryOf(acknowledged), acknowledgedAt: acknowledged.acknowledgedAt }),
+      ),
+    );
+    return toCanonicalJson(acknowledged);
+  }
+
+  /**
+   * Splits the acknowledged award into one setpoint record per active DER (proportional to capacity,
+   * whole watts, summing exactly to the instruction's requiredW). Returns `{ intervalId, vppId,
+   * requiredW, setpoints }`.
+   */
+  @Transaction()
+  @Returns('string')
+  async AllocateSetpoints(ctx: Context, intervalId: string, vppId: string): Promise<string> {
+    const caller = requireActor(ctx, VPP_OPERATOR);
+    parseDispatchRequest({ intervalId, vppId });
+    await requireOperatedVpp(ctx, vppId, caller);
+    const interval = await requireMarketInterval(ctx, intervalId);
+    const instruction = await requireInstruction(ctx, intervalId, vppId);
+    const existing = await scanPrefix(ctx, derSetpointPrefix(intervalId, vppId), parseStoredSetpoint);
+    const setpoints = allocateSetpoints({
+      instruction,
+      interval,
+      ders: availableDers(await dersOfVpp(ctx, vppId), vppId),
+      alreadyAllocated: existing.length > 0,
+      caller,
+      txTime: txTimestampIso(ctx),
+      txId: ctx.stub.getTxID(),
+    });
+    for (const setpoint of setpoints) {
+      await writeState(ctx, derSetpointKey(intervalId, vppId, setpoint.derId), setpoint);
+    }
+    const outcome = { intervalId, vppId, requiredW: instruction.requiredW, setpoints };
+    emitEvent(
+      ctx,
+      SETPOINTS_ALLOCATED_EVENT,
+      Buffer.from(
+        toCanonicalJson({ intervalId, vppId, requiredW: instruction.requiredW, ders: setpoints.length }),
+      ),
+    );
+    return toCanonicalJson(outcome);
+  }
+
+  /** `{ instruction, setpoints }`: setpoints (by DER id) are empty until allocated. */
+  @Transaction(false)
+  @Returns('string')
+  async GetDispatch(ctx: Context, intervalId: string, vppId: string): Promise<string> {
+    parseDispatchRequest({ intervalId, vppId });
+    const instruction = await requireInstruction(ctx, intervalId, vppId);
+    const setpoints = await scanPrefix(ctx, derSetpointPrefix(intervalId, vppId), parseStoredSetpoint);
+    return toCanonicalJson({ instruction, setpoints: setpoints.map((entry) => entry.value) });
+  }
+}

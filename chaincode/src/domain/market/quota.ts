@@ -1,0 +1,73 @@
+// Bid quotas: the most a VPP may offer in one interval, summed over all its bids there. Until credit
+// ratings exist the regulator sets one quota per VPP by hand; the contract reads it through a single
+// function (quotaOfVpp), which a credit level can later replace without touching the reveal rules.
+//
+// Unit choice: the quota is one plain number compared with bid quantities in the interval product's
+// own unit (Wh for energy intervals, W for reserve intervals), exactly as checkReveal's quotaForVpp.
+// A VPP without a quota record may not reveal at all (QUOTA_EXCEEDED); a quota of 0 blocks it too.
+
+import { invalid, requireIsoTimestamp, requireObject } from '../validate';
+import {
+  copyActor,
+  parseActor,
+  requireMarketId,
+  requireNonNegativeInteger,
+  requireTxId,
+  type MarketActor,
+} from './common';
+
+export interface VppQuota {
+  readonly vppId: string;
+  /** Non-negative; in the unit of the product of the interval it is applied to. */
+  readonly quantity: number;
+  /** Transaction time of the last change, ISO-8601 UTC. */
+  readonly setAt: string;
+  readonly setBy: MarketActor;
+  readonly txId: string;
+}
+
+const FIELDS = ['vppId', 'quantity', 'setAt', 'setBy', 'txId'] as const;
+
+/** Decimal digits only, no sign, no leading zeros, no exponent: what a transaction argument carries. */
+const DECIMAL = /^(0|[1-9][0-9]*)$/;
+
+/** Parses a quota given as a transaction argument (text), e.g. "250000". */
+export function parseQuotaQuantity(raw: unknown): number {
+  const value = typeof raw === 'string' && DECIMAL.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value)) {
+    throw invalid('quantity must be a non-negative integer written in decimal digits');
+  }
+  return value;
+}
+
+export interface QuotaSetting {
+  readonly vppId: unknown;
+  /** As the transaction argument carries it: decimal text. */
+  readonly quantity: unknown;
+  readonly caller: MarketActor;
+  /** Transaction timestamp, ISO-8601 UTC. */
+  readonly txTime: string;
+  readonly txId: string;
+}
+
+/** The quota record to store; it replaces any earlier quota of the VPP. */
+export function buildVppQuota(setting: QuotaSetting): VppQuota {
+  return {
+    vppId: requireMarketId({ vppId: setting.vppId }, 'vppId'),
+    quantity: parseQuotaQuantity(setting.quantity),
+    setAt: requireIsoTimestamp({ setAt: setting.txTime }, 'setAt'),
+    setBy: copyActor(setting.caller),
+    txId: requireTxId({ txId: setting.txId }, 'txId'),
+  };
+}
+
+export function parseStoredVppQuota(value: unknown): VppQuota {
+  const fields = requireObject(value, 'stored vpp quota', FIELDS);
+  return {
+    vppId: requireMarketId(fields, 'vppId'),
+    quantity: requireNonNegativeInteger(fields, 'quantity'),
+    setAt: requireIsoTimestamp(fields, 'setAt'),
+    setBy: parseActor(fields.setBy, 'setBy'),
+    txId: requireTxId(fields, 'txId'),
+  };
+}

@@ -1,0 +1,344 @@
+/**
+ * The market and dispatch: request bodies, params and documented responses. The chaincode checks
+ * every rule again (chaincode/src/domain/market); these schemas only refuse malformed requests early.
+ */
+import { MAX_BID_STEPS } from '../../../chaincode/src/domain/market/bid';
+import { MARKET_ID_PATTERN } from '../../../chaincode/src/domain/market/common';
+import { KNOWN_MARKET_PRODUCTS } from '../../../chaincode/src/domain/market/interval';
+import { errorResponses } from './common';
+
+const marketId = { type: 'string', pattern: MARKET_ID_PATTERN.source } as const;
+/** Date#toISOString form, the only one the chaincode accepts (milliseconds and Z required). */
+const isoTime = {
+  type: 'string',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$',
+  description: 'ISO-8601 UTC with milliseconds, e.g. 2026-01-02T12:00:00.000Z',
+} as const;
+const hex32 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+const product = { type: 'string', enum: [...KNOWN_MARKET_PRODUCTS] } as const;
+const nonNegative = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const positive = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+const quantity = {
+  ...positive,
+  description: "in the interval product's unit: Wh for energy-up / energy-down, W for reserve",
+} as const;
+const price = {
+  ...nonNegative,
+  description: 'minor currency units per MWh (reserve: per MW of capacity held for one hour)',
+} as const;
+
+/** Ledger records are returned as stored; documented loosely so that new fields are not stripped. */
+export const LedgerRecord = { type: 'object', additionalProperties: true } as const;
+export const withTx = (record: object) =>
+  ({ type: 'object', required: ['txId'], properties: { txId: { type: 'string' }, record } }) as const;
+
+export const tags = { market: ['market'], dispatch: ['dispatch'] } as const;
+
+export interface IntervalParams {
+  intervalId: string;
+}
+export const IntervalParamsSchema = {
+  type: 'object',
+  required: ['intervalId'],
+  additionalProperties: false,
+  properties: { intervalId: marketId },
+} as const;
+
+export interface VppParams {
+  vppId: string;
+}
+export const VppParamsSchema = {
+  type: 'object',
+  required: ['vppId'],
+  additionalProperties: false,
+  properties: { vppId: marketId },
+} as const;
+
+export interface DispatchParams {
+  intervalId: string;
+  vppId: string;
+}
+export const DispatchParamsSchema = {
+  type: 'object',
+  required: ['intervalId', 'vppId'],
+  additionalProperties: false,
+  properties: { intervalId: marketId, vppId: marketId },
+} as const;
+
+// ---- intervals and demand ----
+
+export interface IntervalBody {
+  intervalId: string;
+  product: string;
+  deliveryStart: string;
+  deliveryEnd: string;
+  gateClosure: string;
+  revealDeadline: string;
+}
+export const openIntervalSchema = {
+  tags: tags.market,
+  summary: 'Open a market interval (trading centre)',
+  description:
+    'Times are compared with the transaction timestamp only: gateClosure (exclusive end of commits) < ' +
+    'revealDeadline (exclusive end of reveals) <= deliveryStart < deliveryEnd, a whole number of minutes, at most a day.',
+  body: {
+    type: 'object',
+    required: ['intervalId', 'product', 'deliveryStart', 'deliveryEnd', 'gateClosure', 'revealDeadline'],
+    additionalProperties: false,
+    properties: {
+      intervalId: marketId,
+      product,
+      deliveryStart: isoTime,
+      deliveryEnd: isoTime,
+      gateClosure: isoTime,
+      revealDeadline: isoTime,
+    },
+  },
+  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 409, 422, 503) },
+};
+
+export const getIntervalSchema = {
+  tags: tags.market,
+  summary: 'An interval with its demand (null until posted) and its phase now: open, reveal or closed',
+  params: IntervalParamsSchema,
+  response: {
+    200: {
+      type: 'object',
+      required: ['interval', 'demand', 'phase'],
+      properties: {
+        interval: LedgerRecord,
+        demand: { ...LedgerRecord, nullable: true },
+        phase: { type: 'string', enum: ['open', 'reveal', 'closed'] },
+      },
+    },
+    ...errorResponses(400, 401, 403, 404, 422, 503),
+  },
+};
+
+export interface DemandBody {
+  product: string;
+  quantity: number;
+  priceCap: number;
+}
+export const postDemandSchema = {
+  tags: tags.market,
+  summary: "Post the interval's demand, once, before gate closure (control centre)",
+  params: IntervalParamsSchema,
+  body: {
+    type: 'object',
+    required: ['product', 'quantity', 'priceCap'],
+    additionalProperties: false,
+    properties: { product, quantity, priceCap: price },
+  },
+  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+};
+
+// ---- sealed bids ----
+
+export interface CommitmentBody {
+  commitment: string;
+  bidId: string;
+  vppId: string;
+}
+export const commitBidSchema = {
+  tags: tags.market,
+  summary: 'Commit a sealed bid before gate closure (VPP operator)',
+  description:
+    'commitment = lowercase hex SHA-256 of the UTF-8 canonical JSON of the bid { bidId, intervalId, vppId, ' +
+    'steps: [{ price, quantity }] } (keys sorted at every level, no whitespace, steps in strictly ascending ' +
+    'price) followed by the 32 raw salt bytes. Bids open once the demand is posted.',
+  params: IntervalParamsSchema,
+  body: {
+    type: 'object',
+    required: ['commitment', 'bidId', 'vppId'],
+    additionalProperties: false,
+    properties: { commitment: hex32, bidId: marketId, vppId: marketId },
+  },
+  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+};
+
+export interface BidBody {
+  bidId: string;
+  intervalId: string;
+  vppId: string;
+  steps: { price: number; quantity: number }[];
+}
+export interface RevealBody {
+  bid: BidBody;
+  salt: string;
+}
+export const revealBidSchema = {
+  tags: tags.market,
+  summary: 'Reveal a committed bid and its salt between gate closure and the reveal deadline (VPP operator)',
+  description:
+    'Checked on chain against the commitment (COMMITMENT_MISMATCH), the demand price cap (PRICE_ABOVE_CAP), ' +
+    "what is left of the VPP's quota (QUOTA_EXCEEDED) and of its active DER capacity (CAPACITY_NOT_BACKED).",
+  params: IntervalParamsSchema,
+  body: {
+    type: 'object',
+    required: ['bid', 'salt'],
+    additionalProperties: false,
+    properties: {
+      bid: {
+        type: 'object',
+        required: ['bidId', 'intervalId', 'vppId', 'steps'],
+        additionalProperties: false,
+        properties: {
+          bidId: marketId,
+          intervalId: marketId,
+          vppId: marketId,
+          steps: {
+            type: 'array',
+            minItems: 1,
+            maxItems: MAX_BID_STEPS,
+            items: {
+              type: 'object',
+              required: ['price', 'quantity'],
+              additionalProperties: false,
+              properties: { price, quantity },
+            },
+          },
+        },
+      },
+      salt: { ...hex32, description: '32 random bytes as 64 lowercase hex characters' },
+    },
+  },
+  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+};
+
+// ---- quotas and violations ----
+
+export interface QuotaBody {
+  quantity: number;
+}
+export const putQuotaSchema = {
+  tags: tags.market,
+  summary: "Set a VPP's bid quota: the most all its bids in one interval may offer (regulator)",
+  description:
+    "In the interval product's unit. Until credit ratings exist, a VPP without a quota cannot reveal bids.",
+  params: VppParamsSchema,
+  body: {
+    type: 'object',
+    required: ['quantity'],
+    additionalProperties: false,
+    properties: { quantity: nonNegative },
+  },
+  response: { 200: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 422, 503) },
+};
+
+export const getQuotaSchema = {
+  tags: tags.market,
+  summary: "A VPP's bid quota",
+  params: VppParamsSchema,
+  response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 422, 503) },
+};
+
+export const recordViolationsSchema = {
+  tags: tags.market,
+  summary: 'After the reveal deadline, record a violation for every commitment never revealed',
+  description: 'Can be repeated: violations already recorded are kept, only new ones are written.',
+  params: IntervalParamsSchema,
+  response: {
+    200: {
+      type: 'object',
+      required: ['txId', 'intervalId', 'recorded', 'alreadyRecorded'],
+      properties: {
+        txId: { type: 'string' },
+        intervalId: { type: 'string' },
+        recorded: { type: 'array', items: LedgerRecord },
+        alreadyRecorded: { type: 'integer' },
+      },
+    },
+    ...errorResponses(400, 401, 403, 404, 422, 503),
+  },
+};
+
+export const listViolationsSchema = {
+  tags: tags.market,
+  summary: 'Every violation recorded against a VPP, by interval and bid',
+  params: VppParamsSchema,
+  response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(400, 401, 403, 422, 503) },
+};
+
+// ---- clearing ----
+
+export const clearIntervalSchema = {
+  tags: tags.market,
+  summary: 'Clear the interval once, after the reveal deadline (trading centre)',
+  description: 'Merit order with a uniform marginal price; the result is stored with the hash of its inputs.',
+  params: IntervalParamsSchema,
+  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+};
+
+export const getClearingSchema = {
+  tags: tags.market,
+  summary: "The interval's clearing: price, awards, inputs hash, who cleared it and when",
+  params: IntervalParamsSchema,
+  response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 422, 503) },
+};
+
+export const verifyClearingSchema = {
+  tags: tags.market,
+  summary: 'Recompute the clearing from the demand and revealed bids on the ledger and compare',
+  params: IntervalParamsSchema,
+  response: {
+    200: {
+      type: 'object',
+      required: ['matches', 'stored', 'recomputed'],
+      properties: { matches: { type: 'boolean' }, stored: LedgerRecord, recomputed: LedgerRecord },
+    },
+    ...errorResponses(400, 401, 403, 404, 422, 503),
+  },
+};
+
+// ---- dispatch ----
+
+export const issueDispatchSchema = {
+  tags: tags.dispatch,
+  summary: "Issue the dispatch instruction for a VPP's award, once, before delivery (control centre)",
+  params: DispatchParamsSchema,
+  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+};
+
+export const acknowledgeDispatchSchema = {
+  tags: tags.dispatch,
+  summary: 'Acknowledge a dispatch instruction, once, before delivery (VPP operator)',
+  params: DispatchParamsSchema,
+  response: { 200: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 422, 503) },
+};
+
+export const allocateSetpointsSchema = {
+  tags: tags.dispatch,
+  summary: 'Split the acknowledged award into one setpoint per active DER (VPP operator)',
+  description:
+    'Proportional to each DER’s capacity, whole watts, summing exactly to the power the award needs.',
+  params: DispatchParamsSchema,
+  response: {
+    201: {
+      type: 'object',
+      required: ['txId', 'intervalId', 'vppId', 'requiredW', 'setpoints'],
+      properties: {
+        txId: { type: 'string' },
+        intervalId: { type: 'string' },
+        vppId: { type: 'string' },
+        requiredW: { type: 'integer' },
+        setpoints: { type: 'array', items: LedgerRecord },
+      },
+    },
+    ...errorResponses(400, 401, 403, 404, 409, 422, 503),
+  },
+};
+
+export const getDispatchSchema = {
+  tags: tags.dispatch,
+  summary: "A VPP's dispatch instruction in an interval and its per-DER setpoints (empty until allocated)",
+  params: DispatchParamsSchema,
+  response: {
+    200: {
+      type: 'object',
+      required: ['instruction', 'setpoints'],
+      properties: { instruction: LedgerRecord, setpoints: { type: 'array', items: LedgerRecord } },
+    },
+    ...errorResponses(400, 401, 403, 404, 422, 503),
+  },
+};
