@@ -41,7 +41,7 @@ function networkCpu(): Map<string, number> {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.pid') && !f.startsWith('ca.'))) {
     try {
       const pid = readFileSync(`${dir}${file}`, 'utf8').trim();
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
       // utime, stime, cutime, cstime are fields 14-17 of /proc/<pid>/stat (11-14 after the name).
       usage.set(
         file.replace(/\.pid$/, ''),
@@ -122,11 +122,9 @@ function readingsOf(
   for (const sequence of sequences) {
     for (const member of fleet) {
       const energyWh = Math.floor(energyOf(member, intervalId) / 60);
-      readings.push(
-        devices
-          .get(member.derId)!
-          .sign({ intervalId, sequence, energyWh, timestamp: new Date().toISOString() }),
-      );
+      const device = devices.get(member.derId);
+      if (!device) throw new Error(`device ${member.derId} was not enrolled`);
+      readings.push(device.sign({ intervalId, sequence, energyWh, timestamp: new Date().toISOString() }));
     }
   }
   return readings;

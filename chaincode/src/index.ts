@@ -2,11 +2,12 @@
 // export is what Fabric registers; the first entry is the default contract.
 
 import { AuditContract } from './contracts/audit-contract';
+import { CreditContract } from './contracts/credit-contract';
 import { OrgContract } from './contracts/org-contract';
 import { RegistryContract } from './contracts/registry-contract';
 import { TelemetryContract } from './contracts/telemetry-contract';
 
-export const contracts = [OrgContract, AuditContract, RegistryContract, TelemetryContract];
+export const contracts = [OrgContract, AuditContract, RegistryContract, TelemetryContract, CreditContract];
 
 export { AuditContract, AUDIT_CONTRACT_NAME } from './contracts/audit-contract';
 export type { HistoryEntry } from './ledger/store';
@@ -24,6 +25,29 @@ export {
   type BatchResult,
   type ReadingResult,
 } from './contracts/telemetry-contract';
+export {
+  CreditContract,
+  CREDIT_CONTRACT_NAME,
+  CREDIT_EVENT_RECORDED_EVENT,
+  PARTICIPANT_REINSTATED_EVENT,
+  PARTICIPANT_SUSPENDED_EVENT,
+  RULEBOOK_PUBLISHED_EVENT,
+} from './contracts/credit-contract';
+export {
+  applyCreditEvents,
+  creditStandingOf,
+  type CreditEffects,
+  type CreditStandingDetails,
+} from './contracts/credit-effects';
+export type { CreditEventType, RulebookInput, RulebookVersion } from './domain/credit/rulebook';
+export type {
+  CreditEvent,
+  CreditStanding,
+  Participant,
+  RankedParticipant,
+  ScoreRecord,
+  SuspensionRecord,
+} from './domain/credit/scoring';
 export type { Der, DerType } from './domain/registry/der';
 export type { SignedReading, UnsignedReading } from './domain/telemetry/reading';
 export type { OrgProfile, OrgProfileAuthor, OrgProfileInput } from './domain/org/org-profile';
