@@ -4,6 +4,7 @@
 import { AuditContract } from './contracts/audit-contract';
 import { DispatchContract } from './contracts/dispatch-contract';
 import { MarketContract } from './contracts/market-contract';
+import { CreditContract } from './contracts/credit-contract';
 import { OrgContract } from './contracts/org-contract';
 import { RegistryContract } from './contracts/registry-contract';
 import { TelemetryContract } from './contracts/telemetry-contract';
@@ -15,6 +16,7 @@ export const contracts = [
   TelemetryContract,
   MarketContract,
   DispatchContract,
+  CreditContract,
 ];
 
 export { AuditContract, AUDIT_CONTRACT_NAME } from './contracts/audit-contract';
@@ -51,6 +53,29 @@ export {
   DISPATCH_ACKNOWLEDGED_EVENT,
   SETPOINTS_ALLOCATED_EVENT,
 } from './contracts/dispatch-contract';
+export {
+  CreditContract,
+  CREDIT_CONTRACT_NAME,
+  CREDIT_EVENT_RECORDED_EVENT,
+  PARTICIPANT_REINSTATED_EVENT,
+  PARTICIPANT_SUSPENDED_EVENT,
+  RULEBOOK_PUBLISHED_EVENT,
+} from './contracts/credit-contract';
+export {
+  applyCreditEvents,
+  creditStandingOf,
+  type CreditEffects,
+  type CreditStandingDetails,
+} from './contracts/credit-effects';
+export type { CreditEventType, RulebookInput, RulebookVersion } from './domain/credit/rulebook';
+export type {
+  CreditEvent,
+  CreditStanding,
+  Participant,
+  RankedParticipant,
+  ScoreRecord,
+  SuspensionRecord,
+} from './domain/credit/scoring';
 export type { Der, DerType } from './domain/registry/der';
 export type { SignedReading, UnsignedReading } from './domain/telemetry/reading';
 export type { OrgProfile, OrgProfileAuthor, OrgProfileInput } from './domain/org/org-profile';

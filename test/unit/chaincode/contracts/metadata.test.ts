@@ -73,6 +73,19 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     AllocateSetpoints: ['submit', ['intervalId', 'vppId']],
     GetDispatch: ['evaluate', ['intervalId', 'vppId']],
   },
+  credit: {
+    InstallDefaultRulebook: ['submit', []],
+    PublishRulebook: ['submit', ['rulebookJson']],
+    GetRulebook: ['evaluate', ['version']],
+    GetRulebookInForce: ['evaluate', ['atIso']],
+    ListRulebookVersions: ['evaluate', []],
+    RecordCreditEvent: ['submit', ['eventJson']],
+    SuspendParticipant: ['submit', ['participantJson', 'reason']],
+    ReinstateParticipant: ['submit', ['participantJson', 'reason']],
+    GetCreditStanding: ['evaluate', ['participantType', 'participantId']],
+    ListScoreRecords: ['evaluate', ['participantType', 'participantId', 'pageSize', 'bookmark']],
+    RankParticipants: ['evaluate', ['participantType']],
+  },
 };
 const DEFAULT_CONTRACT = 'org';
 const SYSTEM_CONTRACT = 'org.hyperledger.fabric';

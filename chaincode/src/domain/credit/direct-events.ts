@@ -1,0 +1,112 @@
+// Credit events an organisation records directly (the credit contract's RecordCreditEvent), as
+// opposed to the events the settlement, telemetry, market and dispatch transactions report
+// themselves. Only failures that the organisation supervising the activity observes can be recorded
+// this way, each by that organisation alone; nobody records a positive event by hand (that would let
+// an organisation raise a score) and CvppMSP, whose VPPs and DERs are rated, records nothing.
+//
+//   event type                  organisation   roles               participants
+//   DISPATCH_NOT_ACKNOWLEDGED   ControlMSP     control, admin      vpp (dispatch instructs VPPs)
+//   BID_NOT_REVEALED            TradingMSP     trading, admin      vpp (VPPs bid)
+//   VIOLATION                   RegulatorMSP   regulator, admin    vpp or der
+//
+// Dispatch and bid events concern one market interval, so they must name it (intervalId).
+// Pure rules: the contract and the gateway both check a caller against this table.
+
+import { MspId, Role } from '../../types/consortium';
+import { ErrorCode, VppError } from '../../types/errors';
+import { invalid } from '../validate';
+import { CreditEventType } from './rulebook';
+import { ParticipantType } from './scoring';
+
+export interface DirectEventAuthority {
+  readonly eventType: CreditEventType;
+  readonly mspId: MspId;
+  readonly roles: readonly Role[];
+  readonly participantTypes: readonly ParticipantType[];
+  /** Whether the event must name the market interval it concerns. */
+  readonly requiresInterval: boolean;
+}
+
+export const DIRECT_EVENT_AUTHORITIES: readonly DirectEventAuthority[] = [
+  {
+    eventType: CreditEventType.DISPATCH_NOT_ACKNOWLEDGED,
+    mspId: MspId.CONTROL,
+    roles: [Role.CONTROL, Role.ADMIN],
+    participantTypes: [ParticipantType.VPP],
+    requiresInterval: true,
+  },
+  {
+    eventType: CreditEventType.BID_NOT_REVEALED,
+    mspId: MspId.TRADING,
+    roles: [Role.TRADING, Role.ADMIN],
+    participantTypes: [ParticipantType.VPP],
+    requiresInterval: true,
+  },
+  {
+    eventType: CreditEventType.VIOLATION,
+    mspId: MspId.REGULATOR,
+    roles: [Role.REGULATOR, Role.ADMIN],
+    participantTypes: [ParticipantType.VPP, ParticipantType.DER],
+    requiresInterval: false,
+  },
+];
+
+/** The organisations that may record some event directly. */
+export const DIRECT_EVENT_MSP_IDS: readonly MspId[] = [
+  ...new Set(DIRECT_EVENT_AUTHORITIES.map((authority) => authority.mspId)),
+];
+
+/** The roles of `mspId` that may record some event directly (empty for CvppMSP). */
+export function directEventRolesOf(mspId: string): Role[] {
+  return [
+    ...new Set(
+      DIRECT_EVENT_AUTHORITIES.filter((authority) => authority.mspId === mspId).flatMap(
+        (authority) => authority.roles,
+      ),
+    ),
+  ];
+}
+
+/** The event types a caller of `mspId` with `role` may record directly. */
+export function directEventTypesOf(mspId: string, role: string): CreditEventType[] {
+  return DIRECT_EVENT_AUTHORITIES.filter(
+    (authority) => authority.mspId === mspId && (authority.roles as readonly string[]).includes(role),
+  ).map((authority) => authority.eventType);
+}
+
+export interface DirectEventCheck {
+  readonly mspId: string;
+  readonly role: string;
+  readonly eventType: CreditEventType;
+  readonly participantType: ParticipantType;
+  readonly intervalId: string | undefined;
+}
+
+/**
+ * FORBIDDEN unless the caller's organisation and role may record this event type directly;
+ * INVALID_ARGUMENT if the event cannot concern that type of participant or lacks its interval.
+ */
+export function checkDirectEvent(check: DirectEventCheck): DirectEventAuthority {
+  const authority = DIRECT_EVENT_AUTHORITIES.find((candidate) => candidate.eventType === check.eventType);
+  if (
+    authority === undefined ||
+    authority.mspId !== check.mspId ||
+    !(authority.roles as readonly string[]).includes(check.role)
+  ) {
+    const allowed = directEventTypesOf(check.mspId, check.role);
+    throw new VppError(
+      ErrorCode.FORBIDDEN,
+      `${check.mspId} (role ${check.role}) may not record ${check.eventType} directly; ` +
+        (allowed.length === 0 ? 'it may record no event type' : `it may record ${allowed.join(', ')}`),
+    );
+  }
+  if (!authority.participantTypes.includes(check.participantType)) {
+    throw invalid(
+      `${check.eventType} concerns participants of type ${authority.participantTypes.join(' or ')}, not ${check.participantType}`,
+    );
+  }
+  if (authority.requiresInterval && check.intervalId === undefined) {
+    throw invalid(`${check.eventType} must name the market interval it concerns (intervalId)`);
+  }
+  return authority;
+}

@@ -1,0 +1,309 @@
+/** Credit rating: the rulebook, standings, score records, rankings, suspensions and direct events. */
+import {
+  DESCRIPTION_RULE,
+  INDICATOR_ID_PATTERN,
+  KNOWN_CREDIT_EVENT_TYPES,
+  LEVEL_NAME_PATTERN,
+  MAX_EVENT_RULES,
+  MAX_INDICATORS,
+  MAX_LEVELS,
+  MAX_PENALTY_FACTOR_PERMILLE,
+  MIN_LEVELS,
+  SCORE_MAX,
+  SCORE_MIN,
+  WEIGHT_TOTAL,
+} from '../../../chaincode/src/domain/credit/rulebook';
+import {
+  KNOWN_PARTICIPANT_TYPES,
+  SUSPENSION_REASON_RULE,
+  type ParticipantType,
+} from '../../../chaincode/src/domain/credit/scoring';
+import { errorResponses } from './common';
+import { LEDGER_ID_PATTERN } from './ders';
+
+const tags = ['credit'];
+/** The only timestamp form the chaincode accepts (Date#toISOString). */
+export const ISO_INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$';
+const instant = {
+  type: 'string',
+  pattern: ISO_INSTANT_PATTERN,
+  description: 'ISO-8601 UTC, e.g. 2026-03-01T00:00:00.000Z',
+} as const;
+const score = { type: 'integer', minimum: SCORE_MIN, maximum: SCORE_MAX } as const;
+const participantType = { type: 'string', enum: [...KNOWN_PARTICIPANT_TYPES] } as const;
+const participantId = { type: 'string', pattern: LEDGER_ID_PATTERN } as const;
+/** Ledger records are returned as stored; documented loosely so that new fields are not stripped. */
+const LedgerRecord = { type: 'object', additionalProperties: true } as const;
+const withTx = {
+  type: 'object',
+  required: ['txId'],
+  properties: { txId: { type: 'string' }, record: LedgerRecord },
+} as const;
+
+const ParticipantSchema = {
+  type: 'object',
+  required: ['type', 'id'],
+  additionalProperties: false,
+  properties: { type: participantType, id: participantId },
+} as const;
+
+export interface ParticipantParams {
+  type: ParticipantType;
+  id: string;
+}
+export const ParticipantParamsSchema = ParticipantSchema;
+
+// ---- rulebook ----
+
+const IndicatorRuleSchema = {
+  type: 'object',
+  required: ['id', 'weight', 'initialScore'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', pattern: INDICATOR_ID_PATTERN.source },
+    weight: {
+      type: 'integer',
+      minimum: 0,
+      maximum: WEIGHT_TOTAL,
+      description: `percent; the weights of a rulebook sum to ${WEIGHT_TOTAL}`,
+    },
+    initialScore: score,
+  },
+} as const;
+
+const EventRuleSchema = {
+  type: 'object',
+  required: ['eventType', 'effects'],
+  additionalProperties: false,
+  properties: {
+    eventType: { type: 'string', enum: [...KNOWN_CREDIT_EVENT_TYPES] },
+    effects: {
+      type: 'array',
+      maxItems: MAX_INDICATORS,
+      items: {
+        type: 'object',
+        required: ['indicator', 'points'],
+        additionalProperties: false,
+        properties: {
+          indicator: { type: 'string', pattern: INDICATOR_ID_PATTERN.source },
+          points: { type: 'integer', minimum: SCORE_MIN - SCORE_MAX, maximum: SCORE_MAX - SCORE_MIN },
+        },
+      },
+    },
+  },
+} as const;
+
+const LevelRuleSchema = {
+  type: 'object',
+  required: ['level', 'minScore', 'bidQuotaWh', 'penaltyFactorPermille'],
+  additionalProperties: false,
+  properties: {
+    level: { type: 'string', pattern: LEVEL_NAME_PATTERN.source },
+    minScore: score,
+    bidQuotaWh: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    penaltyFactorPermille: { type: 'integer', minimum: 0, maximum: MAX_PENALTY_FACTOR_PERMILLE },
+  },
+} as const;
+
+export const RulebookBodySchema = {
+  type: 'object',
+  required: ['description', 'indicators', 'events', 'levels'],
+  additionalProperties: false,
+  properties: {
+    effectiveFrom: { ...instant, description: 'defaults to the transaction time; never before it' },
+    description: { type: 'string', minLength: DESCRIPTION_RULE.min, maxLength: DESCRIPTION_RULE.max },
+    indicators: { type: 'array', minItems: 1, maxItems: MAX_INDICATORS, items: IndicatorRuleSchema },
+    events: {
+      type: 'array',
+      maxItems: MAX_EVENT_RULES,
+      items: EventRuleSchema,
+      description: 'one rule per event type, every event type listed (effects may be empty)',
+    },
+    levels: {
+      type: 'array',
+      minItems: MIN_LEVELS,
+      maxItems: MAX_LEVELS,
+      items: LevelRuleSchema,
+      description: 'best level first, minScore strictly decreasing, the last one at 0',
+    },
+  },
+} as const;
+
+export interface RulebookBody {
+  effectiveFrom?: string;
+  description: string;
+  indicators: unknown[];
+  events: unknown[];
+  levels: unknown[];
+}
+
+export const publishRulebookSchema = {
+  tags,
+  summary: 'Publish the next rulebook version (the regulator); earlier versions are never changed',
+  body: RulebookBodySchema,
+  response: { 201: withTx, ...errorResponses(400, 401, 403, 422, 503) },
+};
+
+export interface RulebookInForceQuery {
+  at?: string;
+}
+export const rulebookInForceSchema = {
+  tags,
+  summary: 'The rulebook version in force now, or at `at`',
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { at: instant },
+  },
+  response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 422, 503) },
+};
+
+export const listRulebookVersionsSchema = {
+  tags,
+  summary: 'Every rulebook version, oldest first, including versions scheduled for later',
+  response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(401, 403, 503) },
+};
+
+export interface VersionParams {
+  version: string;
+}
+export const getRulebookVersionSchema = {
+  tags,
+  summary: 'One rulebook version',
+  params: {
+    type: 'object',
+    required: ['version'],
+    additionalProperties: false,
+    properties: { version: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' } },
+  },
+  response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 422, 503) },
+};
+
+// ---- standings, records, rankings ----
+
+const StandingSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    participant: LedgerRecord,
+    score: { type: 'integer' },
+    level: { type: 'string', description: 'a level of the rulebook, or SUSPENDED' },
+    suspended: { type: 'boolean' },
+    bidQuotaWh: { type: 'integer', description: '0 while suspended' },
+    penaltyFactorPermille: { type: 'integer' },
+    ruleVersion: { type: 'integer' },
+    at: { type: 'string' },
+    indicators: { type: 'object', additionalProperties: { type: 'integer' } },
+    suspension: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: true,
+      description: 'the latest suspension decision, null if none',
+    },
+  },
+} as const;
+
+export const getStandingSchema = {
+  tags,
+  summary: "A participant's score, level, bid quota, penalty factor, suspension and rule version now",
+  params: ParticipantParamsSchema,
+  response: { 200: StandingSchema, ...errorResponses(400, 401, 403, 404, 422, 503) },
+};
+
+export interface RecordsQuery {
+  pageSize?: number;
+  bookmark?: string;
+}
+export const listScoreRecordsSchema = {
+  tags,
+  summary: "One page of a participant's score records in event-time order; pass the bookmark for the next",
+  params: ParticipantParamsSchema,
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      bookmark: { type: 'string', maxLength: 1024, default: '' },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['records', 'bookmark'],
+      properties: { records: { type: 'array', items: LedgerRecord }, bookmark: { type: 'string' } },
+    },
+    ...errorResponses(400, 401, 403, 422, 503),
+  },
+};
+
+export const rankingSchema = {
+  tags,
+  summary:
+    'Every participant of a type with indicators, ranked now: good standing first, then score descending, then id',
+  params: {
+    type: 'object',
+    required: ['type'],
+    additionalProperties: false,
+    properties: { type: participantType },
+  },
+  response: {
+    200: {
+      type: 'object',
+      additionalProperties: true,
+      properties: {
+        participantType: { type: 'string' },
+        at: { type: 'string' },
+        ruleVersion: { type: 'integer' },
+        ranking: { type: 'array', items: LedgerRecord },
+      },
+    },
+    ...errorResponses(400, 401, 403, 404, 422, 503),
+  },
+};
+
+// ---- suspensions and direct events ----
+
+export interface ReasonBody {
+  reason: string;
+}
+export const suspensionSchema = (summary: string) => ({
+  tags,
+  summary,
+  params: ParticipantParamsSchema,
+  body: {
+    type: 'object',
+    required: ['reason'],
+    additionalProperties: false,
+    properties: {
+      reason: {
+        type: 'string',
+        minLength: SUSPENSION_REASON_RULE.min,
+        maxLength: SUSPENSION_REASON_RULE.max,
+      },
+    },
+  },
+  response: { 200: withTx, ...errorResponses(400, 401, 403, 404, 422, 503) },
+});
+
+export interface CreditEventBody {
+  participant: { type: ParticipantType; id: string };
+  eventType: (typeof KNOWN_CREDIT_EVENT_TYPES)[number];
+  intervalId?: string;
+}
+export const recordEventSchema = {
+  tags,
+  summary:
+    'Record a failure the caller organisation supervises: control → DISPATCH_NOT_ACKNOWLEDGED, ' +
+    'trading → BID_NOT_REVEALED (both for a VPP, with intervalId), regulator → VIOLATION',
+  body: {
+    type: 'object',
+    required: ['participant', 'eventType'],
+    additionalProperties: false,
+    properties: {
+      participant: ParticipantSchema,
+      eventType: { type: 'string', enum: [...KNOWN_CREDIT_EVENT_TYPES] },
+      intervalId: { type: 'string', minLength: 1, maxLength: 128, pattern: '^\\S(.*\\S)?$' },
+    },
+  },
+  response: { 201: withTx, ...errorResponses(400, 401, 403, 404, 422, 503) },
+};
