@@ -23,7 +23,7 @@ import { isLocalHost } from './process/ports';
 import { launchSpecOf, type LaunchContext } from './process/launch';
 import { startNode } from './process/supervisor';
 import { leadOrg, nodesOf, type NodeRole, type Org, type Topology } from './topology';
-import { recordTrustAnchors } from './trust-anchors';
+import { prepareLedger } from './ledger-setup';
 
 const HEALTH_TIMEOUT_MS = 60_000;
 const GOSSIP_TIMEOUT_MS = 120_000;
@@ -266,7 +266,7 @@ export async function bringUp(
   await waitForGossip(topology, options);
   await deployChaincode(context, options, { sequence: topology.chaincode.sequence, redefine: false });
   await waitForChaincode(topology, tools, options);
-  await recordTrustAnchors(topology, options.log);
+  await prepareLedger(topology, options.log);
   await startRole('gateway', context, options);
 }
 

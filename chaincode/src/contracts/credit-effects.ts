@@ -349,3 +349,30 @@ export async function creditStandingOf(
     ruleVersion: details.ruleVersion,
   };
 }
+
+/** What a transaction observed about a participant, before it is stamped with the tx id and time. */
+export interface CreditObservation {
+  readonly participant: Participant;
+  readonly eventType: CreditEvent['eventType'];
+  readonly intervalId?: string;
+}
+
+/**
+ * How the market, dispatch and telemetry transactions report what they observed: each observation
+ * becomes a credit event of this transaction, at its time, scored through applyCreditEvents. Before
+ * the regulator has put any rulebook in force nobody is rated, and nothing is written.
+ */
+export async function reportCreditEvents(
+  ctx: Context,
+  observations: readonly CreditObservation[],
+): Promise<CreditEffects | undefined> {
+  if (observations.length === 0) return undefined;
+  const at = txTimestampIso(ctx);
+  const inForce = (await rulebookVersions(ctx)).some((version) => version.effectiveFrom <= at);
+  if (!inForce) return undefined;
+  const txId = ctx.stub.getTxID();
+  return applyCreditEvents(
+    ctx,
+    observations.map((observation) => ({ ...observation, txId, at })),
+  );
+}

@@ -27,6 +27,7 @@ import {
   VPP_OPERATOR,
 } from './market-ledger';
 import { VppContract } from './vpp-contract';
+import { reportCreditEvents } from './credit-effects';
 
 export const DISPATCH_CONTRACT_NAME = 'dispatch';
 export const DISPATCH_ISSUED_EVENT = 'DispatchIssued';
@@ -102,6 +103,9 @@ export class DispatchContract extends VppContract {
     const instruction = await requireInstruction(ctx, intervalId, vppId);
     const acknowledged = acknowledgeDispatch({ instruction, interval, caller, txTime: txTimestampIso(ctx) });
     await writeState(ctx, dispatchKey(intervalId, vppId), acknowledged);
+    await reportCreditEvents(ctx, [
+      { participant: { type: 'vpp', id: vppId }, eventType: 'DISPATCH_ACKNOWLEDGED', intervalId },
+    ]);
     emitEvent(
       ctx,
       DISPATCH_ACKNOWLEDGED_EVENT,

@@ -76,6 +76,7 @@ import {
   VPP_OPERATOR,
 } from './market-ledger';
 import { VppContract } from './vpp-contract';
+import { creditStandingOf, reportCreditEvents, rulebookVersions } from './credit-effects';
 
 export const MARKET_CONTRACT_NAME = 'market';
 export const INTERVAL_OPENED_EVENT = 'IntervalOpened';
@@ -88,11 +89,15 @@ export const INTERVAL_CLEARED_EVENT = 'IntervalCleared';
 
 /**
  * The most a VPP may offer in one interval (Σ of its bids there, in the interval product's unit), or
- * undefined if nothing entitles it to bid. Today the regulator's quota record (SetVppQuota); this is
- * the single place a credit level will replace it.
+ * undefined if nothing entitles it to bid. A quota the regulator set for the VPP (SetVppQuota) takes
+ * precedence; otherwise the quota of the VPP's credit level under the rulebook in force at `atIso`
+ * (0 while the VPP is suspended). Without either (no rulebook installed yet) the VPP may not bid.
  */
-export async function quotaOfVpp(ctx: Context, vppId: string): Promise<number | undefined> {
-  return (await readState(ctx, vppQuotaKey(vppId), parseStoredVppQuota))?.quantity;
+export async function quotaOfVpp(ctx: Context, vppId: string, atIso: string): Promise<number | undefined> {
+  const set = await readState(ctx, vppQuotaKey(vppId), parseStoredVppQuota);
+  if (set !== undefined) return set.quantity;
+  if ((await rulebookVersions(ctx)).length === 0) return undefined;
+  return (await creditStandingOf(ctx, { type: 'vpp', id: vppId }, atIso)).bidQuotaWh;
 }
 
 /** Index entries of revealed bids by VPP hold the bid's total quantity. */
@@ -245,7 +250,7 @@ export class MarketContract extends VppContract {
       parseStoredDemand,
       `demand of interval ${intervalId}`,
     );
-    const quota = await quotaOfVpp(ctx, vppId);
+    const quota = await quotaOfVpp(ctx, vppId, txTimestampIso(ctx));
     const offered = (
       await scanPrefix(ctx, revealedBidByVppPrefix(intervalId, vppId), parseOfferedQuantity)
     ).map((entry) => entry.value);
@@ -267,6 +272,9 @@ export class MarketContract extends VppContract {
     const total = totalQuantity(revealed);
     await writeState(ctx, key, revealed);
     await writeState(ctx, revealedBidByVppKey(intervalId, vppId, bidId), total);
+    await reportCreditEvents(ctx, [
+      { participant: { type: 'vpp', id: vppId }, eventType: 'BID_REVEALED', intervalId },
+    ]);
     eventOf(ctx, BID_REVEALED_EVENT, { intervalId, bidId, vppId, totalQuantity: total });
     return toCanonicalJson(revealed);
   }
@@ -322,6 +330,14 @@ export class MarketContract extends VppContract {
       await writeState(ctx, key, violation);
       recorded.push(violation);
     }
+    await reportCreditEvents(
+      ctx,
+      recorded.map((violation) => ({
+        participant: { type: 'vpp', id: violation.vppId },
+        eventType: 'BID_NOT_REVEALED',
+        intervalId,
+      })),
+    );
     const alreadyRecorded = violations.length - recorded.length;
     eventOf(ctx, VIOLATIONS_RECORDED_EVENT, {
       intervalId,

@@ -27,6 +27,7 @@ import { txTimestampIso } from '../ledger/tx-time';
 import { MspId, Role } from '../types/consortium';
 import { ErrorCode, isVppError, VppError } from '../types/errors';
 import { VppContract } from './vpp-contract';
+import { reportCreditEvents } from './credit-effects';
 
 export const TELEMETRY_CONTRACT_NAME = 'telemetry';
 export const READINGS_RECORDED_EVENT = 'ReadingsRecorded';
@@ -35,6 +36,13 @@ export const READINGS_RECORDED_EVENT = 'ReadingsRecorded';
 export const MAX_BATCH_SIZE = 1000;
 /** About 350 bytes per reading, with room to spare. */
 const MAX_BATCH_JSON_LENGTH = MAX_BATCH_SIZE * 1024;
+
+/**
+ * Rejections only the device itself can cause: it signed a figure above its capacity, or two
+ * different figures for one (interval, sequence). OUTSIDE_WINDOW is left out: anyone holding an old
+ * genuine reading could resubmit it late and so lower the DER's score.
+ */
+const DEVICE_FAULTS: ReadonlySet<string> = new Set([ErrorCode.ENERGY_ABOVE_CAPACITY, ErrorCode.REPLAY]);
 
 export type ReadingStatus = 'accepted' | 'duplicate' | 'rejected';
 
@@ -132,6 +140,15 @@ export class TelemetryContract extends VppContract {
         results.push({ index, ...rejectionOf(err, reading) });
       }
     }
+    await reportCreditEvents(
+      ctx,
+      results
+        .filter((result) => result.code !== undefined && DEVICE_FAULTS.has(result.code) && result.derId)
+        .map((result) => ({
+          participant: { type: 'der', id: result.derId as string },
+          eventType: 'READING_REJECTED',
+        })),
+    );
     const count = (status: ReadingStatus) => results.filter((result) => result.status === status).length;
     const outcome: BatchResult = {
       txId,

@@ -25,6 +25,11 @@ import {
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure } from '../../../support/contract-harness';
 import {
+  credit,
+  installDefaultRulebook,
+  regulatorAdmin as creditRegulator,
+} from '../../../support/credit-fixture';
+import {
   addVpp,
   asOperator,
   bidOf,
@@ -891,5 +896,30 @@ describe('contracts/market-contract', () => {
       assert.equal(record.result.awards.length, BIDS);
       assert.ok(elapsed < 20_000, `clearing took ${elapsed} ms`);
     });
+  });
+});
+
+describe('contracts/market-contract quota from the credit level', () => {
+  it('should take the quota of the VPP’s credit level when the regulator set none, and 0 while suspended', async () => {
+    // The default rulebook starts a newcomer at 745 points: level A, quota 20,000,000 Wh.
+    const { ledger } = await newMarketFixture({ quota: null });
+    await installDefaultRulebook(ledger, '2025-12-01T00:00:00.000Z');
+    const small = bidOf('b-1', [[4000, 100]]);
+    const second = bidOf('b-2', [[4000, 100]]);
+    await commitBid(ledger, small);
+    await commitBid(ledger, second);
+    await revealBid(ledger, small);
+    const revealed = parse<{ vppId: string }>(ledger.getText(revealedBidKey(IID, 'b-1'))!);
+    assert.equal(revealed.vppId, VPP_ID);
+
+    await ledger.submit({ caller: creditRegulator, time: T.reveal }, (ctx) =>
+      credit.SuspendParticipant(ctx, JSON.stringify({ type: 'vpp', id: VPP_ID }), 'repeated violations'),
+    );
+    await expectFailure(
+      ledger,
+      asOperator(T.reveal),
+      (ctx) => market.RevealBid(ctx, IID, JSON.stringify(second), SALT),
+      vppError(ErrorCode.QUOTA_EXCEEDED, /quota of 0 Wh/),
+    );
   });
 });

@@ -8,10 +8,11 @@ import {
 } from '../../../../chaincode/src/contracts/telemetry-contract';
 import { serialOf } from '../../../../chaincode/src/domain/pki/certificate';
 import type { SignedReading, UnsignedReading } from '../../../../chaincode/src/domain/telemetry/reading';
-import { readingKey } from '../../../../chaincode/src/ledger/keys';
+import { compositeKey, readingKey, SCORE_RECORD } from '../../../../chaincode/src/ledger/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure, snapshot } from '../../../support/contract-harness';
-import type { TxOptions } from '../../../support/memory-stub';
+import { installDefaultRulebook } from '../../../support/credit-fixture';
+import type { MemoryLedger, TxOptions } from '../../../support/memory-stub';
 import {
   cvppAdmin,
   cvppIngest,
@@ -245,5 +246,41 @@ describe('contracts/telemetry-contract', () => {
         ],
       );
     });
+  });
+});
+
+describe('contracts/telemetry-contract credit effects', () => {
+  const scoreKeysOf = (ledger: MemoryLedger, derId: string) =>
+    ledger.keys().filter((key) => key.startsWith(compositeKey(SCORE_RECORD, ['der', derId])));
+
+  it('should score READING_REJECTED against a DER whose own device signed a figure above capacity, not for a forged one', async () => {
+    const { ledger, ca, sign, record } = await fixture();
+    await installDefaultRulebook(ledger, '2026-01-01T00:00:00.000Z');
+    const forger = newTestDevice(ca, { attrs: deviceAttrs('bat-002', VPP_ID) });
+    const { outcome } = await record([
+      sign(unsigned('pv-001', 2001)),
+      signReading(unsigned('bat-002', 5000), forger.privateKey),
+      sign(unsigned('pv-001', 100, 1)),
+    ]);
+    assert.deepEqual(statuses(outcome), [
+      [0, 'rejected', 'ENERGY_ABOVE_CAPACITY'],
+      [1, 'rejected', 'BAD_SIGNATURE'],
+      [2, 'accepted', null],
+    ]);
+    const records = scoreKeysOf(ledger, 'pv-001').map(
+      (key) => JSON.parse(ledger.getText(key)!) as Record<string, unknown>,
+    );
+    assert.deepEqual(
+      records.map((r) => [r.reasonCode, r.txId]),
+      records.map(() => ['READING_REJECTED', outcome.txId]),
+    );
+    assert.ok(records.length >= 1);
+    assert.deepEqual(scoreKeysOf(ledger, 'bat-002'), [], 'a forger cannot lower another DER’s score');
+  });
+
+  it('should score nothing before a rulebook is in force', async () => {
+    const { ledger, sign, record } = await fixture();
+    await record([sign(unsigned('pv-001', 2001))]);
+    assert.deepEqual(scoreKeysOf(ledger, 'pv-001'), []);
   });
 });

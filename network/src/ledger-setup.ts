@@ -1,5 +1,7 @@
 /**
- * Setup step after the chaincode is up: each org's admin records the org's CA certificates on the
+ * Setup steps after the chaincode is up, each idempotent.
+ *
+ * Trust anchors: each org's admin records the org's CA certificates on the
  * ledger (registry:RecordCaCertificates), taken from the channel configuration itself (cscc), so that
  * the chaincode checks device certificates against exactly the CAs the channel MSP trusts. Idempotent:
  * an org whose recorded certificates already equal the channel's is left alone.
@@ -38,4 +40,31 @@ export async function recordTrustAnchors(topology: Topology, log: (line: string)
       connection.close();
     }
   }
+}
+
+/**
+ * The credit rulebook: the regulator's admin installs the default rulebook (version 1) when no
+ * version exists yet, so that VPPs have a credit level (bid quota, penalty factor) from the start.
+ * Later versions are the regulator's to publish (POST /v1/credit/rulebook).
+ */
+export async function installRulebook(topology: Topology, log: (line: string) => void): Promise<void> {
+  const regulator = topology.orgs.find((org) => org.mspId === 'RegulatorMSP');
+  if (!regulator) return;
+  const connection = connectAs(topology, regulator.name, 'admin');
+  try {
+    const credit = connection.contract('credit');
+    const versions = JSON.parse(
+      Buffer.from(await credit.evaluateTransaction('ListRulebookVersions')).toString('utf8'),
+    ) as unknown[];
+    if (versions.length > 0) return;
+    await credit.submitTransaction('InstallDefaultRulebook');
+    log('RegulatorMSP: installed the default credit rulebook (version 1)');
+  } finally {
+    connection.close();
+  }
+}
+
+export async function prepareLedger(topology: Topology, log: (line: string) => void): Promise<void> {
+  await recordTrustAnchors(topology, log);
+  await installRulebook(topology, log);
 }
