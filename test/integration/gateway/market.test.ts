@@ -49,6 +49,19 @@ describe('market interval over REST (real network)', () => {
   const tokens = {} as Record<Org, string>;
   const as = <T = unknown>(org: Org, method: string, url: string, body?: unknown) =>
     call<T>(org, method, url, { token: tokens[org], ...(body === undefined ? {} : { body }) });
+  /**
+   * Polls a GET as `org` until it answers 200 with what `ready` wants: that org's peer has committed
+   * the other org's write (each gateway answers once its own peer committed). Bounded.
+   */
+  const visibleTo = async (org: Org, url: string, ready: (body: unknown) => boolean = () => true) => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const res = await as(org, 'GET', url);
+      if (res.status === 200 && ready(res.body)) return;
+      if (Date.now() > deadline) assert.fail(`${url} never became visible to ${org}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
 
   before(async () => {
     const roles: Record<Org, string> = {
@@ -119,6 +132,7 @@ describe('market interval over REST (real network)', () => {
       { intervalId: INTERVAL, product: 'energy-up', deliveryStart, deliveryEnd, gateClosure, revealDeadline },
     );
     expectStatus(opened, 201, 'open interval');
+    await visibleTo('control', base);
     assert.deepEqual(
       [opened.body.record.quantityUnit, opened.body.record.openedBy.mspId],
       ['Wh', 'TradingMSP'],
@@ -138,6 +152,7 @@ describe('market interval over REST (real network)', () => {
       201,
       'post demand',
     );
+    await visibleTo('cvpp', base, (body) => (body as { demand: unknown }).demand !== null);
 
     const bid = (bidId: string, steps: [number, number][]): Bid => ({
       bidId: `${bidId}-${stamp}`,
@@ -262,6 +277,8 @@ describe('market interval over REST (real network)', () => {
       [issued.body.record.quantity, issued.body.record.requiredW, issued.body.record.status],
       [1500, 6000, 'issued'],
     );
+    // Each org's gateway answers once its own peer committed: wait until the CVPP peer has the block.
+    await visibleTo('cvpp', dispatchUrl);
     const acknowledged = await as<{ record: { status: string } }>('cvpp', 'POST', `${dispatchUrl}/ack`);
     expectStatus(acknowledged, 200, 'acknowledge dispatch');
     assert.equal(acknowledged.body.record.status, 'acknowledged');
