@@ -10,6 +10,7 @@ import path from 'node:path';
 import { FabricCommandError, ordererFlags, peerAdminEnv, runTool, type FabricTools } from './fabric-cli';
 import { cryptoPaths, runPaths } from './paths';
 import { leadOrg, type Org, type Topology } from './topology';
+import { COLLECTIONS_CONFIG_FILE } from './generate/collections';
 
 export const packageLabel = (topology: Topology) =>
   `${topology.chaincode.name}_${topology.chaincode.version}`;
@@ -130,6 +131,9 @@ function definitionFlags(topology: Topology, sequence: number): string[] {
     String(sequence),
     // No --signature-policy: the definition then uses the channel's /Channel/Application/Endorsement
     // policy, which configtx sets to MAJORITY Endorsement (chaincode-level MAJORITY).
+    ...(topology.chaincode.collections.length > 0
+      ? ['--collections-config', runPaths.config(COLLECTIONS_CONFIG_FILE)]
+      : []),
   ];
 }
 

@@ -72,6 +72,19 @@ export const TopologySchema = z.strictObject({
     version: z.string().min(1),
     sequence: z.number().int().positive(),
     endorsementPolicy: z.enum(['MAJORITY', 'ANY', 'ALL']),
+    collections: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/),
+          members: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/)).min(1),
+          requiredPeerCount: z.number().int().nonnegative(),
+          maxPeerCount: z.number().int().nonnegative(),
+          blockToLive: z.number().int().nonnegative(),
+          memberOnlyRead: z.boolean(),
+          memberOnlyWrite: z.boolean(),
+        }),
+      )
+      .default([]),
   }),
   orgs: z.array(OrgSchema).min(1),
 });
@@ -144,6 +157,16 @@ function crossFieldProblems(topology: Topology): string[] {
       [topology.orgs.findIndex((o) => o.mspId === org.mspId), 'mspId'],
     ] as const) {
       if (other !== i) problems.push(`orgs[${i}].${field}: duplicates orgs[${other}].${field}`);
+    }
+  });
+  const mspIds = new Set(topology.orgs.map((org) => org.mspId));
+  topology.chaincode.collections.forEach((collection, i) => {
+    for (const member of collection.members) {
+      if (!mspIds.has(member))
+        problems.push(`chaincode.collections[${i}].members: ${member} is not an org's mspId`);
+    }
+    if (collection.requiredPeerCount > collection.maxPeerCount) {
+      problems.push(`chaincode.collections[${i}]: requiredPeerCount exceeds maxPeerCount`);
     }
   });
   for (const node of nodesOf(topology)) {

@@ -9,6 +9,7 @@
 //   the peer's history database does (a delete carries an empty value).
 // Anything not implemented is absent, so chaincode that starts using it fails loudly here.
 
+import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 
 type ChaincodeStub = Context['stub'];
@@ -20,6 +21,10 @@ type KeyModification = Awaited<ReturnType<HistoryQueryIterator['next']>>['value'
 type Timestamp = ReturnType<ChaincodeStub['getTxTimestamp']>;
 
 const COMPOSITE_NS = '\u0000';
+
+function privateKeyOf(collection: string, key: string): string {
+  return `${collection}\u0000${key}`;
+}
 const MIN_RUNE = '\u0000';
 const MAX_RUNE = '\u{10FFFF}';
 
@@ -63,6 +68,8 @@ export interface TxOptions {
   readonly nanos?: number;
   readonly txId?: string;
   readonly fcn?: string;
+  /** The proposal's transient map (private inputs that never reach the ledger). */
+  readonly transient?: Readonly<Record<string, string | Uint8Array>>;
 }
 
 /** One committed write of a key; an undefined value is a delete. */
@@ -108,12 +115,51 @@ export class MemoryStub {
 
   constructor(
     private readonly committed: ReadonlyMap<string, Uint8Array>,
-    private readonly options: Required<Pick<TxOptions, 'txId' | 'fcn'>> & { seconds: number; nanos: number },
+    private readonly options: Required<Pick<TxOptions, 'txId' | 'fcn'>> &
+      Pick<TxOptions, 'transient'> & { seconds: number; nanos: number },
     private readonly history: ReadonlyMap<string, readonly HistoryRecord[]> = new Map(),
+    private readonly privateState: ReadonlyMap<string, Uint8Array> = new Map(),
   ) {}
+
+  /** Private data writes of this transaction: `<collection>\u0000<key>` → value (undefined: purge). */
+  readonly privateWrites = new Map<string, Uint8Array | undefined>();
 
   getTxID(): string {
     return this.options.txId;
+  }
+
+  getTransient(): Map<string, Uint8Array> {
+    return new Map(
+      Object.entries(this.options.transient ?? {}).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? Buffer.from(value, 'utf8') : Uint8Array.from(value),
+      ]),
+    );
+  }
+
+  /** As a member peer answers: the committed value, or empty bytes. Non-members are the test's concern. */
+  async getPrivateData(collection: string, key: string): Promise<Uint8Array> {
+    const value = this.privateState.get(privateKeyOf(collection, key));
+    return value === undefined ? new Uint8Array() : Uint8Array.from(value);
+  }
+
+  /** What every peer can read: SHA-256 of the committed value, or empty bytes. */
+  async getPrivateDataHash(collection: string, key: string): Promise<Uint8Array> {
+    const value = this.privateState.get(privateKeyOf(collection, key));
+    return value === undefined
+      ? new Uint8Array()
+      : Uint8Array.from(createHash('sha256').update(value).digest());
+  }
+
+  async putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    if (!(value instanceof Uint8Array) || value.length === 0) {
+      throw new Error('memory stub: refusing to store an empty or non-byte private value');
+    }
+    this.privateWrites.set(privateKeyOf(collection, key), Uint8Array.from(value));
+  }
+
+  async purgePrivateData(collection: string, key: string): Promise<void> {
+    this.privateWrites.set(privateKeyOf(collection, key), undefined);
   }
 
   getChannelID(): string {
@@ -300,6 +346,7 @@ export const DEFAULT_START_TIME = '2025-01-01T00:00:00.000Z';
 export class MemoryLedger {
   readonly #state = new Map<string, Uint8Array>();
   readonly #history = new Map<string, HistoryRecord[]>();
+  readonly #private = new Map<string, Uint8Array>();
   #txCount = 0;
   #nextSeconds = Date.parse(DEFAULT_START_TIME) / 1000;
 
@@ -309,10 +356,25 @@ export class MemoryLedger {
     this.#nextSeconds = seconds + 1;
     const txId = options.txId ?? `tx${String(this.#txCount).padStart(4, '0')}`;
     const nanos = options.nanos ?? 0;
-    const stub = new MemoryStub(this.#state, { txId, fcn: options.fcn ?? '', seconds, nanos }, this.#history);
-    return new MemoryTransaction(stub, fakeIdentity(options.caller), (writes) =>
-      this.#apply(writes, { txId, seconds, nanos }),
+    const stub = new MemoryStub(
+      this.#state,
+      {
+        txId,
+        fcn: options.fcn ?? '',
+        seconds,
+        nanos,
+        ...(options.transient ? { transient: options.transient } : {}),
+      },
+      this.#history,
+      this.#private,
     );
+    return new MemoryTransaction(stub, fakeIdentity(options.caller), (writes) => {
+      this.#apply(writes, { txId, seconds, nanos });
+      for (const [key, value] of stub.privateWrites) {
+        if (value === undefined) this.#private.delete(key);
+        else this.#private.set(key, value);
+      }
+    });
   }
 
   /** Runs `fn` as a submitted transaction: committed if it resolves, discarded if it throws. */
@@ -343,6 +405,11 @@ export class MemoryLedger {
 
   getText(key: string): string | undefined {
     const value = this.#state.get(key);
+    return value === undefined ? undefined : Buffer.from(value).toString('utf8');
+  }
+
+  privateText(collection: string, key: string): string | undefined {
+    const value = this.#private.get(privateKeyOf(collection, key));
     return value === undefined ? undefined : Buffer.from(value).toString('utf8');
   }
 

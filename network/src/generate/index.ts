@@ -18,6 +18,7 @@ import { composeYaml } from './compose';
 import { configtxYaml } from './configtx';
 import { connectionProfileFile, connectionProfileOf } from './connection-profile';
 import { envFileText, nodeEnvOf } from './node-env';
+import { COLLECTIONS_CONFIG_FILE, collectionsConfigOf } from './collections';
 
 export interface GenerateOptions {
   /** Where docker-compose.yaml goes; the repository root by default. */
@@ -55,7 +56,13 @@ function prepareCaHome(topology: Topology, org: string): string[] {
 
 /** Writes every generated file; returns their paths in write order (CA files only when created). */
 export function generateAll(topology: Topology, options: GenerateOptions = {}): string[] {
-  const written = [write(runPaths.config('configtx.yaml'), configtxYaml(topology))];
+  const written = [
+    write(runPaths.config('configtx.yaml'), configtxYaml(topology)),
+    write(
+      runPaths.config(COLLECTIONS_CONFIG_FILE),
+      `${JSON.stringify(collectionsConfigOf(topology), null, 2)}\n`,
+    ),
+  ];
   for (const node of nodesOf(topology)) {
     written.push(write(runPaths.env(node.id), envFileText(nodeEnvOf(topology, node))));
   }

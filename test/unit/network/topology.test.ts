@@ -109,7 +109,20 @@ describe('topology', () => {
 
     it('should reject fewer than four orderers for BFT', () => {
       const problems = problemsOf(variant((t) => t.orgs.pop()));
-      assert.deepEqual(problems, ['orgs: BFT consensus needs at least 4 orderers (one per org), found 3']);
+      assert.ok(problems.includes('orgs: BFT consensus needs at least 4 orderers (one per org), found 3'));
+    });
+
+    it('should reject a collection member that is no org, and more required than maximum peers', () => {
+      const problems = problemsOf(
+        variant((t) => {
+          t.chaincode.collections[0].members.push('BankMSP');
+          t.chaincode.collections[0].requiredPeerCount = 2;
+        }),
+      );
+      assert.deepEqual(problems, [
+        "chaincode.collections[0].members: BankMSP is not an org's mspId",
+        'chaincode.collections[0]: requiredPeerCount exceeds maxPeerCount',
+      ]);
     });
 
     it('should reject a commit that is not hex', () => {

@@ -35,9 +35,23 @@ describe('generate/index', () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('should write configtx, 20 env files, 4 connection profiles, 4 CA homes and the compose file', () => {
-      assert.equal(written.length, 1 + 20 + 4 + 4 * 3 + 1);
+    it('should write configtx, collections, 20 env files, 4 connection profiles, 4 CA homes and the compose file', () => {
+      assert.equal(written.length, 2 + 20 + 4 + 4 * 3 + 1);
       assert.equal(written[0], path.join(runDir, 'config', 'configtx.yaml'));
+      assert.deepEqual(
+        JSON.parse(readFileSync(path.join(runDir, 'config', 'collections_config.json'), 'utf8')),
+        [
+          {
+            name: 'ownerPersonal',
+            policy: "OR('CvppMSP.member', 'RegulatorMSP.member')",
+            requiredPeerCount: 0,
+            maxPeerCount: 1,
+            blockToLive: 0,
+            memberOnlyRead: true,
+            memberOnlyWrite: true,
+          },
+        ],
+      );
       assert.ok(written.includes(path.join(runDir, 'env', 'peer.cvpp.env')));
       assert.ok(written.includes(path.join(runDir, 'config', 'connection-regulator.json')));
       assert.equal(written.at(-1), composeFile);
@@ -79,7 +93,7 @@ describe('generate/index', () => {
       const identity = path.join(runDir, 'data', 'ca.cvpp', 'fabric-ca-server-config.yaml');
       const first = readFileSync(identity, 'utf8');
       const again = generateAll(topology, { composeFile });
-      assert.equal(again.length, 1 + 20 + 4 + 1);
+      assert.equal(again.length, 2 + 20 + 4 + 1);
       assert.ok(!again.some((file) => file.includes(`${path.sep}data${path.sep}`)));
       assert.equal(readFileSync(identity, 'utf8'), first);
     });
