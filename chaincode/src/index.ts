@@ -8,6 +8,7 @@ import { CreditContract } from './contracts/credit-contract';
 import { OrgContract } from './contracts/org-contract';
 import { RegistryContract } from './contracts/registry-contract';
 import { TelemetryContract } from './contracts/telemetry-contract';
+import { SettlementContract } from './contracts/settlement-contract';
 
 export const contracts = [
   OrgContract,
@@ -17,6 +18,7 @@ export const contracts = [
   MarketContract,
   DispatchContract,
   CreditContract,
+  SettlementContract,
 ];
 
 export { AuditContract, AUDIT_CONTRACT_NAME } from './contracts/audit-contract';
@@ -89,3 +91,11 @@ export {
   Role,
 } from './types/consortium';
 export { ErrorCode, VppError, parseVppErrorMessage } from './types/errors';
+export {
+  SettlementContract,
+  SETTLEMENT_CONTRACT_NAME,
+  INTERVAL_SETTLED_EVENT,
+  SETTLEMENT_TOLERANCE_BPS,
+} from './contracts/settlement-contract';
+export type { DerSettlementLine, VppSettlementLine } from './domain/settlement/settlement';
+export type { DerStatement, VppStatement } from './domain/settlement/statement';

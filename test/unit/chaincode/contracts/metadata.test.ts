@@ -86,6 +86,13 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     ListScoreRecords: ['evaluate', ['participantType', 'participantId', 'pageSize', 'bookmark']],
     RankParticipants: ['evaluate', ['participantType']],
   },
+  settlement: {
+    SettleInterval: ['submit', ['intervalId', 'vppId']],
+    GetVppSettlement: ['evaluate', ['intervalId', 'vppId']],
+    VerifySettlement: ['evaluate', ['intervalId', 'vppId']],
+    GetDerStatement: ['evaluate', ['derId', 'period', 'unit']],
+    GetVppStatement: ['evaluate', ['vppId', 'period', 'unit']],
+  },
 };
 const DEFAULT_CONTRACT = 'org';
 const SYSTEM_CONTRACT = 'org.hyperledger.fabric';
