@@ -3,10 +3,12 @@
  * measures its variants side by side in one run and prints their ratio.
  */
 import { restOverhead } from './rest-overhead';
+import { settlementBench } from './settlement';
 import { telemetryBench } from './telemetry';
 
 const SUITES: Record<string, () => Promise<void>> = {
   rest: () => restOverhead({ rounds: 6, perRound: 10 }),
+  settlement: async () => settlementBench(),
   telemetry: () =>
     telemetryBench({
       devices: Number(process.env.VPP_BENCH_DEVICES ?? 200),
