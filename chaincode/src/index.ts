@@ -6,6 +6,7 @@ import { DispatchContract } from './contracts/dispatch-contract';
 import { MarketContract } from './contracts/market-contract';
 import { CreditContract } from './contracts/credit-contract';
 import { OrgContract } from './contracts/org-contract';
+import { PrivacyContract } from './contracts/privacy-contract';
 import { RegistryContract } from './contracts/registry-contract';
 import { TelemetryContract } from './contracts/telemetry-contract';
 import { SettlementContract } from './contracts/settlement-contract';
@@ -19,6 +20,7 @@ export const contracts = [
   DispatchContract,
   CreditContract,
   SettlementContract,
+  PrivacyContract,
 ];
 
 export { AuditContract, AUDIT_CONTRACT_NAME } from './contracts/audit-contract';
@@ -99,3 +101,9 @@ export {
 } from './contracts/settlement-contract';
 export type { DerSettlementLine, VppSettlementLine } from './domain/settlement/settlement';
 export type { DerStatement, VppStatement } from './domain/settlement/statement';
+export {
+  PrivacyContract,
+  PRIVACY_CONTRACT_NAME,
+  OWNER_PERSONAL_COLLECTION,
+  OWNER_DATA_TRANSIENT,
+} from './contracts/privacy-contract';

@@ -89,8 +89,12 @@ export async function submitAndWait(
   transaction: string,
   args: string[],
   onTxId: (txId: string) => void = () => undefined,
+  transientData?: Record<string, Uint8Array>,
 ): Promise<SubmitOutcome> {
-  const proposal = contract.newProposal(transaction, { arguments: args });
+  const proposal = contract.newProposal(transaction, {
+    arguments: args,
+    ...(transientData === undefined ? {} : { transientData }),
+  });
   const txId = proposal.getTransactionId();
   onTxId(txId);
   const endorsed = await endorseInStep(proposal);

@@ -21,13 +21,15 @@ import {
 } from '../domain/telemetry/reading';
 import { parseJson, toCanonicalJson } from '../ledger/codec';
 import { requireMsp, requireRole } from '../ledger/identity';
-import { derKey, readingKey, readingPrefix } from '../ledger/keys';
+import { derKey, readingKey, readingPrefix, sampleAnchorKey } from '../ledger/keys';
 import { emitEvent, readState, requireState, scanPrefix, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
 import { MspId, Role } from '../types/consortium';
 import { ErrorCode, isVppError, VppError } from '../types/errors';
 import { VppContract } from './vpp-contract';
 import { reportCreditEvents } from './credit-effects';
+import { buildSampleAnchor } from '../domain/privacy/samples';
+import { requireObject } from '../domain/validate';
 
 export const TELEMETRY_CONTRACT_NAME = 'telemetry';
 export const READINGS_RECORDED_EVENT = 'ReadingsRecorded';
@@ -69,15 +71,28 @@ interface DerView {
   readonly publicKey: KeyObject | undefined;
 }
 
-function parseBatch(batchJson: string): unknown[] {
+interface Batch {
+  readonly readings: unknown[];
+  /** The Merkle root and size of the raw samples behind these readings, kept off chain. */
+  readonly samples?: { root: string; count: number };
+}
+
+/** A batch is a list of readings, or `{ readings, samples: { root, count } }` to anchor samples too. */
+function parseBatch(batchJson: string): Batch {
   if (batchJson.length > MAX_BATCH_JSON_LENGTH) {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `batchJson exceeds ${MAX_BATCH_JSON_LENGTH} characters`);
   }
-  const batch = parseJson(batchJson);
-  if (!Array.isArray(batch) || batch.length === 0 || batch.length > MAX_BATCH_SIZE) {
+  const parsed = parseJson(batchJson);
+  const batch: { readings: unknown; samples?: unknown } = Array.isArray(parsed)
+    ? { readings: parsed }
+    : requireObject(parsed, 'batch', ['readings', 'samples']);
+  const { readings } = batch;
+  if (!Array.isArray(readings) || readings.length === 0 || readings.length > MAX_BATCH_SIZE) {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `batch must be a list of 1..${MAX_BATCH_SIZE} readings`);
   }
-  return batch;
+  if (batch.samples === undefined) return { readings };
+  const samples = requireObject(batch.samples, 'samples', ['root', 'count']);
+  return { readings, samples: { root: samples.root as string, count: samples.count as number } };
 }
 
 @Info({ title: 'TelemetryContract', description: 'Device-signed meter readings, verified on chain' })
@@ -92,9 +107,11 @@ export class TelemetryContract extends VppContract {
   async RecordReadings(ctx: Context, batchJson: string): Promise<string> {
     requireMsp(ctx, [MspId.CVPP]);
     requireRole(ctx, [Role.INGEST, Role.OPERATOR, Role.ADMIN]);
-    const batch = parseBatch(batchJson);
+    const { readings: batch, samples } = parseBatch(batchJson);
     const at = txTimestampIso(ctx);
     const txId = ctx.stub.getTxID();
+    // The anchor is validated before any reading is judged: a bad one refuses the whole batch.
+    const anchor = samples === undefined ? undefined : buildSampleAnchor({ ...samples, at, txId });
     // DERs repeat within a batch only when a device sends several parts; read and parse each once.
     const ders = new Map<string, Promise<DerView>>();
     const derView = (derId: string): Promise<DerView> => {
@@ -163,7 +180,8 @@ export class TelemetryContract extends VppContract {
       duplicates: outcome.duplicates,
       rejected: outcome.rejected,
     };
-    emitEvent(ctx, READINGS_RECORDED_EVENT, Buffer.from(toCanonicalJson(summary)));
+    if (anchor !== undefined) await writeState(ctx, sampleAnchorKey(anchor.anchorId), anchor);
+    emitEvent(ctx, READINGS_RECORDED_EVENT, Buffer.from(toCanonicalJson({ ...summary, sampleRoot: anchor?.root })));
     return toCanonicalJson(outcome);
   }
 

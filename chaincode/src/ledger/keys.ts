@@ -33,6 +33,14 @@ export const SETTLEMENT_DER_BY_VPP = 'vpp.settlementDerByVpp';
 export const SETTLEMENT_DER_BY_PERIOD = 'vpp.settlementDerByPeriod';
 export const SETTLEMENT_VPP_BY_PERIOD = 'vpp.settlementVppByPeriod';
 
+export const OWNER_DATA = 'vpp.ownerData';
+export const OWNER_DATA_HASH = 'vpp.ownerDataHash';
+export const CONSENT_GRANT = 'vpp.consentGrant';
+export const GRANT_BY_DER = 'vpp.grantByDer';
+export const ACCESS_LOG = 'vpp.accessLog';
+export const ACCESS_BY_TX = 'vpp.accessByTx';
+export const SAMPLE_ANCHOR = 'vpp.sampleAnchor';
+
 export const OBJECT_TYPES = [
   ORG_PROFILE,
   CA_CERTIFICATES,
@@ -60,6 +68,13 @@ export const OBJECT_TYPES = [
   SETTLEMENT_DER_BY_VPP,
   SETTLEMENT_DER_BY_PERIOD,
   SETTLEMENT_VPP_BY_PERIOD,
+  OWNER_DATA,
+  OWNER_DATA_HASH,
+  CONSENT_GRANT,
+  GRANT_BY_DER,
+  ACCESS_LOG,
+  ACCESS_BY_TX,
+  SAMPLE_ANCHOR,
 ] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
@@ -416,4 +431,48 @@ export function settlementVppByPeriodKey(
 /** The VPP's lines of a month (`YYYY-MM`), or of one day of it (`YYYY-MM-DD`), in day order. */
 export function settlementVppByPeriodPrefix(vppId: string, month: string, day?: string): KeyPrefix {
   return keyPrefix(SETTLEMENT_VPP_BY_PERIOD, [vppId, ...periodParts(month, day)]);
+}
+
+// ---- privacy: personal data in a private collection (hash on chain), consent grants, access log ----
+
+/** Key of a DER owner's personal data inside the private collection. */
+export function ownerDataKey(derId: string): string {
+  return compositeKey(OWNER_DATA, [derId]);
+}
+
+/** The public fingerprint of that data: its SHA-256, version and time. */
+export function ownerDataHashKey(derId: string): string {
+  return compositeKey(OWNER_DATA_HASH, [derId]);
+}
+
+export function consentGrantKey(grantId: string): string {
+  return compositeKey(CONSENT_GRANT, [grantId]);
+}
+
+/** Index entry: a grant on one of the DER's data sets (value: the grant id). */
+export function grantByDerKey(derId: string, grantId: string): string {
+  return compositeKey(GRANT_BY_DER, [derId, grantId]);
+}
+
+export function grantByDerPrefix(derId: string): KeyPrefix {
+  return keyPrefix(GRANT_BY_DER, [derId]);
+}
+
+/** One access under a grant, by the transaction that recorded it. */
+export function accessLogKey(grantId: string, txId: string): string {
+  return compositeKey(ACCESS_LOG, [grantId, txId]);
+}
+
+export function accessLogPrefix(grantId: string): KeyPrefix {
+  return keyPrefix(ACCESS_LOG, [grantId]);
+}
+
+/** Index entry: the access recorded by a transaction (the ticket the data holder checks). */
+export function accessByTxKey(txId: string): string {
+  return compositeKey(ACCESS_BY_TX, [txId]);
+}
+
+/** The Merkle root of a batch of raw samples, anchored by the transaction that recorded its readings. */
+export function sampleAnchorKey(anchorId: string): string {
+  return compositeKey(SAMPLE_ANCHOR, [anchorId]);
 }

@@ -175,3 +175,45 @@ export async function history(ctx: Context, key: string): Promise<HistoryEntry[]
   }
   return entries;
 }
+
+// ---- private data collections ----
+
+/** Reads and decodes a private value; undefined when this peer holds none (absent, or not a member). */
+export async function readPrivate<T>(
+  ctx: Context,
+  collection: string,
+  key: string,
+  decoder: Decoder<T>,
+): Promise<T | undefined> {
+  const bytes = await ctx.stub.getPrivateData(collection, key);
+  if (bytes === undefined || bytes === null || bytes.length === 0) return undefined;
+  return decodeStored(key, bytes, decoder);
+}
+
+/** The raw private bytes (for hashing exactly what is stored); undefined when absent here. */
+export async function readPrivateBytes(
+  ctx: Context,
+  collection: string,
+  key: string,
+): Promise<Uint8Array | undefined> {
+  const bytes = await ctx.stub.getPrivateData(collection, key);
+  return bytes === undefined || bytes === null || bytes.length === 0 ? undefined : bytes;
+}
+
+/** Writes a private value (canonical encoding); only its hash reaches the block and other peers. */
+export async function writePrivate(
+  ctx: Context,
+  collection: string,
+  key: string,
+  value: unknown,
+): Promise<Uint8Array> {
+  const bytes = encode(value);
+  await ctx.stub.putPrivateData(collection, key, bytes);
+  return bytes;
+}
+
+/** The transient input `name` of the proposal, as text; undefined when the client sent none. */
+export function transientText(ctx: Context, name: string): string | undefined {
+  const bytes = ctx.stub.getTransient().get(name);
+  return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
+}

@@ -24,7 +24,11 @@ export const SignedReadingSchema = {
 
 export interface ReadingsBody {
   readings: unknown[];
+  samples?: unknown[];
 }
+
+/** Raw samples per request: up to 60 per reading (one a minute of a 15-minute interval, ×4). */
+export const MAX_SAMPLES_PER_REQUEST = 12_000;
 
 const ReadingOutcomeSchema = {
   type: 'object',
@@ -38,6 +42,7 @@ const ReadingOutcomeSchema = {
     message: { type: 'string' },
     txId: { type: 'string' },
     checkedBy: { type: 'string', enum: ['gateway', 'chaincode'] },
+    sampleIds: { type: 'array', items: { type: 'integer' } },
   },
 } as const;
 
@@ -52,7 +57,15 @@ export const postReadingsSchema = {
     required: ['readings'],
     additionalProperties: false,
     // Items are checked one by one (a bad one is rejected alone), so only the envelope is strict here.
-    properties: { readings: { type: 'array', minItems: 1, maxItems: MAX_READINGS_PER_REQUEST } },
+    properties: {
+      readings: { type: 'array', minItems: 1, maxItems: MAX_READINGS_PER_REQUEST },
+      samples: {
+        type: 'array',
+        maxItems: MAX_SAMPLES_PER_REQUEST,
+        description:
+          'raw samples behind the readings ({ derId, intervalId, sequence, offsetSeconds, energyWh }); kept off chain, anchored by a Merkle root in the readings’ transaction',
+      },
+    },
   },
   response: {
     200: {

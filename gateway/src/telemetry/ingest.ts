@@ -5,6 +5,7 @@
  * transaction; the good ones wait in the batcher and go to the ledger together, where every signature
  * is verified again. The window check here uses the gateway's clock; the ledger's uses the tx time.
  */
+import { randomUUID } from 'node:crypto';
 import type { BatchResult, ReadingResult } from '../../../chaincode/src/contracts/telemetry-contract';
 import {
   checkReading,
@@ -12,6 +13,7 @@ import {
   rejectionOf,
   type SignedReading,
 } from '../../../chaincode/src/domain/telemetry/reading';
+import type { Sample } from '../../../chaincode/src/domain/privacy/samples';
 import { ErrorCode, isVppError } from '../../../chaincode/src/types/errors';
 import { Batcher, type BatchLimits } from './batcher';
 import type { DerDirectory } from './der-directory';
@@ -28,41 +30,96 @@ export interface ReadingOutcome {
   readonly txId?: string;
   /** Where the reading was refused: by the gateway's pre-check, or by the chaincode. */
   readonly checkedBy?: 'gateway' | 'chaincode';
+  /** Ids (in the off-chain store) of the raw samples sent with the reading, anchored by txId. */
+  readonly sampleIds?: number[];
 }
 
-/** Submits one batch of readings to RecordReadings and returns the chaincode's result. */
-export type RecordBatch = (readings: SignedReading[]) => Promise<BatchResult>;
+/** The Merkle anchor of a batch's raw samples, recorded in the same transaction as its readings. */
+export interface SamplesAnchor {
+  readonly root: string;
+  readonly count: number;
+}
+
+/** Submits one batch of readings (and its samples' anchor) to RecordReadings. */
+export type RecordBatch = (readings: SignedReading[], samples?: SamplesAnchor) => Promise<BatchResult>;
+
+/** Where the raw samples go: the off-chain store, one group per batch. */
+export interface SampleSink {
+  save(batchId: string, samples: readonly Sample[]): { root: string; sampleIds: number[] };
+  anchored(batchId: string, txId: string): void;
+  drop(batchId: string): void;
+}
 
 export interface IngestOptions {
   readonly directory: DerDirectory;
   readonly record: RecordBatch;
   readonly limits: BatchLimits;
+  readonly samples?: SampleSink;
   readonly now?: () => Date;
 }
 
+/** One reading waiting for its batch, with the raw samples behind it. */
+interface Pending {
+  readonly reading: SignedReading;
+  readonly samples: readonly Sample[];
+}
+
+function outcomesOf(outcome: BatchResult): ReadingOutcome[] {
+  return outcome.results.map(({ index: _index, ...result }) => ({
+    ...result,
+    txId: outcome.txId,
+    ...(result.status === 'rejected' ? { checkedBy: 'chaincode' as const } : {}),
+  }));
+}
+
+const samePlace = (sample: Sample, reading: SignedReading) =>
+  sample.derId === reading.derId && sample.intervalId === reading.intervalId && sample.sequence === reading.sequence;
+
 export class ReadingIngest {
-  readonly #batcher: Batcher<SignedReading, ReadingOutcome>;
+  readonly #batcher: Batcher<Pending, ReadingOutcome>;
   readonly #directory: DerDirectory;
   readonly #now: () => Date;
 
   constructor(options: IngestOptions) {
     this.#directory = options.directory;
     this.#now = options.now ?? (() => new Date());
-    this.#batcher = new Batcher(options.limits, async (readings) => {
-      const outcome = await options.record(readings);
-      return outcome.results.map(({ index: _index, ...result }) => ({
-        ...result,
-        txId: outcome.txId,
-        ...(result.status === 'rejected' ? { checkedBy: 'chaincode' as const } : {}),
-      }));
+    this.#batcher = new Batcher(options.limits, async (pending) => {
+      const samples = pending.flatMap((p) => p.samples);
+      const sink = options.samples;
+      if (samples.length === 0 || sink === undefined) return outcomesOf(await options.record(pending.map((p) => p.reading)));
+      // Samples are stored first, then anchored by the transaction; a failed batch drops them.
+      const batchId = randomUUID();
+      const { root, sampleIds } = sink.save(batchId, samples);
+      let outcome: BatchResult;
+      try {
+        outcome = await options.record(
+          pending.map((p) => p.reading),
+          { root, count: samples.length },
+        );
+      } catch (err) {
+        sink.drop(batchId);
+        throw err;
+      }
+      sink.anchored(batchId, outcome.txId);
+      let next = 0;
+      return outcomesOf(outcome).map((result, i) => {
+        const ids = sampleIds.slice(next, next + (pending[i]?.samples.length ?? 0));
+        next += ids.length;
+        return ids.length > 0 ? { ...result, sampleIds: ids } : result;
+      });
     });
   }
 
-  /** Pre-checks every item, batches the good ones, and returns one outcome per item, in order. */
-  async ingest(items: readonly unknown[]): Promise<ReadingOutcome[]> {
+  /**
+   * Pre-checks every item, batches the good ones (with the samples that belong to each), and
+   * returns one outcome per item, in order. Samples of a reading refused here are not kept.
+   */
+  async ingest(items: readonly unknown[], samples: readonly Sample[] = []): Promise<ReadingOutcome[]> {
     const at = this.#now().toISOString();
     const checked = await Promise.all(items.map((item) => this.#precheck(item, at)));
-    const good = checked.filter((c): c is SignedReading => !('status' in c));
+    const good = checked
+      .filter((c): c is SignedReading => !('status' in c))
+      .map((reading) => ({ reading, samples: samples.filter((sample) => samePlace(sample, reading)) }));
     const recorded = good.length > 0 ? await this.#batcher.submit(good) : [];
     let next = 0;
     return checked.map((c) => ('status' in c ? c : (recorded[next++] as ReadingOutcome)));

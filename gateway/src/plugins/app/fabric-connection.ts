@@ -34,12 +34,16 @@ export interface FabricPort {
   contract(caller: Caller, contractName: string): Contract;
   /** Query as the request's caller; returns the chaincode's result bytes. */
   evaluate(request: FastifyRequest, contractName: string, tx: string, args: string[]): Promise<Uint8Array>;
-  /** Endorse, order and wait for commit as the request's caller; retries MVCC conflicts twice. */
+  /**
+   * Endorse, order and wait for commit as the request's caller; retries MVCC conflicts twice.
+   * `transient` carries private inputs (private data) that never reach the ledger or the block.
+   */
   submit(
     request: FastifyRequest,
     contractName: string,
     tx: string,
     args: string[],
+    transient?: Record<string, Uint8Array>,
   ): Promise<{ result: Uint8Array; txId: string }>;
   /**
    * As the gateway's own ingest identity (vpp.role=ingest), for work no user signs: batches of
@@ -77,11 +81,18 @@ async function submitWithRetry(
   args: string[],
   log: FastifyBaseLogger,
   metrics: GatewayMetrics,
+  transient?: Record<string, Uint8Array>,
 ): Promise<{ result: Uint8Array; txId: string }> {
   for (let attempt = 0; ; attempt++) {
     const started = process.hrtime.bigint();
-    const outcome = await submitAndWait(gateway, channel, target, labels.transaction, args, (txId) =>
-      log.info({ txId, ...labels, attempt }, 'submitting transaction'),
+    const outcome = await submitAndWait(
+      gateway,
+      channel,
+      target,
+      labels.transaction,
+      args,
+      (txId) => log.info({ txId, ...labels, attempt }, 'submitting transaction'),
+      transient,
     );
     const { txId, status } = outcome;
     metrics.submitSeconds.observe(labels, seconds(started));
@@ -159,7 +170,7 @@ export function newFabricConnection(
       metrics.evaluateSeconds.observe({ contract: contractName, transaction: tx }, seconds(started));
       return result;
     },
-    async submit(request, contractName, tx, args) {
+    async submit(request, contractName, tx, args, transient) {
       const caller = callerOf(request);
       return submitWithRetry(
         gatewayOf(caller),
@@ -169,6 +180,7 @@ export function newFabricConnection(
         args,
         request.log,
         metrics,
+        transient,
       );
     },
     service: {

@@ -25,12 +25,18 @@ export default fp(
     const ingest = new ReadingIngest({
       directory,
       limits: opts.config.batching,
-      record: async (readings) => {
+      samples: {
+        save: (batchId, samples) => app.offChain.saveBatch(batchId, samples),
+        anchored: (batchId, txId) => app.offChain.markAnchored(batchId, txId),
+        drop: (batchId) => app.offChain.dropBatch(batchId),
+      },
+      record: async (readings, samples) => {
         app.metrics.batchSize.observe(readings.length);
+        const batch = samples === undefined ? readings : { readings, samples };
         const { result } = await app.fabric.service.submit(
           'telemetry',
           'RecordReadings',
-          [JSON.stringify(readings)],
+          [JSON.stringify(batch)],
           app.log,
         );
         const outcome = JSON.parse(Buffer.from(result).toString('utf8')) as BatchResult;
@@ -41,5 +47,5 @@ export default fp(
     app.decorate('telemetry', { ingest, directory });
     app.addHook('onClose', async () => ingest.close());
   },
-  { name: 'telemetry', dependencies: ['fabric-connection', 'metrics'] },
+  { name: 'telemetry', dependencies: ['fabric-connection', 'metrics', 'privacy'] },
 );

@@ -2,6 +2,9 @@
 // no API token: every reading is authenticated by its own signature, checked by the gateway against
 // the DER's registered certificate and again by the chaincode.
 import type { FastifyPluginAsync } from 'fastify';
+import { parseSample } from '../../../../chaincode/src/domain/privacy/samples';
+import { isVppError } from '../../../../chaincode/src/types/errors';
+import { ApiError } from '../../core/api-error';
 import { ANY_ROLE } from '../../core/roles';
 import {
   derReadingsSchema,
@@ -17,7 +20,15 @@ const routes: FastifyPluginAsync = async (app) => {
     '/v1/readings',
     { config: { public: true }, schema: postReadingsSchema },
     async (request) => {
-      const results = await app.telemetry.ingest.ingest(request.body.readings);
+      const samples = (request.body.samples ?? []).map((item, i) => {
+        try {
+          return parseSample(item);
+        } catch (err) {
+          const detail = isVppError(err) ? err.detail : String(err);
+          throw new ApiError(400, 'INVALID_SAMPLE', `samples[${i}]: ${detail}`);
+        }
+      });
+      const results = await app.telemetry.ingest.ingest(request.body.readings, samples);
       for (const r of results) {
         if (r.checkedBy === 'gateway') app.metrics.readings.inc({ status: r.status, code: r.code ?? '' });
       }

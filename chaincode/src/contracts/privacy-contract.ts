@@ -1,0 +1,275 @@
+// Shared-data privacy. A DER owner's personal data lives in the private collection `ownerPersonal`
+// (members: the CVPP operator and the regulator); the public state holds only its SHA-256. Another
+// organisation reads it only under a consent grant that the owner's operator records on chain, and
+// every such access is recorded on chain first: the data holder's gateway serves the data only
+// against that record (an access "ticket"), so there is no access that the ledger does not show.
+
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import {
+  buildAccessLogEntry,
+  buildGrant,
+  parseGrantInput,
+  parseStoredAccessLogEntry,
+  parseStoredGrant,
+  requireValidGrant,
+  revokeGrant,
+  type DataSet,
+} from '../domain/privacy/consent';
+import {
+  buildOwnerDataHashRecord,
+  ownerDataHash,
+  parseOwnerData,
+  parseStoredOwnerDataHashRecord,
+} from '../domain/privacy/owner-data';
+import { parseStoredSampleAnchor } from '../domain/privacy/samples';
+import { parseStoredDer } from '../domain/registry/der';
+import { requireId } from '../domain/registry/vpp';
+import { invalid, requireObject, requireOneOf } from '../domain/validate';
+import { parseJson, toCanonicalJson } from '../ledger/codec';
+import { callerMspId, callerName, requireMsp, requireRole } from '../ledger/identity';
+import {
+  accessByTxKey,
+  accessLogKey,
+  accessLogPrefix,
+  consentGrantKey,
+  derKey,
+  grantByDerKey,
+  grantByDerPrefix,
+  ownerDataHashKey,
+  ownerDataKey,
+  sampleAnchorKey,
+} from '../ledger/keys';
+import {
+  emitEvent,
+  readPrivate,
+  readState,
+  requireState,
+  scanPrefix,
+  transientText,
+  writePrivate,
+  writeState,
+  type Decoder,
+} from '../ledger/store';
+import { txTimestampIso } from '../ledger/tx-time';
+import { KNOWN_MSP_IDS, MspId, Role } from '../types/consortium';
+import { ErrorCode, VppError } from '../types/errors';
+import { VppContract } from './vpp-contract';
+
+export const PRIVACY_CONTRACT_NAME = 'privacy';
+/** Must match network/topology.yaml's collection (the chaincode definition's collections). */
+export const OWNER_PERSONAL_COLLECTION = 'ownerPersonal';
+/** The transient field PutOwnerData reads the personal data from (never a proposal argument). */
+export const OWNER_DATA_TRANSIENT = 'ownerData';
+
+export const OWNER_DATA_RECORDED_EVENT = 'OwnerDataRecorded';
+export const GRANT_RECORDED_EVENT = 'ConsentGranted';
+export const GRANT_REVOKED_EVENT = 'ConsentRevoked';
+export const DATA_ACCESSED_EVENT = 'SharedDataAccessed';
+
+const MAX_ARGUMENT_LENGTH = 4096;
+
+const parseGrantId: Decoder<string> = (value) => {
+  if (typeof value !== 'string') throw invalid('index entry must be a grant id');
+  return value;
+};
+
+/** The owner's operator acts on the owner's behalf: CVPP operators and admins. */
+function requireOwnerOperator(ctx: Context): void {
+  requireMsp(ctx, [MspId.CVPP]);
+  requireRole(ctx, [Role.OPERATOR, Role.ADMIN]);
+}
+
+/** Members of the collection: the CVPP's operators and admins, the regulator's staff and admins. */
+function requireCollectionMember(ctx: Context): void {
+  const mspId = requireMsp(ctx, [MspId.CVPP, MspId.REGULATOR]);
+  requireRole(ctx, mspId === MspId.CVPP ? [Role.OPERATOR, Role.ADMIN, Role.INGEST] : [Role.REGULATOR, Role.ADMIN]);
+}
+
+/** A refusal that tells a non-holder nothing about the data or the grant. */
+const noValidGrant = () => new VppError(ErrorCode.FORBIDDEN, 'no valid grant');
+
+function parseDataSet(json: string): DataSet {
+  if (json.length > MAX_ARGUMENT_LENGTH) throw invalid('dataSetJson is too long');
+  const fields = requireObject(parseJson(json), 'data set', ['kind', 'derId']);
+  return {
+    kind: requireOneOf(fields, 'kind', ['owner-data', 'samples'] as const),
+    derId: requireId(fields, 'derId'),
+  };
+}
+
+@Info({ title: 'PrivacyContract', description: 'Personal data off the public state, consent and access log' })
+export class PrivacyContract extends VppContract {
+  constructor() {
+    super(PRIVACY_CONTRACT_NAME);
+  }
+
+  /**
+   * Records (or replaces) the personal data of a DER's owner, read from the transient field
+   * `ownerData`, in the private collection; the public state gets its SHA-256 only.
+   */
+  @Transaction()
+  @Returns('string')
+  async PutOwnerData(ctx: Context, derId: string): Promise<string> {
+    requireOwnerOperator(ctx);
+    const text = transientText(ctx, OWNER_DATA_TRANSIENT);
+    if (text === undefined) {
+      throw invalid(`the owner data must come in the transient field ${OWNER_DATA_TRANSIENT}, never as an argument`);
+    }
+    if (text.length > MAX_ARGUMENT_LENGTH) throw invalid('owner data is too long');
+    const data = parseOwnerData(parseJson(text));
+    if (data.derId !== derId) throw invalid(`owner data names der ${data.derId}, not ${derId}`);
+    await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
+    await writePrivate(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId), data);
+    const key = ownerDataHashKey(derId);
+    const record = buildOwnerDataHashRecord({
+      derId,
+      sha256: ownerDataHash(data),
+      previous: await readState(ctx, key, parseStoredOwnerDataHashRecord),
+      at: txTimestampIso(ctx),
+      txId: ctx.stub.getTxID(),
+    });
+    const bytes = await writeState(ctx, key, record);
+    emitEvent(ctx, OWNER_DATA_RECORDED_EVENT, bytes);
+    return toCanonicalJson(record);
+  }
+
+  /** The personal data, for members of the collection only, checked against its public hash. */
+  @Transaction(false)
+  @Returns('string')
+  async GetOwnerData(ctx: Context, derId: string): Promise<string> {
+    requireCollectionMember(ctx);
+    const record = await requireState(ctx, ownerDataHashKey(derId), parseStoredOwnerDataHashRecord, `owner data of ${derId}`);
+    const data = await readPrivate(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId), parseOwnerData);
+    if (data === undefined) {
+      throw new VppError(ErrorCode.NOT_FOUND, `this peer holds no owner data of ${derId}`);
+    }
+    if (ownerDataHash(data) !== record.sha256) {
+      throw new VppError(ErrorCode.INTERNAL, `owner data of ${derId} does not match its hash on chain`);
+    }
+    return toCanonicalJson(data);
+  }
+
+  /** The public fingerprint: anyone holding a copy can check it against this. */
+  @Transaction(false)
+  @Returns('string')
+  async GetOwnerDataHash(ctx: Context, derId: string): Promise<string> {
+    return toCanonicalJson(
+      await requireState(ctx, ownerDataHashKey(derId), parseStoredOwnerDataHashRecord, `owner data of ${derId}`),
+    );
+  }
+
+  /** The owner's operator grants another organisation read access to one data set of a DER. */
+  @Transaction()
+  @Returns('string')
+  async GrantAccess(ctx: Context, grantJson: string): Promise<string> {
+    requireOwnerOperator(ctx);
+    if (grantJson.length > MAX_ARGUMENT_LENGTH) throw invalid('grantJson is too long');
+    const input = parseGrantInput(parseJson(grantJson));
+    await requireState(ctx, derKey(input.dataSet.derId), parseStoredDer, `der ${input.dataSet.derId}`);
+    const key = consentGrantKey(input.grantId);
+    const grant = buildGrant({
+      input,
+      previous: await readState(ctx, key, parseStoredGrant),
+      grantedBy: callerName(ctx),
+      at: txTimestampIso(ctx),
+      txId: ctx.stub.getTxID(),
+    });
+    const bytes = await writeState(ctx, key, grant);
+    await writeState(ctx, grantByDerKey(grant.dataSet.derId, grant.grantId), grant.grantId);
+    emitEvent(ctx, GRANT_RECORDED_EVENT, bytes);
+    return toCanonicalJson(grant);
+  }
+
+  @Transaction()
+  @Returns('string')
+  async RevokeGrant(ctx: Context, grantId: string): Promise<string> {
+    requireOwnerOperator(ctx);
+    const key = consentGrantKey(grantId);
+    const grant = await requireState(ctx, key, parseStoredGrant, `grant ${grantId}`);
+    const revoked = revokeGrant(grant, { revokedBy: callerName(ctx), at: txTimestampIso(ctx) });
+    const bytes = await writeState(ctx, key, revoked);
+    emitEvent(ctx, GRANT_REVOKED_EVENT, bytes);
+    return toCanonicalJson(revoked);
+  }
+
+  /** A grant, for the owner's operator, the regulator and the grantee; FORBIDDEN to anyone else. */
+  @Transaction(false)
+  @Returns('string')
+  async GetGrant(ctx: Context, grantId: string): Promise<string> {
+    const grant = await readState(ctx, consentGrantKey(grantId), parseStoredGrant);
+    const mspId = callerMspId(ctx);
+    if (grant === undefined) {
+      if (mspId === MspId.CVPP || mspId === MspId.REGULATOR) throw new VppError(ErrorCode.NOT_FOUND, `grant ${grantId} does not exist`);
+      throw noValidGrant();
+    }
+    if (mspId !== MspId.CVPP && mspId !== MspId.REGULATOR && mspId !== grant.granteeMspId) throw noValidGrant();
+    return toCanonicalJson(grant);
+  }
+
+  /** Every grant on a DER's data, for the owner's operator and the regulator. */
+  @Transaction(false)
+  @Returns('string')
+  async ListGrantsOfDer(ctx: Context, derId: string): Promise<string> {
+    requireMsp(ctx, [MspId.CVPP, MspId.REGULATOR]);
+    const ids = await scanPrefix(ctx, grantByDerPrefix(derId), parseGrantId);
+    const grants = await Promise.all(
+      ids.map((entry) => requireState(ctx, consentGrantKey(entry.value), parseStoredGrant, `grant ${entry.value}`)),
+    );
+    return toCanonicalJson(grants);
+  }
+
+  /**
+   * The grantee records an access before it gets the data: refused (FORBIDDEN "no valid grant")
+   * unless the grant is active, for the caller's organisation and this data set, at the tx time.
+   */
+  @Transaction()
+  @Returns('string')
+  async RecordAccess(ctx: Context, grantId: string, dataSetJson: string): Promise<string> {
+    const mspId = requireMsp(ctx, KNOWN_MSP_IDS);
+    const dataSet = parseDataSet(dataSetJson);
+    const at = txTimestampIso(ctx);
+    const grant = await readState(ctx, consentGrantKey(grantId), parseStoredGrant);
+    requireValidGrant(grant, { at, mspId, dataSet });
+    const txId = ctx.stub.getTxID();
+    const entry = buildAccessLogEntry({
+      grantId,
+      dataSet,
+      accessorMspId: mspId,
+      accessor: callerName(ctx),
+      at,
+      txId,
+    });
+    const bytes = await writeState(ctx, accessLogKey(grantId, txId), entry);
+    await writeState(ctx, accessByTxKey(txId), entry);
+    emitEvent(ctx, DATA_ACCESSED_EVENT, bytes);
+    return toCanonicalJson(entry);
+  }
+
+  /** The access a transaction recorded: the data holder's gateway checks it before serving. */
+  @Transaction(false)
+  @Returns('string')
+  async GetAccessTicket(ctx: Context, txId: string): Promise<string> {
+    requireMsp(ctx, [MspId.CVPP, MspId.REGULATOR]);
+    const entry = await readState(ctx, accessByTxKey(txId), parseStoredAccessLogEntry);
+    if (entry === undefined) throw noValidGrant();
+    return toCanonicalJson(entry);
+  }
+
+  /** Every recorded access under a grant, for the owner's operator, the regulator and the grantee. */
+  @Transaction(false)
+  @Returns('string')
+  async ListAccessLog(ctx: Context, grantId: string): Promise<string> {
+    await this.GetGrant(ctx, grantId);
+    const entries = await scanPrefix(ctx, accessLogPrefix(grantId), parseStoredAccessLogEntry);
+    return toCanonicalJson(entries.map((entry) => entry.value));
+  }
+
+  /** The Merkle root anchored for a batch of raw samples (anchor id = the recording transaction). */
+  @Transaction(false)
+  @Returns('string')
+  async GetSampleAnchor(ctx: Context, anchorId: string): Promise<string> {
+    return toCanonicalJson(
+      await requireState(ctx, sampleAnchorKey(anchorId), parseStoredSampleAnchor, `sample anchor ${anchorId}`),
+    );
+  }
+}

@@ -1,0 +1,222 @@
+// Shared-data privacy over REST. The data holder (the CVPP org's gateway) keeps personal data and raw
+// samples off the public state; another org's user asks its own gateway (GET /v1/shared/{grantId}),
+// which records the access on chain as that user (refused without a valid grant) and then fetches the
+// data from the holder, presenting the access transaction as its only credential. The holder checks
+// that transaction on its own ledger and the grant again before it answers.
+import http from 'node:http';
+import type { FastifyPluginAsync } from 'fastify';
+import { OWNER_DATA_TRANSIENT } from '../../../../chaincode/src/contracts/privacy-contract';
+import {
+  isGrantValidAt,
+  parseStoredAccessLogEntry,
+  parseStoredGrant,
+  type DataSet,
+} from '../../../../chaincode/src/domain/privacy/consent';
+import { merkleProofValid } from '../../privacy/proof';
+import { ownerDataBytes, ownerDataHash, parseOwnerData } from '../../../../chaincode/src/domain/privacy/owner-data';
+import { isVppError } from '../../../../chaincode/src/types/errors';
+import { MspId } from '../../../../chaincode/src/types/consortium';
+import { ApiError } from '../../core/api-error';
+import { toApiError } from '../../core/fabric-errors';
+import { ANY_ROLE } from '../../core/roles';
+import {
+  accessLogSchema,
+  derSamplesSchema,
+  getGrantSchema,
+  getOwnerDataHashSchema,
+  getOwnerDataSchema,
+  grantSchema,
+  putOwnerDataSchema,
+  revokeGrantSchema,
+  sampleProofSchema,
+  sharedDataSchema,
+  sharedSchema,
+  type GrantBody,
+  type OwnerDataBody,
+} from '../../schemas/privacy';
+
+const CONTRACT = 'privacy';
+/** A ticket (access transaction) is honoured this long after it was recorded. */
+const TICKET_TTL_MS = 5 * 60_000;
+const json = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));
+const noValidGrant = () => new ApiError(403, 'FORBIDDEN', 'no valid grant');
+
+/** GET a JSON document from another gateway of the consortium (node:http: fetch refuses port 10080). */
+function getJson(host: string, port: number, urlPath: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host, port, path: urlPath, timeout: 30_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('the data holder did not answer')));
+  });
+}
+
+const routes: FastifyPluginAsync = async (app) => {
+  // ---- the holder's side: owner data, grants, samples ----
+
+  app.put<{ Params: { derId: string }; Body: OwnerDataBody }>(
+    '/v1/ders/:derId/owner',
+    { config: { roles: ['operator', 'admin'] }, schema: putOwnerDataSchema },
+    async (request) => {
+      let data;
+      try {
+        data = parseOwnerData({ derId: request.params.derId, ...request.body });
+      } catch (err) {
+        if (isVppError(err)) throw new ApiError(400, 'VALIDATION_FAILED', err.detail);
+        throw err;
+      }
+      // The private collection gets the data through the transient map only: never a proposal argument.
+      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'PutOwnerData', [data.derId], {
+        [OWNER_DATA_TRANSIENT]: ownerDataBytes(data),
+      });
+      app.offChain.putOwnerData(data);
+      return { record: json(result), txId };
+    },
+  );
+
+  app.get<{ Params: { derId: string } }>(
+    '/v1/ders/:derId/owner',
+    { config: { roles: ['operator', 'admin', 'regulator'] }, schema: getOwnerDataSchema },
+    async (request) => json(await app.fabric.evaluate(request, CONTRACT, 'GetOwnerData', [request.params.derId])),
+  );
+
+  app.get<{ Params: { derId: string } }>(
+    '/v1/ders/:derId/owner/hash',
+    { config: { roles: ANY_ROLE }, schema: getOwnerDataHashSchema },
+    async (request) =>
+      json(await app.fabric.evaluate(request, CONTRACT, 'GetOwnerDataHash', [request.params.derId])),
+  );
+
+  app.post<{ Body: GrantBody }>(
+    '/v1/consents',
+    { config: { roles: ['operator', 'admin'] }, schema: grantSchema },
+    async (request, reply) => {
+      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'GrantAccess', [
+        JSON.stringify(request.body),
+      ]);
+      return reply.code(201).send({ record: json(result), txId });
+    },
+  );
+
+  app.post<{ Params: { grantId: string } }>(
+    '/v1/consents/:grantId/revoke',
+    { config: { roles: ['operator', 'admin'] }, schema: revokeGrantSchema },
+    async (request) => {
+      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'RevokeGrant', [request.params.grantId]);
+      return { record: json(result), txId };
+    },
+  );
+
+  app.get<{ Params: { grantId: string } }>(
+    '/v1/consents/:grantId',
+    { config: { roles: ANY_ROLE }, schema: getGrantSchema },
+    async (request) => json(await app.fabric.evaluate(request, CONTRACT, 'GetGrant', [request.params.grantId])),
+  );
+
+  app.get<{ Params: { grantId: string } }>(
+    '/v1/consents/:grantId/accesses',
+    { config: { roles: ANY_ROLE }, schema: accessLogSchema },
+    async (request) =>
+      json(await app.fabric.evaluate(request, CONTRACT, 'ListAccessLog', [request.params.grantId])),
+  );
+
+  app.get<{ Params: { derId: string }; Querystring: { intervalId: string } }>(
+    '/v1/ders/:derId/samples',
+    { config: { roles: ANY_ROLE }, schema: derSamplesSchema },
+    async (request) => app.offChain.samplesOf(request.params.derId, request.query.intervalId),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/v1/samples/:id/proof',
+    { config: { roles: ANY_ROLE }, schema: sampleProofSchema },
+    async (request) => {
+      const proof = app.offChain.proofOf(request.params.id);
+      if (proof === undefined) throw new ApiError(404, 'NOT_FOUND', `no sample ${request.params.id}`);
+      if (proof.txId === null) throw new ApiError(404, 'NOT_FOUND', `sample ${request.params.id} is not anchored`);
+      const anchor = json(await app.fabric.evaluate(request, CONTRACT, 'GetSampleAnchor', [proof.txId])) as {
+        root: string;
+      };
+      // Recomputed from the sample as stored now: a changed sample no longer leads to the anchor.
+      return { ...proof, anchor, verified: merkleProofValid(proof.sample, proof.proof, anchor.root) };
+    },
+  );
+
+  // No token: the access transaction recorded on chain is the credential, checked on our own ledger.
+  app.get<{ Params: { txId: string }; Querystring: { intervalId?: string } }>(
+    '/v1/shared-data/:txId',
+    { config: { public: true }, schema: sharedDataSchema },
+    async (request) => {
+      let entry;
+      let grant;
+      try {
+        entry = parseStoredAccessLogEntry(
+          json(await app.fabric.service.evaluate(CONTRACT, 'GetAccessTicket', [request.params.txId])),
+        );
+        grant = parseStoredGrant(json(await app.fabric.service.evaluate(CONTRACT, 'GetGrant', [entry.grantId])));
+      } catch (err) {
+        if (toApiError(err).status < 500) throw noValidGrant();
+        throw err;
+      }
+      const now = new Date().toISOString();
+      const fresh = Date.now() - Date.parse(entry.at) <= TICKET_TTL_MS;
+      if (!fresh || !isGrantValidAt(grant, { at: now, mspId: entry.accessorMspId, dataSet: entry.dataSet })) {
+        throw noValidGrant();
+      }
+      request.log.info({ grantId: grant.grantId, accessTxId: entry.txId, accessor: entry.accessor }, 'shared data served');
+      return { dataSet: entry.dataSet, accessTxId: entry.txId, data: dataOf(entry.dataSet, request.query.intervalId) };
+    },
+  );
+
+  function dataOf(dataSet: DataSet, intervalId: string | undefined): unknown {
+    if (dataSet.kind === 'owner-data') {
+      const data = app.offChain.getOwnerData(dataSet.derId);
+      if (data === undefined) throw new ApiError(404, 'NOT_FOUND', 'no data');
+      return data;
+    }
+    if (intervalId === undefined) throw new ApiError(400, 'VALIDATION_FAILED', 'samples need an intervalId');
+    return app.offChain.samplesOf(dataSet.derId, intervalId);
+  }
+
+  // ---- the grantee's side ----
+
+  app.get<{ Params: { grantId: string }; Querystring: { intervalId?: string } }>(
+    '/v1/shared/:grantId',
+    { config: { roles: ANY_ROLE }, schema: sharedSchema },
+    async (request) => {
+      const { grantId } = request.params;
+      const grant = parseStoredGrant(json(await app.fabric.evaluate(request, CONTRACT, 'GetGrant', [grantId])));
+      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'RecordAccess', [
+        grantId,
+        JSON.stringify(grant.dataSet),
+      ]);
+      const holder = app.config.topology.orgs.find((org) => org.mspId === MspId.CVPP);
+      if (!holder) throw new ApiError(503, 'HOLDER_UNKNOWN', 'no data holder in the topology');
+      const query = request.query.intervalId === undefined ? '' : `?intervalId=${encodeURIComponent(request.query.intervalId)}`;
+      const answer = await getJson(holder.gateway.host, holder.gateway.port, `/v1/shared-data/${txId}${query}`);
+      if (answer.status === 403) throw noValidGrant();
+      if (answer.status !== 200) throw new ApiError(502, 'HOLDER_REFUSED', `the data holder answered ${answer.status}`);
+      const shared = answer.body as { data: unknown };
+      const checked =
+        grant.dataSet.kind === 'owner-data'
+          ? {
+              onChainHash: (json(await app.fabric.evaluate(request, CONTRACT, 'GetOwnerDataHash', [grant.dataSet.derId])) as {
+                sha256: string;
+              }).sha256,
+              dataHash: ownerDataHash(parseOwnerData(shared.data)),
+            }
+          : {};
+      return { grant, access: json(result), data: shared.data, ...checked };
+    },
+  );
+};
+
+export default routes;
