@@ -100,7 +100,8 @@ const READING_FIELDS = [
   'signature',
 ] as const;
 
-function requireIntervalId(value: unknown): string {
+/** An interval id: an ISO-8601 UTC timestamp on a metering-interval boundary (INVALID_ARGUMENT otherwise). */
+export function requireIntervalId(value: unknown): string {
   const intervalId = requireIsoTimestamp({ intervalId: value }, 'intervalId');
   if (Date.parse(intervalId) % INTERVAL_MS !== 0) {
     throw invalid(`intervalId must start on a ${METERING_INTERVAL_MINUTES}-minute boundary`);

@@ -1,0 +1,131 @@
+// Personal data of a DER's owner (name, postal address, supply contract, e-mail). It never goes on
+// the shared ledger: the CVPP organisation keeps it (encrypted, in its gateway's store or a private
+// collection) and the ledger holds only its SHA-256, versioned, so whoever is later shown the data
+// under a consent grant can check it is exactly what was recorded.
+//
+// ## Hashed bytes
+//
+//   UTF-8 of the canonical JSON (keys sorted, no whitespace) of the parsed data
+//   { "address", "contractId", "derId", "email"?, "name" }   ("email" left out when absent)
+//
+// Text fields are trimmed by parseOwnerData, so hash the parsed value, not the raw request.
+
+import { createHash } from 'node:crypto';
+import { toCanonicalJson } from '../../ledger/codec';
+import { ErrorCode, VppError } from '../../types/errors';
+import { requireId as requireLedgerId, requireSha256Hex } from '../shared/fields';
+import { requireId } from '../registry/vpp';
+import { invalid, requireEmail, requireIsoTimestamp, requireObject, requireText } from '../validate';
+
+export const OWNER_NAME_RULE = { min: 1, max: 200 } as const;
+export const OWNER_ADDRESS_RULE = { min: 1, max: 500 } as const;
+export const OWNER_CONTRACT_ID_RULE = { min: 1, max: 64 } as const;
+
+export interface OwnerData {
+  readonly derId: string;
+  readonly name: string;
+  readonly address: string;
+  readonly contractId: string;
+  readonly email?: string;
+}
+
+const OWNER_DATA_FIELDS = ['derId', 'name', 'address', 'contractId', 'email'] as const;
+
+/** Validates owner data strictly; text is trimmed, bounded and free of control characters. */
+export function parseOwnerData(value: unknown): OwnerData {
+  const fields = requireObject(value, 'owner data', OWNER_DATA_FIELDS);
+  return {
+    derId: requireId(fields, 'derId'),
+    name: requireText(fields, 'name', OWNER_NAME_RULE),
+    address: requireText(fields, 'address', OWNER_ADDRESS_RULE),
+    contractId: requireText(fields, 'contractId', OWNER_CONTRACT_ID_RULE),
+    ...(fields.email === undefined ? {} : { email: requireEmail(fields, 'email') }),
+  };
+}
+
+/** The hashed bytes (format above); properties other than the owner-data fields are ignored. */
+export function ownerDataBytes(data: OwnerData): Buffer {
+  return Buffer.from(
+    toCanonicalJson({
+      address: data.address,
+      contractId: data.contractId,
+      derId: data.derId,
+      email: data.email,
+      name: data.name,
+    }),
+    'utf8',
+  );
+}
+
+/** Hex SHA-256 of ownerDataBytes. */
+export function ownerDataHash(data: OwnerData): string {
+  return createHash('sha256').update(ownerDataBytes(data)).digest('hex');
+}
+
+// ---- the on-ledger hash record ----
+
+export interface OwnerDataHashRecord {
+  readonly derId: string;
+  /** ownerDataHash of the current data, 64 lowercase hex. */
+  readonly sha256: string;
+  /** Transaction time of the last change, ISO-8601 UTC. */
+  readonly updatedAt: string;
+  readonly txId: string;
+  /** 1 when first recorded, +1 on every change. */
+  readonly version: number;
+}
+
+const HASH_RECORD_FIELDS = ['derId', 'sha256', 'updatedAt', 'txId', 'version'] as const;
+
+/**
+ * The record after recording `sha256` for the DER: version 1 without a previous record, otherwise the
+ * previous version + 1. Recording the hash the DER already has is INVALID_STATE (nothing changed).
+ */
+export function buildOwnerDataHashRecord(change: {
+  readonly derId: string;
+  readonly sha256: string;
+  readonly previous: OwnerDataHashRecord | undefined;
+  /** Transaction time, ISO-8601 UTC. */
+  readonly at: string;
+  readonly txId: string;
+}): OwnerDataHashRecord {
+  const derId = requireId({ derId: change.derId }, 'derId');
+  const sha256 = requireSha256Hex({ sha256: change.sha256 }, 'sha256');
+  const { previous } = change;
+  if (previous !== undefined) {
+    if (previous.derId !== derId) {
+      throw new VppError(
+        ErrorCode.INTERNAL,
+        `the previous owner data hash belongs to der ${previous.derId}, not ${derId}`,
+      );
+    }
+    if (previous.sha256 === sha256) {
+      throw new VppError(
+        ErrorCode.INVALID_STATE,
+        `der ${derId} already has this owner data hash (version ${previous.version})`,
+      );
+    }
+  }
+  return {
+    derId,
+    sha256,
+    updatedAt: requireIsoTimestamp({ at: change.at }, 'at'),
+    txId: requireLedgerId({ txId: change.txId }, 'txId'),
+    version: previous === undefined ? 1 : previous.version + 1,
+  };
+}
+
+export function parseStoredOwnerDataHashRecord(value: unknown): OwnerDataHashRecord {
+  const fields = requireObject(value, 'stored owner data hash', HASH_RECORD_FIELDS);
+  const version = fields.version;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
+    throw invalid('version must be a positive integer');
+  }
+  return {
+    derId: requireId(fields, 'derId'),
+    sha256: requireSha256Hex(fields, 'sha256'),
+    updatedAt: requireIsoTimestamp(fields, 'updatedAt'),
+    txId: requireLedgerId(fields, 'txId'),
+    version,
+  };
+}
