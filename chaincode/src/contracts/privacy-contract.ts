@@ -8,6 +8,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
   buildAccessLogEntry,
   buildGrant,
+  parseDataSet,
   parseGrantInput,
   parseStoredAccessLogEntry,
   parseStoredGrant,
@@ -23,8 +24,7 @@ import {
 } from '../domain/privacy/owner-data';
 import { parseStoredSampleAnchor } from '../domain/privacy/samples';
 import { parseStoredDer } from '../domain/registry/der';
-import { requireId } from '../domain/registry/vpp';
-import { invalid, requireObject, requireOneOf } from '../domain/validate';
+import { invalid } from '../domain/validate';
 import { parseJson, toCanonicalJson } from '../ledger/codec';
 import { callerMspId, callerName, requireMsp, requireRole } from '../ledger/identity';
 import {
@@ -82,19 +82,18 @@ function requireOwnerOperator(ctx: Context): void {
 /** Members of the collection: the CVPP's operators and admins, the regulator's staff and admins. */
 function requireCollectionMember(ctx: Context): void {
   const mspId = requireMsp(ctx, [MspId.CVPP, MspId.REGULATOR]);
-  requireRole(ctx, mspId === MspId.CVPP ? [Role.OPERATOR, Role.ADMIN, Role.INGEST] : [Role.REGULATOR, Role.ADMIN]);
+  requireRole(
+    ctx,
+    mspId === MspId.CVPP ? [Role.OPERATOR, Role.ADMIN, Role.INGEST] : [Role.REGULATOR, Role.ADMIN],
+  );
 }
 
 /** A refusal that tells a non-holder nothing about the data or the grant. */
 const noValidGrant = () => new VppError(ErrorCode.FORBIDDEN, 'no valid grant');
 
-function parseDataSet(json: string): DataSet {
+function parseDataSetArgument(json: string): DataSet {
   if (json.length > MAX_ARGUMENT_LENGTH) throw invalid('dataSetJson is too long');
-  const fields = requireObject(parseJson(json), 'data set', ['kind', 'derId']);
-  return {
-    kind: requireOneOf(fields, 'kind', ['owner-data', 'samples'] as const),
-    derId: requireId(fields, 'derId'),
-  };
+  return parseDataSet(parseJson(json));
 }
 
 @Info({ title: 'PrivacyContract', description: 'Personal data off the public state, consent and access log' })
@@ -113,7 +112,9 @@ export class PrivacyContract extends VppContract {
     requireOwnerOperator(ctx);
     const text = transientText(ctx, OWNER_DATA_TRANSIENT);
     if (text === undefined) {
-      throw invalid(`the owner data must come in the transient field ${OWNER_DATA_TRANSIENT}, never as an argument`);
+      throw invalid(
+        `the owner data must come in the transient field ${OWNER_DATA_TRANSIENT}, never as an argument`,
+      );
     }
     if (text.length > MAX_ARGUMENT_LENGTH) throw invalid('owner data is too long');
     const data = parseOwnerData(parseJson(text));
@@ -138,7 +139,12 @@ export class PrivacyContract extends VppContract {
   @Returns('string')
   async GetOwnerData(ctx: Context, derId: string): Promise<string> {
     requireCollectionMember(ctx);
-    const record = await requireState(ctx, ownerDataHashKey(derId), parseStoredOwnerDataHashRecord, `owner data of ${derId}`);
+    const record = await requireState(
+      ctx,
+      ownerDataHashKey(derId),
+      parseStoredOwnerDataHashRecord,
+      `owner data of ${derId}`,
+    );
     const data = await readPrivate(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId), parseOwnerData);
     if (data === undefined) {
       throw new VppError(ErrorCode.NOT_FOUND, `this peer holds no owner data of ${derId}`);
@@ -154,7 +160,12 @@ export class PrivacyContract extends VppContract {
   @Returns('string')
   async GetOwnerDataHash(ctx: Context, derId: string): Promise<string> {
     return toCanonicalJson(
-      await requireState(ctx, ownerDataHashKey(derId), parseStoredOwnerDataHashRecord, `owner data of ${derId}`),
+      await requireState(
+        ctx,
+        ownerDataHashKey(derId),
+        parseStoredOwnerDataHashRecord,
+        `owner data of ${derId}`,
+      ),
     );
   }
 
@@ -199,10 +210,12 @@ export class PrivacyContract extends VppContract {
     const grant = await readState(ctx, consentGrantKey(grantId), parseStoredGrant);
     const mspId = callerMspId(ctx);
     if (grant === undefined) {
-      if (mspId === MspId.CVPP || mspId === MspId.REGULATOR) throw new VppError(ErrorCode.NOT_FOUND, `grant ${grantId} does not exist`);
+      if (mspId === MspId.CVPP || mspId === MspId.REGULATOR)
+        throw new VppError(ErrorCode.NOT_FOUND, `grant ${grantId} does not exist`);
       throw noValidGrant();
     }
-    if (mspId !== MspId.CVPP && mspId !== MspId.REGULATOR && mspId !== grant.granteeMspId) throw noValidGrant();
+    if (mspId !== MspId.CVPP && mspId !== MspId.REGULATOR && mspId !== grant.granteeMspId)
+      throw noValidGrant();
     return toCanonicalJson(grant);
   }
 
@@ -213,7 +226,9 @@ export class PrivacyContract extends VppContract {
     requireMsp(ctx, [MspId.CVPP, MspId.REGULATOR]);
     const ids = await scanPrefix(ctx, grantByDerPrefix(derId), parseGrantId);
     const grants = await Promise.all(
-      ids.map((entry) => requireState(ctx, consentGrantKey(entry.value), parseStoredGrant, `grant ${entry.value}`)),
+      ids.map((entry) =>
+        requireState(ctx, consentGrantKey(entry.value), parseStoredGrant, `grant ${entry.value}`),
+      ),
     );
     return toCanonicalJson(grants);
   }
@@ -226,14 +241,16 @@ export class PrivacyContract extends VppContract {
   @Returns('string')
   async RecordAccess(ctx: Context, grantId: string, dataSetJson: string): Promise<string> {
     const mspId = requireMsp(ctx, KNOWN_MSP_IDS);
-    const dataSet = parseDataSet(dataSetJson);
+    const dataSet = parseDataSetArgument(dataSetJson);
     const at = txTimestampIso(ctx);
-    const grant = await readState(ctx, consentGrantKey(grantId), parseStoredGrant);
-    requireValidGrant(grant, { at, mspId, dataSet });
+    const grant = requireValidGrant(await readState(ctx, consentGrantKey(grantId), parseStoredGrant), {
+      at,
+      mspId,
+      dataSet,
+    });
     const txId = ctx.stub.getTxID();
     const entry = buildAccessLogEntry({
-      grantId,
-      dataSet,
+      grant,
       accessorMspId: mspId,
       accessor: callerName(ctx),
       at,
@@ -269,7 +286,12 @@ export class PrivacyContract extends VppContract {
   @Returns('string')
   async GetSampleAnchor(ctx: Context, anchorId: string): Promise<string> {
     return toCanonicalJson(
-      await requireState(ctx, sampleAnchorKey(anchorId), parseStoredSampleAnchor, `sample anchor ${anchorId}`),
+      await requireState(
+        ctx,
+        sampleAnchorKey(anchorId),
+        parseStoredSampleAnchor,
+        `sample anchor ${anchorId}`,
+      ),
     );
   }
 }

@@ -28,7 +28,7 @@ import { MspId, Role } from '../types/consortium';
 import { ErrorCode, isVppError, VppError } from '../types/errors';
 import { VppContract } from './vpp-contract';
 import { reportCreditEvents } from './credit-effects';
-import { buildSampleAnchor } from '../domain/privacy/samples';
+import { buildSampleAnchor, parseSampleAnchorInput } from '../domain/privacy/samples';
 import { requireObject } from '../domain/validate';
 
 export const TELEMETRY_CONTRACT_NAME = 'telemetry';
@@ -83,7 +83,7 @@ function parseBatch(batchJson: string): Batch {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `batchJson exceeds ${MAX_BATCH_JSON_LENGTH} characters`);
   }
   const parsed = parseJson(batchJson);
-  const batch: { readings: unknown; samples?: unknown } = Array.isArray(parsed)
+  const batch: { readings?: unknown; samples?: unknown } = Array.isArray(parsed)
     ? { readings: parsed }
     : requireObject(parsed, 'batch', ['readings', 'samples']);
   const { readings } = batch;
@@ -91,8 +91,7 @@ function parseBatch(batchJson: string): Batch {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `batch must be a list of 1..${MAX_BATCH_SIZE} readings`);
   }
   if (batch.samples === undefined) return { readings };
-  const samples = requireObject(batch.samples, 'samples', ['root', 'count']);
-  return { readings, samples: { root: samples.root as string, count: samples.count as number } };
+  return { readings, samples: parseSampleAnchorInput(batch.samples) };
 }
 
 @Info({ title: 'TelemetryContract', description: 'Device-signed meter readings, verified on chain' })
@@ -181,7 +180,11 @@ export class TelemetryContract extends VppContract {
       rejected: outcome.rejected,
     };
     if (anchor !== undefined) await writeState(ctx, sampleAnchorKey(anchor.anchorId), anchor);
-    emitEvent(ctx, READINGS_RECORDED_EVENT, Buffer.from(toCanonicalJson({ ...summary, sampleRoot: anchor?.root })));
+    emitEvent(
+      ctx,
+      READINGS_RECORDED_EVENT,
+      Buffer.from(toCanonicalJson({ ...summary, sampleRoot: anchor?.root })),
+    );
     return toCanonicalJson(outcome);
   }
 

@@ -95,6 +95,7 @@ CREATE TABLE IF NOT EXISTS owner_data (
   address_sealed     TEXT NOT NULL,
   contract_id_sealed TEXT NOT NULL,
   email_sealed       TEXT,
+  salt               TEXT NOT NULL,
   sha256             TEXT NOT NULL,
   updated_at         TEXT NOT NULL
 ) STRICT;
@@ -204,11 +205,12 @@ export class OffChainStore {
        ORDER BY sequence, offset_seconds, id`,
     );
     this.#upsertOwnerData = db.prepare(
-      `INSERT INTO owner_data (der_id, name_sealed, address_sealed, contract_id_sealed, email_sealed, sha256, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO owner_data (der_id, name_sealed, address_sealed, contract_id_sealed, email_sealed, salt, sha256, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (der_id) DO UPDATE SET
          name_sealed = excluded.name_sealed, address_sealed = excluded.address_sealed,
          contract_id_sealed = excluded.contract_id_sealed, email_sealed = excluded.email_sealed,
+         salt = excluded.salt,
          sha256 = excluded.sha256, updated_at = excluded.updated_at`,
     );
     this.#selectOwnerData = db.prepare('SELECT * FROM owner_data WHERE der_id = ?');
@@ -404,6 +406,7 @@ export class OffChainStore {
       seal('address', parsed.address),
       seal('contractId', parsed.contractId),
       parsed.email === undefined ? null : seal('email', parsed.email),
+      parsed.salt,
       sha256,
       new Date().toISOString(),
     );
@@ -427,6 +430,7 @@ export class OffChainStore {
       address: open('address'),
       contractId: open('contractId'),
       ...(email === undefined ? {} : { email }),
+      salt: text(row, 'salt'),
     };
     if (ownerDataHash(data) !== text(row, 'sha256')) {
       throw corrupt(`the owner data of der ${derId} does not match its recorded hash`);

@@ -4,7 +4,11 @@ import { DerParams, LEDGER_ID_PATTERN } from './ders';
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 const LedgerRecord = { type: 'object', additionalProperties: true } as const;
-const withTx = { type: 'object', required: ['txId'], properties: { txId: { type: 'string' }, record: LedgerRecord } } as const;
+const withTx = {
+  type: 'object',
+  required: ['txId'],
+  properties: { txId: { type: 'string' }, record: LedgerRecord },
+} as const;
 
 export interface OwnerDataBody {
   name: string;

@@ -73,7 +73,9 @@ function outcomesOf(outcome: BatchResult): ReadingOutcome[] {
 }
 
 const samePlace = (sample: Sample, reading: SignedReading) =>
-  sample.derId === reading.derId && sample.intervalId === reading.intervalId && sample.sequence === reading.sequence;
+  sample.derId === reading.derId &&
+  sample.intervalId === reading.intervalId &&
+  sample.sequence === reading.sequence;
 
 export class ReadingIngest {
   readonly #batcher: Batcher<Pending, ReadingOutcome>;
@@ -86,7 +88,8 @@ export class ReadingIngest {
     this.#batcher = new Batcher(options.limits, async (pending) => {
       const samples = pending.flatMap((p) => p.samples);
       const sink = options.samples;
-      if (samples.length === 0 || sink === undefined) return outcomesOf(await options.record(pending.map((p) => p.reading)));
+      if (samples.length === 0 || sink === undefined)
+        return outcomesOf(await options.record(pending.map((p) => p.reading)));
       // Samples are stored first, then anchored by the transaction; a failed batch drops them.
       const batchId = randomUUID();
       const { root, sampleIds } = sink.save(batchId, samples);

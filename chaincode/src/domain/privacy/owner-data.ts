@@ -6,9 +6,12 @@
 // ## Hashed bytes
 //
 //   UTF-8 of the canonical JSON (keys sorted, no whitespace) of the parsed data
-//   { "address", "contractId", "derId", "email"?, "name" }   ("email" left out when absent)
+//   { "address", "contractId", "derId", "email"?, "name", "salt" }   ("email" left out when absent)
 //
-// Text fields are trimmed by parseOwnerData, so hash the parsed value, not the raw request.
+// Text fields are trimmed by parseOwnerData, so hash the parsed value, not the raw request. The
+// salt (32 random bytes, 64 lowercase hex, chosen by the holder's gateway and kept with the data)
+// makes the public hash useless for confirming guessed personal details: without the salt nobody can
+// test a candidate name and address against it; with the data (and so the salt) anyone can check it.
 
 import { createHash } from 'node:crypto';
 import { toCanonicalJson } from '../../ledger/codec';
@@ -27,9 +30,11 @@ export interface OwnerData {
   readonly address: string;
   readonly contractId: string;
   readonly email?: string;
+  /** 64 lowercase hex: random, per record; see the format above. */
+  readonly salt: string;
 }
 
-const OWNER_DATA_FIELDS = ['derId', 'name', 'address', 'contractId', 'email'] as const;
+const OWNER_DATA_FIELDS = ['derId', 'name', 'address', 'contractId', 'email', 'salt'] as const;
 
 /** Validates owner data strictly; text is trimmed, bounded and free of control characters. */
 export function parseOwnerData(value: unknown): OwnerData {
@@ -40,6 +45,7 @@ export function parseOwnerData(value: unknown): OwnerData {
     address: requireText(fields, 'address', OWNER_ADDRESS_RULE),
     contractId: requireText(fields, 'contractId', OWNER_CONTRACT_ID_RULE),
     ...(fields.email === undefined ? {} : { email: requireEmail(fields, 'email') }),
+    salt: requireSha256Hex(fields, 'salt'),
   };
 }
 
@@ -52,6 +58,7 @@ export function ownerDataBytes(data: OwnerData): Buffer {
       derId: data.derId,
       email: data.email,
       name: data.name,
+      salt: data.salt,
     }),
     'utf8',
   );

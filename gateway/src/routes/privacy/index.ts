@@ -3,6 +3,7 @@
 // which records the access on chain as that user (refused without a valid grant) and then fetches the
 // data from the holder, presenting the access transaction as its only credential. The holder checks
 // that transaction on its own ledger and the grant again before it answers.
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import { OWNER_DATA_TRANSIENT } from '../../../../chaincode/src/contracts/privacy-contract';
@@ -13,7 +14,11 @@ import {
   type DataSet,
 } from '../../../../chaincode/src/domain/privacy/consent';
 import { merkleProofValid } from '../../privacy/proof';
-import { ownerDataBytes, ownerDataHash, parseOwnerData } from '../../../../chaincode/src/domain/privacy/owner-data';
+import {
+  ownerDataBytes,
+  ownerDataHash,
+  parseOwnerData,
+} from '../../../../chaincode/src/domain/privacy/owner-data';
 import { isVppError } from '../../../../chaincode/src/types/errors';
 import { MspId } from '../../../../chaincode/src/types/consortium';
 import { ApiError } from '../../core/api-error';
@@ -69,7 +74,12 @@ const routes: FastifyPluginAsync = async (app) => {
     async (request) => {
       let data;
       try {
-        data = parseOwnerData({ derId: request.params.derId, ...request.body });
+        // A fresh salt per record keeps the public hash from confirming guessed details.
+        data = parseOwnerData({
+          derId: request.params.derId,
+          ...request.body,
+          salt: randomBytes(32).toString('hex'),
+        });
       } catch (err) {
         if (isVppError(err)) throw new ApiError(400, 'VALIDATION_FAILED', err.detail);
         throw err;
@@ -86,7 +96,8 @@ const routes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { derId: string } }>(
     '/v1/ders/:derId/owner',
     { config: { roles: ['operator', 'admin', 'regulator'] }, schema: getOwnerDataSchema },
-    async (request) => json(await app.fabric.evaluate(request, CONTRACT, 'GetOwnerData', [request.params.derId])),
+    async (request) =>
+      json(await app.fabric.evaluate(request, CONTRACT, 'GetOwnerData', [request.params.derId])),
   );
 
   app.get<{ Params: { derId: string } }>(
@@ -111,7 +122,9 @@ const routes: FastifyPluginAsync = async (app) => {
     '/v1/consents/:grantId/revoke',
     { config: { roles: ['operator', 'admin'] }, schema: revokeGrantSchema },
     async (request) => {
-      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'RevokeGrant', [request.params.grantId]);
+      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'RevokeGrant', [
+        request.params.grantId,
+      ]);
       return { record: json(result), txId };
     },
   );
@@ -119,7 +132,8 @@ const routes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { grantId: string } }>(
     '/v1/consents/:grantId',
     { config: { roles: ANY_ROLE }, schema: getGrantSchema },
-    async (request) => json(await app.fabric.evaluate(request, CONTRACT, 'GetGrant', [request.params.grantId])),
+    async (request) =>
+      json(await app.fabric.evaluate(request, CONTRACT, 'GetGrant', [request.params.grantId])),
   );
 
   app.get<{ Params: { grantId: string } }>(
@@ -141,12 +155,17 @@ const routes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const proof = app.offChain.proofOf(request.params.id);
       if (proof === undefined) throw new ApiError(404, 'NOT_FOUND', `no sample ${request.params.id}`);
-      if (proof.txId === null) throw new ApiError(404, 'NOT_FOUND', `sample ${request.params.id} is not anchored`);
+      if (proof.txId === null)
+        throw new ApiError(404, 'NOT_FOUND', `sample ${request.params.id} is not anchored`);
       const anchor = json(await app.fabric.evaluate(request, CONTRACT, 'GetSampleAnchor', [proof.txId])) as {
         root: string;
+        count: number;
       };
-      // Recomputed from the sample as stored now: a changed sample no longer leads to the anchor.
-      return { ...proof, anchor, verified: merkleProofValid(proof.sample, proof.proof, anchor.root) };
+      // Recomputed from the sample as stored now: a changed sample no longer leads to the anchor. The
+      // root does not fix the tree size by itself, so the proof's size must be the anchored count.
+      const verified =
+        proof.proof.size === anchor.count && merkleProofValid(proof.sample, proof.proof, anchor.root);
+      return { ...proof, anchor, verified };
     },
   );
 
@@ -161,7 +180,9 @@ const routes: FastifyPluginAsync = async (app) => {
         entry = parseStoredAccessLogEntry(
           json(await app.fabric.service.evaluate(CONTRACT, 'GetAccessTicket', [request.params.txId])),
         );
-        grant = parseStoredGrant(json(await app.fabric.service.evaluate(CONTRACT, 'GetGrant', [entry.grantId])));
+        grant = parseStoredGrant(
+          json(await app.fabric.service.evaluate(CONTRACT, 'GetGrant', [entry.grantId])),
+        );
       } catch (err) {
         if (toApiError(err).status < 500) throw noValidGrant();
         throw err;
@@ -171,8 +192,15 @@ const routes: FastifyPluginAsync = async (app) => {
       if (!fresh || !isGrantValidAt(grant, { at: now, mspId: entry.accessorMspId, dataSet: entry.dataSet })) {
         throw noValidGrant();
       }
-      request.log.info({ grantId: grant.grantId, accessTxId: entry.txId, accessor: entry.accessor }, 'shared data served');
-      return { dataSet: entry.dataSet, accessTxId: entry.txId, data: dataOf(entry.dataSet, request.query.intervalId) };
+      request.log.info(
+        { grantId: grant.grantId, accessTxId: entry.txId, accessor: entry.accessor },
+        'shared data served',
+      );
+      return {
+        dataSet: entry.dataSet,
+        accessTxId: entry.txId,
+        data: dataOf(entry.dataSet, request.query.intervalId),
+      };
     },
   );
 
@@ -193,24 +221,38 @@ const routes: FastifyPluginAsync = async (app) => {
     { config: { roles: ANY_ROLE }, schema: sharedSchema },
     async (request) => {
       const { grantId } = request.params;
-      const grant = parseStoredGrant(json(await app.fabric.evaluate(request, CONTRACT, 'GetGrant', [grantId])));
+      const grant = parseStoredGrant(
+        json(await app.fabric.evaluate(request, CONTRACT, 'GetGrant', [grantId])),
+      );
       const { result, txId } = await app.fabric.submit(request, CONTRACT, 'RecordAccess', [
         grantId,
         JSON.stringify(grant.dataSet),
       ]);
       const holder = app.config.topology.orgs.find((org) => org.mspId === MspId.CVPP);
       if (!holder) throw new ApiError(503, 'HOLDER_UNKNOWN', 'no data holder in the topology');
-      const query = request.query.intervalId === undefined ? '' : `?intervalId=${encodeURIComponent(request.query.intervalId)}`;
-      const answer = await getJson(holder.gateway.host, holder.gateway.port, `/v1/shared-data/${txId}${query}`);
+      const query =
+        request.query.intervalId === undefined
+          ? ''
+          : `?intervalId=${encodeURIComponent(request.query.intervalId)}`;
+      const answer = await getJson(
+        holder.gateway.host,
+        holder.gateway.port,
+        `/v1/shared-data/${txId}${query}`,
+      );
       if (answer.status === 403) throw noValidGrant();
-      if (answer.status !== 200) throw new ApiError(502, 'HOLDER_REFUSED', `the data holder answered ${answer.status}`);
+      if (answer.status !== 200)
+        throw new ApiError(502, 'HOLDER_REFUSED', `the data holder answered ${answer.status}`);
       const shared = answer.body as { data: unknown };
       const checked =
         grant.dataSet.kind === 'owner-data'
           ? {
-              onChainHash: (json(await app.fabric.evaluate(request, CONTRACT, 'GetOwnerDataHash', [grant.dataSet.derId])) as {
-                sha256: string;
-              }).sha256,
+              onChainHash: (
+                json(
+                  await app.fabric.evaluate(request, CONTRACT, 'GetOwnerDataHash', [grant.dataSet.derId]),
+                ) as {
+                  sha256: string;
+                }
+              ).sha256,
               dataHash: ownerDataHash(parseOwnerData(shared.data)),
             }
           : {};

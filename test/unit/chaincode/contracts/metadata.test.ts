@@ -93,6 +93,19 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     GetDerStatement: ['evaluate', ['derId', 'period', 'unit']],
     GetVppStatement: ['evaluate', ['vppId', 'period', 'unit']],
   },
+  privacy: {
+    PutOwnerData: ['submit', ['derId']],
+    GetOwnerData: ['evaluate', ['derId']],
+    GetOwnerDataHash: ['evaluate', ['derId']],
+    GrantAccess: ['submit', ['grantJson']],
+    RevokeGrant: ['submit', ['grantId']],
+    GetGrant: ['evaluate', ['grantId']],
+    ListGrantsOfDer: ['evaluate', ['derId']],
+    RecordAccess: ['submit', ['grantId', 'dataSetJson']],
+    GetAccessTicket: ['evaluate', ['txId']],
+    ListAccessLog: ['evaluate', ['grantId']],
+    GetSampleAnchor: ['evaluate', ['anchorId']],
+  },
 };
 const DEFAULT_CONTRACT = 'org';
 const SYSTEM_CONTRACT = 'org.hyperledger.fabric';

@@ -41,6 +41,7 @@ const OWNER: OwnerData = {
   address: 'Hauptstraße 1, 10115 Berlin',
   contractId: 'C-2026-0042',
   email: 'jane@example.org',
+  salt: 'a1'.repeat(32),
 };
 
 /** A second connection to the store's file, as an attacker or an operator with sqlite3 would have. */
@@ -302,6 +303,7 @@ describe('gateway/privacy/sample-store', () => {
         name: OWNER.name,
         address: OWNER.address,
         contractId: OWNER.contractId,
+        salt: OWNER.salt,
       };
       store.putOwnerData(noEmail);
       const loaded = store.getOwnerData('pv-002')!;

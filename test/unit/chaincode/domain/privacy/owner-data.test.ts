@@ -18,12 +18,14 @@ const DATA: OwnerData = {
   address: 'Hauptstraße 1, 10115 Berlin',
   contractId: 'C-2026-0042',
   email: 'jane@example.org',
+  salt: 'a1'.repeat(32),
 };
 const NO_EMAIL: OwnerData = {
   derId: DATA.derId,
   name: DATA.name,
   address: DATA.address,
   contractId: DATA.contractId,
+  salt: DATA.salt,
 };
 const AT = '2026-11-25T10:31:00.000Z';
 const TX = 'tx-1';
@@ -61,6 +63,8 @@ describe('domain/privacy/owner-data', () => {
         [{ contractId: undefined }, /contractId must be a string/],
         [{ email: 'not-an-address' }, /email must be an e-mail address/],
         [{ email: null }, /email must be a string/],
+        [{ salt: 'A1'.repeat(32) }, /salt must be a SHA-256 digest in lowercase hex/],
+        [{ salt: undefined }, /salt/],
       ];
       for (const [change, pattern] of cases) {
         assert.throws(() => parseOwnerData({ ...DATA, ...change }), invalid(pattern), JSON.stringify(change));
@@ -74,12 +78,14 @@ describe('domain/privacy/owner-data', () => {
     it('should be the canonical JSON of the fields and its SHA-256', () => {
       const text =
         '{"address":"Hauptstraße 1, 10115 Berlin","contractId":"C-2026-0042","derId":"pv-001",' +
-        '"email":"jane@example.org","name":"Jane Müller"}';
+        '"email":"jane@example.org","name":"Jane Müller","salt":"' +
+        'a1'.repeat(32) +
+        '"}';
       assert.equal(ownerDataBytes(DATA).toString('utf8'), text);
       assert.equal(ownerDataHash(DATA), createHash('sha256').update(text, 'utf8').digest('hex'));
       assert.equal(
         ownerDataBytes(NO_EMAIL).toString('utf8'),
-        '{"address":"Hauptstraße 1, 10115 Berlin","contractId":"C-2026-0042","derId":"pv-001","name":"Jane Müller"}',
+        `{"address":"Hauptstraße 1, 10115 Berlin","contractId":"C-2026-0042","derId":"pv-001","name":"Jane Müller","salt":"${'a1'.repeat(32)}"}`,
       );
     });
 
