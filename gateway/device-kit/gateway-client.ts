@@ -2,6 +2,7 @@
 // node:http rather than fetch, which refuses some ports the topology uses (10080).
 
 import http from 'node:http';
+import type { Sample } from '../../chaincode/src/domain/privacy/samples';
 import type { SignedReading } from '../../chaincode/src/domain/telemetry/reading';
 import type { ReadingOutcome } from '../src/telemetry/ingest';
 import { Device, newDeviceKey } from './device';
@@ -81,6 +82,15 @@ export async function enrollDevice(baseUrl: string, derId: string, secret: strin
   return new Device({ derId, privateKey, certPem: answer.certificatePem });
 }
 
-export function postReadings(baseUrl: string, readings: SignedReading[]): Promise<ReadingsAnswer> {
-  return postJson<ReadingsAnswer>(baseUrl, '/v1/readings', { readings });
+/** Posts signed readings, with the raw samples behind them if the device keeps any. */
+export function postReadings(
+  baseUrl: string,
+  readings: SignedReading[],
+  samples?: Sample[],
+): Promise<ReadingsAnswer> {
+  return postJson<ReadingsAnswer>(
+    baseUrl,
+    '/v1/readings',
+    samples === undefined ? { readings } : { readings, samples },
+  );
 }

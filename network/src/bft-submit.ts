@@ -73,6 +73,15 @@ function commitOf(gateway: Gateway, channel: string, transactionId: string) {
   return gateway.newCommit(signed.serializeBinary());
 }
 
+/**
+ * Private inputs of a transaction: the transient map, and the organisations that may see it (the
+ * private collection's members, which must also be its endorsers).
+ */
+export interface PrivateInput {
+  readonly transient: Record<string, Uint8Array>;
+  readonly endorsers: readonly string[];
+}
+
 export interface SubmitOutcome {
   readonly result: Uint8Array;
   readonly txId: string;
@@ -89,11 +98,13 @@ export async function submitAndWait(
   transaction: string,
   args: string[],
   onTxId: (txId: string) => void = () => undefined,
-  transientData?: Record<string, Uint8Array>,
+  privateInput?: PrivateInput,
 ): Promise<SubmitOutcome> {
   const proposal = contract.newProposal(transaction, {
     arguments: args,
-    ...(transientData === undefined ? {} : { transientData }),
+    ...(privateInput === undefined
+      ? {}
+      : { transientData: privateInput.transient, endorsingOrganizations: [...privateInput.endorsers] }),
   });
   const txId = proposal.getTransactionId();
   onTxId(txId);

@@ -82,6 +82,8 @@ export const TopologySchema = z.strictObject({
           blockToLive: z.number().int().nonnegative(),
           memberOnlyRead: z.boolean(),
           memberOnlyWrite: z.boolean(),
+          /** Signature policy for writes to the collection; the chaincode's policy when absent. */
+          endorsementPolicy: z.string().min(1).optional(),
         }),
       )
       .default([]),

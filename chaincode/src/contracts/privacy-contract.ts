@@ -16,12 +16,7 @@ import {
   revokeGrant,
   type DataSet,
 } from '../domain/privacy/consent';
-import {
-  buildOwnerDataHashRecord,
-  ownerDataHash,
-  parseOwnerData,
-  parseStoredOwnerDataHashRecord,
-} from '../domain/privacy/owner-data';
+import { ownerDataHash, parseOwnerData } from '../domain/privacy/owner-data';
 import { parseStoredSampleAnchor } from '../domain/privacy/samples';
 import { parseStoredDer } from '../domain/registry/der';
 import { invalid } from '../domain/validate';
@@ -35,12 +30,12 @@ import {
   derKey,
   grantByDerKey,
   grantByDerPrefix,
-  ownerDataHashKey,
   ownerDataKey,
   sampleAnchorKey,
 } from '../ledger/keys';
 import {
   emitEvent,
+  privateHash,
   readPrivate,
   readState,
   requireState,
@@ -104,7 +99,10 @@ export class PrivacyContract extends VppContract {
 
   /**
    * Records (or replaces) the personal data of a DER's owner, read from the transient field
-   * `ownerData`, in the private collection; the public state gets its SHA-256 only.
+   * `ownerData`, in the private collection. The transaction writes nothing public: every peer keeps
+   * the SHA-256 of the private value (getPrivateDataHash), which is the data's public fingerprint.
+   * Endorsed by the collection's members only (its endorsement policy), so the data never reaches
+   * another organisation's peer.
    */
   @Transaction()
   @Returns('string')
@@ -121,17 +119,14 @@ export class PrivacyContract extends VppContract {
     if (data.derId !== derId) throw invalid(`owner data names der ${data.derId}, not ${derId}`);
     await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
     await writePrivate(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId), data);
-    const key = ownerDataHashKey(derId);
-    const record = buildOwnerDataHashRecord({
+    const fingerprint = {
       derId,
       sha256: ownerDataHash(data),
-      previous: await readState(ctx, key, parseStoredOwnerDataHashRecord),
-      at: txTimestampIso(ctx),
       txId: ctx.stub.getTxID(),
-    });
-    const bytes = await writeState(ctx, key, record);
-    emitEvent(ctx, OWNER_DATA_RECORDED_EVENT, bytes);
-    return toCanonicalJson(record);
+      at: txTimestampIso(ctx),
+    };
+    emitEvent(ctx, OWNER_DATA_RECORDED_EVENT, Buffer.from(toCanonicalJson(fingerprint)));
+    return toCanonicalJson(fingerprint);
   }
 
   /** The personal data, for members of the collection only, checked against its public hash. */
@@ -139,34 +134,24 @@ export class PrivacyContract extends VppContract {
   @Returns('string')
   async GetOwnerData(ctx: Context, derId: string): Promise<string> {
     requireCollectionMember(ctx);
-    const record = await requireState(
-      ctx,
-      ownerDataHashKey(derId),
-      parseStoredOwnerDataHashRecord,
-      `owner data of ${derId}`,
-    );
     const data = await readPrivate(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId), parseOwnerData);
     if (data === undefined) {
       throw new VppError(ErrorCode.NOT_FOUND, `this peer holds no owner data of ${derId}`);
     }
-    if (ownerDataHash(data) !== record.sha256) {
+    if (ownerDataHash(data) !== (await privateHash(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId)))) {
       throw new VppError(ErrorCode.INTERNAL, `owner data of ${derId} does not match its hash on chain`);
     }
     return toCanonicalJson(data);
   }
 
-  /** The public fingerprint: anyone holding a copy can check it against this. */
+  /** The public fingerprint (any peer has it): whoever is shown the data can check it against this. */
   @Transaction(false)
   @Returns('string')
   async GetOwnerDataHash(ctx: Context, derId: string): Promise<string> {
-    return toCanonicalJson(
-      await requireState(
-        ctx,
-        ownerDataHashKey(derId),
-        parseStoredOwnerDataHashRecord,
-        `owner data of ${derId}`,
-      ),
-    );
+    const sha256 = await privateHash(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId));
+    if (sha256 === undefined)
+      throw new VppError(ErrorCode.NOT_FOUND, `owner data of ${derId} does not exist`);
+    return toCanonicalJson({ derId, sha256 });
   }
 
   /** The owner's operator grants another organisation read access to one data set of a DER. */

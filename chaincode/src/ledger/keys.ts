@@ -34,7 +34,6 @@ export const SETTLEMENT_DER_BY_PERIOD = 'vpp.settlementDerByPeriod';
 export const SETTLEMENT_VPP_BY_PERIOD = 'vpp.settlementVppByPeriod';
 
 export const OWNER_DATA = 'vpp.ownerData';
-export const OWNER_DATA_HASH = 'vpp.ownerDataHash';
 export const CONSENT_GRANT = 'vpp.consentGrant';
 export const GRANT_BY_DER = 'vpp.grantByDer';
 export const ACCESS_LOG = 'vpp.accessLog';
@@ -69,7 +68,6 @@ export const OBJECT_TYPES = [
   SETTLEMENT_DER_BY_PERIOD,
   SETTLEMENT_VPP_BY_PERIOD,
   OWNER_DATA,
-  OWNER_DATA_HASH,
   CONSENT_GRANT,
   GRANT_BY_DER,
   ACCESS_LOG,
@@ -438,11 +436,6 @@ export function settlementVppByPeriodPrefix(vppId: string, month: string, day?: 
 /** Key of a DER owner's personal data inside the private collection. */
 export function ownerDataKey(derId: string): string {
   return compositeKey(OWNER_DATA, [derId]);
-}
-
-/** The public fingerprint of that data: its SHA-256, version and time. */
-export function ownerDataHashKey(derId: string): string {
-  return compositeKey(OWNER_DATA_HASH, [derId]);
 }
 
 export function consentGrantKey(grantId: string): string {

@@ -217,3 +217,18 @@ export function transientText(ctx: Context, name: string): string | undefined {
   const bytes = ctx.stub.getTransient().get(name);
   return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
 }
+
+/**
+ * Hex SHA-256 of a private value, as every channel peer keeps it (members and non-members alike);
+ * undefined when there is none.
+ */
+export async function privateHash(
+  ctx: Context,
+  collection: string,
+  key: string,
+): Promise<string | undefined> {
+  const bytes = await ctx.stub.getPrivateDataHash(collection, key);
+  return bytes === undefined || bytes === null || bytes.length === 0
+    ? undefined
+    : Buffer.from(bytes).toString('hex');
+}

@@ -12,6 +12,7 @@ export interface CollectionConfigJson {
   blockToLive: number;
   memberOnlyRead: boolean;
   memberOnlyWrite: boolean;
+  endorsementPolicy?: { signaturePolicy: string };
 }
 
 export function collectionsConfigOf(topology: Topology): CollectionConfigJson[] {
@@ -23,6 +24,9 @@ export function collectionsConfigOf(topology: Topology): CollectionConfigJson[] 
     blockToLive: collection.blockToLive,
     memberOnlyRead: collection.memberOnlyRead,
     memberOnlyWrite: collection.memberOnlyWrite,
+    ...(collection.endorsementPolicy === undefined
+      ? {}
+      : { endorsementPolicy: { signaturePolicy: collection.endorsementPolicy } }),
   }));
 }
 

@@ -1,6 +1,6 @@
 // Personal data of a DER's owner (name, postal address, supply contract, e-mail). It never goes on
 // the shared ledger: the CVPP organisation keeps it (encrypted, in its gateway's store or a private
-// collection) and the ledger holds only its SHA-256, versioned, so whoever is later shown the data
+// collection) and the ledger holds only its SHA-256 (every peer keeps it), so whoever is later shown the data
 // under a consent grant can check it is exactly what was recorded.
 //
 // ## Hashed bytes
@@ -15,10 +15,9 @@
 
 import { createHash } from 'node:crypto';
 import { toCanonicalJson } from '../../ledger/codec';
-import { ErrorCode, VppError } from '../../types/errors';
-import { requireId as requireLedgerId, requireSha256Hex } from '../shared/fields';
+import { requireSha256Hex } from '../shared/fields';
 import { requireId } from '../registry/vpp';
-import { invalid, requireEmail, requireIsoTimestamp, requireObject, requireText } from '../validate';
+import { requireEmail, requireObject, requireText } from '../validate';
 
 export const OWNER_NAME_RULE = { min: 1, max: 200 } as const;
 export const OWNER_ADDRESS_RULE = { min: 1, max: 500 } as const;
@@ -67,72 +66,4 @@ export function ownerDataBytes(data: OwnerData): Buffer {
 /** Hex SHA-256 of ownerDataBytes. */
 export function ownerDataHash(data: OwnerData): string {
   return createHash('sha256').update(ownerDataBytes(data)).digest('hex');
-}
-
-// ---- the on-ledger hash record ----
-
-export interface OwnerDataHashRecord {
-  readonly derId: string;
-  /** ownerDataHash of the current data, 64 lowercase hex. */
-  readonly sha256: string;
-  /** Transaction time of the last change, ISO-8601 UTC. */
-  readonly updatedAt: string;
-  readonly txId: string;
-  /** 1 when first recorded, +1 on every change. */
-  readonly version: number;
-}
-
-const HASH_RECORD_FIELDS = ['derId', 'sha256', 'updatedAt', 'txId', 'version'] as const;
-
-/**
- * The record after recording `sha256` for the DER: version 1 without a previous record, otherwise the
- * previous version + 1. Recording the hash the DER already has is INVALID_STATE (nothing changed).
- */
-export function buildOwnerDataHashRecord(change: {
-  readonly derId: string;
-  readonly sha256: string;
-  readonly previous: OwnerDataHashRecord | undefined;
-  /** Transaction time, ISO-8601 UTC. */
-  readonly at: string;
-  readonly txId: string;
-}): OwnerDataHashRecord {
-  const derId = requireId({ derId: change.derId }, 'derId');
-  const sha256 = requireSha256Hex({ sha256: change.sha256 }, 'sha256');
-  const { previous } = change;
-  if (previous !== undefined) {
-    if (previous.derId !== derId) {
-      throw new VppError(
-        ErrorCode.INTERNAL,
-        `the previous owner data hash belongs to der ${previous.derId}, not ${derId}`,
-      );
-    }
-    if (previous.sha256 === sha256) {
-      throw new VppError(
-        ErrorCode.INVALID_STATE,
-        `der ${derId} already has this owner data hash (version ${previous.version})`,
-      );
-    }
-  }
-  return {
-    derId,
-    sha256,
-    updatedAt: requireIsoTimestamp({ at: change.at }, 'at'),
-    txId: requireLedgerId({ txId: change.txId }, 'txId'),
-    version: previous === undefined ? 1 : previous.version + 1,
-  };
-}
-
-export function parseStoredOwnerDataHashRecord(value: unknown): OwnerDataHashRecord {
-  const fields = requireObject(value, 'stored owner data hash', HASH_RECORD_FIELDS);
-  const version = fields.version;
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-    throw invalid('version must be a positive integer');
-  }
-  return {
-    derId: requireId(fields, 'derId'),
-    sha256: requireSha256Hex(fields, 'sha256'),
-    updatedAt: requireIsoTimestamp(fields, 'updatedAt'),
-    txId: requireLedgerId(fields, 'txId'),
-    version,
-  };
 }

@@ -21,7 +21,7 @@ import { commitFailure } from '../../core/fabric-errors';
 import type { AppPorts } from '../../app';
 import type { GatewayConfig } from '../../config';
 import type { GatewayMetrics } from '../external/metrics';
-import { submitAndWait } from '../../../../network/src/bft-submit';
+import { submitAndWait, type PrivateInput } from '../../../../network/src/bft-submit';
 import { callerOf, type Caller } from './auth';
 
 /** TSDoc'd port: what routes use to reach the ledger as the calling user. */
@@ -36,14 +36,15 @@ export interface FabricPort {
   evaluate(request: FastifyRequest, contractName: string, tx: string, args: string[]): Promise<Uint8Array>;
   /**
    * Endorse, order and wait for commit as the request's caller; retries MVCC conflicts twice.
-   * `transient` carries private inputs (private data) that never reach the ledger or the block.
+   * `privateInput` carries private data (the transient map, never in the ledger or the block) and
+   * the organisations allowed to endorse with it.
    */
   submit(
     request: FastifyRequest,
     contractName: string,
     tx: string,
     args: string[],
-    transient?: Record<string, Uint8Array>,
+    privateInput?: PrivateInput,
   ): Promise<{ result: Uint8Array; txId: string }>;
   /**
    * As the gateway's own ingest identity (vpp.role=ingest), for work no user signs: batches of
@@ -81,7 +82,7 @@ async function submitWithRetry(
   args: string[],
   log: FastifyBaseLogger,
   metrics: GatewayMetrics,
-  transient?: Record<string, Uint8Array>,
+  privateInput?: PrivateInput,
 ): Promise<{ result: Uint8Array; txId: string }> {
   for (let attempt = 0; ; attempt++) {
     const started = process.hrtime.bigint();
@@ -92,7 +93,7 @@ async function submitWithRetry(
       labels.transaction,
       args,
       (txId) => log.info({ txId, ...labels, attempt }, 'submitting transaction'),
-      transient,
+      privateInput,
     );
     const { txId, status } = outcome;
     metrics.submitSeconds.observe(labels, seconds(started));
@@ -170,7 +171,7 @@ export function newFabricConnection(
       metrics.evaluateSeconds.observe({ contract: contractName, transaction: tx }, seconds(started));
       return result;
     },
-    async submit(request, contractName, tx, args, transient) {
+    async submit(request, contractName, tx, args, privateInput) {
       const caller = callerOf(request);
       return submitWithRetry(
         gatewayOf(caller),
@@ -180,7 +181,7 @@ export function newFabricConnection(
         args,
         request.log,
         metrics,
-        transient,
+        privateInput,
       );
     },
     service: {

@@ -6,7 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
-import { OWNER_DATA_TRANSIENT } from '../../../../chaincode/src/contracts/privacy-contract';
+import {
+  OWNER_DATA_TRANSIENT,
+  OWNER_PERSONAL_COLLECTION,
+} from '../../../../chaincode/src/contracts/privacy-contract';
 import {
   isGrantValidAt,
   parseStoredAccessLogEntry,
@@ -66,6 +69,11 @@ function getJson(host: string, port: number, urlPath: string): Promise<{ status:
 }
 
 const routes: FastifyPluginAsync = async (app) => {
+  // The transient data may go to the collection's members only, which endorse its writes.
+  const collectionMembers =
+    app.config.topology.chaincode.collections.find((c) => c.name === OWNER_PERSONAL_COLLECTION)?.members ??
+    [];
+
   // ---- the holder's side: owner data, grants, samples ----
 
   app.put<{ Params: { derId: string }; Body: OwnerDataBody }>(
@@ -86,7 +94,8 @@ const routes: FastifyPluginAsync = async (app) => {
       }
       // The private collection gets the data through the transient map only: never a proposal argument.
       const { result, txId } = await app.fabric.submit(request, CONTRACT, 'PutOwnerData', [data.derId], {
-        [OWNER_DATA_TRANSIENT]: ownerDataBytes(data),
+        transient: { [OWNER_DATA_TRANSIENT]: ownerDataBytes(data) },
+        endorsers: collectionMembers,
       });
       app.offChain.putOwnerData(data);
       return { record: json(result), txId };

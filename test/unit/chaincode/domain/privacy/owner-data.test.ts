@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
-  buildOwnerDataHashRecord,
   ownerDataBytes,
   ownerDataHash,
   parseOwnerData,
-  parseStoredOwnerDataHashRecord,
   type OwnerData,
 } from '../../../../../chaincode/src/domain/privacy/owner-data';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
@@ -27,9 +25,6 @@ const NO_EMAIL: OwnerData = {
   contractId: DATA.contractId,
   salt: DATA.salt,
 };
-const AT = '2026-11-25T10:31:00.000Z';
-const TX = 'tx-1';
-const HASH = 'cd'.repeat(32);
 
 const invalid = (pattern?: RegExp) => vppError(ErrorCode.INVALID_ARGUMENT, pattern);
 
@@ -102,99 +97,6 @@ describe('domain/privacy/owner-data', () => {
       ]);
       assert.equal(hashes.size, 7);
       assert.match(ownerDataHash(DATA), /^[0-9a-f]{64}$/);
-    });
-  });
-
-  describe('#buildOwnerDataHashRecord', () => {
-    it('should start at version 1 and count every change', () => {
-      const first = buildOwnerDataHashRecord({
-        derId: 'pv-001',
-        sha256: HASH,
-        previous: undefined,
-        at: AT,
-        txId: TX,
-      });
-      assert.deepEqual(first, { derId: 'pv-001', sha256: HASH, updatedAt: AT, txId: TX, version: 1 });
-      const second = buildOwnerDataHashRecord({
-        derId: 'pv-001',
-        sha256: 'ef'.repeat(32),
-        previous: first,
-        at: '2026-11-26T08:00:00.000Z',
-        txId: 'tx-2',
-      });
-      assert.deepEqual(second, {
-        derId: 'pv-001',
-        sha256: 'ef'.repeat(32),
-        updatedAt: '2026-11-26T08:00:00.000Z',
-        txId: 'tx-2',
-        version: 2,
-      });
-    });
-
-    it('should refuse an unchanged hash, another DER’s record and malformed input', () => {
-      const first = buildOwnerDataHashRecord({
-        derId: 'pv-001',
-        sha256: HASH,
-        previous: undefined,
-        at: AT,
-        txId: TX,
-      });
-      assert.throws(
-        () =>
-          buildOwnerDataHashRecord({ derId: 'pv-001', sha256: HASH, previous: first, at: AT, txId: 'tx-2' }),
-        vppError(ErrorCode.INVALID_STATE, /already has this owner data hash \(version 1\)/),
-      );
-      assert.throws(
-        () =>
-          buildOwnerDataHashRecord({
-            derId: 'pv-002',
-            sha256: 'ef'.repeat(32),
-            previous: first,
-            at: AT,
-            txId: 'tx-2',
-          }),
-        vppError(ErrorCode.INTERNAL, /belongs to der pv-001, not pv-002/),
-      );
-      const base = { derId: 'pv-001', sha256: HASH, previous: undefined, at: AT, txId: TX };
-      assert.throws(
-        () => buildOwnerDataHashRecord({ ...base, sha256: HASH.toUpperCase() }),
-        invalid(/sha256 must be/),
-      );
-      assert.throws(() => buildOwnerDataHashRecord({ ...base, derId: '' }), invalid(/derId must be/));
-      assert.throws(() => buildOwnerDataHashRecord({ ...base, at: 'yesterday' }), invalid(/at must be/));
-      assert.throws(() => buildOwnerDataHashRecord({ ...base, txId: '' }), invalid(/txId must be/));
-    });
-  });
-
-  describe('#parseStoredOwnerDataHashRecord', () => {
-    it('should round-trip a built record and refuse malformed ones', () => {
-      const record = buildOwnerDataHashRecord({
-        derId: 'pv-001',
-        sha256: HASH,
-        previous: undefined,
-        at: AT,
-        txId: TX,
-      });
-      assert.deepEqual(parseStoredOwnerDataHashRecord(JSON.parse(JSON.stringify(record))), record);
-      assert.throws(
-        () => parseStoredOwnerDataHashRecord({ ...record, name: 'x' }),
-        invalid(/unsupported field\(s\): name/),
-      );
-      for (const version of [0, -1, 1.5, '1', undefined]) {
-        assert.throws(
-          () => parseStoredOwnerDataHashRecord({ ...record, version }),
-          invalid(/version must be a positive integer/),
-        );
-      }
-      assert.throws(
-        () => parseStoredOwnerDataHashRecord({ ...record, sha256: 'x' }),
-        invalid(/sha256 must be/),
-      );
-      assert.throws(
-        () => parseStoredOwnerDataHashRecord({ ...record, updatedAt: 1 }),
-        invalid(/updatedAt must be/),
-      );
-      assert.throws(() => parseStoredOwnerDataHashRecord(null), invalid(/must be a JSON object/));
     });
   });
 });

@@ -1,0 +1,259 @@
+// Shared-data privacy on the real network: personal data in the private collection (hash on chain,
+// written through the transient map), access by another org only under a consent grant and logged on
+// chain, raw samples off chain under a Merkle root anchored with their readings.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { after, before, describe, it } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { connect, hash, signers } from '@hyperledger/fabric-gateway';
+import { createPrivateKey } from 'node:crypto';
+import { intervalIdOf } from '../../../chaincode/src/domain/telemetry/reading';
+import type { Device } from '../../../gateway/device-kit/device';
+import { enrollDevice, postReadings } from '../../../gateway/device-kit/gateway-client';
+import { cryptoPaths, runPaths } from '../../../network/src/paths';
+import { connectAs, orgNamed, topology, type Connection } from '../../support/fabric-client';
+import { call, gatewayUrl, loginAdmin, registerAndLogin, type TestUser } from '../../support/gateway-client';
+
+const stamp = Date.now().toString(36);
+const VPP_ID = `vpp-priv-${stamp}`;
+const DER_ID = `pv-priv-${stamp}`;
+const OWNER_NAME = `Owner Marker ${stamp}`;
+type ErrorBody = { error: { code: string; message: string } };
+type Shared = { data: { name: string }; dataHash: string; onChainHash: string; access: { txId: string } };
+
+describe('privacy: private collection, consent and off-chain samples (real network)', () => {
+  let cvppOperator: TestUser;
+  let tradingUser: TestUser;
+  let regulatorUser: TestUser;
+  let device: Device;
+  const connections: Connection[] = [];
+  const grantId = `g-${stamp}`;
+
+  before(async () => {
+    cvppOperator = await registerAndLogin('cvpp', await loginAdmin('cvpp'), `priv-op-${stamp}`, 'operator');
+    tradingUser = await registerAndLogin(
+      'trading',
+      await loginAdmin('trading'),
+      `priv-tr-${stamp}`,
+      'trading',
+    );
+    regulatorUser = await registerAndLogin(
+      'regulator',
+      await loginAdmin('regulator'),
+      `priv-rg-${stamp}`,
+      'regulator',
+    );
+    const token = cvppOperator.token;
+    assert.equal(
+      (
+        await call('cvpp', 'POST', '/v1/vpps', {
+          token,
+          body: { vppId: VPP_ID, displayName: 'P', feeBps: 100 },
+        })
+      ).status,
+      201,
+    );
+    const registered = await call<{ secret: string }>('cvpp', 'POST', '/v1/devices', {
+      token,
+      body: { derId: DER_ID, vppId: VPP_ID },
+    });
+    device = await enrollDevice(gatewayUrl('cvpp'), DER_ID, registered.body.secret);
+    const der = await call('cvpp', 'POST', '/v1/ders', {
+      token,
+      body: {
+        derId: DER_ID,
+        vppId: VPP_ID,
+        derType: 'pv',
+        capacityW: 8000,
+        zone: 'z',
+        certificatePem: device.credentials.certPem,
+      },
+    });
+    assert.equal(der.status, 201, JSON.stringify(der.body));
+    const put = await call<{ txId: string; record: { sha256: string } }>(
+      'cvpp',
+      'PUT',
+      `/v1/ders/${DER_ID}/owner`,
+      {
+        token,
+        body: { name: OWNER_NAME, address: '1 Solar Way, Sunville', contractId: `C-${stamp}` },
+      },
+    );
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+  });
+
+  after(() => {
+    for (const connection of connections) connection.close();
+  });
+
+  it('should give members the data and everyone else only its hash, with no personal data in the block', async () => {
+    const own = await call<{ name: string; salt: string }>('cvpp', 'GET', `/v1/ders/${DER_ID}/owner`, {
+      token: cvppOperator.token,
+    });
+    assert.equal(own.status, 200, JSON.stringify(own.body));
+    assert.equal(own.body.name, OWNER_NAME);
+    assert.match(own.body.salt, /^[0-9a-f]{64}$/);
+    const regulator = await call<{ name: string }>('regulator', 'GET', `/v1/ders/${DER_ID}/owner`, {
+      token: regulatorUser.token,
+    });
+    assert.equal(regulator.body.name, OWNER_NAME, 'the regulator, a member, reads it on its own peer');
+    const hashRecord = await call<{ sha256: string; txId: string }>(
+      'trading',
+      'GET',
+      `/v1/ders/${DER_ID}/owner/hash`,
+      { token: tradingUser.token },
+    );
+    assert.match(hashRecord.body.sha256, /^[0-9a-f]{64}$/);
+    const tx = await call('regulator', 'GET', `/v1/ledger/transactions/${hashRecord.body.txId}`, {
+      token: regulatorUser.token,
+    });
+    assert.equal(tx.status, 200);
+    assert.ok(!JSON.stringify(tx.body).includes(OWNER_NAME), 'the transaction carries no personal data');
+  });
+
+  it('should refuse another org the collection, and its peer should not hold the data', async () => {
+    const trading = connectAs('trading', 'admin');
+    connections.push(trading);
+    await assert.rejects(
+      trading.contract('privacy').evaluateTransaction('GetOwnerData', DER_ID),
+      (err: Error & { details?: { message: string }[] }) =>
+        JSON.stringify(err.details ?? err.message).includes('FORBIDDEN'),
+    );
+    // A CVPP admin (a member) asking the trading org's peer: that peer holds no copy.
+    const msp = cryptoPaths.userMsp('cvpp', 'admin');
+    const peer = orgNamed('trading').peer;
+    const client = new grpc.Client(
+      `${peer.host}:${peer.port}`,
+      grpc.credentials.createSsl(readFileSync(cryptoPaths.tls('trading', 'peer', 'ca.crt'))),
+    );
+    const gateway = connect({
+      client,
+      identity: { mspId: 'CvppMSP', credentials: readFileSync(path.join(msp, 'signcerts', 'cert.pem')) },
+      signer: signers.newPrivateKeySigner(
+        createPrivateKey(readFileSync(path.join(msp, 'keystore', 'key.pem'))),
+      ),
+      hash: hash.sha256,
+    });
+    try {
+      const contract = gateway
+        .getNetwork(topology.channel.name)
+        .getContract(topology.chaincode.name, 'privacy');
+      await assert.rejects(
+        contract.evaluateTransaction('GetOwnerData', DER_ID),
+        (err: Error & { details?: { message: string }[] }) =>
+          JSON.stringify(err.details ?? err.message).includes('holds no owner data'),
+      );
+    } finally {
+      gateway.close();
+      client.close();
+    }
+  });
+
+  it('should refuse shared data without a grant with 403 and leak nothing', async () => {
+    const res = await call<ErrorBody>('trading', 'GET', `/v1/shared/${grantId}`, {
+      token: tradingUser.token,
+    });
+    assert.equal(res.status, 403);
+    assert.deepEqual(res.body.error, { code: 'FORBIDDEN', message: 'no valid grant' });
+    const direct = await call<ErrorBody>('cvpp', 'GET', `/v1/shared-data/${'0'.repeat(64)}`);
+    assert.equal(direct.status, 403);
+    assert.ok(!JSON.stringify(direct.body).includes(OWNER_NAME));
+  });
+
+  it('should share the data under a grant, matching its hash on chain, log the access, and stop after revocation', async () => {
+    const now = Date.now();
+    const granted = await call('cvpp', 'POST', '/v1/consents', {
+      token: cvppOperator.token,
+      body: {
+        grantId,
+        dataSet: { kind: 'owner-data', derId: DER_ID },
+        granteeMspId: 'TradingMSP',
+        purpose: 'flexibility contract audit',
+        validFrom: new Date(now - 60_000).toISOString(),
+        validUntil: new Date(now + 86_400_000).toISOString(),
+      },
+    });
+    assert.equal(granted.status, 201, JSON.stringify(granted.body));
+    let shared = await call<Shared>('trading', 'GET', `/v1/shared/${grantId}`, { token: tradingUser.token });
+    for (let i = 0; shared.status === 403 && i < 20; i++) {
+      // The trading org's peer may not have committed the grant's block yet.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      shared = await call<Shared>('trading', 'GET', `/v1/shared/${grantId}`, { token: tradingUser.token });
+    }
+    assert.equal(shared.status, 200, JSON.stringify(shared.body));
+    assert.equal(shared.body.data.name, OWNER_NAME);
+    assert.equal(shared.body.dataHash, shared.body.onChainHash);
+    const log = await call<{ accessorMspId: string; txId: string }[]>(
+      'cvpp',
+      'GET',
+      `/v1/consents/${grantId}/accesses`,
+      {
+        token: cvppOperator.token,
+      },
+    );
+    assert.deepEqual(
+      log.body.map((entry) => [entry.accessorMspId, entry.txId]),
+      [['TradingMSP', shared.body.access.txId]],
+    );
+    const revoked = await call('cvpp', 'POST', `/v1/consents/${grantId}/revoke`, {
+      token: cvppOperator.token,
+    });
+    assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+    let after = await call<ErrorBody>('trading', 'GET', `/v1/shared/${grantId}`, {
+      token: tradingUser.token,
+    });
+    for (let i = 0; after.status === 200 && i < 20; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      after = await call<ErrorBody>('trading', 'GET', `/v1/shared/${grantId}`, { token: tradingUser.token });
+    }
+    assert.equal(after.status, 403);
+    assert.ok(!JSON.stringify(after.body).includes(OWNER_NAME));
+  });
+
+  it('should prove each raw sample against the root anchored with its readings, and fail a tampered one', async () => {
+    const intervalId = intervalIdOf(new Date(Date.now() - 15 * 60_000).toISOString());
+    const reading = device.sign({
+      intervalId,
+      sequence: 0,
+      energyWh: 300,
+      timestamp: new Date().toISOString(),
+    });
+    const samples = [0, 300, 600].map((offsetSeconds) => ({
+      derId: DER_ID,
+      intervalId,
+      sequence: 0,
+      offsetSeconds,
+      energyWh: 100,
+    }));
+    const answer = await postReadings(gatewayUrl('cvpp'), [reading], samples);
+    assert.equal(answer.results[0]?.status, 'accepted', JSON.stringify(answer.results));
+    const ids = answer.results[0]?.sampleIds ?? [];
+    assert.equal(ids.length, 3);
+    const proof = await call<{ verified: boolean; anchor: { count: number } }>(
+      'cvpp',
+      'GET',
+      `/v1/samples/${ids[1]}/proof`,
+      {
+        token: cvppOperator.token,
+      },
+    );
+    assert.equal(proof.status, 200, JSON.stringify(proof.body));
+    assert.deepEqual([proof.body.verified, proof.body.anchor.count], [true, 3]);
+    const db = new DatabaseSync(path.join(runPaths.data('gateway.cvpp'), 'offchain.sqlite'));
+    try {
+      db.prepare('UPDATE samples SET energy_wh = energy_wh + 1 WHERE id = ?').run(ids[1]!);
+    } finally {
+      db.close();
+    }
+    const tampered = await call<{ verified: boolean }>('cvpp', 'GET', `/v1/samples/${ids[1]}/proof`, {
+      token: cvppOperator.token,
+    });
+    assert.equal(tampered.body.verified, false);
+    const untouched = await call<{ verified: boolean }>('cvpp', 'GET', `/v1/samples/${ids[0]}/proof`, {
+      token: cvppOperator.token,
+    });
+    assert.equal(untouched.body.verified, true);
+  });
+});
