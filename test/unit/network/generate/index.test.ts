@@ -49,6 +49,7 @@ describe('generate/index', () => {
             blockToLive: 0,
             memberOnlyRead: true,
             memberOnlyWrite: true,
+            endorsementPolicy: { signaturePolicy: "AND('CvppMSP.member', 'RegulatorMSP.member')" },
           },
         ],
       );
