@@ -46,6 +46,8 @@ import {
 const CONTRACT = 'privacy';
 /** A ticket (access transaction) is honoured this long after it was recorded. */
 const TICKET_TTL_MS = 5 * 60_000;
+const TICKET_LOOKUPS = 10;
+const TICKET_LOOKUP_PAUSE_MS = 300;
 const json = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));
 const noValidGrant = () => new ApiError(403, 'FORBIDDEN', 'no valid grant');
 
@@ -186,9 +188,7 @@ const routes: FastifyPluginAsync = async (app) => {
       let entry;
       let grant;
       try {
-        entry = parseStoredAccessLogEntry(
-          json(await app.fabric.service.evaluate(CONTRACT, 'GetAccessTicket', [request.params.txId])),
-        );
+        entry = parseStoredAccessLogEntry(json(await ticketOf(request.params.txId)));
         grant = parseStoredGrant(
           json(await app.fabric.service.evaluate(CONTRACT, 'GetGrant', [entry.grantId])),
         );
@@ -212,6 +212,21 @@ const routes: FastifyPluginAsync = async (app) => {
       };
     },
   );
+
+  /**
+   * The access recorded by `txId`. The grantee's gateway asks right after its own peer committed the
+   * access; ours may be a block behind, so a missing ticket is looked up again for a few seconds.
+   */
+  async function ticketOf(txId: string): Promise<Uint8Array> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await app.fabric.service.evaluate(CONTRACT, 'GetAccessTicket', [txId]);
+      } catch (err) {
+        if (toApiError(err).status !== 403 || attempt >= TICKET_LOOKUPS) throw err;
+        await new Promise((resolve) => setTimeout(resolve, TICKET_LOOKUP_PAUSE_MS));
+      }
+    }
+  }
 
   function dataOf(dataSet: DataSet, intervalId: string | undefined): unknown {
     if (dataSet.kind === 'owner-data') {
