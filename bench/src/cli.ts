@@ -2,11 +2,13 @@
  * `npm run bench [-- <suite>]`: benchmarks on the running network (`npm start` first). Each suite
  * measures its variants side by side in one run and prints their ratio.
  */
+import { clearingBench } from './clearing';
 import { restOverhead } from './rest-overhead';
 import { settlementBench } from './settlement';
 import { telemetryBench } from './telemetry';
 
 const SUITES: Record<string, () => Promise<void>> = {
+  clearing: () => clearingBench(Number(process.env.VPP_BENCH_BIDS ?? 1000)),
   rest: () => restOverhead({ rounds: 6, perRound: 10 }),
   settlement: async () => settlementBench(),
   telemetry: () =>

@@ -11,11 +11,12 @@ import { peer } from '@hyperledger/fabric-protos';
 import { intervalIdOf, type SignedReading } from '../../chaincode/src/domain/telemetry/reading';
 import type { Device } from '../../gateway/device-kit/device';
 import { energyOf, newFleet, type FleetMember } from '../../gateway/device-kit/fleet';
-import { enrollDevice, postReadings } from '../../gateway/device-kit/gateway-client';
+import { postReadings } from '../../gateway/device-kit/gateway-client';
 import { runPaths } from '../../network/src/paths';
 import { submitAndWait } from '../../network/src/bft-submit';
 import { connectAs, topology } from '../../test/support/fabric-client';
-import { call, gatewayUrl, loginAdmin, registerAndLogin } from '../../test/support/gateway-client';
+import { call, gatewayUrl } from '../../test/support/gateway-client';
+import { benchOperator, enrollFleet, inParallel, registerVpp } from './fleet-setup';
 
 const ORG = 'cvpp';
 const MVCC_READ_CONFLICT = peer.TxValidationCode.MVCC_READ_CONFLICT;
@@ -79,39 +80,6 @@ async function metric(name: string): Promise<number> {
     .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }
 
-async function inParallel<T>(
-  items: T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
-
-async function enrollFleet(fleet: FleetMember[], vppId: string, token: string): Promise<Map<string, Device>> {
-  const devices = new Map<string, Device>();
-  await inParallel(fleet, 8, async (member) => {
-    const registered = await call<{ secret: string }>(ORG, 'POST', '/v1/devices', {
-      token,
-      body: { derId: member.derId, vppId },
-    });
-    if (registered.status !== 201)
-      throw new Error(`register ${member.derId}: ${JSON.stringify(registered.body)}`);
-    const device = await enrollDevice(gatewayUrl(ORG), member.derId, registered.body.secret);
-    const der = await call(ORG, 'POST', '/v1/ders', {
-      token,
-      body: { ...member, vppId, zone: 'bench', certificatePem: device.credentials.certPem },
-    });
-    if (der.status !== 201) throw new Error(`register der ${member.derId}: ${JSON.stringify(der.body)}`);
-    devices.set(member.derId, device);
-  });
-  return devices;
-}
-
 function readingsOf(
   fleet: FleetMember[],
   devices: Map<string, Device>,
@@ -132,17 +100,11 @@ function readingsOf(
 
 export async function telemetryBench(options: TelemetryBenchOptions): Promise<void> {
   const stamp = Date.now().toString(36);
-  const admin = await loginAdmin(ORG);
-  const operator = await registerAndLogin(ORG, admin, `bench-op-${stamp}`, 'operator');
-  const vppId = `bench-${stamp}`;
-  const vpp = await call(ORG, 'POST', '/v1/vpps', {
-    token: operator.token,
-    body: { vppId, displayName: 'Bench VPP', feeBps: 300 },
-  });
-  if (vpp.status !== 201) throw new Error(`register vpp: ${JSON.stringify(vpp.body)}`);
+  const operator = await benchOperator(stamp);
+  const vppId = await registerVpp(operator, `bench-${stamp}`);
   const fleet = newFleet(options.devices, stamp, 7);
   const setupStarted = performance.now();
-  const devices = await enrollFleet(fleet, vppId, operator.token);
+  const devices = await enrollFleet(fleet, vppId, operator);
   console.log(
     `telemetry: ${fleet.length} devices enrolled and registered in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
   );
