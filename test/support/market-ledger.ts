@@ -10,6 +10,7 @@ import type { MemoryLedger, Caller, TxOptions } from './memory-stub';
 import { SALT, type BidInput } from './market-fixtures';
 import {
   cvppOperator,
+  derJson,
   newFixture,
   registry,
   regulator,
@@ -75,59 +76,81 @@ export interface MarketFixture extends Fixture {
   readonly intervalId: string;
 }
 
-export async function newMarketFixture(options: MarketFixtureOptions = {}): Promise<MarketFixture> {
-  const fixture = await newFixture(options.ders ?? DEFAULT_DERS);
-  const { ledger } = fixture;
-  const input = intervalInput(options.interval ?? {});
-  if (options.interval !== null) {
-    await ledger.submit({ caller: tradingOperator, time: T.open }, (ctx) =>
-      market.OpenInterval(ctx, JSON.stringify(input)),
-    );
-    const demand = options.demand === undefined ? { quantity: 2000, priceCap: 10_000 } : options.demand;
-    if (demand !== null) {
-      await ledger.submit({ caller: controlOperator, time: T.open }, (ctx) =>
-        market.PostDemand(
-          ctx,
-          JSON.stringify({ intervalId: input.intervalId, product: input.product, ...demand }),
-        ),
-      );
-    }
-  }
-  const quota = options.quota === undefined ? 1_000_000 : options.quota;
-  if (quota !== null) {
-    await ledger.submit({ caller: regulator, time: T.open }, (ctx) =>
-      market.SetVppQuota(ctx, VPP_ID, String(quota)),
-    );
-  }
-  return { ...fixture, intervalId: input.intervalId as string };
-}
-
-/** Registers another VPP with its own DERs (each with a fresh device certificate). */
-export async function addVpp(fixture: Fixture, vppId: string, ders: readonly DerSpec[]): Promise<void> {
-  const { ledger, ca } = fixture;
-  await ledger.submit({ caller: cvppOperator, time: T.open }, (ctx) =>
-    registry.RegisterVpp(ctx, JSON.stringify({ vppId, displayName: `VPP ${vppId}`, feeBps: 300 })),
+/**
+ * Opens the interval `input` as the trading centre and, unless `demand` is null, posts its demand
+ * (same interval and product) as the control centre, both at `time`.
+ */
+export async function openWithDemand(
+  ledger: MemoryLedger,
+  input: Record<string, unknown>,
+  demand: { quantity: number; priceCap: number } | null,
+  time: string,
+): Promise<void> {
+  await ledger.submit({ caller: tradingOperator, time }, (ctx) =>
+    market.OpenInterval(ctx, JSON.stringify(input)),
   );
-  for (const spec of ders) {
-    const device = newTestDevice(ca, { attrs: deviceAttrs(spec.derId, vppId) });
-    await ledger.submit({ caller: cvppOperator, time: T.open }, (ctx) =>
-      registry.RegisterDer(
+  if (demand !== null) {
+    await ledger.submit({ caller: controlOperator, time }, (ctx) =>
+      market.PostDemand(
         ctx,
-        JSON.stringify({
-          derId: spec.derId,
-          vppId,
-          derType: spec.derType ?? 'pv',
-          capacityW: spec.capacityW ?? 8000,
-          zone: 'zone-1',
-          certificatePem: device.certPem,
-        }),
+        JSON.stringify({ intervalId: input.intervalId, product: input.product, ...demand }),
       ),
     );
   }
 }
 
-export function bidOf(bidId: string, steps: [price: number, quantity: number][], vppId = VPP_ID): BidInput {
-  return { bidId, intervalId: IID, vppId, steps: steps.map(([price, quantity]) => ({ price, quantity })) };
+/** Sets the regulator's bid quota (Wh) of `vppId` at `time`. */
+export async function setQuota(
+  ledger: MemoryLedger,
+  vppId: string,
+  quota: number,
+  time: string,
+): Promise<void> {
+  await ledger.submit({ caller: regulator, time }, (ctx) => market.SetVppQuota(ctx, vppId, String(quota)));
+}
+
+export async function newMarketFixture(options: MarketFixtureOptions = {}): Promise<MarketFixture> {
+  const fixture = await newFixture(options.ders ?? DEFAULT_DERS);
+  const { ledger } = fixture;
+  const input = intervalInput(options.interval ?? {});
+  if (options.interval !== null) {
+    const demand = options.demand === undefined ? { quantity: 2000, priceCap: 10_000 } : options.demand;
+    await openWithDemand(ledger, input, demand, T.open);
+  }
+  const quota = options.quota === undefined ? 1_000_000 : options.quota;
+  if (quota !== null) await setQuota(ledger, VPP_ID, quota, T.open);
+  return { ...fixture, intervalId: input.intervalId as string };
+}
+
+/** Registers one more DER (with its own device) under `vppId` at `time`; its key joins fixture.devices. */
+export async function addDer(fixture: Fixture, spec: DerSpec, time: string): Promise<void> {
+  const device = newTestDevice(fixture.ca, { attrs: deviceAttrs(spec.derId, spec.vppId ?? VPP_ID) });
+  fixture.devices.set(spec.derId, device);
+  await fixture.ledger.submit({ caller: cvppOperator, time }, (ctx) =>
+    registry.RegisterDer(ctx, derJson(spec, device.certPem)),
+  );
+}
+
+/** Registers another VPP (fee 300 bps) with its own DERs (each with a fresh device certificate) at `time`. */
+export async function addVpp(
+  fixture: Fixture,
+  vppId: string,
+  ders: readonly DerSpec[],
+  time: string = T.open,
+): Promise<void> {
+  await fixture.ledger.submit({ caller: cvppOperator, time }, (ctx) =>
+    registry.RegisterVpp(ctx, JSON.stringify({ vppId, displayName: `VPP ${vppId}`, feeBps: 300 })),
+  );
+  for (const spec of ders) await addDer(fixture, { ...spec, vppId }, time);
+}
+
+export function bidOf(
+  bidId: string,
+  steps: readonly [price: number, quantity: number][],
+  vppId = VPP_ID,
+  intervalId = IID,
+): BidInput {
+  return { bidId, intervalId, vppId, steps: steps.map(([price, quantity]) => ({ price, quantity })) };
 }
 
 export function commitmentJson(bid: BidInput, salt = SALT): string {

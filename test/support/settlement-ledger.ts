@@ -7,31 +7,30 @@ import { SettlementContract } from '../../chaincode/src/contracts/settlement-con
 import { TelemetryContract, type BatchResult } from '../../chaincode/src/contracts/telemetry-contract';
 import type { UnsignedReading } from '../../chaincode/src/domain/telemetry/reading';
 import { installDefaultRulebook } from './credit-fixture';
-import { SALT, type BidInput } from './market-fixtures';
-import { controlOperator, market } from './market-ledger';
-import type { Caller, MemoryLedger } from './memory-stub';
 import {
-  cvppIngest,
-  cvppOperator,
-  derJson,
-  newFixture,
-  registry,
-  regulator,
-  tradingOperator,
-  VPP_ID,
-  type DerSpec,
-  type Fixture,
-} from './registry-fixture';
-import { deviceAttrs, newTestDevice, signReading } from './test-pki';
-import { computeCommitment } from '../../chaincode/src/domain/market/bid';
+  addVpp as addMarketVpp,
+  bidOf,
+  commitBid,
+  market,
+  openWithDemand,
+  revealBid,
+  setQuota,
+} from './market-ledger';
+import type { Caller, MemoryLedger } from './memory-stub';
+import { cvppIngest, cvppOperator, newFixture, regulator, tradingOperator, VPP_ID } from './registry-fixture';
+import type { DerSpec, Fixture } from './registry-fixture';
+import { signReading } from './test-pki';
 
 export const settlement = new SettlementContract();
 export const telemetry = new TelemetryContract();
 
 export { cvppOperator, regulator, tradingOperator, VPP_ID };
+export { addDer } from './market-ledger';
 
 /** When the default rulebook (version 1) takes effect: before every delivery below. */
 export const RULEBOOK_TIME = '2026-01-01T06:00:00.000Z';
+/** When every VPP gets its quota (1,000,000 Wh). */
+const QUOTA_TIME = '2026-01-01T05:00:00.000Z';
 
 /** 8000 W and 4000 W: at most 2000 Wh and 1000 Wh per 15-minute metering interval. */
 export const SETTLEMENT_DERS: readonly DerSpec[] = [
@@ -46,31 +45,15 @@ export const at = (iso: string, minutes: number): string =>
 /** The fixture with its rulebook installed; `newFixture` registers everything on 2026-01-01. */
 export async function newSettlementFixture(ders: readonly DerSpec[] = SETTLEMENT_DERS): Promise<Fixture> {
   const fixture = await newFixture(ders);
-  await fixture.ledger.submit({ caller: regulator, time: '2026-01-01T05:00:00.000Z' }, (ctx) =>
-    market.SetVppQuota(ctx, VPP_ID, '1000000'),
-  );
+  await setQuota(fixture.ledger, VPP_ID, 1_000_000, QUOTA_TIME);
   await installDefaultRulebook(fixture.ledger, RULEBOOK_TIME);
   return fixture;
 }
 
-/** Registers one more DER (with its own device) under `vppId` at `time`; its key joins fixture.devices. */
-export async function addDer(fixture: Fixture, spec: DerSpec, time: string): Promise<void> {
-  const device = newTestDevice(fixture.ca, { attrs: deviceAttrs(spec.derId, spec.vppId ?? VPP_ID) });
-  fixture.devices.set(spec.derId, device);
-  await fixture.ledger.submit({ caller: cvppOperator, time }, (ctx) =>
-    registry.RegisterDer(ctx, derJson(spec, device.certPem)),
-  );
-}
-
-/** Registers another VPP (fee 300 bps) with DERs, on 2026-01-01. */
+/** Registers another VPP (fee 300 bps) with DERs and its quota, on 2026-01-01. */
 export async function addVpp(fixture: Fixture, vppId: string, ders: readonly DerSpec[]): Promise<void> {
-  await fixture.ledger.submit({ caller: cvppOperator, time: '2026-01-01T04:00:00.000Z' }, (ctx) =>
-    registry.RegisterVpp(ctx, JSON.stringify({ vppId, displayName: `VPP ${vppId}`, feeBps: 300 })),
-  );
-  for (const spec of ders) await addDer(fixture, { ...spec, vppId }, '2026-01-01T04:00:01.000Z');
-  await fixture.ledger.submit({ caller: regulator, time: '2026-01-01T05:00:00.000Z' }, (ctx) =>
-    market.SetVppQuota(ctx, vppId, '1000000'),
-  );
+  await addMarketVpp(fixture, vppId, ders, '2026-01-01T04:00:00.000Z');
+  await setQuota(fixture.ledger, vppId, 1_000_000, QUOTA_TIME);
 }
 
 export interface IntervalPlan {
@@ -106,48 +89,18 @@ export function instantsOf(plan: IntervalPlan) {
 /** Opens the interval, posts demand, commits and reveals every bid, and clears it. */
 export async function runMarket(ledger: MemoryLedger, plan: IntervalPlan): Promise<void> {
   const t = instantsOf(plan);
-  const product = plan.product ?? 'energy-up';
-  await ledger.submit({ caller: tradingOperator, time: t.open }, (ctx) =>
-    market.OpenInterval(
-      ctx,
-      JSON.stringify({
-        intervalId: plan.intervalId,
-        product,
-        deliveryStart: t.start,
-        deliveryEnd: t.end,
-        gateClosure: t.gate,
-        revealDeadline: t.deadline,
-      }),
-    ),
-  );
-  const demand = plan.demand ?? { quantity: 2000, priceCap: 1_000_000 };
-  await ledger.submit({ caller: controlOperator, time: t.open }, (ctx) =>
-    market.PostDemand(ctx, JSON.stringify({ intervalId: plan.intervalId, product, ...demand })),
-  );
-  const bids: BidInput[] = (plan.bids ?? []).map((bid) => ({
-    bidId: bid.bidId,
+  const input = {
     intervalId: plan.intervalId,
-    vppId: bid.vppId ?? VPP_ID,
-    steps: bid.steps.map(([price, quantity]) => ({ price, quantity })),
-  }));
-  for (const bid of bids) {
-    await ledger.submit({ caller: cvppOperator, time: t.commit }, (ctx) =>
-      market.CommitBid(
-        ctx,
-        JSON.stringify({
-          commitment: computeCommitment(bid, SALT),
-          bidId: bid.bidId,
-          intervalId: bid.intervalId,
-          vppId: bid.vppId,
-        }),
-      ),
-    );
-  }
-  for (const bid of bids) {
-    await ledger.submit({ caller: cvppOperator, time: t.reveal }, (ctx) =>
-      market.RevealBid(ctx, plan.intervalId, JSON.stringify(bid), SALT),
-    );
-  }
+    product: plan.product ?? 'energy-up',
+    deliveryStart: t.start,
+    deliveryEnd: t.end,
+    gateClosure: t.gate,
+    revealDeadline: t.deadline,
+  };
+  await openWithDemand(ledger, input, plan.demand ?? { quantity: 2000, priceCap: 1_000_000 }, t.open);
+  const bids = (plan.bids ?? []).map((bid) => bidOf(bid.bidId, bid.steps, bid.vppId, plan.intervalId));
+  for (const bid of bids) await commitBid(ledger, bid, { time: t.commit });
+  for (const bid of bids) await revealBid(ledger, bid, { time: t.reveal });
   if (plan.clear !== false) {
     await ledger.submit({ caller: tradingOperator, time: t.clear }, (ctx) =>
       market.ClearInterval(ctx, plan.intervalId),

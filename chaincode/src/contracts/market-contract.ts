@@ -27,10 +27,11 @@ import {
   totalQuantity,
   unrevealedViolations,
   type BidViolation,
+  type RevealedBid,
 } from '../domain/market/bid';
 import { backedCapacityW, remainingCapacityW, remainingQuota } from '../domain/market/backing';
 import { nonNegativeInteger, requireMarketId } from '../domain/market/common';
-import { buildDemand, parseDemandInput, parseStoredDemand } from '../domain/market/demand';
+import { buildDemand, parseDemandInput, parseStoredDemand, type Demand } from '../domain/market/demand';
 import {
   buildMarketInterval,
   intervalPhase,
@@ -70,6 +71,7 @@ import {
   parseMarketArgument,
   REGULATOR_DESK,
   requireActor,
+  requireClearingRecord,
   requireMarketInterval,
   requireOperatedVpp,
   TRADING_DESK,
@@ -127,6 +129,17 @@ function explainMissingQuota<T>(missing: boolean, vppId: string, check: () => T)
     }
     throw err;
   }
+}
+
+/** The interval's demand (NOT_FOUND until the control centre posted it). */
+async function requireDemand(ctx: Context, intervalId: string): Promise<Demand> {
+  return requireState(ctx, demandKey(intervalId), parseStoredDemand, `demand of interval ${intervalId}`);
+}
+
+/** Every revealed bid of the interval, with one range scan. */
+async function revealedBook(ctx: Context, intervalId: string): Promise<RevealedBid[]> {
+  const book = await scanPrefix(ctx, revealedBidPrefix(intervalId), parseStoredRevealedBid);
+  return book.map((entry) => entry.value);
 }
 
 function eventOf(ctx: Context, name: string, payload: unknown): void {
@@ -244,12 +257,7 @@ export class MarketContract extends VppContract {
         `bid ${bidId} of interval ${intervalId} was already revealed`,
       );
     }
-    const demand = await requireState(
-      ctx,
-      demandKey(intervalId),
-      parseStoredDemand,
-      `demand of interval ${intervalId}`,
-    );
+    const demand = await requireDemand(ctx, intervalId);
     const quota = await quotaOfVpp(ctx, vppId, txTimestampIso(ctx));
     const offered = (
       await scanPrefix(ctx, revealedBidByVppPrefix(intervalId, vppId), parseOfferedQuantity)
@@ -367,17 +375,11 @@ export class MarketContract extends VppContract {
     if ((await readState(ctx, key, parseStoredClearingRecord)) !== undefined) {
       throw new VppError(ErrorCode.ALREADY_EXISTS, `interval ${intervalId} was already cleared`);
     }
-    const demand = await requireState(
-      ctx,
-      demandKey(intervalId),
-      parseStoredDemand,
-      `demand of interval ${intervalId}`,
-    );
-    const book = await scanPrefix(ctx, revealedBidPrefix(intervalId), parseStoredRevealedBid);
+    const demand = await requireDemand(ctx, intervalId);
     const record = buildClearingRecord({
       interval,
       demand,
-      bids: book.map((entry) => entry.value),
+      bids: await revealedBook(ctx, intervalId),
       caller,
       txTime: txTimestampIso(ctx),
       txId: ctx.stub.getTxID(),
@@ -399,14 +401,7 @@ export class MarketContract extends VppContract {
   @Returns('string')
   async GetClearing(ctx: Context, intervalId: string): Promise<string> {
     requireMarketId({ intervalId }, 'intervalId');
-    return toCanonicalJson(
-      await requireState(
-        ctx,
-        clearingKey(intervalId),
-        parseStoredClearingRecord,
-        `clearing of interval ${intervalId}`,
-      ),
-    );
+    return toCanonicalJson(await requireClearingRecord(ctx, intervalId));
   }
 
   /** Recomputes the stored clearing from the stored demand and revealed bids: `{ matches, stored, recomputed }`. */
@@ -414,24 +409,9 @@ export class MarketContract extends VppContract {
   @Returns('string')
   async VerifyClearing(ctx: Context, intervalId: string): Promise<string> {
     requireMarketId({ intervalId }, 'intervalId');
-    const record = await requireState(
-      ctx,
-      clearingKey(intervalId),
-      parseStoredClearingRecord,
-      `clearing of interval ${intervalId}`,
-    );
-    const demand = await requireState(
-      ctx,
-      demandKey(intervalId),
-      parseStoredDemand,
-      `demand of interval ${intervalId}`,
-    );
-    const book = await scanPrefix(ctx, revealedBidPrefix(intervalId), parseStoredRevealedBid);
-    const check = checkStoredClearing(
-      record,
-      demand,
-      book.map((entry) => entry.value),
-    );
+    const record = await requireClearingRecord(ctx, intervalId);
+    const demand = await requireDemand(ctx, intervalId);
+    const check = checkStoredClearing(record, demand, await revealedBook(ctx, intervalId));
     return toCanonicalJson(check);
   }
 }

@@ -4,11 +4,12 @@
 import type { Context } from 'fabric-contract-api';
 import { requireMarketId, type MarketActor } from '../domain/market/common';
 import { parseStoredMarketInterval, type MarketInterval } from '../domain/market/interval';
+import { parseStoredClearingRecord, type ClearingRecord } from '../domain/market/records';
 import { parseStoredDer, type Der } from '../domain/registry/der';
 import { parseStoredVpp, type Vpp } from '../domain/registry/vpp';
 import { parseJson, type JsonValue } from '../ledger/codec';
 import { requireMsp, requireRole } from '../ledger/identity';
-import { derByVppPrefix, derKey, marketIntervalKey, vppKey } from '../ledger/keys';
+import { clearingKey, derByVppPrefix, derKey, marketIntervalKey, vppKey } from '../ledger/keys';
 import { requireState, scanPrefix, type Decoder } from '../ledger/store';
 import { MspId, Role } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
@@ -53,6 +54,16 @@ export async function requireMarketInterval(ctx: Context, intervalId: string): P
     marketIntervalKey(intervalId),
     parseStoredMarketInterval,
     `market interval ${intervalId}`,
+  );
+}
+
+/** The interval's clearing record (NOT_FOUND until it was cleared). */
+export async function requireClearingRecord(ctx: Context, intervalId: string): Promise<ClearingRecord> {
+  return requireState(
+    ctx,
+    clearingKey(intervalId),
+    parseStoredClearingRecord,
+    `clearing of interval ${intervalId}`,
   );
 }
 

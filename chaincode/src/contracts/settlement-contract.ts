@@ -106,6 +106,7 @@ import {
   dersOfVpp,
   REGULATOR_DESK,
   requireActor,
+  requireClearingRecord,
   requireMarketInterval,
   requireOperatedVpp,
   TRADING_DESK,
@@ -367,12 +368,7 @@ export class SettlementContract extends VppContract {
     const rulebook = await rulebookAt(ctx, interval.deliveryStart);
     const inputs = settlementInputsOf({
       interval,
-      clearing: await requireState(
-        ctx,
-        clearingKey(intervalId),
-        parseStoredClearingRecord,
-        `clearing of interval ${intervalId}`,
-      ),
+      clearing: await requireClearingRecord(ctx, intervalId),
       vpp: await requireVpp(ctx, vppId),
       ders: await dersOfVpp(ctx, vppId),
       readings: await deliveryReadings(ctx, interval, vppId),

@@ -8,8 +8,17 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { computeCommitment } from '../../../chaincode/src/domain/market/bid';
-import { newKeyAndCsr } from '../../../gateway/src/core/x509';
-import { call, loginAdmin, registerAndLogin, type HttpResult } from '../../support/gateway-client';
+import {
+  expectRefusal,
+  expectStatus,
+  intervalInstants,
+  loginMarketUsers,
+  postDemand,
+  registerVppWithDers,
+  requestsAs,
+  sleepUntil,
+  type Org,
+} from '../../support/market-rest';
 
 const stamp = Date.now().toString(36);
 const VPP = `vpp-mkt-${stamp}`;
@@ -18,11 +27,6 @@ const INTERVAL = `i-mkt-${stamp}`;
 const OPEN_FOR_MS = 30_000;
 /** Enough for three reveals. */
 const REVEAL_FOR_MS = 20_000;
-/** How far past an instant to wait, so that the next proposal's timestamp is surely beyond it. */
-const MARGIN_MS = 1_500;
-
-type ErrorBody = { error: { code: string; message: string } };
-type Org = 'cvpp' | 'trading' | 'control' | 'regulator';
 
 interface Bid {
   bidId: string;
@@ -31,24 +35,9 @@ interface Bid {
   steps: { price: number; quantity: number }[];
 }
 
-const sleepUntil = async (iso: string) => {
-  const wait = Date.parse(iso) + MARGIN_MS - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-};
-
-function expectStatus(res: HttpResult, status: number, what: string): void {
-  assert.equal(res.status, status, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
-}
-
-function expectRefusal(res: HttpResult, status: number, code: string, what: string): void {
-  expectStatus(res, status, what);
-  assert.equal((res.body as ErrorBody).error.code, code, what);
-}
-
 describe('market interval over REST (real network)', () => {
   const tokens = {} as Record<Org, string>;
-  const as = <T = unknown>(org: Org, method: string, url: string, body?: unknown) =>
-    call<T>(org, method, url, { token: tokens[org], ...(body === undefined ? {} : { body }) });
+  const as = requestsAs(tokens);
   /**
    * Polls a GET as `org` until it answers 200 with what `ready` wants: that org's peer has committed
    * the other org's write (each gateway answers once its own peer committed). Bounded.
@@ -64,64 +53,22 @@ describe('market interval over REST (real network)', () => {
   };
 
   before(async () => {
-    const roles: Record<Org, string> = {
-      cvpp: 'operator',
-      trading: 'trading',
-      control: 'control',
-      regulator: 'regulator',
-    };
-    for (const [org, role] of Object.entries(roles) as [Org, string][]) {
-      const admin = await loginAdmin(org);
-      tokens[org] = (await registerAndLogin(org, admin, `mkt-${role}-${stamp}`, role)).token;
-    }
-
+    Object.assign(tokens, await loginMarketUsers('mkt', stamp));
     // A VPP with two DERs whose devices enroll with their own keys: 12,000 W backs 3,000 Wh in 15 min.
-    expectStatus(
-      await as('cvpp', 'POST', '/v1/vpps', { vppId: VPP, displayName: `Market test ${stamp}`, feeBps: 500 }),
-      201,
-      'register VPP',
-    );
-    for (const [derId, derType, capacityW] of [
-      [`pv-${stamp}`, 'pv', 8000],
-      [`bat-${stamp}`, 'battery', 4000],
-    ] as const) {
-      const device = await as<{ enrollmentId: string; secret: string }>('cvpp', 'POST', '/v1/devices', {
-        derId,
-        vppId: VPP,
-      });
-      expectStatus(device, 201, `register device ${derId}`);
-      const { csrPem } = newKeyAndCsr(device.body.enrollmentId);
-      const enrolled = await call<{ certificatePem: string }>('cvpp', 'POST', `/v1/devices/${derId}/enroll`, {
-        body: { secret: device.body.secret, csr: csrPem },
-      });
-      expectStatus(enrolled, 201, `enroll device ${derId}`);
-      expectStatus(
-        await as('cvpp', 'POST', '/v1/ders', {
-          derId,
-          vppId: VPP,
-          derType,
-          capacityW,
-          zone: 'zone-it',
-          certificatePem: enrolled.body.certificatePem,
-        }),
-        201,
-        `register DER ${derId}`,
-      );
-    }
-    expectStatus(
-      await as('regulator', 'PUT', `/v1/market/quotas/${VPP}`, { quantity: 10_000 }),
-      200,
-      'set quota',
+    await registerVppWithDers(
+      as,
+      { vppId: VPP, displayName: `Market test ${stamp}` },
+      [
+        [`pv-${stamp}`, 'pv', 8000],
+        [`bat-${stamp}`, 'battery', 4000],
+      ],
+      10_000,
     );
   });
 
   it('should open, bid, reveal, clear, verify and dispatch one interval down to DER setpoints', async () => {
-    const now = Date.now();
-    const gateClosure = new Date(now + OPEN_FOR_MS).toISOString();
-    const revealDeadline = new Date(now + OPEN_FOR_MS + REVEAL_FOR_MS).toISOString();
-    const startMs = Math.ceil((Date.parse(revealDeadline) + 60_000) / 60_000) * 60_000;
-    const deliveryStart = new Date(startMs).toISOString();
-    const deliveryEnd = new Date(startMs + 15 * 60_000).toISOString();
+    const instants = intervalInstants(OPEN_FOR_MS, REVEAL_FOR_MS, 60_000);
+    const { gateClosure, revealDeadline } = instants;
     const base = `/v1/market/intervals/${INTERVAL}`;
 
     // ---- open phase ----
@@ -129,7 +76,7 @@ describe('market interval over REST (real network)', () => {
       'trading',
       'POST',
       '/v1/market/intervals',
-      { intervalId: INTERVAL, product: 'energy-up', deliveryStart, deliveryEnd, gateClosure, revealDeadline },
+      { intervalId: INTERVAL, product: 'energy-up', ...instants },
     );
     expectStatus(opened, 201, 'open interval');
     await visibleTo('control', base);
@@ -143,15 +90,7 @@ describe('market interval over REST (real network)', () => {
       'FORBIDDEN',
       'demand as the VPP operator',
     );
-    expectStatus(
-      await as('control', 'POST', `${base}/demand`, {
-        product: 'energy-up',
-        quantity: 1500,
-        priceCap: 10_000,
-      }),
-      201,
-      'post demand',
-    );
+    await postDemand(as, base, 1500);
     await visibleTo('cvpp', base, (body) => (body as { demand: unknown }).demand !== null);
 
     const bid = (bidId: string, steps: [number, number][]): Bid => ({

@@ -13,8 +13,18 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { computeCommitment } from '../../../chaincode/src/domain/market/bid';
-import { newKeyAndCsr } from '../../../gateway/src/core/x509';
-import { call, loginAdmin, registerAndLogin, type HttpResult } from '../../support/gateway-client';
+import {
+  expectRefusal,
+  expectStatus,
+  intervalInstants,
+  loginMarketUsers,
+  postDemand,
+  registerVppWithDers,
+  requestsAs,
+  sleepUntil,
+  type ErrorBody,
+  type Org,
+} from '../../support/market-rest';
 
 const stamp = Date.now().toString(36);
 const VPP = `vpp-stl-${stamp}`;
@@ -24,12 +34,7 @@ const INTERVAL = `i-stl-${stamp}`;
 const OPEN_FOR_MS = 25_000;
 /** Enough for one reveal. */
 const REVEAL_FOR_MS = 15_000;
-/** How far past an instant to wait, so that the next proposal's timestamp is surely beyond it. */
-const MARGIN_MS = 1_500;
 const QUARTER_MS = 15 * 60_000;
-
-type ErrorBody = { error: { code: string; message: string } };
-type Org = 'cvpp' | 'trading' | 'control' | 'regulator';
 
 interface Statement {
   period: string;
@@ -39,86 +44,27 @@ interface Statement {
   lines: unknown[];
 }
 
-const sleepUntil = async (iso: string) => {
-  const wait = Date.parse(iso) + MARGIN_MS - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-};
-
-function expectStatus(res: HttpResult, status: number, what: string): void {
-  assert.equal(res.status, status, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
-}
-
-function expectRefusal(res: HttpResult, status: number, code: string, what: string): void {
-  expectStatus(res, status, what);
-  assert.equal((res.body as ErrorBody).error.code, code, what);
-}
-
 describe('settlement over REST (real network)', () => {
   const tokens = {} as Record<Org, string>;
-  const as = <T = unknown>(org: Org, method: string, url: string, body?: unknown) =>
-    call<T>(org, method, url, { token: tokens[org], ...(body === undefined ? {} : { body }) });
+  const as = requestsAs(tokens);
 
   before(async () => {
-    const roles: Record<Org, string> = {
-      cvpp: 'operator',
-      trading: 'trading',
-      control: 'control',
-      regulator: 'regulator',
-    };
-    for (const [org, role] of Object.entries(roles) as [Org, string][]) {
-      const admin = await loginAdmin(org);
-      tokens[org] = (await registerAndLogin(org, admin, `stl-${role}-${stamp}`, role)).token;
-    }
-
+    Object.assign(tokens, await loginMarketUsers('stl', stamp));
     // A VPP with one device-backed DER: 8000 W backs 2000 Wh in 15 minutes.
-    expectStatus(
-      await as('cvpp', 'POST', '/v1/vpps', {
-        vppId: VPP,
-        displayName: `Settlement test ${stamp}`,
-        feeBps: 500,
-      }),
-      201,
-      'register VPP',
-    );
-    const device = await as<{ enrollmentId: string; secret: string }>('cvpp', 'POST', '/v1/devices', {
-      derId: DER,
-      vppId: VPP,
-    });
-    expectStatus(device, 201, 'register device');
-    const { csrPem } = newKeyAndCsr(device.body.enrollmentId);
-    const enrolled = await call<{ certificatePem: string }>('cvpp', 'POST', `/v1/devices/${DER}/enroll`, {
-      body: { secret: device.body.secret, csr: csrPem },
-    });
-    expectStatus(enrolled, 201, 'enroll device');
-    expectStatus(
-      await as('cvpp', 'POST', '/v1/ders', {
-        derId: DER,
-        vppId: VPP,
-        derType: 'pv',
-        capacityW: 8000,
-        zone: 'zone-it',
-        certificatePem: enrolled.body.certificatePem,
-      }),
-      201,
-      'register DER',
-    );
-    expectStatus(
-      await as('regulator', 'PUT', `/v1/market/quotas/${VPP}`, { quantity: 10_000 }),
-      200,
-      'set quota',
+    await registerVppWithDers(
+      as,
+      { vppId: VPP, displayName: `Settlement test ${stamp}` },
+      [[DER, 'pv', 8000]],
+      10_000,
     );
   });
 
   it('should refuse to settle a cleared interval before its reading window closes, and store nothing', async () => {
-    const now = Date.now();
-    const gateClosure = new Date(now + OPEN_FOR_MS).toISOString();
-    const revealDeadline = new Date(now + OPEN_FOR_MS + REVEAL_FOR_MS).toISOString();
     // Delivery on the next 15-minute boundary after the reveal deadline: its reading window closes
     // 60 minutes after the delivery ends, i.e. 75 to 90 minutes from now.
-    const startMs = Math.ceil((Date.parse(revealDeadline) + 60_000) / QUARTER_MS) * QUARTER_MS;
-    const deliveryStart = new Date(startMs).toISOString();
-    const deliveryEnd = new Date(startMs + QUARTER_MS).toISOString();
-    const windowEnd = new Date(startMs + QUARTER_MS + 60 * 60_000).toISOString();
+    const instants = intervalInstants(OPEN_FOR_MS, REVEAL_FOR_MS, QUARTER_MS);
+    const { gateClosure, revealDeadline, deliveryStart, deliveryEnd } = instants;
+    const windowEnd = new Date(Date.parse(deliveryEnd) + 60 * 60_000).toISOString();
     const base = `/v1/market/intervals/${INTERVAL}`;
     const settlementUrl = `/v1/settlement/${INTERVAL}/${VPP}`;
 
@@ -126,10 +72,7 @@ describe('settlement over REST (real network)', () => {
       await as('trading', 'POST', '/v1/market/intervals', {
         intervalId: INTERVAL,
         product: 'energy-up',
-        deliveryStart,
-        deliveryEnd,
-        gateClosure,
-        revealDeadline,
+        ...instants,
       }),
       201,
       'open interval',
@@ -139,15 +82,7 @@ describe('settlement over REST (real network)', () => {
     expectRefusal(fresh, 422, 'INVALID_STATE', 'settle a fresh interval');
     assert.match(fresh.body.error.message, new RegExp(`reading window is open until ${windowEnd}`));
 
-    expectStatus(
-      await as('control', 'POST', `${base}/demand`, {
-        product: 'energy-up',
-        quantity: 1500,
-        priceCap: 10_000,
-      }),
-      201,
-      'post demand',
-    );
+    await postDemand(as, base, 1500);
     const bid = {
       bidId: `b-stl-${stamp}`,
       intervalId: INTERVAL,

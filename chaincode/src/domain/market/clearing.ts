@@ -36,6 +36,7 @@ import {
   requireLowerHex,
   requireMarketId,
   requireNonNegativeInteger,
+  requireSortedList,
   sha256Hex,
 } from './common';
 import { MAX_BID_STEPS, parseBid, type BidStep, type RevealedBid } from './bid';
@@ -295,16 +296,7 @@ function parseAward(value: unknown, what: string): Award {
  */
 export function parseStoredClearingResult(value: unknown): ClearingResult {
   const fields = requireObject(value, 'stored clearing result', RESULT_FIELDS);
-  const rawAwards = fields.awards;
-  if (!Array.isArray(rawAwards)) {
-    throw invalid('awards must be an array');
-  }
-  const awards = rawAwards.map((raw: unknown, i) => parseAward(raw, `awards[${i}]`));
-  for (let i = 1; i < awards.length; i++) {
-    if (compareIds(awards[i - 1].bidId, awards[i].bidId) >= 0) {
-      throw invalid('awards must be sorted by bidId without duplicates');
-    }
-  }
+  const awards = requireSortedList(fields, 'awards', parseAward, (award) => award.bidId, 'bidId');
   const clearingPrice =
     fields.clearingPrice === null ? null : requireNonNegativeInteger(fields, 'clearingPrice');
   if ((clearingPrice === null) !== (awards.length === 0)) {

@@ -110,3 +110,27 @@ export function sha256Hex(...parts: readonly (string | Uint8Array)[]): string {
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Decodes the array `fields[field]` item by item (`<field>[i]`) and checks that its items are sorted
+ * by `idOf` (compareIds) without duplicates; `idName` names that id in the message.
+ */
+export function requireSortedList<T>(
+  fields: Fields,
+  field: string,
+  parse: (raw: unknown, what: string) => T,
+  idOf: (item: T) => string,
+  idName: string,
+): T[] {
+  const raw = fields[field];
+  if (!Array.isArray(raw)) {
+    throw invalid(`${field} must be an array`);
+  }
+  const items = raw.map((item: unknown, i) => parse(item, `${field}[${i}]`));
+  for (let i = 1; i < items.length; i++) {
+    if (compareIds(idOf(items[i - 1]), idOf(items[i])) >= 0) {
+      throw invalid(`${field} must be sorted by ${idName} without duplicates`);
+    }
+  }
+  return items;
+}

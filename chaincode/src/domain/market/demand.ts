@@ -30,6 +30,7 @@ import {
   intervalPhase,
   KNOWN_MARKET_PRODUCTS,
   quantityUnitOf,
+  requireQuantityUnitOf,
   type MarketInterval,
   type MarketProduct,
   type QuantityUnit,
@@ -107,10 +108,7 @@ export function buildDemand(post: DemandPost): Demand {
 export function parseStoredDemand(value: unknown): Demand {
   const fields = requireObject(value, 'stored demand', STORED_FIELDS);
   const input = parseDemandInput(Object.fromEntries(INPUT_FIELDS.map((field) => [field, fields[field]])));
-  const quantityUnit = requireOneOf(fields, 'quantityUnit', ['Wh', 'W'] as const);
-  if (quantityUnit !== quantityUnitOf(input.product)) {
-    throw invalid(`quantityUnit ${quantityUnit} does not belong to product ${input.product}`);
-  }
+  const quantityUnit = requireQuantityUnitOf(fields, input.product);
   return {
     ...input,
     quantityUnit,

@@ -32,6 +32,7 @@ import {
   parseActor,
   requireMarketId,
   requireNonNegativeInteger,
+  requireSortedList,
   txMillis,
   type MarketActor,
 } from './common';
@@ -42,6 +43,7 @@ import {
   MarketProduct,
   MAX_DELIVERY_MINUTES,
   quantityUnitOf,
+  requireQuantityUnitOf,
   requireSameInterval,
   type MarketInterval,
   type QuantityUnit,
@@ -283,20 +285,14 @@ export function parseStoredDispatchInstruction(value: unknown): DispatchInstruct
   const fields = requireObject(value, 'stored dispatch instruction', INSTRUCTION_FIELDS);
   const request = parseDispatchRequest({ intervalId: fields.intervalId, vppId: fields.vppId });
   const product = requireOneOf(fields, 'product', KNOWN_MARKET_PRODUCTS);
-  const quantityUnit = requireOneOf(fields, 'quantityUnit', ['Wh', 'W'] as const);
-  if (quantityUnit !== quantityUnitOf(product)) {
-    throw invalid(`quantityUnit ${quantityUnit} does not belong to product ${product}`);
-  }
-  const rawSetpoints = fields.setpoints;
-  if (!Array.isArray(rawSetpoints)) {
-    throw invalid('setpoints must be an array');
-  }
-  const setpoints = rawSetpoints.map((raw: unknown, i) => parseSetpoint(raw, `setpoints[${i}]`));
-  for (let i = 1; i < setpoints.length; i++) {
-    if (compareIds(setpoints[i - 1].derId, setpoints[i].derId) >= 0) {
-      throw invalid('setpoints must be sorted by derId without duplicates');
-    }
-  }
+  const quantityUnit = requireQuantityUnitOf(fields, product);
+  const setpoints = requireSortedList(
+    fields,
+    'setpoints',
+    parseSetpoint,
+    (setpoint) => setpoint.derId,
+    'derId',
+  );
   const requiredW = requireNonNegativeInteger(fields, 'requiredW');
   if (setpoints.reduce((sum, setpoint) => sum + setpoint.setpointW, 0) !== requiredW) {
     throw invalid('setpoints must sum to requiredW');

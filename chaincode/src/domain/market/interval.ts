@@ -8,7 +8,7 @@
 // no background job has to "close" anything.
 
 import { ErrorCode, VppError } from '../../types/errors';
-import { invalid, requireIsoTimestamp, requireObject, requireOneOf } from '../validate';
+import { invalid, requireIsoTimestamp, requireObject, requireOneOf, type Fields } from '../validate';
 import { copyActor, isoMillis, parseActor, requireMarketId, txMillis, type MarketActor } from './common';
 
 export const MarketProduct = {
@@ -29,6 +29,15 @@ export type QuantityUnit = 'Wh' | 'W';
 
 export function quantityUnitOf(product: MarketProduct): QuantityUnit {
   return product === MarketProduct.RESERVE ? 'W' : 'Wh';
+}
+
+/** Decodes a stored record's quantityUnit, which must be the unit of its `product`. */
+export function requireQuantityUnitOf(fields: Fields, product: MarketProduct): QuantityUnit {
+  const quantityUnit = requireOneOf(fields, 'quantityUnit', ['Wh', 'W'] as const);
+  if (quantityUnit !== quantityUnitOf(product)) {
+    throw invalid(`quantityUnit ${quantityUnit} does not belong to product ${product}`);
+  }
+  return quantityUnit;
 }
 
 const MINUTE_MS = 60_000;
@@ -136,10 +145,7 @@ export function parseStoredMarketInterval(value: unknown): MarketInterval {
   const input = parseMarketIntervalInput(
     Object.fromEntries(INPUT_FIELDS.map((field) => [field, fields[field]])),
   );
-  const quantityUnit = requireOneOf(fields, 'quantityUnit', ['Wh', 'W'] as const);
-  if (quantityUnit !== quantityUnitOf(input.product)) {
-    throw invalid(`quantityUnit ${quantityUnit} does not belong to product ${input.product}`);
-  }
+  const quantityUnit = requireQuantityUnitOf(fields, input.product);
   const openedAt = requireIsoTimestamp(fields, 'openedAt');
   if (!(isoMillis(openedAt) < isoMillis(input.gateClosure))) {
     throw invalid('openedAt must be before gateClosure');

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../../gateway/src/app';
 import { loadConfig } from '../../../../gateway/src/config';
-import { issueToken } from '../../../../gateway/src/core/token';
-import type { FabricPort } from '../../../../gateway/src/plugins/app/fabric-connection';
-import type { RaPort } from '../../../../gateway/src/plugins/app/ra';
+import {
+  bearer,
+  fakeFabricPort,
+  fakeRaPort,
+  openGateway,
+  type TestGateway,
+  tokenFor as roleToken,
+} from '../../../support/route-harness';
 
 const PROFILE = {
   mspId: 'CvppMSP',
@@ -20,63 +22,32 @@ const PROFILE = {
   version: 1,
 };
 
-const fakeFabric: FabricPort = {
-  ready: async () => true,
-  network: () => {
-    throw new Error('no network in unit tests');
-  },
-  contract: () => {
-    throw new Error('no network in unit tests');
-  },
+const fakeFabric = fakeFabricPort({
   evaluate: async () => Buffer.from(JSON.stringify([PROFILE])),
   submit: async () => ({ result: Buffer.from(JSON.stringify(PROFILE)), txId: 'tx-1' }),
-  service: {
-    evaluate: async () => {
-      throw new Error('not used');
-    },
-    submit: async () => {
-      throw new Error('not used');
-    },
-  },
-  forget: () => undefined,
-  close: () => undefined,
-};
+});
 
-const fakeRa: RaPort = {
-  enroll: async () => {
-    throw new Error('not used');
-  },
-  enrollCsr: async () => {
-    throw new Error('not used');
-  },
+const fakeRa = fakeRaPort({
   register: async (input) => ({ ...input, secret: 's3cret' }),
-  list: async () => [],
   revoke: async () => ({ serials: ['AB'], crlPem: '' }),
   caChainPem: () => '-----BEGIN CERTIFICATE-----\n',
   crlPem: async () => '-----BEGIN X509 CRL-----\n',
-};
+});
 
 describe('gateway/app', () => {
-  let dir: string;
+  let gateway: TestGateway;
   let app: FastifyInstance;
-  const tokenFor = (role: 'admin' | 'operator', sub = `${role}1`) =>
-    issueToken({ sub, role, serial: 'AB', mspId: 'CvppMSP' }, app.identities.tokenSecret(), 60).token;
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const tokenFor = (role: 'admin' | 'operator', sub = `${role}1`) => roleToken(app, role, 'CvppMSP', sub);
 
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'gw-unit-'));
-    const config = loadConfig({ VPP_GATEWAY_ORG: 'cvpp', VPP_GATEWAY_DATA: dir });
-    app = await buildApp(config, { logger: false, ports: { fabric: fakeFabric, ra: fakeRa } });
-    await app.ready();
+    gateway = await openGateway('cvpp', { fabric: fakeFabric, ra: fakeRa }, 'gw-unit-');
+    app = gateway.app;
   });
-  after(async () => {
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => gateway.close());
 
   describe('#buildApp', () => {
     it('should refuse to start with a route that declares no roles', async () => {
-      const other = await buildApp(loadConfig({ VPP_GATEWAY_ORG: 'cvpp', VPP_GATEWAY_DATA: dir }), {
+      const other = await buildApp(loadConfig({ VPP_GATEWAY_ORG: 'cvpp', VPP_GATEWAY_DATA: gateway.dir }), {
         logger: false,
         ports: { fabric: fakeFabric, ra: fakeRa },
       });

@@ -1,71 +1,13 @@
 // The credit routes with app.inject and a fake ledger: who may call, what reaches the chaincode
 // (contract, transaction, arguments), what comes back, and what is refused before Fabric.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_RULEBOOK } from '../../../../chaincode/src/domain/credit/rulebook';
-import { buildApp } from '../../../../gateway/src/app';
-import { loadConfig } from '../../../../gateway/src/config';
 import { ApiError } from '../../../../gateway/src/core/api-error';
 import { API_ROLES, type ApiRole } from '../../../../gateway/src/core/roles';
-import { issueToken } from '../../../../gateway/src/core/token';
-import type { FabricPort } from '../../../../gateway/src/plugins/app/fabric-connection';
-import type { RaPort } from '../../../../gateway/src/plugins/app/ra';
-
-interface FabricCall {
-  kind: 'evaluate' | 'submit';
-  contract: string;
-  tx: string;
-  args: string[];
-}
-
-const notUsed = async (): Promise<never> => {
-  throw new Error('not used in these tests');
-};
-
-/** Records every call and answers with `answer`, or throws `failure`. */
-class RecordingLedger {
-  calls: FabricCall[] = [];
-  answer: unknown = {};
-  failure: Error | undefined;
-
-  readonly port: FabricPort = {
-    ready: async () => true,
-    network: () => {
-      throw new Error('no network in unit tests');
-    },
-    contract: () => {
-      throw new Error('no network in unit tests');
-    },
-    evaluate: async (_request, contract, tx, args) => this.#answer({ kind: 'evaluate', contract, tx, args }),
-    submit: async (_request, contract, tx, args) => ({
-      result: await this.#answer({ kind: 'submit', contract, tx, args }),
-      txId: 'tx-credit-1',
-    }),
-    service: { evaluate: notUsed, submit: notUsed },
-    forget: () => undefined,
-    close: () => undefined,
-  };
-
-  async #answer(call: FabricCall): Promise<Uint8Array> {
-    this.calls.push(call);
-    if (this.failure) throw this.failure;
-    return Buffer.from(JSON.stringify(this.answer));
-  }
-}
-
-const fakeRa: RaPort = {
-  enroll: notUsed,
-  enrollCsr: notUsed,
-  register: notUsed,
-  list: async () => [],
-  revoke: notUsed,
-  caChainPem: () => '',
-  crlPem: async () => '',
-};
+import { bearer, FakeLedger, openGateway, routeCaseTests, tokenFor } from '../../../support/route-harness';
+import type { FabricCall, TestGateway } from '../../../support/route-harness';
 
 type Org = 'regulator' | 'control' | 'trading' | 'cvpp';
 const MSP_OF: Record<Org, string> = {
@@ -333,47 +275,31 @@ const CASES: RouteCase[] = [
 ];
 
 describe('gateway/routes credit', () => {
-  const ledger = new RecordingLedger();
-  const apps = new Map<Org, FastifyInstance>();
-  const dirs: string[] = [];
+  const ledger = new FakeLedger({ txId: 'tx-credit-1' });
+  const gateways = new Map<Org, TestGateway>();
 
   const appOf = (org: Org): FastifyInstance => {
-    const app = apps.get(org);
-    assert.ok(app, `app of ${org}`);
-    return app;
+    const gateway = gateways.get(org);
+    assert.ok(gateway, `app of ${org}`);
+    return gateway.app;
   };
-  const tokenFor = (org: Org, role: ApiRole) =>
-    issueToken(
-      { sub: `${role}1`, role, serial: 'AB', mspId: MSP_OF[org] },
-      appOf(org).identities.tokenSecret(),
-      60,
-    ).token;
   const send = (org: Org, role: ApiRole, request: { method: 'GET' | 'POST'; url: string; body?: unknown }) =>
     appOf(org).inject({
       method: request.method,
       url: request.url,
-      headers: { authorization: `Bearer ${tokenFor(org, role)}` },
+      headers: bearer(tokenFor(appOf(org), role, MSP_OF[org])),
       ...(request.body === undefined ? {} : { payload: request.body as object }),
     });
 
   before(async () => {
     for (const org of ['regulator', 'control', 'trading', 'cvpp'] as const) {
-      const dir = mkdtempSync(path.join(os.tmpdir(), `gw-credit-${org}-`));
-      dirs.push(dir);
-      const config = loadConfig({ VPP_GATEWAY_ORG: org, VPP_GATEWAY_DATA: dir });
-      const app = await buildApp(config, { logger: false, ports: { fabric: ledger.port, ra: fakeRa } });
-      await app.ready();
-      apps.set(org, app);
+      gateways.set(org, await openGateway(org, { fabric: ledger.port }, `gw-credit-${org}-`));
     }
   });
   after(async () => {
-    for (const app of apps.values()) await app.close();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    for (const gateway of gateways.values()) await gateway.close();
   });
-  beforeEach(() => {
-    ledger.calls = [];
-    ledger.failure = undefined;
-  });
+  beforeEach(() => ledger.reset());
 
   it('should declare exactly the documented roles on every credit route', () => {
     const table = appOf('regulator').routeTable.filter((r) => r.url.startsWith('/v1/credit/'));
@@ -389,39 +315,18 @@ describe('gateway/routes credit', () => {
   for (const route of CASES) {
     describe(`${route.method} ${route.url}`, () => {
       const passing = route.pattern === '/v1/credit/events' ? (['regulator', 'admin'] as const) : route.roles;
-      it('should pass the arguments to the chaincode as the caller and return what the ledger returned', async () => {
-        for (const role of passing) {
-          ledger.calls = [];
-          ledger.answer = route.answer;
-          const res = await send('regulator', role, route);
-          assert.equal(res.statusCode, route.status, `${role}: ${res.body}`);
-          assert.deepEqual(res.json(), route.reply(route.answer));
-          assert.deepEqual(ledger.calls, [route.call]);
-        }
+      routeCaseTests({
+        ledger,
+        roles: route.roles,
+        passing,
+        status: route.status,
+        call: route.call,
+        answer: route.answer,
+        response: route.reply(route.answer),
+        send: (role, malformed?: { url?: string; body?: unknown }) =>
+          send('regulator', role, { ...route, ...malformed }),
+        refused: route.refused,
       });
-
-      const forbidden = API_ROLES.filter((role) => !route.roles.includes(role));
-      if (forbidden.length > 0) {
-        it(`should refuse ${forbidden.join(', ')} with 403 before the ledger is called`, async () => {
-          for (const role of forbidden) {
-            const res = await send('regulator', role, route);
-            assert.equal(res.statusCode, 403, role);
-            assert.equal(res.json().error.code, 'FORBIDDEN');
-          }
-          assert.deepEqual(ledger.calls, []);
-        });
-      }
-
-      if (route.refused) {
-        it('should refuse malformed requests with 400 VALIDATION_FAILED before the ledger is called', async () => {
-          for (const override of route.refused!) {
-            const res = await send('regulator', passing[0]!, { ...route, ...override });
-            assert.equal(res.statusCode, 400, JSON.stringify(override));
-            assert.equal(res.json().error.code, 'VALIDATION_FAILED');
-          }
-          assert.deepEqual(ledger.calls, []);
-        });
-      }
     });
   }
 

@@ -1,70 +1,12 @@
 // The market and dispatch routes with app.inject and a fake ledger: who may call, what reaches the
 // chaincode (contract, transaction, arguments), what comes back, and what is refused before Fabric.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../../../gateway/src/app';
-import { loadConfig } from '../../../../gateway/src/config';
 import { ApiError } from '../../../../gateway/src/core/api-error';
 import { API_ROLES, type ApiRole } from '../../../../gateway/src/core/roles';
-import { issueToken } from '../../../../gateway/src/core/token';
-import type { FabricPort } from '../../../../gateway/src/plugins/app/fabric-connection';
-import type { RaPort } from '../../../../gateway/src/plugins/app/ra';
-
-interface FabricCall {
-  kind: 'evaluate' | 'submit';
-  contract: string;
-  tx: string;
-  args: string[];
-}
-
-const unused = async (): Promise<never> => {
-  throw new Error('not used');
-};
-
-/** A ledger that records every call and answers with `answer` (or throws `failure`). */
-class FakeLedger {
-  calls: FabricCall[] = [];
-  answer: unknown = { ok: true };
-  failure: Error | undefined;
-
-  readonly port: FabricPort = {
-    ready: async () => true,
-    network: () => {
-      throw new Error('no network in unit tests');
-    },
-    contract: () => {
-      throw new Error('no network in unit tests');
-    },
-    evaluate: async (_request, contract, tx, args) => this.#call({ kind: 'evaluate', contract, tx, args }),
-    submit: async (_request, contract, tx, args) => ({
-      result: await this.#call({ kind: 'submit', contract, tx, args }),
-      txId: 'tx-1',
-    }),
-    service: { evaluate: unused, submit: unused },
-    forget: () => undefined,
-    close: () => undefined,
-  };
-
-  async #call(call: FabricCall): Promise<Uint8Array> {
-    this.calls.push(call);
-    if (this.failure) throw this.failure;
-    return Buffer.from(JSON.stringify(this.answer));
-  }
-}
-
-const fakeRa: RaPort = {
-  enroll: unused,
-  enrollCsr: unused,
-  register: unused,
-  list: async () => [],
-  revoke: unused,
-  caChainPem: () => '',
-  crlPem: async () => '',
-};
+import { bearer, FakeLedger, openGateway, routeCaseTests, tokenFor } from '../../../support/route-harness';
+import type { FabricCall, TestGateway } from '../../../support/route-harness';
 
 const IID = 'i-20260102-1200-up';
 const SALT = 'ab'.repeat(32);
@@ -307,36 +249,25 @@ function answerFor(route: RouteCase): unknown {
 }
 
 describe('gateway/routes market and dispatch', () => {
-  let dir: string;
+  let gateway: TestGateway;
   let app: FastifyInstance;
-  const ledger = new FakeLedger();
-  const tokenFor = (role: ApiRole) =>
-    issueToken({ sub: `${role}1`, role, serial: 'AB', mspId: 'CvppMSP' }, app.identities.tokenSecret(), 60)
-      .token;
+  const ledger = new FakeLedger({ txId: 'tx-1', answer: { ok: true } });
   const send = (route: RouteCase, role: ApiRole, override: { url?: string; body?: unknown } = {}) =>
     app.inject({
       method: route.method,
       url: override.url ?? route.url,
-      headers: { authorization: `Bearer ${tokenFor(role)}` },
+      headers: bearer(tokenFor(app, role, 'CvppMSP')),
       ...('body' in override || route.body !== undefined
         ? { payload: (override.body ?? route.body) as object }
         : {}),
     });
 
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'gw-market-'));
-    const config = loadConfig({ VPP_GATEWAY_ORG: 'cvpp', VPP_GATEWAY_DATA: dir });
-    app = await buildApp(config, { logger: false, ports: { fabric: ledger.port, ra: fakeRa } });
-    await app.ready();
+    gateway = await openGateway('cvpp', { fabric: ledger.port }, 'gw-market-');
+    app = gateway.app;
   });
-  after(async () => {
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => {
-    ledger.calls = [];
-    ledger.failure = undefined;
-  });
+  after(() => gateway.close());
+  beforeEach(() => ledger.reset());
 
   it('should declare exactly the documented roles on every market and dispatch route', () => {
     const table = app.routeTable.filter((r) => /^\/v1\/(market|dispatch)\//.test(r.url));
@@ -351,39 +282,17 @@ describe('gateway/routes market and dispatch', () => {
 
   for (const route of CASES) {
     describe(`${route.method} ${route.url}`, () => {
-      it('should pass the arguments to the chaincode as the caller and return what the ledger returned', async () => {
-        for (const role of route.roles) {
-          ledger.calls = [];
-          ledger.answer = answerFor(route);
-          const res = await send(route, role);
-          assert.equal(res.statusCode, route.status, `${role}: ${res.body}`);
-          assert.deepEqual(res.json(), route.response(ledger.answer));
-          assert.deepEqual(ledger.calls, [route.call]);
-        }
+      const answer = answerFor(route);
+      routeCaseTests({
+        ledger,
+        roles: route.roles,
+        status: route.status,
+        call: route.call,
+        answer,
+        response: route.response(answer),
+        send: (role, malformed?: { url?: string; body?: unknown }) => send(route, role, malformed),
+        refused: route.refused,
       });
-
-      const forbidden = API_ROLES.filter((role) => !route.roles.includes(role));
-      if (forbidden.length > 0) {
-        it(`should refuse ${forbidden.join(', ')} with 403 before the ledger is called`, async () => {
-          for (const role of forbidden) {
-            const res = await send(route, role);
-            assert.equal(res.statusCode, 403, role);
-            assert.equal(res.json().error.code, 'FORBIDDEN');
-          }
-          assert.deepEqual(ledger.calls, []);
-        });
-      }
-
-      if (route.refused) {
-        it('should refuse malformed requests with 400 VALIDATION_FAILED before the ledger is called', async () => {
-          for (const override of route.refused!) {
-            const res = await send(route, route.roles[0], override);
-            assert.equal(res.statusCode, 400, JSON.stringify(override));
-            assert.equal(res.json().error.code, 'VALIDATION_FAILED');
-          }
-          assert.deepEqual(ledger.calls, []);
-        });
-      }
     });
   }
 

@@ -9,6 +9,7 @@ import {
   positiveInteger,
   requireLowerHex,
   requireMarketId,
+  requireSortedList,
   requireTxId,
   sha256Hex,
   txMillis,
@@ -60,6 +61,30 @@ describe('domain/market/common', () => {
       assert.equal(requireTxId({ t: 'tx0001' }, 't'), 'tx0001');
       for (const t of ['', 'a b', 'x'.repeat(129), 'é']) {
         assert.throws(() => requireTxId({ t }, 't'), invalid(/t must be 1\.\.128 printable ASCII/));
+      }
+    });
+  });
+
+  describe('#requireSortedList', () => {
+    const parseItem = (raw: unknown, what: string) => requireMarketId({ [what]: raw }, what);
+    const list = (items: unknown) => requireSortedList({ ids: items }, 'ids', parseItem, (id) => id, 'id');
+
+    it('should decode each item under its index and keep the order', () => {
+      assert.deepEqual(list([]), []);
+      assert.deepEqual(list(['A', 'a', 'b']), ['A', 'a', 'b']);
+      assert.throws(() => list(['a', ' b']), invalid(/^INVALID_ARGUMENT: ids\[1\] must be 1\.\.64/));
+    });
+
+    it('should refuse a non-array, unsorted items and duplicates', () => {
+      assert.throws(() => list({ 0: 'a' }), invalid(/^INVALID_ARGUMENT: ids must be an array$/));
+      for (const items of [
+        ['b', 'a'],
+        ['a', 'a'],
+      ]) {
+        assert.throws(
+          () => list(items),
+          invalid(/^INVALID_ARGUMENT: ids must be sorted by id without duplicates$/),
+        );
       }
     });
   });

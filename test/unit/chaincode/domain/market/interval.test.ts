@@ -9,6 +9,7 @@ import {
   parseMarketIntervalInput,
   parseStoredMarketInterval,
   quantityUnitOf,
+  requireQuantityUnitOf,
 } from '../../../../../chaincode/src/domain/market/interval';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
 import {
@@ -34,6 +35,21 @@ describe('domain/market/interval', () => {
       assert.equal(quantityUnitOf('energy-up'), 'Wh');
       assert.equal(quantityUnitOf('energy-down'), 'Wh');
       assert.equal(quantityUnitOf('reserve'), 'W');
+    });
+  });
+
+  describe('#requireQuantityUnitOf', () => {
+    it("should accept a stored quantityUnit only if it is the product's", () => {
+      assert.equal(requireQuantityUnitOf({ quantityUnit: 'Wh' }, 'energy-down'), 'Wh');
+      assert.equal(requireQuantityUnitOf({ quantityUnit: 'W' }, 'reserve'), 'W');
+      assert.throws(
+        () => requireQuantityUnitOf({ quantityUnit: 'W' }, 'energy-up'),
+        invalid(/^INVALID_ARGUMENT: quantityUnit W does not belong to product energy-up$/),
+      );
+      assert.throws(
+        () => requireQuantityUnitOf({ quantityUnit: 'kWh' }, 'energy-up'),
+        invalid(/quantityUnit/),
+      );
     });
   });
 

@@ -1,0 +1,143 @@
+// Shared steps of the market and settlement tests over REST on the real network: one user per
+// organisation with the role its market step needs, checks of HTTP answers, waiting for the real
+// clock to pass an interval's instants, and a VPP with device-backed DERs and a bid quota.
+import assert from 'node:assert/strict';
+import { newKeyAndCsr } from '../../gateway/src/core/x509';
+import { call, loginAdmin, registerAndLogin, type HttpResult } from './gateway-client';
+
+export type ErrorBody = { error: { code: string; message: string } };
+export type Org = 'cvpp' | 'trading' | 'control' | 'regulator';
+
+/** The role each organisation's test user has: the one its steps of an interval need. */
+const MARKET_ROLES: Record<Org, string> = {
+  cvpp: 'operator',
+  trading: 'trading',
+  control: 'control',
+  regulator: 'regulator',
+};
+
+/** How far past an instant to wait, so that the next proposal's timestamp is surely beyond it. */
+const MARGIN_MS = 1_500;
+const QUARTER_MS = 15 * 60_000;
+
+export const sleepUntil = async (iso: string) => {
+  const wait = Date.parse(iso) + MARGIN_MS - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+};
+
+export function expectStatus(res: HttpResult, status: number, what: string): void {
+  assert.equal(res.status, status, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+export function expectRefusal(res: HttpResult, status: number, code: string, what: string): void {
+  expectStatus(res, status, what);
+  assert.equal((res.body as ErrorBody).error.code, code, what);
+}
+
+/** A request as the test user of `org`. */
+export type AsOrg = <T = unknown>(
+  org: Org,
+  method: string,
+  url: string,
+  body?: unknown,
+) => Promise<HttpResult<T>>;
+
+/** Requests as the user of each organisation whose token `tokens` holds (filled in later by login). */
+export function requestsAs(tokens: Record<Org, string>): AsOrg {
+  return (org, method, url, body) =>
+    call(org, method, url, { token: tokens[org], ...(body === undefined ? {} : { body }) });
+}
+
+/** Registers and logs in one user per organisation, `<prefix>-<role>-<stamp>`, with its market role. */
+export async function loginMarketUsers(prefix: string, stamp: string): Promise<Record<Org, string>> {
+  const tokens = {} as Record<Org, string>;
+  for (const [org, role] of Object.entries(MARKET_ROLES) as [Org, string][]) {
+    const admin = await loginAdmin(org);
+    tokens[org] = (await registerAndLogin(org, admin, `${prefix}-${role}-${stamp}`, role)).token;
+  }
+  return tokens;
+}
+
+/** One DER of a test VPP: its id, type and capacity in W. */
+export type DerSpec = readonly [derId: string, derType: string, capacityW: number];
+
+/**
+ * Registers a VPP (as the CVPP operator) whose DERs are backed by devices that enroll with their own
+ * keys, and sets its bid quota (as the regulator).
+ */
+export async function registerVppWithDers(
+  as: AsOrg,
+  vpp: { vppId: string; displayName: string },
+  ders: readonly DerSpec[],
+  quotaWh: number,
+): Promise<void> {
+  const { vppId } = vpp;
+  expectStatus(await as('cvpp', 'POST', '/v1/vpps', { ...vpp, feeBps: 500 }), 201, 'register VPP');
+  for (const [derId, derType, capacityW] of ders) {
+    const device = await as<{ enrollmentId: string; secret: string }>('cvpp', 'POST', '/v1/devices', {
+      derId,
+      vppId,
+    });
+    expectStatus(device, 201, `register device ${derId}`);
+    const { csrPem } = newKeyAndCsr(device.body.enrollmentId);
+    const enrolled = await call<{ certificatePem: string }>('cvpp', 'POST', `/v1/devices/${derId}/enroll`, {
+      body: { secret: device.body.secret, csr: csrPem },
+    });
+    expectStatus(enrolled, 201, `enroll device ${derId}`);
+    expectStatus(
+      await as('cvpp', 'POST', '/v1/ders', {
+        derId,
+        vppId,
+        derType,
+        capacityW,
+        zone: 'zone-it',
+        certificatePem: enrolled.body.certificatePem,
+      }),
+      201,
+      `register DER ${derId}`,
+    );
+  }
+  expectStatus(
+    await as('regulator', 'PUT', `/v1/market/quotas/${vppId}`, { quantity: quotaWh }),
+    200,
+    'set quota',
+  );
+}
+
+/** The instants of an interval opened now, on the real clock. */
+export interface IntervalInstants {
+  gateClosure: string;
+  revealDeadline: string;
+  deliveryStart: string;
+  deliveryEnd: string;
+}
+
+/**
+ * Bids for `openForMs` from now, reveals for `revealForMs` after that, and a 15-minute delivery that
+ * starts on the first `alignMs` boundary at least a minute after the reveal deadline.
+ */
+export function intervalInstants(openForMs: number, revealForMs: number, alignMs: number): IntervalInstants {
+  const now = Date.now();
+  const gateClosure = new Date(now + openForMs).toISOString();
+  const revealDeadline = new Date(now + openForMs + revealForMs).toISOString();
+  const startMs = Math.ceil((Date.parse(revealDeadline) + 60_000) / alignMs) * alignMs;
+  return {
+    gateClosure,
+    revealDeadline,
+    deliveryStart: new Date(startMs).toISOString(),
+    deliveryEnd: new Date(startMs + QUARTER_MS).toISOString(),
+  };
+}
+
+/** Posts the control centre's demand for `quantity` Wh of energy-up, with a price cap of 10,000. */
+export async function postDemand(as: AsOrg, intervalUrl: string, quantity: number): Promise<void> {
+  expectStatus(
+    await as('control', 'POST', `${intervalUrl}/demand`, {
+      product: 'energy-up',
+      quantity,
+      priceCap: 10_000,
+    }),
+    201,
+    'post demand',
+  );
+}
