@@ -122,6 +122,7 @@ describe('market interval over REST (real network)', () => {
       'INVALID_STATE',
       'reveal before gate closure',
     );
+    await visibleTo('regulator', base, (body) => (body as { demand: unknown }).demand !== null);
     const phase = await as<{ phase: string; demand: { priceCap: number } }>('regulator', 'GET', base);
     expectStatus(phase, 200, 'get interval');
     assert.deepEqual([phase.body.phase, phase.body.demand.priceCap], ['open', 10_000]);
@@ -171,6 +172,12 @@ describe('market interval over REST (real network)', () => {
       violations.body.recorded.map((v) => [v.bidId, v.vppId]),
       [[ghost.bidId, VPP]],
     );
+    // Written through the trading org's peer: wait until the regulator's peer has the block too.
+    await visibleTo(
+      'regulator',
+      `/v1/market/vpps/${VPP}/violations`,
+      (body) => (body as unknown[]).length > 0,
+    );
     const listed = await as<{ bidId: string }[]>('regulator', 'GET', `/v1/market/vpps/${VPP}/violations`);
     expectStatus(listed, 200, 'list violations');
     assert.deepEqual(
@@ -196,6 +203,8 @@ describe('market interval over REST (real network)', () => {
       [[cheap.bidId, 1500]],
     );
     expectRefusal(await as('trading', 'POST', `${base}/clearing`), 409, 'ALREADY_EXISTS', 'clear twice');
+    await visibleTo('regulator', `${base}/clearing`);
+    await visibleTo('control', `${base}/clearing`);
     const stored = await as<{ result: unknown }>('regulator', 'GET', `${base}/clearing`);
     expectStatus(stored, 200, 'get clearing');
     assert.deepEqual(stored.body.result, result);
