@@ -3,7 +3,7 @@
  * cleared by a single ClearInterval transaction (one range scan of the revealed bids, one write), and
  * timed from proposal to commit status, side by side in one run. Bids come from several VPPs so that
  * reveals can run in parallel (each reveal reads its own VPP's earlier offers). Default N = 1000
- * (`VPP_BENCH_BIDS`); committing and revealing N bids dominates the run time (about N/10 s each).
+ * (`VPP_BENCH_BIDS`); committing and revealing N bids dominates the run time (about N/12 s each).
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -50,9 +50,9 @@ async function preparedInterval(
 ): Promise<string> {
   const intervalId = `bench-${label}`;
   const now = Date.now();
-  // Room for the commits and the reveals at about 10 transactions per second each, plus a margin.
-  const gateClosure = new Date(now + 20_000 + (count / 10) * 1000).toISOString();
-  const revealDeadline = new Date(Date.parse(gateClosure) + 20_000 + (count / 10) * 1000).toISOString();
+  // Room for the commits and the reveals at about 12 transactions per second each, plus a margin.
+  const gateClosure = new Date(now + 20_000 + (count / 12) * 1000).toISOString();
+  const revealDeadline = new Date(Date.parse(gateClosure) + 20_000 + (count / 12) * 1000).toISOString();
   const start = Math.ceil((Date.parse(revealDeadline) + 60_000) / 900_000) * 900_000;
   const interval = {
     intervalId,
