@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { binaryPath, fabricBinaries } from '../../network/src/fabric-binaries';
-import { fabricCacheDir, runPaths } from '../../network/src/paths';
+import { binaryIn } from '../../network/src/fabric-binaries';
+import { locateFabricHome } from '../../network/src/fabric-home';
+import { runPaths } from '../../network/src/paths';
 import { orgByName, type Org, type Topology } from '../../network/src/topology';
 
 /** Name of the bootstrap registrar on both CAs. */
@@ -60,11 +61,9 @@ export function orgOf(topology: Topology, ref: OrgRef): Org {
 }
 
 export function fabricBinary(topology: Topology, name: 'fabric-ca-server' | 'fabric-ca-client'): string {
-  const binary = fabricBinaries(topology.fabric).find((b) => b.name === name);
-  if (!binary) throw new Error(`${name} is not a pinned Fabric binary`);
-  const file = binaryPath(fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion), binary);
+  const file = binaryIn(locateFabricHome(topology.fabric).dir, topology.fabric, name);
   if (!existsSync(file)) {
-    throw new Error(`${name} not found at ${file}: run \`npm run install-fabric\` (or set VPP_FABRIC_CACHE)`);
+    throw new Error(`${name} not found at ${file}: run \`npm run install-fabric\` (or set VPP_FABRIC_HOME)`);
   }
   return file;
 }

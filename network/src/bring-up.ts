@@ -17,7 +17,8 @@ import {
 } from './chaincode-lifecycle';
 import { peerAdminEnv, runTool, toolsAt, type FabricTools } from './fabric-cli';
 import { generateAll, nativeCcaasBuilderDir } from './generate';
-import { cryptoPaths, fabricCacheDir, runPaths } from './paths';
+import { locateFabricHome } from './fabric-home';
+import { cryptoPaths, runPaths } from './paths';
 import { channelGauge, waitUntil } from './process/metrics';
 import { isLocalHost } from './process/ports';
 import { launchSpecOf, type LaunchContext } from './process/launch';
@@ -270,8 +271,7 @@ export async function bringUp(
   await startRole('gateway', context, options);
 }
 
-/** The tools as bring-up left them configured (binaries of the cache, the project's core.yaml). */
+/** The tools as bring-up left them configured (binaries of the Fabric folder, the project's core.yaml). */
 export function configuredTools(topology: Topology): FabricTools {
-  const cache = fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion);
-  return { bin: toolsAt(cache).bin, configDir: runPaths.config('fabric') };
+  return { bin: toolsAt(locateFabricHome(topology.fabric).dir).bin, configDir: runPaths.config('fabric') };
 }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { bringUp, deployChaincode, waitForChaincode, writeFabricConfig } from './bring-up';
 import { queryCommitted } from './chaincode-lifecycle';
 import { FabricCommandError, toolsAt } from './fabric-cli';
-import { FabricInstallError, installFabricBinaries } from './fabric-binaries';
+import { FabricInstallError } from './fabric-binaries';
+import { installFabric } from './fabric-home';
 import { repoRoot, runDir, runPaths } from './paths';
 import { PortTakenError } from './process/ports';
 import { nodeStatus } from './process/launch';
@@ -52,8 +53,8 @@ function status(): void {
 async function start(): Promise<void> {
   const started = Date.now();
   const topology = loadTopology();
-  const cache = await installFabricBinaries(topology, { log });
-  await bringUp(topology, toolsAt(cache), { log });
+  const fabric = await installFabric(topology, { log });
+  await bringUp(topology, toolsAt(fabric.dir), { log });
   log('');
   status();
   const logs = path.relative(repoRoot(), path.dirname(runPaths.log('any')));
@@ -66,8 +67,8 @@ async function upgradeChaincode(): Promise<void> {
   if (!version) throw new UsageError('usage: npm run upgrade-chaincode -- <new version>');
   const base = loadTopology();
   const topology = { ...base, chaincode: { ...base.chaincode, version } };
-  const cache = await installFabricBinaries(topology, { log });
-  const tools = writeFabricConfig(topology, toolsAt(cache));
+  const fabric = await installFabric(topology, { log });
+  const tools = writeFabricConfig(topology, toolsAt(fabric.dir));
   const committed = await queryCommitted(tools, topology, leadOrg(topology));
   if (!committed) throw new UsageError('the chaincode is not deployed yet: run npm start first');
   // The servers must run the new package id before peers are told to use it.
@@ -89,7 +90,7 @@ const COMMANDS: Record<string, () => Promise<void> | void> = {
   status,
   reset,
   'upgrade-chaincode': upgradeChaincode,
-  'install-fabric': async () => void (await installFabricBinaries(loadTopology(), { log })),
+  'install-fabric': async () => void (await installFabric(loadTopology(), { log })),
 };
 
 async function main(): Promise<void> {

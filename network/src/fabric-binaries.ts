@@ -1,48 +1,65 @@
 /**
- * Builds the pinned Fabric binaries with `go install` into a cache keyed by the pin
- * (topology.fabric), and skips the build when they are all present.
+ * The pinned Fabric binaries in the official release layout, and `go install` of them into the
+ * user cache, the last of the sources that network/src/fabric-home.ts tries.
  */
 import { execFile, spawn } from 'node:child_process';
 import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fabricCacheDir } from './paths';
 import type { Topology } from './topology';
+
+type FabricPin = Topology['fabric'];
 
 export interface FabricBinary {
   name: string;
   /** `go install` argument: module path of the command, @ version. */
   target: string;
-  /** Folder under the cache that GOBIN points at. */
-  dir: 'bin' | 'ccaas/bin';
+  /** Folder of the release layout that holds it (and that GOBIN points at when it is built). */
+  dir: 'bin' | 'builders/ccaas/bin';
   cgo: boolean;
+  /** Stamps the release version into the build, as the release Makefiles do, so `version` prints the pin. */
+  ldflags: string;
 }
 
-export function fabricBinaries(fabric: Topology['fabric']): FabricBinary[] {
+const FABRIC_MODULE = 'github.com/hyperledger/fabric';
+const FABRIC_CA_MODULE = 'github.com/hyperledger/fabric-ca';
+
+export function fabricBinaries(fabric: FabricPin): FabricBinary[] {
+  const stamp = `-X ${FABRIC_MODULE}/common/metadata.Version=${fabric.version} -X ${FABRIC_MODULE}/common/metadata.CommitSHA=${fabric.commit}`;
   const core = ['peer', 'orderer', 'configtxgen', 'configtxlator', 'osnadmin'].map((name) => ({
     name,
-    target: `github.com/hyperledger/fabric/cmd/${name}@${fabric.commit}`,
+    target: `${FABRIC_MODULE}/cmd/${name}@${fabric.commit}`,
     dir: 'bin' as const,
     cgo: false,
+    ldflags: stamp,
   }));
-  // The peer runs its external builder as <path>/bin/{detect,build,release}: its own GOBIN.
+  // The peer runs its external builder as <path>/bin/{detect,build,release}: builders/ccaas in the release.
   const ccaas = ['detect', 'build', 'release'].map((name) => ({
     name,
-    target: `github.com/hyperledger/fabric/ccaas_builder/cmd/${name}@${fabric.commit}`,
-    dir: 'ccaas/bin' as const,
+    target: `${FABRIC_MODULE}/ccaas_builder/cmd/${name}@${fabric.commit}`,
+    dir: 'builders/ccaas/bin' as const,
     cgo: false,
+    ldflags: stamp,
   }));
   // fabric-ca stores identities in SQLite, which needs cgo.
   const ca = ['fabric-ca-server', 'fabric-ca-client'].map((name) => ({
     name,
-    target: `github.com/hyperledger/fabric-ca/cmd/${name}@v${fabric.caVersion}`,
+    target: `${FABRIC_CA_MODULE}/cmd/${name}@v${fabric.caVersion}`,
     dir: 'bin' as const,
     cgo: true,
+    ldflags: `-X ${FABRIC_CA_MODULE}/lib/metadata.Version=${fabric.caVersion}`,
   }));
   return [...core, ...ccaas, ...ca];
 }
 
-export function binaryPath(cache: string, binary: FabricBinary): string {
-  return path.join(cache, binary.dir, binary.name);
+export function binaryPath(home: string, binary: FabricBinary): string {
+  return path.join(home, binary.dir, binary.name);
+}
+
+/** The path of one pinned binary in a Fabric folder of the release layout. */
+export function binaryIn(home: string, fabric: FabricPin, name: string): string {
+  const binary = fabricBinaries(fabric).find((b) => b.name === name);
+  if (!binary) throw new Error(`${name} is not a pinned Fabric binary`);
+  return binaryPath(home, binary);
 }
 
 function isExecutable(file: string): boolean {
@@ -54,8 +71,19 @@ function isExecutable(file: string): boolean {
   }
 }
 
-export function missingBinaries(cache: string, binaries: FabricBinary[]): FabricBinary[] {
-  return binaries.filter((b) => !isExecutable(binaryPath(cache, b)));
+export function missingBinaries(home: string, binaries: FabricBinary[]): FabricBinary[] {
+  return binaries.filter((b) => !isExecutable(binaryPath(home, b)));
+}
+
+/** The release's default core.yaml and orderer.yaml, which the network copies and edits. */
+export const DEFAULT_CONFIG_FILES = ['core.yaml', 'orderer.yaml'];
+
+/** What a folder lacks to be a Fabric release folder, as paths relative to it (empty when complete). */
+export function missingFromRelease(home: string, fabric: FabricPin): string[] {
+  return [
+    ...missingBinaries(home, fabricBinaries(fabric)).map((b) => path.join(b.dir, b.name)),
+    ...DEFAULT_CONFIG_FILES.map((f) => path.join('config', f)).filter((f) => !existsSync(path.join(home, f))),
+  ];
 }
 
 export class FabricInstallError extends Error {
@@ -72,7 +100,8 @@ export function explainGoFailure(binary: FabricBinary, output: string): string {
     return (
       `cannot build ${binary.name}: the Go module proxy refused ${binary.target} ` +
       `(${lines.find((l) => /Forbidden|Gone|not available/.test(l))?.trim() ?? 'refused'}). ` +
-      'Fabric cannot be built on this machine until the proxy serves that module; see README, Troubleshooting.'
+      'Fabric cannot be built on this machine until the proxy serves that module: point VPP_FABRIC_HOME ' +
+      'at an unpacked Fabric release instead; see README, Troubleshooting.'
     );
   }
   if (/could not resolve host|dial tcp|i\/o timeout|connection refused/i.test(output)) {
@@ -81,23 +110,20 @@ export function explainGoFailure(binary: FabricBinary, output: string): string {
   return `cannot build ${binary.name} (go install ${binary.target}):\n${lines.slice(-15).join('\n')}`;
 }
 
-export interface InstallOptions {
+export interface BuildOptions {
   log: (line: string) => void;
+  /** The environment `go` runs in (PATH, GOPROXY, GOPATH…); this process's by default. */
+  env?: NodeJS.ProcessEnv;
   /** How often to print a progress line while one binary builds. */
   progressEveryMs?: number;
 }
 
-/** Ensures every pinned binary is in the cache; returns the cache folder. */
-export async function installFabricBinaries(topology: Topology, options: InstallOptions): Promise<string> {
-  const cache = fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion);
-  const missing = missingBinaries(cache, fabricBinaries(topology.fabric));
-  if (missing.length === 0 && hasDefaultConfig(cache)) {
-    options.log(`Fabric ${topology.fabric.version} binaries present in ${cache}`);
-    return cache;
-  }
+/** Builds every pinned binary missing from the cache with `go install`, and adds the default config. */
+export async function buildIntoCache(fabric: FabricPin, cache: string, options: BuildOptions): Promise<void> {
+  const missing = missingBinaries(cache, fabricBinaries(fabric));
   options.log(
-    `building ${missing.length} Fabric binaries (Fabric ${topology.fabric.version} at ${topology.fabric.commit}, ` +
-      `fabric-ca ${topology.fabric.caVersion}) into ${cache}; a cold build takes 10-20 minutes`,
+    `building ${missing.length} Fabric binaries (Fabric ${fabric.version} at ${fabric.commit}, ` +
+      `fabric-ca ${fabric.caVersion}) into ${cache}; a cold build takes 10-20 minutes`,
   );
   const started = Date.now();
   for (const [i, binary] of missing.entries()) {
@@ -106,24 +132,14 @@ export async function installFabricBinaries(topology: Topology, options: Install
     mkdirSync(gobin, { recursive: true });
     await goInstall(binary, gobin, options);
   }
-  if (!hasDefaultConfig(cache)) await copyDefaultConfig(topology.fabric, cache);
+  if (!DEFAULT_CONFIG_FILES.every((f) => existsSync(path.join(cache, 'config', f))))
+    await copyDefaultConfig(fabric, cache, options.env ?? process.env);
   options.log(`Fabric binaries built in ${Math.round((Date.now() - started) / 1000)} s`);
-  return cache;
-}
-
-const DEFAULT_CONFIG_FILES = ['core.yaml', 'orderer.yaml'];
-
-function hasDefaultConfig(cache: string): boolean {
-  return DEFAULT_CONFIG_FILES.every((f) => existsSync(path.join(cache, 'config', f)));
 }
 
 /** The release's core.yaml and orderer.yaml ship in the module: copy them next to the binaries. */
-async function copyDefaultConfig(fabric: Topology['fabric'], cache: string): Promise<void> {
-  const out = await run(
-    'go',
-    ['mod', 'download', '-json', `github.com/hyperledger/fabric@${fabric.commit}`],
-    {},
-  );
+async function copyDefaultConfig(fabric: FabricPin, cache: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const out = await run('go', ['mod', 'download', '-json', `${FABRIC_MODULE}@${fabric.commit}`], env);
   const dir = (JSON.parse(out) as { Dir?: string }).Dir;
   if (!dir) throw new FabricInstallError(`go mod download gave no folder for Fabric ${fabric.commit}`);
   mkdirSync(path.join(cache, 'config'), { recursive: true });
@@ -134,25 +150,25 @@ async function copyDefaultConfig(fabric: Topology['fabric'], cache: string): Pro
   }
 }
 
-function run(command: string, args: string[], env: Record<string, string>): Promise<string> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
-      command,
-      args,
-      { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err)
-          reject(new FabricInstallError(`${command} ${args.join(' ')}: ${stderr.trim() || err.message}`));
-        else resolve(stdout);
-      },
-    );
+    execFile(command, args, { env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err)
+        reject(new FabricInstallError(`${command} ${args.join(' ')}: ${stderr.trim() || err.message}`));
+      else resolve(stdout);
+    });
   });
 }
 
-function goInstall(binary: FabricBinary, gobin: string, options: InstallOptions): Promise<void> {
+function goInstall(binary: FabricBinary, gobin: string, options: BuildOptions): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('go', ['install', binary.target], {
-      env: { ...process.env, GOBIN: gobin, CGO_ENABLED: binary.cgo ? '1' : '0', GOFLAGS: '-buildvcs=false' },
+    const child = spawn('go', ['install', `-ldflags=${binary.ldflags}`, binary.target], {
+      env: {
+        ...(options.env ?? process.env),
+        GOBIN: gobin,
+        CGO_ENABLED: binary.cgo ? '1' : '0',
+        GOFLAGS: '-buildvcs=false',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

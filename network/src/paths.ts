@@ -35,12 +35,18 @@ export const runPaths = {
   crypto: (...parts: string[]) => path.join(runDir(), 'crypto', ...parts),
 };
 
-/** The Fabric binary cache, outside the work tree and keyed by the pin, so clones share it. */
-export function fabricCacheDir(commit: string, caVersion: string): string {
+/**
+ * The user cache that `go install` fills when no release folder is given: outside the work tree and
+ * keyed by the pin, so clones share it. VPP_FABRIC_CACHE moves its base folder.
+ */
+export function fabricCacheDir(
+  fabric: { version: string; commit: string; caVersion: string },
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const base =
-    process.env.VPP_FABRIC_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vpp-ledger');
-  return path.join(base, `fabric-${commit}-ca-${caVersion}`);
+    env.VPP_FABRIC_CACHE ??
+    path.join(env.XDG_CACHE_HOME ?? path.join(env.HOME ?? os.homedir(), '.cache'), 'vpp-ledger');
+  return path.join(base, `fabric-${fabric.version}-${fabric.commit}-ca-${fabric.caVersion}`);
 }
 
 /**

@@ -10,9 +10,16 @@ import { loadTopology, nodesOf } from '../../network/src/topology';
 const CLI = path.resolve(__dirname, '..', '..', 'network', 'src', 'cli.js');
 let startedHere = false;
 
-function cli(command: string): void {
-  const result = spawnSync(process.execPath, [CLI, command], { stdio: 'inherit', timeout: 30 * 60_000 });
-  if (result.status !== 0) throw new Error(`network ${command} failed (exit ${result.status})`);
+/** Runs a network command; `quiet` keeps its output to a failure, so the test summary stays last. */
+function cli(command: string, quiet = false): void {
+  const result = spawnSync(process.execPath, [CLI, command], {
+    stdio: quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+    timeout: 30 * 60_000,
+  });
+  if (result.status === 0) return;
+  if (quiet) process.stderr.write(`${result.stdout}${result.stderr}`);
+  throw new Error(`network ${command} failed (exit ${result.status})`);
 }
 
 export function globalSetup(): void {
@@ -25,5 +32,5 @@ export function globalSetup(): void {
 }
 
 export function globalTeardown(): void {
-  if (startedHere) cli('stop');
+  if (startedHere) cli('stop', true);
 }

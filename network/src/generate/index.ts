@@ -11,8 +11,9 @@ import {
   tlsCaConfigFile,
   writeCaServerHome,
 } from '../../../ca/src';
-import { binaryPath, fabricBinaries } from '../fabric-binaries';
-import { fabricCacheDir, repoRoot, runPaths } from '../paths';
+import { binaryIn } from '../fabric-binaries';
+import { locateFabricHome } from '../fabric-home';
+import { repoRoot, runPaths } from '../paths';
 import { nodesOf, type Topology } from '../topology';
 import { composeYaml } from './compose';
 import { configtxYaml } from './configtx';
@@ -27,12 +28,10 @@ export interface GenerateOptions {
 
 export const defaultComposeFile = () => path.join(repoRoot(), 'docker-compose.yaml');
 
-/** The folder that holds bin/{detect,build,release} once the Fabric binaries are installed. */
+/** The release layout's builders/ccaas: the folder that holds bin/{detect,build,release}. */
 export function nativeCcaasBuilderDir(topology: Topology): string {
-  const detect = fabricBinaries(topology.fabric).find((b) => b.name === 'detect');
-  if (!detect) throw new Error('the Fabric binary list has no ccaas detect builder');
-  const cache = fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion);
-  return path.dirname(path.dirname(binaryPath(cache, detect)));
+  const detect = binaryIn(locateFabricHome(topology.fabric).dir, topology.fabric, 'detect');
+  return path.dirname(path.dirname(detect));
 }
 
 function write(file: string, text: string): string {

@@ -24,7 +24,8 @@ import {
   tlsCaConfigFile,
 } from '../../../ca/src';
 import { binaryPath, fabricBinaries, missingBinaries } from '../../../network/src/fabric-binaries';
-import { cryptoPaths, fabricCacheDir, runPaths } from '../../../network/src/paths';
+import { locateFabricHome } from '../../../network/src/fabric-home';
+import { cryptoPaths, runPaths } from '../../../network/src/paths';
 import { toolsAt } from '../../../network/src/fabric-cli';
 import { launchSpecOf } from '../../../network/src/process/launch';
 import { startNode, stopNode, type LaunchSpec } from '../../../network/src/process/supervisor';
@@ -33,7 +34,7 @@ import { loadTopology, nodeOf, validateTopology, type Topology } from '../../../
 /** The project's own launcher for the CA node, as `npm start` uses it. */
 function caSpec(topology: Topology): LaunchSpec {
   const org = topology.orgs.find((o) => o.name === ORG)!;
-  const tools = toolsAt(fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion));
+  const tools = toolsAt(locateFabricHome(topology.fabric).dir);
   return launchSpecOf(nodeOf(org, 'ca'), { topology, tools });
 }
 import { caContext, caUrl, clientHome, runCaClient } from '../../../ca/src/ca-client';
@@ -80,13 +81,13 @@ let firstRunMs = 0;
 
 before(async () => {
   topology = await testTopology();
-  const cache = fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion);
+  const home = locateFabricHome(topology.fabric).dir;
   const ca = fabricBinaries(topology.fabric).filter((b) => b.name.startsWith('fabric-ca-'));
-  const missing = missingBinaries(cache, ca).map((b) => binaryPath(cache, b));
+  const missing = missingBinaries(home, ca).map((b) => binaryPath(home, b));
   assert.deepEqual(
     missing,
     [],
-    `fabric-ca binaries missing: run \`npm run install-fabric\` or point VPP_FABRIC_CACHE at a cache`,
+    `fabric-ca binaries missing: run \`npm run install-fabric\` or point VPP_FABRIC_HOME at a Fabric release`,
   );
   spec = caSpec(topology);
   await startNode(spec, 60_000);

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
+  binaryIn,
   binaryPath,
   explainGoFailure,
   fabricBinaries,
-  installFabricBinaries,
   missingBinaries,
+  missingFromRelease,
 } from '../../../network/src/fabric-binaries';
-import { fabricCacheDir } from '../../../network/src/paths';
 import { loadTopology } from '../../../network/src/topology';
 
 const topology = loadTopology();
@@ -39,57 +39,85 @@ describe('fabric-binaries', () => {
       }
       const ca = binaries.filter((b) => b.name.startsWith('fabric-ca'));
       assert.ok(ca.every((b) => b.cgo && b.target.endsWith(`@v${topology.fabric.caVersion}`)));
+    });
+
+    it('should place every binary where the official release tarball has it', () => {
       assert.deepEqual(
-        binaries.filter((b) => b.dir === 'ccaas/bin').map((b) => b.target.split('@')[0]),
-        ['detect', 'build', 'release'].map((n) => `github.com/hyperledger/fabric/ccaas_builder/cmd/${n}`),
+        fabricBinaries(topology.fabric).map((b) => path.join(b.dir, b.name)),
+        [
+          'bin/peer',
+          'bin/orderer',
+          'bin/configtxgen',
+          'bin/configtxlator',
+          'bin/osnadmin',
+          'builders/ccaas/bin/detect',
+          'builders/ccaas/bin/build',
+          'builders/ccaas/bin/release',
+          'bin/fabric-ca-server',
+          'bin/fabric-ca-client',
+        ],
+      );
+      assert.equal(
+        binaryIn('/opt/fabric', topology.fabric, 'detect'),
+        '/opt/fabric/builders/ccaas/bin/detect',
+      );
+      assert.throws(
+        () => binaryIn('/opt/fabric', topology.fabric, 'cryptogen'),
+        /not a pinned Fabric binary/,
+      );
+    });
+
+    it('should stamp the pinned release into what `go install` builds, as the release Makefiles do', () => {
+      const { version, commit, caVersion } = topology.fabric;
+      const [peer] = fabricBinaries(topology.fabric);
+      assert.equal(
+        peer!.ldflags,
+        `-X github.com/hyperledger/fabric/common/metadata.Version=${version} ` +
+          `-X github.com/hyperledger/fabric/common/metadata.CommitSHA=${commit}`,
+      );
+      const caServer = fabricBinaries(topology.fabric).find((b) => b.name === 'fabric-ca-server');
+      assert.equal(
+        caServer!.ldflags,
+        `-X github.com/hyperledger/fabric-ca/lib/metadata.Version=${caVersion}`,
       );
     });
   });
 
   describe('#missingBinaries', () => {
     it('should list only the binaries that are absent or not executable', () => {
-      const cache = mkdtempSync(path.join(os.tmpdir(), 'fabric-cache-'));
+      const home = mkdtempSync(path.join(os.tmpdir(), 'fabric-home-'));
       const binaries = fabricBinaries(topology.fabric);
-      mkdirSync(path.join(cache, 'bin'), { recursive: true });
-      writeFileSync(binaryPath(cache, binaries[0]!), '#!/bin/sh\n');
-      chmodSync(binaryPath(cache, binaries[0]!), 0o755);
-      writeFileSync(binaryPath(cache, binaries[1]!), 'not executable');
-      const missing = missingBinaries(cache, binaries).map((b) => b.name);
+      mkdirSync(path.join(home, 'bin'), { recursive: true });
+      writeFileSync(binaryPath(home, binaries[0]!), '#!/bin/sh\n');
+      chmodSync(binaryPath(home, binaries[0]!), 0o755);
+      writeFileSync(binaryPath(home, binaries[1]!), 'not executable');
+      const missing = missingBinaries(home, binaries).map((b) => b.name);
       assert.equal(missing.length, binaries.length - 1);
       assert.ok(!missing.includes('peer'));
       assert.ok(missing.includes('orderer'));
     });
   });
 
-  describe('#installFabricBinaries', () => {
-    let saved: string | undefined;
-    beforeEach(() => (saved = process.env.VPP_FABRIC_CACHE));
-    afterEach(() => {
-      if (saved === undefined) delete process.env.VPP_FABRIC_CACHE;
-      else process.env.VPP_FABRIC_CACHE = saved;
-    });
-
-    it('should skip the build when every pinned binary and the default config are in the cache keyed by the pin', async () => {
-      process.env.VPP_FABRIC_CACHE = mkdtempSync(path.join(os.tmpdir(), 'fabric-cache-'));
-      const cache = fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion);
-      assert.equal(path.basename(cache), `fabric-${topology.fabric.commit}-ca-${topology.fabric.caVersion}`);
-      for (const b of fabricBinaries(topology.fabric)) {
-        mkdirSync(path.dirname(binaryPath(cache, b)), { recursive: true });
-        writeFileSync(binaryPath(cache, b), '#!/bin/sh\n', { mode: 0o755 });
+  describe('#missingFromRelease', () => {
+    it('should name each missing binary and default config file by its place in the release layout', () => {
+      const home = mkdtempSync(path.join(os.tmpdir(), 'fabric-home-'));
+      for (const b of fabricBinaries(topology.fabric).filter((b) => b.name !== 'release')) {
+        mkdirSync(path.join(home, b.dir), { recursive: true });
+        writeFileSync(binaryPath(home, b), '#!/bin/sh\n', { mode: 0o755 });
       }
-      mkdirSync(path.join(cache, 'config'));
-      for (const file of ['core.yaml', 'orderer.yaml'])
-        writeFileSync(path.join(cache, 'config', file), 'x: 1\n');
-      const lines: string[] = [];
-      assert.equal(await installFabricBinaries(topology, { log: (l) => lines.push(l) }), cache);
-      assert.deepEqual(lines, [`Fabric ${topology.fabric.version} binaries present in ${cache}`]);
+      mkdirSync(path.join(home, 'config'));
+      writeFileSync(path.join(home, 'config', 'core.yaml'), 'peer: {}\n');
+      assert.deepEqual(missingFromRelease(home, topology.fabric), [
+        'builders/ccaas/bin/release',
+        'config/orderer.yaml',
+      ]);
     });
   });
 
   describe('#explainGoFailure', () => {
     const peer = fabricBinaries(topology.fabric)[0]!;
 
-    it('should say that the proxy refused the module, quoting its answer', () => {
+    it('should say that the proxy refused the module, quoting its answer, and point at VPP_FABRIC_HOME', () => {
       const output =
         `go: github.com/hyperledger/fabric/cmd/peer@${topology.fabric.commit}: invalid version: reading ` +
         `https://proxy.example/github.com/hyperledger/fabric/cmd/peer/@v/${topology.fabric.commit}.info: 403 Forbidden\n` +
@@ -97,6 +125,7 @@ describe('fabric-binaries', () => {
       const text = explainGoFailure(peer, output);
       assert.ok(text.startsWith(`cannot build peer: the Go module proxy refused ${peer.target} (`), text);
       assert.match(text, /403 Forbidden/);
+      assert.match(text, /point VPP_FABRIC_HOME at an unpacked Fabric release/);
     });
 
     it('should say when the proxy cannot be reached', () => {

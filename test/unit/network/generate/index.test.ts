@@ -8,7 +8,7 @@ import { caNames } from '../../../../ca/src';
 import { composeYaml } from '../../../../network/src/generate/compose';
 import { connectionProfileOf } from '../../../../network/src/generate/connection-profile';
 import { composeIsCurrent, generateAll, nativeCcaasBuilderDir } from '../../../../network/src/generate/index';
-import { fabricCacheDir, repoRoot } from '../../../../network/src/paths';
+import { repoRoot } from '../../../../network/src/paths';
 import { loadTopology } from '../../../../network/src/topology';
 
 const topology = loadTopology();
@@ -18,20 +18,20 @@ describe('generate/index', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'generate-'));
     const runDir = path.join(dir, 'run');
     const composeFile = path.join(dir, 'docker-compose.yaml');
-    const saved = { run: process.env.VPP_RUN_DIR, cache: process.env.VPP_FABRIC_CACHE };
-    // An empty Fabric cache: generating must not need any binary (Docker users have none).
+    const saved = { run: process.env.VPP_RUN_DIR, fabric: process.env.VPP_FABRIC_HOME };
+    // An empty Fabric folder: generating must not need any binary (Docker users have none).
     let written: string[] = [];
 
     before(() => {
       process.env.VPP_RUN_DIR = runDir;
-      process.env.VPP_FABRIC_CACHE = path.join(dir, 'empty-fabric-cache');
+      process.env.VPP_FABRIC_HOME = path.join(dir, 'empty-fabric-release');
       written = generateAll(topology, { composeFile });
     });
     after(() => {
       if (saved.run === undefined) delete process.env.VPP_RUN_DIR;
       else process.env.VPP_RUN_DIR = saved.run;
-      if (saved.cache === undefined) delete process.env.VPP_FABRIC_CACHE;
-      else process.env.VPP_FABRIC_CACHE = saved.cache;
+      if (saved.fabric === undefined) delete process.env.VPP_FABRIC_HOME;
+      else process.env.VPP_FABRIC_HOME = saved.fabric;
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -143,9 +143,18 @@ describe('generate/index', () => {
   });
 
   describe('#nativeCcaasBuilderDir', () => {
-    it('should be the folder above the installed ccaas bin folder', () => {
-      const cache = fabricCacheDir(topology.fabric.commit, topology.fabric.caVersion);
-      assert.equal(nativeCcaasBuilderDir(topology), path.join(cache, 'ccaas'));
+    it("should be the release layout's builders/ccaas in the Fabric folder in use", () => {
+      const saved = process.env.VPP_FABRIC_HOME;
+      process.env.VPP_FABRIC_HOME = path.join(os.tmpdir(), 'some-fabric-release');
+      try {
+        assert.equal(
+          nativeCcaasBuilderDir(topology),
+          path.join(os.tmpdir(), 'some-fabric-release', 'builders', 'ccaas'),
+        );
+      } finally {
+        if (saved === undefined) delete process.env.VPP_FABRIC_HOME;
+        else process.env.VPP_FABRIC_HOME = saved;
+      }
     });
   });
 });
