@@ -12,7 +12,7 @@ import { intervalIdOf, type SignedReading } from '../../chaincode/src/domain/tel
 import type { Device } from '../../gateway/device-kit/device';
 import { energyOf, newFleet, type FleetMember } from '../../gateway/device-kit/fleet';
 import { postReadings } from '../../gateway/device-kit/gateway-client';
-import { runPaths } from '../../network/src/paths';
+import { runPaths } from '../../platform/src/paths';
 import { submitAndWait } from '../../network/src/bft-submit';
 import { connectAs, topology } from '../../test/support/fabric-client';
 import { call, gatewayUrl } from '../../test/support/gateway-client';

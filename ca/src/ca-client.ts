@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { runPaths } from '../../network/src/paths';
-import type { Org, Topology } from '../../network/src/topology';
+import { runPaths } from '../../platform/src/paths';
+import type { Org, Topology } from '../../platform/src/topology';
 import { BOOTSTRAP_USER, bootstrapSecret, caNames, caTlsRootFile, fabricBinary } from './ca-server';
 
 export const DEFAULT_CA_TIMEOUT_MS = 30_000;

@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { binaryIn } from '../../network/src/fabric-binaries';
-import { locateFabricHome } from '../../network/src/fabric-home';
-import { runPaths } from '../../network/src/paths';
-import { orgByName, type Org, type Topology } from '../../network/src/topology';
+import { binaryIn } from '../../platform/src/fabric-binaries';
+import { locateFabricHome } from '../../platform/src/fabric-home';
+import { runPaths } from '../../platform/src/paths';
+import { orgByName, type Org, type Topology } from '../../platform/src/topology';
 
 /** Name of the bootstrap registrar on both CAs. */
 export const BOOTSTRAP_USER = 'admin';

@@ -6,8 +6,8 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { serviceNameOf } from '../../network/src/generate/compose';
-import { cryptoPaths } from '../../network/src/paths';
-import { nodeOf, type Org, type Topology } from '../../network/src/topology';
+import { cryptoPaths } from '../../platform/src/paths';
+import { nodeOf, type Org, type Topology } from '../../platform/src/topology';
 import {
   caContext,
   clientHome,

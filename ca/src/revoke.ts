@@ -4,8 +4,8 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { runPaths } from '../../network/src/paths';
-import type { Topology } from '../../network/src/topology';
+import { runPaths } from '../../platform/src/paths';
+import type { Topology } from '../../platform/src/topology';
 import { caContext, caUrl, enrollRegistrar, runCaClient, type CaContext } from './ca-client';
 import { caNames, caTlsRootFile, orgOf, type OrgRef } from './ca-server';
 

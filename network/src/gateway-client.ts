@@ -15,8 +15,8 @@ import {
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cryptoPaths } from './paths';
-import { orgByName, type Topology } from './topology';
+import { cryptoPaths } from '../../platform/src/paths';
+import { orgByName, type Topology } from '../../platform/src/topology';
 
 export interface Connection {
   gateway: Gateway;

@@ -9,7 +9,7 @@
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { channelOrgsFromBlock } from '../../gateway/src/ledger/channel-config';
 import { connectAs } from './gateway-client';
-import type { Topology } from './topology';
+import type { Topology } from '../../platform/src/topology';
 
 const normalise = (pem: string) => pem.trim() + '\n';
 

@@ -7,7 +7,7 @@ import {
   connectWith as connectWithKey,
   type Connection,
 } from '../../network/src/gateway-client';
-import { loadTopology, orgByName, type Org, type Topology } from '../../network/src/topology';
+import { loadTopology, orgByName, type Org, type Topology } from '../../platform/src/topology';
 
 export const topology: Topology = loadTopology();
 

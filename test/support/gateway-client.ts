@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { caContext, identitySecret } from '../../ca/src/ca-client';
 import { enrollmentIdsOf } from '../../ca/src/enroll';
-import { runPaths } from '../../network/src/paths';
+import { runPaths } from '../../platform/src/paths';
 import { orgNamed, topology, type Connection } from './fabric-client';
 
 export interface HttpResult<T = unknown> {

@@ -13,7 +13,7 @@ import { loadConfig } from '../../gateway/src/config';
 import { IdentityStore } from '../../gateway/src/core/identity-store';
 import type { ApiRole } from '../../gateway/src/core/roles';
 import { serialOf } from '../../gateway/src/core/x509';
-import { cryptoPaths } from '../../network/src/paths';
+import { cryptoPaths } from '../../platform/src/paths';
 
 const ORG = 'regulator';
 const SECRET = 'integration-secret';

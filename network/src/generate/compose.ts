@@ -8,7 +8,14 @@ import path from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
 // ca-server rather than the ca/src index: the index re-exports enroll, which imports this module.
 import { caHome, tlsCaConfigFile } from '../../../ca/src/ca-server';
-import { nodeOf, nodesOf, type NetworkNode, type NodeRole, type Org, type Topology } from '../topology';
+import {
+  nodeOf,
+  nodesOf,
+  type NetworkNode,
+  type NodeRole,
+  type Org,
+  type Topology,
+} from '../../../platform/src/topology';
 import { composeSourceOf, containerLayout, type RunLayout } from './layout';
 import { nodeEnvOf } from './node-env';
 
@@ -52,7 +59,7 @@ export function serviceNameOf(node: Pick<NetworkNode, 'id'>): string {
   return node.id.replace(/[^a-z0-9-]/gi, '-').toLowerCase();
 }
 
-// topology.ts keeps its own role → section table private; this mirrors it.
+// platform/src/topology.ts keeps its own role → section table private; this mirrors it.
 const SECTION: Record<NodeRole, 'ca' | 'orderer' | 'peer' | 'chaincodeServer' | 'gateway'> = {
   ca: 'ca',
   orderer: 'orderer',

@@ -11,10 +11,10 @@ import {
   tlsCaConfigFile,
   writeCaServerHome,
 } from '../../../ca/src';
-import { binaryIn } from '../fabric-binaries';
-import { locateFabricHome } from '../fabric-home';
-import { repoRoot, runPaths } from '../paths';
-import { nodesOf, type Topology } from '../topology';
+import { binaryIn } from '../../../platform/src/fabric-binaries';
+import { locateFabricHome } from '../../../platform/src/fabric-home';
+import { repoRoot, runPaths } from '../../../platform/src/paths';
+import { nodesOf, type Topology } from '../../../platform/src/topology';
 import { composeYaml } from './compose';
 import { configtxYaml } from './configtx';
 import { connectionProfileFile, connectionProfileOf } from './connection-profile';

@@ -12,7 +12,7 @@ import { createPrivateKey } from 'node:crypto';
 import { intervalIdOf } from '../../../chaincode/src/domain/telemetry/reading';
 import type { Device } from '../../../gateway/device-kit/device';
 import { enrollDevice, postReadings } from '../../../gateway/device-kit/gateway-client';
-import { cryptoPaths, runPaths } from '../../../network/src/paths';
+import { cryptoPaths, runPaths } from '../../../platform/src/paths';
 import { connectAs, orgNamed, topology, type Connection } from '../../support/fabric-client';
 import { call, gatewayUrl, loginAdmin, registerAndLogin, type TestUser } from '../../support/gateway-client';
 

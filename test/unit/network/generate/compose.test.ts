@@ -17,8 +17,8 @@ import {
 } from '../../../../network/src/generate/compose';
 import { CONTAINER_ROOT, containerLayout } from '../../../../network/src/generate/layout';
 import { nodeEnvOf } from '../../../../network/src/generate/node-env';
-import { repoRoot } from '../../../../network/src/paths';
-import { loadTopology, nodesOf } from '../../../../network/src/topology';
+import { repoRoot } from '../../../../platform/src/paths';
+import { loadTopology, nodesOf } from '../../../../platform/src/topology';
 
 const topology = loadTopology();
 const nodes = nodesOf(topology);

@@ -8,8 +8,8 @@ import { caNames } from '../../../../ca/src';
 import { composeYaml } from '../../../../network/src/generate/compose';
 import { connectionProfileOf } from '../../../../network/src/generate/connection-profile';
 import { composeIsCurrent, generateAll, nativeCcaasBuilderDir } from '../../../../network/src/generate/index';
-import { repoRoot } from '../../../../network/src/paths';
-import { loadTopology } from '../../../../network/src/topology';
+import { repoRoot } from '../../../../platform/src/paths';
+import { loadTopology } from '../../../../platform/src/topology';
 
 const topology = loadTopology();
 

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { loadTopology, nodesOf, TopologyError, validateTopology } from '../../../network/src/topology';
-import { repoRoot } from '../../../network/src/paths';
+import { loadTopology, nodesOf, TopologyError, validateTopology } from '../../../platform/src/topology';
+import { repoRoot } from '../../../platform/src/paths';
 
 const RAW = parse(readFileSync(path.join(repoRoot(), 'network', 'topology.yaml'), 'utf8')) as Record<
   string,
