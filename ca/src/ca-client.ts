@@ -6,9 +6,10 @@ import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { caNames, caTlsRootFile } from '../../platform/src/ca-layout';
 import { runPaths } from '../../platform/src/paths';
 import type { Org, Topology } from '../../platform/src/topology';
-import { BOOTSTRAP_USER, bootstrapSecret, caNames, caTlsRootFile, fabricBinary } from './ca-server';
+import { BOOTSTRAP_USER, bootstrapSecret, fabricBinary } from './ca-server';
 
 export const DEFAULT_CA_TIMEOUT_MS = 30_000;
 

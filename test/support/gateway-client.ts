@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { caContext, identitySecret } from '../../ca/src/ca-client';
-import { enrollmentIdsOf } from '../../ca/src/enroll';
+import { enrollmentIdsOf } from '../../platform/src/ca-layout';
 import { runPaths } from '../../platform/src/paths';
 import { orgNamed, topology, type Connection } from './fabric-client';
 

@@ -6,11 +6,12 @@
  */
 import path from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
-// ca-server rather than the ca/src index: the index re-exports enroll, which imports this module.
-import { caHome, tlsCaConfigFile } from '../../../ca/src/ca-server';
+import { tlsCaConfigFile } from '../../../ca/src';
+import { caHome } from '../../../platform/src/ca-layout';
 import {
   nodeOf,
   nodesOf,
+  serviceNameOf,
   type NetworkNode,
   type NodeRole,
   type Org,
@@ -52,11 +53,6 @@ export interface ComposeFile {
   services: Record<string, ComposeService>;
   networks: Record<string, object>;
   volumes: Record<string, object>;
-}
-
-/** A DNS label (no dots, so no resolver search-domain surprises): `peer.cvpp` → `peer-cvpp`. */
-export function serviceNameOf(node: Pick<NetworkNode, 'id'>): string {
-  return node.id.replace(/[^a-z0-9-]/gi, '-').toLowerCase();
 }
 
 // platform/src/topology.ts keeps its own role → section table private; this mirrors it.

@@ -11,11 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   bootstrapSecretFile,
-  caHome,
-  caNames,
-  caTlsRootFile,
   CaClientError,
-  enrollmentIdsOf,
   enrollOrg,
   generateCrl,
   identityCaConfigFile,
@@ -23,6 +19,7 @@ import {
   revokeIdentity,
   tlsCaConfigFile,
 } from '../../../ca/src';
+import { caHome, caNames, caTlsRootFile, enrollmentIdsOf } from '../../../platform/src/ca-layout';
 import { binaryPath, fabricBinaries, missingBinaries } from '../../../platform/src/fabric-binaries';
 import { locateFabricHome } from '../../../platform/src/fabric-home';
 import { cryptoPaths, runPaths } from '../../../platform/src/paths';
