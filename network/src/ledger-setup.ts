@@ -7,7 +7,7 @@
  * an org whose recorded certificates already equal the channel's is left alone.
  */
 import { GatewayError } from '@hyperledger/fabric-gateway';
-import { channelOrgsFromBlock } from '../../gateway/src/ledger/channel-config';
+import { channelOrgsFromBlock } from '../../platform/src/ledger/channel-config';
 import { connectAs } from './gateway-client';
 import type { Topology } from '../../platform/src/topology';
 
