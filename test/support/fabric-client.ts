@@ -6,7 +6,7 @@ import {
   connectAs as connectAsIdentity,
   connectWith as connectWithKey,
   type Connection,
-} from '../../network/src/gateway-client';
+} from '../../platform/src/fabric/org-connection';
 import { loadTopology, orgByName, type Org, type Topology } from '../../platform/src/topology';
 
 export const topology: Topology = loadTopology();
