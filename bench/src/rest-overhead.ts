@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { connectAs } from '../../platform/src/fabric/org-connection';
 import { loadTopology } from '../../platform/src/topology';
-import { call, loginAdmin } from '../../test/support/gateway-client';
+import { call, loginAdmin } from '../../platform/src/http/gateway-rest';
 
 const ORG = 'cvpp';
 

@@ -11,12 +11,12 @@ import { peer } from '@hyperledger/fabric-protos';
 import { intervalIdOf, type SignedReading } from '../../chaincode/src/domain/telemetry/reading';
 import type { Device } from '../../gateway/device-kit/device';
 import { energyOf, newFleet, type FleetMember } from '../../gateway/device-kit/fleet';
-import { postReadings } from '../../gateway/device-kit/gateway-client';
+import { postReadings } from '../../gateway/device-kit/device-api';
 import { runPaths } from '../../platform/src/paths';
 import { NotCommittedError } from '../../platform/src/fabric/bft-submit';
 import { connectAs } from '../../platform/src/fabric/org-connection';
 import { loadTopology } from '../../platform/src/topology';
-import { call, gatewayUrl } from '../../test/support/gateway-client';
+import { call, gatewayUrl } from '../../platform/src/http/gateway-rest';
 import { benchOperator, enrollFleet, inParallel, registerVpp } from './fleet-setup';
 
 const ORG = 'cvpp';

@@ -7,10 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { caHome, caNames, type CaNames } from '../../platform/src/ca-layout';
+import { bootstrapSecretFile, caHome, caNames, type CaNames } from '../../platform/src/ca-layout';
 import { binaryIn } from '../../platform/src/fabric-binaries';
 import { locateFabricHome } from '../../platform/src/fabric-home';
-import { runPaths } from '../../platform/src/paths';
 import { orgByName, type Org, type Topology } from '../../platform/src/topology';
 
 /** Name of the bootstrap registrar on both CAs. */
@@ -24,11 +23,6 @@ export function identityCaConfigFile(org: string): string {
 /** The TLS CA's home: fabric-ca roots an additional CA in the folder of its config file. */
 export function tlsCaConfigFile(org: string): string {
   return path.join(caHome(org), 'tlsca', 'fabric-ca-server-config.yaml');
-}
-
-/** Kept with the run folder: `npm run reset` deletes it together with the CA databases it opened. */
-export function bootstrapSecretFile(org: string): string {
-  return runPaths.config('secrets', `ca-${org}-bootstrap`);
 }
 
 /** An org given as its name or as the topology entry; either way the topology's own entry is used. */

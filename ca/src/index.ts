@@ -1,7 +1,6 @@
 /** The org CAs: server preparation, enrollment of every node and user, revocation and CRLs. */
 export {
   BOOTSTRAP_USER,
-  bootstrapSecretFile,
   identityCaConfigFile,
   prepareCaServer,
   writeCaServerHome,

@@ -3,6 +3,7 @@
  * REST gateway (its registration authority), the tests and the benches only need to find them, so
  * they live here rather than in ca/.
  */
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { runPaths } from './paths';
 
@@ -28,6 +29,21 @@ export function caHome(org: string): string {
  */
 export function caTlsRootFile(org: string): string {
   return path.join(caHome(org), 'ca-cert.pem');
+}
+
+/** Kept with the run folder: `npm run reset` deletes it together with the CA databases it opened. */
+export function bootstrapSecretFile(org: string): string {
+  return runPaths.config('secrets', `ca-${org}-bootstrap`);
+}
+
+/**
+ * The enrollment secret of an identity that the bring-up registered on the CA named `caName`.
+ * Derived from the CA's bootstrap secret, so that a re-run after a crash (identity registered,
+ * enrollment not yet copied) can enroll again without storing more secrets, and so that tests and
+ * benches can log in as the enrolled users.
+ */
+export function derivedSecret(bootstrapSecret: string, caName: string, enrollmentId: string): string {
+  return createHmac('sha256', bootstrapSecret).update(`${caName}/${enrollmentId}`).digest('hex').slice(0, 32);
 }
 
 /** Enrollment ids (the certificates' CN). `admin` itself is the CA's bootstrap registrar. */

@@ -5,12 +5,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  bootstrapSecretFile,
-  identityCaConfigFile,
-  tlsCaConfigFile,
-  writeCaServerHome,
-} from '../../../ca/src';
+import { identityCaConfigFile, tlsCaConfigFile, writeCaServerHome } from '../../../ca/src';
+import { bootstrapSecretFile } from '../../../platform/src/ca-layout';
 import { binaryIn } from '../../../platform/src/fabric-binaries';
 import { locateFabricHome } from '../../../platform/src/fabric-home';
 import { repoRoot, runPaths } from '../../../platform/src/paths';

@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  bootstrapSecretFile,
   CaClientError,
   enrollOrg,
   generateCrl,
@@ -19,7 +18,13 @@ import {
   revokeIdentity,
   tlsCaConfigFile,
 } from '../../../ca/src';
-import { caHome, caNames, caTlsRootFile, enrollmentIdsOf } from '../../../platform/src/ca-layout';
+import {
+  bootstrapSecretFile,
+  caHome,
+  caNames,
+  caTlsRootFile,
+  enrollmentIdsOf,
+} from '../../../platform/src/ca-layout';
 import { binaryPath, fabricBinaries, missingBinaries } from '../../../platform/src/fabric-binaries';
 import { locateFabricHome } from '../../../platform/src/fabric-home';
 import { cryptoPaths, runPaths } from '../../../platform/src/paths';

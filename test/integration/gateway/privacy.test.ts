@@ -11,10 +11,16 @@ import { connect, hash, signers } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
 import { intervalIdOf } from '../../../chaincode/src/domain/telemetry/reading';
 import type { Device } from '../../../gateway/device-kit/device';
-import { enrollDevice, postReadings } from '../../../gateway/device-kit/gateway-client';
+import { enrollDevice, postReadings } from '../../../gateway/device-kit/device-api';
 import { cryptoPaths, runPaths } from '../../../platform/src/paths';
 import { connectAs, orgNamed, topology, type Connection } from '../../support/fabric-client';
-import { call, gatewayUrl, loginAdmin, registerAndLogin, type TestUser } from '../../support/gateway-client';
+import {
+  call,
+  gatewayUrl,
+  loginAdmin,
+  registerAndLogin,
+  type RestUser,
+} from '../../../platform/src/http/gateway-rest';
 
 const stamp = Date.now().toString(36);
 const VPP_ID = `vpp-priv-${stamp}`;
@@ -24,9 +30,9 @@ type ErrorBody = { error: { code: string; message: string } };
 type Shared = { data: { name: string }; dataHash: string; onChainHash: string; access: { txId: string } };
 
 describe('privacy: private collection, consent and off-chain samples (real network)', () => {
-  let cvppOperator: TestUser;
-  let tradingUser: TestUser;
-  let regulatorUser: TestUser;
+  let cvppOperator: RestUser;
+  let tradingUser: RestUser;
+  let regulatorUser: RestUser;
   let device: Device;
   const connections: Connection[] = [];
   const grantId = `g-${stamp}`;

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { caHome, caNames, caTlsRootFile, enrollmentIdsOf } from '../../../platform/src/ca-layout';
+import {
+  bootstrapSecretFile,
+  caHome,
+  caNames,
+  caTlsRootFile,
+  derivedSecret,
+  enrollmentIdsOf,
+} from '../../../platform/src/ca-layout';
 import { runDir } from '../../../platform/src/paths';
 
 describe('ca-layout', () => {
@@ -29,6 +36,29 @@ describe('ca-layout', () => {
         appuser: 'appuser',
         ingest: 'ingest.control',
       });
+    });
+  });
+
+  describe('#derivedSecret', () => {
+    it('should derive one 32-hex-digit secret per bootstrap secret, CA and identity', () => {
+      const secret = derivedSecret('bootstrap', 'ca-cvpp', 'cvppadmin');
+      assert.match(secret, /^[0-9a-f]{32}$/);
+      assert.equal(derivedSecret('bootstrap', 'ca-cvpp', 'cvppadmin'), secret);
+      const others = [
+        derivedSecret('other', 'ca-cvpp', 'cvppadmin'),
+        derivedSecret('bootstrap', 'tlsca-cvpp', 'cvppadmin'),
+        derivedSecret('bootstrap', 'ca-cvpp', 'appuser'),
+      ];
+      assert.equal(new Set([secret, ...others]).size, 4);
+    });
+  });
+
+  describe('#bootstrapSecretFile', () => {
+    it('should keep the secret with the run folder, which a reset deletes', () => {
+      assert.equal(
+        bootstrapSecretFile('cvpp'),
+        path.join(runDir(), 'config', 'secrets', 'ca-cvpp-bootstrap'),
+      );
     });
   });
 });
