@@ -1,6 +1,6 @@
 /**
  * `npm test`: every unit test, and every integration test on the real network when the pinned
- * Fabric binaries are at hand (network/src/fabric-home.ts says where they come from). The
+ * Fabric binaries are at hand (platform/src/fabric-home.ts says where they come from). The
  * integration suite's global setup starts the network (unless it is already up) and stops what it
  * started. One `node --test` run, so one summary, which counts unit and integration tests apart.
  * With a Fabric release folder given (VPP_FABRIC_HOME or ../shared/fabric), the integration tests
@@ -8,9 +8,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { FabricInstallError } from '../network/src/fabric-binaries';
-import { describeHome, installFabric, isReleaseFolder, locateFabricHome } from '../network/src/fabric-home';
-import { loadTopology } from '../network/src/topology';
+import { FabricInstallError } from '../platform/src/fabric-binaries';
+import { describeHome, installFabric, isReleaseFolder, locateFabricHome } from '../platform/src/fabric-home';
+import { loadTopology } from '../platform/src/topology';
 
 const dist = path.resolve(__dirname);
 

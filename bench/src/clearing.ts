@@ -8,9 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { computeCommitment } from '../../chaincode/src/domain/market/bid';
-import { submitAndWait } from '../../network/src/bft-submit';
-import type { Connection } from '../../network/src/gateway-client';
-import { connectAs, topology } from '../../test/support/fabric-client';
+import { connectAs, type Connection } from '../../platform/src/fabric/org-connection';
+import { loadTopology } from '../../platform/src/topology';
 import { benchOperator, enrollFleet, inParallel, registerVpp } from './fleet-setup';
 
 const VPPS = 16;
@@ -21,19 +20,6 @@ interface Bid {
   intervalId: string;
   vppId: string;
   steps: { price: number; quantity: number }[];
-}
-
-async function submit(connection: Connection, contract: string, tx: string, args: string[]) {
-  const outcome = await submitAndWait(
-    connection.gateway,
-    topology.channel.name,
-    connection.contract(contract),
-    tx,
-    args,
-  );
-  if (!outcome.status.successful)
-    throw new Error(`${tx} ${outcome.txId} committed as invalid (${outcome.status.code})`);
-  return outcome;
 }
 
 const sleepUntil = async (iso: string) => {
@@ -62,14 +48,14 @@ async function preparedInterval(
     gateClosure,
     revealDeadline,
   };
-  await submit(orgs.trading, 'market', 'OpenInterval', [JSON.stringify(interval)]);
+  await orgs.trading.submit('market', 'OpenInterval', [JSON.stringify(interval)]);
   const demand = {
     intervalId,
     product: 'energy-up',
     quantity: Math.floor((count * BID_QUANTITY_WH) / 2),
     priceCap: 100_000,
   };
-  await submit(orgs.control, 'market', 'PostDemand', [JSON.stringify(demand)]);
+  await orgs.control.submit('market', 'PostDemand', [JSON.stringify(demand)]);
   const bids: Bid[] = Array.from({ length: count }, (_, i) => ({
     bidId: `b${String(i).padStart(6, '0')}`,
     intervalId,
@@ -87,7 +73,7 @@ async function preparedInterval(
         intervalId,
         vppId: bid.vppId,
       };
-      await submit(orgs.cvpp, 'market', 'CommitBid', [JSON.stringify(commitment)]);
+      await orgs.cvpp.submit('market', 'CommitBid', [JSON.stringify(commitment)]);
     },
   );
   await sleepUntil(gateClosure);
@@ -95,7 +81,7 @@ async function preparedInterval(
   await inParallel(vppIds, vppIds.length, async (vppId) => {
     for (const [i, bid] of bids.entries()) {
       if (bid.vppId !== vppId) continue;
-      await submit(orgs.cvpp, 'market', 'RevealBid', [intervalId, JSON.stringify(bid), salts[i] as string]);
+      await orgs.cvpp.submit('market', 'RevealBid', [intervalId, JSON.stringify(bid), salts[i] as string]);
     }
   });
   await sleepUntil(revealDeadline);
@@ -107,7 +93,7 @@ async function timeClearing(
   intervalId: string,
 ): Promise<{ ms: number; awards: number }> {
   const started = performance.now();
-  const outcome = await submit(trading, 'market', 'ClearInterval', [intervalId]);
+  const outcome = await trading.submit('market', 'ClearInterval', [intervalId]);
   const ms = performance.now() - started;
   const record = JSON.parse(Buffer.from(outcome.result).toString('utf8')) as {
     result: { awards: unknown[] };
@@ -128,10 +114,11 @@ export async function clearingBench(bids: number): Promise<void> {
     );
     vppIds.push(vppId);
   }
+  const topology = loadTopology();
   const orgs = {
-    cvpp: connectAs('cvpp', 'appuser'),
-    trading: connectAs('trading', 'appuser'),
-    control: connectAs('control', 'appuser'),
+    cvpp: connectAs(topology, 'cvpp', 'appuser'),
+    trading: connectAs(topology, 'trading', 'appuser'),
+    control: connectAs(topology, 'control', 'appuser'),
   };
   try {
     const small = Math.max(1, Math.floor(bids / 10));

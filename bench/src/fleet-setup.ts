@@ -1,8 +1,8 @@
 /** Setup shared by the benchmarks: an operator of the CVPP org, VPPs, and enrolled, registered DERs. */
 import type { Device } from '../../gateway/device-kit/device';
 import type { FleetMember } from '../../gateway/device-kit/fleet';
-import { enrollDevice } from '../../gateway/device-kit/gateway-client';
-import { call, gatewayUrl, loginAdmin, registerAndLogin } from '../../test/support/gateway-client';
+import { enrollDevice } from '../../gateway/device-kit/device-api';
+import { call, gatewayUrl, loginAdmin, registerAndLogin } from '../../platform/src/http/gateway-rest';
 
 const ORG = 'cvpp';
 

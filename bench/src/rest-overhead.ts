@@ -4,8 +4,9 @@
  * one run so that both see the same network state. Prints throughput of each and their ratio.
  */
 import { performance } from 'node:perf_hooks';
-import { connectAs } from '../../test/support/fabric-client';
-import { call, loginAdmin } from '../../test/support/gateway-client';
+import { connectAs } from '../../platform/src/fabric/org-connection';
+import { loadTopology } from '../../platform/src/topology';
+import { call, loginAdmin } from '../../platform/src/http/gateway-rest';
 
 const ORG = 'cvpp';
 
@@ -23,7 +24,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 export async function restOverhead(options: RestOverheadOptions): Promise<void> {
-  const direct = connectAs(ORG, 'admin');
+  const direct = connectAs(loadTopology(), ORG, 'admin');
   const token = await loginAdmin(ORG);
   const latencies = { rest: [] as number[], direct: [] as number[] };
   const elapsed = { rest: 0, direct: 0 };
@@ -32,7 +33,7 @@ export async function restOverhead(options: RestOverheadOptions): Promise<void> 
     if (res.status !== 200) throw new Error(`REST submit failed: ${res.status} ${JSON.stringify(res.body)}`);
   };
   const viaDirect = async (label: string) => {
-    await direct.contract('org').submitTransaction('PutOrgProfile', JSON.stringify(profile(label)));
+    await direct.submit('org', 'PutOrgProfile', [JSON.stringify(profile(label))]);
   };
   const runRound = async (path: 'rest' | 'direct', round: number) => {
     const submit = path === 'rest' ? viaRest : viaDirect;

@@ -11,11 +11,12 @@ import { peer } from '@hyperledger/fabric-protos';
 import { intervalIdOf, type SignedReading } from '../../chaincode/src/domain/telemetry/reading';
 import type { Device } from '../../gateway/device-kit/device';
 import { energyOf, newFleet, type FleetMember } from '../../gateway/device-kit/fleet';
-import { postReadings } from '../../gateway/device-kit/gateway-client';
-import { runPaths } from '../../network/src/paths';
-import { submitAndWait } from '../../network/src/bft-submit';
-import { connectAs, topology } from '../../test/support/fabric-client';
-import { call, gatewayUrl } from '../../test/support/gateway-client';
+import { postReadings } from '../../gateway/device-kit/device-api';
+import { runPaths } from '../../platform/src/paths';
+import { NotCommittedError } from '../../platform/src/fabric/bft-submit';
+import { connectAs } from '../../platform/src/fabric/org-connection';
+import { loadTopology } from '../../platform/src/topology';
+import { call, gatewayUrl } from '../../platform/src/http/gateway-rest';
 import { benchOperator, enrollFleet, inParallel, registerVpp } from './fleet-setup';
 
 const ORG = 'cvpp';
@@ -135,7 +136,7 @@ export async function telemetryBench(options: TelemetryBenchOptions): Promise<vo
   const batchedConflicts = (await metric('vpp_gateway_fabric_read_conflicts_total')) - conflictsBefore;
 
   // --- one reading per transaction, straight to the ledger ---
-  const ingest = connectAs(ORG, 'ingest');
+  const ingest = connectAs(loadTopology(), ORG, 'ingest');
   const singles = readingsOf(fleet, devices, singleInterval, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]).slice(
     0,
     options.singleReadings,
@@ -146,16 +147,13 @@ export async function telemetryBench(options: TelemetryBenchOptions): Promise<vo
   started = performance.now();
   try {
     await inParallel(singles, options.singleConcurrency, async (reading) => {
-      const outcome = await submitAndWait(
-        ingest.gateway,
-        topology.channel.name,
-        ingest.contract('telemetry'),
-        'RecordReadings',
-        [JSON.stringify([reading])],
-      );
-      if (outcome.status.successful) singleAccepted += 1;
-      else if (outcome.status.code === MVCC_READ_CONFLICT) singleConflicts += 1;
-      else throw new Error(`single reading ${outcome.txId} committed as invalid (${outcome.status.code})`);
+      try {
+        await ingest.submit('telemetry', 'RecordReadings', [JSON.stringify([reading])]);
+        singleAccepted += 1;
+      } catch (err) {
+        if (!(err instanceof NotCommittedError) || err.code !== MVCC_READ_CONFLICT) throw err;
+        singleConflicts += 1;
+      }
     });
   } finally {
     ingest.close();

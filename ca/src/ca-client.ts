@@ -3,12 +3,12 @@
  * which command failed and what the client printed. Secrets never appear in error messages.
  */
 import { execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { runPaths } from '../../network/src/paths';
-import type { Org, Topology } from '../../network/src/topology';
-import { BOOTSTRAP_USER, bootstrapSecret, caNames, caTlsRootFile, fabricBinary } from './ca-server';
+import { caNames, caTlsRootFile, derivedSecret } from '../../platform/src/ca-layout';
+import { runPaths } from '../../platform/src/paths';
+import type { Org, Topology } from '../../platform/src/topology';
+import { BOOTSTRAP_USER, bootstrapSecret, fabricBinary } from './ca-server';
 
 export const DEFAULT_CA_TIMEOUT_MS = 30_000;
 
@@ -57,15 +57,9 @@ export function registrarHome(org: string, kind: CaKind): string {
   return clientHome(org, `registrar-${kind}`);
 }
 
-/**
- * Enrollment secrets are derived from the bootstrap secret, so that a re-run after a crash
- * (identity registered, enrollment not yet copied) can enroll again without storing more secrets.
- */
+/** The enrollment secret of an identity on one of the org's CAs (derivedSecret says why derived). */
 export function identitySecret(ctx: CaContext, kind: CaKind, enrollmentId: string): string {
-  return createHmac('sha256', ctx.secret)
-    .update(`${caNames(ctx.org.name)[kind]}/${enrollmentId}`)
-    .digest('hex')
-    .slice(0, 32);
+  return derivedSecret(ctx.secret, caNames(ctx.org.name)[kind], enrollmentId);
 }
 
 export function caUrl(org: Org, credentials?: { id: string; secret: string }): string {

@@ -7,27 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { binaryIn } from '../../network/src/fabric-binaries';
-import { locateFabricHome } from '../../network/src/fabric-home';
-import { runPaths } from '../../network/src/paths';
-import { orgByName, type Org, type Topology } from '../../network/src/topology';
+import { bootstrapSecretFile, caHome, caNames, type CaNames } from '../../platform/src/ca-layout';
+import { binaryIn } from '../../platform/src/fabric-binaries';
+import { locateFabricHome } from '../../platform/src/fabric-home';
+import { orgByName, type Org, type Topology } from '../../platform/src/topology';
 
 /** Name of the bootstrap registrar on both CAs. */
 export const BOOTSTRAP_USER = 'admin';
-
-export interface CaNames {
-  identity: string;
-  tls: string;
-}
-
-export function caNames(org: string): CaNames {
-  return { identity: `ca-${org}`, tls: `tlsca-${org}` };
-}
-
-/** The server home (FABRIC_CA_SERVER_HOME, as caEnv sets it). */
-export function caHome(org: string): string {
-  return runPaths.data(`ca.${org}`);
-}
 
 /** The default (identity) CA's config: where fabric-ca-server looks for it in its home. */
 export function identityCaConfigFile(org: string): string {
@@ -37,20 +23,6 @@ export function identityCaConfigFile(org: string): string {
 /** The TLS CA's home: fabric-ca roots an additional CA in the folder of its config file. */
 export function tlsCaConfigFile(org: string): string {
   return path.join(caHome(org), 'tlsca', 'fabric-ca-server-config.yaml');
-}
-
-/**
- * What a client must trust to reach the CA server over TLS. With TLS on and no tls.certfile,
- * fabric-ca-server generates tls-cert.pem on first start, signed by the default (identity) CA,
- * so the identity root is also the root of the server's HTTPS certificate.
- */
-export function caTlsRootFile(org: string): string {
-  return path.join(caHome(org), 'ca-cert.pem');
-}
-
-/** Kept with the run folder: `npm run reset` deletes it together with the CA databases it opened. */
-export function bootstrapSecretFile(org: string): string {
-  return runPaths.config('secrets', `ca-${org}-bootstrap`);
 }
 
 /** An org given as its name or as the topology entry; either way the topology's own entry is used. */

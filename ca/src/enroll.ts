@@ -5,9 +5,9 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { serviceNameOf } from '../../network/src/generate/compose';
-import { cryptoPaths } from '../../network/src/paths';
-import { nodeOf, type Org, type Topology } from '../../network/src/topology';
+import { cryptoPaths } from '../../platform/src/paths';
+import { enrollmentIdsOf } from '../../platform/src/ca-layout';
+import { nodeOf, serviceNameOf, type Org, type Topology } from '../../platform/src/topology';
 import {
   caContext,
   clientHome,
@@ -37,20 +37,6 @@ export const APP_ROLE_OF: Record<Org['name'], string> = {
   control: 'control',
   regulator: 'regulator',
 };
-
-/** Enrollment ids (the certificates' CN). `admin` itself is the CA's bootstrap registrar. */
-export function enrollmentIdsOf(org: string) {
-  return {
-    peer: `peer.${org}`,
-    orderer: `orderer.${org}`,
-    chaincode: `chaincode.${org}`,
-    gateway: `gateway.${org}`,
-    admin: `${org}admin`,
-    appuser: 'appuser',
-    /** The gateway's courier for device-signed readings (vpp.role=ingest); it cannot sign readings. */
-    ingest: `ingest.${org}`,
-  } as const;
-}
 
 export interface EnrollOptions {
   /** Bound on each fabric-ca-client call. */

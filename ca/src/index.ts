@@ -1,19 +1,14 @@
 /** The org CAs: server preparation, enrollment of every node and user, revocation and CRLs. */
 export {
   BOOTSTRAP_USER,
-  bootstrapSecretFile,
-  caHome,
-  caNames,
-  caTlsRootFile,
   identityCaConfigFile,
   prepareCaServer,
   writeCaServerHome,
   tlsCaConfigFile,
-  type CaNames,
   type CaServerCommand,
   type OrgRef,
 } from './ca-server';
 export { CaClientError, DEFAULT_CA_TIMEOUT_MS } from './ca-client';
-export { APP_ROLE_OF, enrollmentIdsOf, enrollOrg, type EnrollOptions, type EnrollResult } from './enroll';
+export { APP_ROLE_OF, enrollOrg, type EnrollOptions, type EnrollResult } from './enroll';
 export { NODE_OUS_CONFIG } from './msp';
 export { crlFile, generateCrl, revokeIdentity, type CaCallOptions, type RevocationReason } from './revoke';

@@ -4,10 +4,11 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { runPaths } from '../../network/src/paths';
-import type { Topology } from '../../network/src/topology';
+import { caNames, caTlsRootFile } from '../../platform/src/ca-layout';
+import { runPaths } from '../../platform/src/paths';
+import type { Topology } from '../../platform/src/topology';
 import { caContext, caUrl, enrollRegistrar, runCaClient, type CaContext } from './ca-client';
-import { caNames, caTlsRootFile, orgOf, type OrgRef } from './ca-server';
+import { orgOf, type OrgRef } from './ca-server';
 
 /** The reasons fabric-ca-client accepts for `revoke -r` (RFC 5280 CRLReason names, lower case). */
 export type RevocationReason =

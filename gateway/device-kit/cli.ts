@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { intervalIdOf, type SignedReading } from '../../chaincode/src/domain/telemetry/reading';
 import { Device } from './device';
-import { enrollDevice, postReadings } from './gateway-client';
+import { enrollDevice, postReadings } from './device-api';
 
 const USAGE = `usage:
   vpp-device enroll --gateway URL --der-id ID --secret SECRET --out DIR

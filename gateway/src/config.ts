@@ -1,8 +1,8 @@
 /** The gateway's settings: which org it serves (from the environment), everything else from the topology. */
 import path from 'node:path';
-import { caNames, caTlsRootFile, enrollmentIdsOf } from '../../ca/src';
-import { cryptoPaths, runPaths } from '../../network/src/paths';
-import { loadTopology, type Org, type Topology } from '../../network/src/topology';
+import { caNames, caTlsRootFile, enrollmentIdsOf } from '../../platform/src/ca-layout';
+import { cryptoPaths, runPaths } from '../../platform/src/paths';
+import { loadTopology, type Org, type Topology } from '../../platform/src/topology';
 
 export interface GatewayConfig {
   org: Org;

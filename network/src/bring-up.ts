@@ -17,13 +17,13 @@ import {
 } from './chaincode-lifecycle';
 import { peerAdminEnv, runTool, toolsAt, type FabricTools } from './fabric-cli';
 import { generateAll, nativeCcaasBuilderDir } from './generate';
-import { locateFabricHome } from './fabric-home';
-import { cryptoPaths, runPaths } from './paths';
+import { locateFabricHome } from '../../platform/src/fabric-home';
+import { cryptoPaths, runPaths } from '../../platform/src/paths';
 import { channelGauge, waitUntil } from './process/metrics';
 import { isLocalHost } from './process/ports';
 import { launchSpecOf, type LaunchContext } from './process/launch';
 import { startNode } from './process/supervisor';
-import { leadOrg, nodesOf, type NodeRole, type Org, type Topology } from './topology';
+import { leadOrg, nodesOf, type NodeRole, type Org, type Topology } from '../../platform/src/topology';
 import { prepareLedger } from './ledger-setup';
 
 const HEALTH_TIMEOUT_MS = 60_000;

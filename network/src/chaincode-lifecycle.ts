@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { FabricCommandError, ordererFlags, peerAdminEnv, runTool, type FabricTools } from './fabric-cli';
-import { cryptoPaths, runPaths } from './paths';
-import { leadOrg, type Org, type Topology } from './topology';
+import { cryptoPaths, runPaths } from '../../platform/src/paths';
+import { leadOrg, type Org, type Topology } from '../../platform/src/topology';
 import { COLLECTIONS_CONFIG_FILE } from './generate/collections';
 
 export const packageLabel = (topology: Topology) =>

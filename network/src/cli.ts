@@ -7,13 +7,13 @@ import path from 'node:path';
 import { bringUp, deployChaincode, waitForChaincode, writeFabricConfig } from './bring-up';
 import { queryCommitted } from './chaincode-lifecycle';
 import { FabricCommandError, toolsAt } from './fabric-cli';
-import { FabricInstallError } from './fabric-binaries';
-import { installFabric } from './fabric-home';
-import { repoRoot, runDir, runPaths } from './paths';
+import { FabricInstallError } from '../../platform/src/fabric-binaries';
+import { installFabric } from '../../platform/src/fabric-home';
+import { repoRoot, runDir, runPaths } from '../../platform/src/paths';
 import { PortTakenError } from './process/ports';
 import { nodeStatus } from './process/launch';
 import { formatStatusTable, NodeStartError, stopNode } from './process/supervisor';
-import { leadOrg, loadTopology, nodesOf, TopologyError } from './topology';
+import { leadOrg, loadTopology, nodesOf, TopologyError } from '../../platform/src/topology';
 
 const log = (line: string) => console.log(line);
 

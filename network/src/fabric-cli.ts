@@ -1,8 +1,8 @@
 /** Runs Fabric's command-line tools (peer, osnadmin, configtxgen) with a bound and clear errors. */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { cryptoPaths } from './paths';
-import type { Org } from './topology';
+import { cryptoPaths } from '../../platform/src/paths';
+import type { Org } from '../../platform/src/topology';
 
 export class FabricCommandError extends Error {
   constructor(

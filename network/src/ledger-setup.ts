@@ -7,9 +7,9 @@
  * an org whose recorded certificates already equal the channel's is left alone.
  */
 import { GatewayError } from '@hyperledger/fabric-gateway';
-import { channelOrgsFromBlock } from '../../gateway/src/ledger/channel-config';
-import { connectAs } from './gateway-client';
-import type { Topology } from './topology';
+import { connectAs } from '../../platform/src/fabric/org-connection';
+import { channelOrgsFromBlock } from '../../platform/src/ledger/channel-config';
+import type { Topology } from '../../platform/src/topology';
 
 const normalise = (pem: string) => pem.trim() + '\n';
 
@@ -34,7 +34,7 @@ export async function recordTrustAnchors(topology: Topology, log: (line: string)
           throw err;
       }
       if (JSON.stringify(recorded) === JSON.stringify(expected)) continue;
-      await registry.submitTransaction('RecordCaCertificates', JSON.stringify(expected));
+      await connection.submit('registry', 'RecordCaCertificates', [JSON.stringify(expected)]);
       log(`${org.mspId}: recorded ${expected.length} CA certificate(s) from the channel MSP on the ledger`);
     } finally {
       connection.close();
@@ -57,7 +57,7 @@ export async function installRulebook(topology: Topology, log: (line: string) =>
       Buffer.from(await credit.evaluateTransaction('ListRulebookVersions')).toString('utf8'),
     ) as unknown[];
     if (versions.length > 0) return;
-    await credit.submitTransaction('InstallDefaultRulebook');
+    await connection.submit('credit', 'InstallDefaultRulebook', []);
     log('RegulatorMSP: installed the default credit rulebook (version 1)');
   } finally {
     connection.close();

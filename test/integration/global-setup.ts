@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { nodeStatus } from '../../network/src/process/launch';
-import { loadTopology, nodesOf } from '../../network/src/topology';
+import { loadTopology, nodesOf } from '../../platform/src/topology';
 
 const CLI = path.resolve(__dirname, '..', '..', 'network', 'src', 'cli.js');
 let startedHere = false;

@@ -3,7 +3,7 @@
 // clock to pass an interval's instants, and a VPP with device-backed DERs and a bid quota.
 import assert from 'node:assert/strict';
 import { newKeyAndCsr } from '../../gateway/src/core/x509';
-import { call, loginAdmin, registerAndLogin, type HttpResult } from './gateway-client';
+import { call, loginAdmin, registerAndLogin, type HttpResult } from '../../platform/src/http/gateway-rest';
 
 export type ErrorBody = { error: { code: string; message: string } };
 export type Org = 'cvpp' | 'trading' | 'control' | 'regulator';

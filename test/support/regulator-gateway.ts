@@ -13,7 +13,8 @@ import { loadConfig } from '../../gateway/src/config';
 import { IdentityStore } from '../../gateway/src/core/identity-store';
 import type { ApiRole } from '../../gateway/src/core/roles';
 import { serialOf } from '../../gateway/src/core/x509';
-import { cryptoPaths } from '../../network/src/paths';
+import { httpRequest } from '../../platform/src/http/http-client';
+import { cryptoPaths } from '../../platform/src/paths';
 
 const ORG = 'regulator';
 const SECRET = 'integration-secret';
@@ -50,13 +51,13 @@ export async function startRegulatorGateway(): Promise<Harness> {
   assert.ok(address !== null && typeof address === 'object');
   const url = `http://127.0.0.1:${address.port}`;
   const login = async (enrollmentId: string) => {
-    const res = await fetch(`${url}/v1/auth/token`, {
+    const res = await httpRequest(url, '/v1/auth/token', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enrollmentId, secret: SECRET }),
+      json: { enrollmentId, secret: SECRET },
+      timeoutMs: 30_000,
     });
-    assert.equal(res.status, 200, await res.clone().text());
-    return ((await res.json()) as { token: string }).token;
+    assert.equal(res.status, 200, res.text);
+    return (JSON.parse(res.text) as { token: string }).token;
   };
   return {
     url,

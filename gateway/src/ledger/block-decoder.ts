@@ -4,6 +4,7 @@
 // not in the transactions themselves.
 
 import { common, msp, peer } from '@hyperledger/fabric-protos';
+import { LedgerDecodeError } from '../../../platform/src/ledger/decode-error';
 
 export interface DecodedTransaction {
   readonly txId: string;
@@ -27,11 +28,6 @@ export interface DecodedBlock {
   /** Hex; empty for the genesis block. */
   readonly previousHash: string;
   readonly transactions: readonly DecodedTransaction[];
-}
-
-/** Raised when bytes are not what the peer should have sent; the route turns it into a 5xx. */
-export class LedgerDecodeError extends Error {
-  override readonly name = 'LedgerDecodeError';
 }
 
 const invert = (map: Record<string, number>): ReadonlyMap<number, string> =>

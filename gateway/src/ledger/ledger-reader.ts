@@ -11,7 +11,7 @@ import {
   type DecodedBlock,
   type DecodedTransaction,
 } from './block-decoder';
-import { channelOrgsFromBlock, type ChannelOrg } from './channel-config';
+import { channelOrgsFromBlock, type ChannelOrg } from '../../../platform/src/ledger/channel-config';
 
 /** The slice of a fabric-gateway Network the reader needs (a real Network satisfies it). */
 export interface SystemContracts {

@@ -3,8 +3,8 @@
  * --check only verifies that the committed docker-compose.yaml matches the topology (for CI).
  */
 import path from 'node:path';
-import { repoRoot } from '../paths';
-import { loadTopology, TopologyError } from '../topology';
+import { repoRoot } from '../../../platform/src/paths';
+import { loadTopology, TopologyError } from '../../../platform/src/topology';
 import { composeIsCurrent, defaultComposeFile, generateAll } from './index';
 
 function main(args: string[]): number {

@@ -2,7 +2,7 @@
  * The chaincode definition's private data collections, as `peer lifecycle chaincode` reads them
  * (`--collections-config`): each collection's policy is OR of its members' `.member` principals.
  */
-import type { Topology } from '../topology';
+import type { Topology } from '../../../platform/src/topology';
 
 export interface CollectionConfigJson {
   name: string;

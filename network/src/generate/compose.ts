@@ -6,9 +6,17 @@
  */
 import path from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
-// ca-server rather than the ca/src index: the index re-exports enroll, which imports this module.
-import { caHome, tlsCaConfigFile } from '../../../ca/src/ca-server';
-import { nodeOf, nodesOf, type NetworkNode, type NodeRole, type Org, type Topology } from '../topology';
+import { tlsCaConfigFile } from '../../../ca/src';
+import { caHome } from '../../../platform/src/ca-layout';
+import {
+  nodeOf,
+  nodesOf,
+  serviceNameOf,
+  type NetworkNode,
+  type NodeRole,
+  type Org,
+  type Topology,
+} from '../../../platform/src/topology';
 import { composeSourceOf, containerLayout, type RunLayout } from './layout';
 import { nodeEnvOf } from './node-env';
 
@@ -47,12 +55,7 @@ export interface ComposeFile {
   volumes: Record<string, object>;
 }
 
-/** A DNS label (no dots, so no resolver search-domain surprises): `peer.cvpp` → `peer-cvpp`. */
-export function serviceNameOf(node: Pick<NetworkNode, 'id'>): string {
-  return node.id.replace(/[^a-z0-9-]/gi, '-').toLowerCase();
-}
-
-// topology.ts keeps its own role → section table private; this mirrors it.
+// platform/src/topology.ts keeps its own role → section table private; this mirrors it.
 const SECTION: Record<NodeRole, 'ca' | 'orderer' | 'peer' | 'chaincodeServer' | 'gateway'> = {
   ca: 'ca',
   orderer: 'orderer',

@@ -3,7 +3,7 @@
  * consenter. Field names follow Fabric v3.1's configtxgen (internal/configtxgen/genesisconfig).
  */
 import { Document } from 'yaml';
-import type { Org, Topology } from '../topology';
+import type { Org, Topology } from '../../../platform/src/topology';
 import { hostLayout, type RunLayout } from './layout';
 
 export const PROFILE_NAME = 'VppChannel';

@@ -3,7 +3,7 @@
  * reach the network. The gateway talks to its own org's peer; orderers are listed for tools such as
  * `peer channel` and osnadmin.
  */
-import type { Org, Topology } from '../topology';
+import type { Org, Topology } from '../../../platform/src/topology';
 import { hostLayout, type RunLayout } from './layout';
 
 export interface Endpoint {

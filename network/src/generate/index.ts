@@ -5,16 +5,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  bootstrapSecretFile,
-  identityCaConfigFile,
-  tlsCaConfigFile,
-  writeCaServerHome,
-} from '../../../ca/src';
-import { binaryIn } from '../fabric-binaries';
-import { locateFabricHome } from '../fabric-home';
-import { repoRoot, runPaths } from '../paths';
-import { nodesOf, type Topology } from '../topology';
+import { identityCaConfigFile, tlsCaConfigFile, writeCaServerHome } from '../../../ca/src';
+import { bootstrapSecretFile } from '../../../platform/src/ca-layout';
+import { binaryIn } from '../../../platform/src/fabric-binaries';
+import { locateFabricHome } from '../../../platform/src/fabric-home';
+import { repoRoot, runPaths } from '../../../platform/src/paths';
+import { nodesOf, type Topology } from '../../../platform/src/topology';
 import { composeYaml } from './compose';
 import { configtxYaml } from './configtx';
 import { connectionProfileFile, connectionProfileOf } from './connection-profile';

@@ -1,10 +1,10 @@
 /**
  * Where one deployment keeps its runtime tree. The native network uses the run folder on this
  * machine; the compose deployment mounts the same tree at a fixed root inside every container.
- * Which file sits where stays defined once, in paths.ts: a layout only re-roots its answers.
+ * Which file sits where stays defined once, in platform/src/paths.ts: a layout only re-roots its answers.
  */
 import path from 'node:path';
-import { cryptoPaths, runDir, runPaths } from '../paths';
+import { cryptoPaths, runDir, runPaths } from '../../../platform/src/paths';
 
 export type CryptoNode = 'peer' | 'orderer' | 'chaincode' | 'gateway';
 export type TlsFile = 'server.crt' | 'server.key' | 'ca.crt';

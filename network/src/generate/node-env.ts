@@ -4,7 +4,7 @@
  * whole per-node configuration. Advertised addresses always use the topology host; only a
  * node's main port binds 0.0.0.0 (other hosts dial it), admin and operations bind the topology host.
  */
-import { nodeOf, orgByName, type NetworkNode, type Org, type Topology } from '../topology';
+import { nodeOf, orgByName, type NetworkNode, type Org, type Topology } from '../../../platform/src/topology';
 import { hostLayout, type RunLayout } from './layout';
 
 export interface NodeEnvOptions {

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { prepareCaServer } from '../../../ca/src';
 import type { FabricTools } from '../fabric-cli';
 import { nodeEnvOf } from '../generate/node-env';
-import { cryptoPaths, repoRoot, runPaths } from '../paths';
-import type { NetworkNode, Topology } from '../topology';
+import { cryptoPaths, repoRoot, runPaths } from '../../../platform/src/paths';
+import type { NetworkNode, Topology } from '../../../platform/src/topology';
 import { statusOf, type LaunchSpec, type NodeStatus } from './supervisor';
 
 export interface LaunchContext {

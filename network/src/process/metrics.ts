@@ -1,5 +1,6 @@
 /** Reads gauges from a Fabric node's Prometheus endpoint (the operations port's /metrics). */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { httpRequest } from '../../../platform/src/http/http-client';
 
 export async function channelGauge(
   host: string,
@@ -7,8 +8,7 @@ export async function channelGauge(
   name: string,
   channel: string,
 ): Promise<number> {
-  const res = await fetch(`http://${host}:${port}/metrics`, { signal: AbortSignal.timeout(5_000) });
-  const text = await res.text();
+  const { text } = await httpRequest(`http://${host}:${port}`, '/metrics', { timeoutMs: 5_000 });
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`channel="${channel}"`));
   if (!line) throw new Error(`${name} for channel ${channel} is not reported by ${host}:${port}`);
   return Number(line.split(' ').at(-1));

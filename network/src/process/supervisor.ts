@@ -4,10 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { httpRequest } from '../../../platform/src/http/http-client';
 import { assertPortsFree } from './ports';
 
 /** GET http://host:port/healthz answering 200, or a TCP connect to host:port. */
@@ -151,19 +151,12 @@ async function passes(host: string, probe: HealthProbe): Promise<boolean> {
   return probe.kind === 'tcp' ? canConnect(host, probe.port) : healthzOk(host, probe.port);
 }
 
-/**
- * GET /healthz with node:http rather than fetch(): fetch refuses the WHATWG "bad ports", and
- * 10080 (a gateway's) is one of them.
- */
+/** GET /healthz answering 200; only the status counts, and no answer counts as unhealthy. */
 function healthzOk(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = httpGet({ host, port, path: '/healthz', timeout: 2_000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.once('timeout', () => req.destroy());
-    req.once('error', () => resolve(false));
-  });
+  return httpRequest(`http://${host}:${port}`, '/healthz', { timeoutMs: 2_000, headOnly: true }).then(
+    (answer) => answer.status === 200,
+    () => false,
+  );
 }
 
 function canConnect(host: string, port: number): Promise<boolean> {

@@ -10,12 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  bootstrapSecretFile,
-  caHome,
-  caNames,
-  caTlsRootFile,
   CaClientError,
-  enrollmentIdsOf,
   enrollOrg,
   generateCrl,
   identityCaConfigFile,
@@ -23,13 +18,20 @@ import {
   revokeIdentity,
   tlsCaConfigFile,
 } from '../../../ca/src';
-import { binaryPath, fabricBinaries, missingBinaries } from '../../../network/src/fabric-binaries';
-import { locateFabricHome } from '../../../network/src/fabric-home';
-import { cryptoPaths, runPaths } from '../../../network/src/paths';
+import {
+  bootstrapSecretFile,
+  caHome,
+  caNames,
+  caTlsRootFile,
+  enrollmentIdsOf,
+} from '../../../platform/src/ca-layout';
+import { binaryPath, fabricBinaries, missingBinaries } from '../../../platform/src/fabric-binaries';
+import { locateFabricHome } from '../../../platform/src/fabric-home';
+import { cryptoPaths, runPaths } from '../../../platform/src/paths';
 import { toolsAt } from '../../../network/src/fabric-cli';
 import { launchSpecOf } from '../../../network/src/process/launch';
 import { startNode, stopNode, type LaunchSpec } from '../../../network/src/process/supervisor';
-import { loadTopology, nodeOf, validateTopology, type Topology } from '../../../network/src/topology';
+import { loadTopology, nodeOf, validateTopology, type Topology } from '../../../platform/src/topology';
 
 /** The project's own launcher for the CA node, as `npm start` uses it. */
 function caSpec(topology: Topology): LaunchSpec {

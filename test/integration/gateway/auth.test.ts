@@ -5,17 +5,21 @@ import { toApiError } from '../../../gateway/src/core/fabric-errors';
 import { ANY_ROLE, API_ROLES } from '../../../gateway/src/core/roles';
 import { buildApp, type RouteEntry } from '../../../gateway/src/app';
 import { loadConfig } from '../../../gateway/src/config';
-import { connectWith, topology, type Connection } from '../../support/fabric-client';
+import {
+  connectWith,
+  creatorOfTransaction,
+  gatewayCredentialsOf,
+  topology,
+  type Connection,
+} from '../../support/fabric-client';
 import {
   bootstrapUserSecret,
   call,
-  creatorOfTransaction,
-  gatewayCredentialsOf,
   loginAdmin,
   registerAndLogin,
   statusOf,
-  type TestUser,
-} from '../../support/gateway-client';
+  type RestUser,
+} from '../../../platform/src/http/gateway-rest';
 
 const ORG = 'cvpp';
 const stamp = Date.now().toString(36);
@@ -34,7 +38,7 @@ const concrete = (url: string) => url.replace(/:mspId/g, 'CvppMSP').replace(/:[A
 
 describe('gateway auth', () => {
   let adminToken: string;
-  const users = new Map<string, TestUser>();
+  const users = new Map<string, RestUser>();
   const connections: Connection[] = [];
 
   before(async () => {

@@ -11,8 +11,8 @@ import {
   loginAdmin,
   registerAndLogin,
   type HttpResult,
-  type TestUser,
-} from '../../support/gateway-client';
+  type RestUser,
+} from '../../../platform/src/http/gateway-rest';
 
 const ORGS = ['cvpp', 'trading', 'control', 'regulator'] as const;
 type Org = (typeof ORGS)[number];
@@ -37,8 +37,8 @@ async function eventually<T>(
 
 describe('credit: rulebook, standings and suspensions over REST', () => {
   const admins = new Map<Org, string>();
-  let regulator: TestUser;
-  let operator: TestUser;
+  let regulator: RestUser;
+  let operator: RestUser;
   const adminOf = (org: Org): string => {
     const token = admins.get(org);
     assert.ok(token, `admin token of ${org}`);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startRegulatorGateway, type Harness } from '../../support/regulator-gateway';
 import { connectAs, type Connection } from '../../support/fabric-client';
-import { endorseInStep } from '../../../network/src/bft-submit';
+import { endorseInStep } from '../../../platform/src/fabric/bft-submit';
 
 interface SseMessage {
   id?: string;

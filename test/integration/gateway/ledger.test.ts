@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startRegulatorGateway, type Harness } from '../../support/regulator-gateway';
-import { cryptoPaths } from '../../../network/src/paths';
+import { cryptoPaths } from '../../../platform/src/paths';
 import { connectAs, topology, utf8, type Connection } from '../../support/fabric-client';
-import { endorseInStep } from '../../../network/src/bft-submit';
+import { endorseInStep } from '../../../platform/src/fabric/bft-submit';
 
 /** Retries `fn` (bounded, 10 s) until `done` holds, then returns the last answer either way. */
 async function eventually<T>(fn: () => Promise<T>, done: (value: T) => boolean): Promise<T> {

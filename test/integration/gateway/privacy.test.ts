@@ -6,15 +6,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
-import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers } from '@hyperledger/fabric-gateway';
-import { createPrivateKey } from 'node:crypto';
 import { intervalIdOf } from '../../../chaincode/src/domain/telemetry/reading';
 import type { Device } from '../../../gateway/device-kit/device';
-import { enrollDevice, postReadings } from '../../../gateway/device-kit/gateway-client';
-import { cryptoPaths, runPaths } from '../../../network/src/paths';
+import { enrollDevice, postReadings } from '../../../gateway/device-kit/device-api';
+import { newGateway, newPeerClient } from '../../../platform/src/fabric/connect';
+import { cryptoPaths, runPaths } from '../../../platform/src/paths';
 import { connectAs, orgNamed, topology, type Connection } from '../../support/fabric-client';
-import { call, gatewayUrl, loginAdmin, registerAndLogin, type TestUser } from '../../support/gateway-client';
+import {
+  call,
+  gatewayUrl,
+  loginAdmin,
+  registerAndLogin,
+  type RestUser,
+} from '../../../platform/src/http/gateway-rest';
 
 const stamp = Date.now().toString(36);
 const VPP_ID = `vpp-priv-${stamp}`;
@@ -24,9 +28,9 @@ type ErrorBody = { error: { code: string; message: string } };
 type Shared = { data: { name: string }; dataHash: string; onChainHash: string; access: { txId: string } };
 
 describe('privacy: private collection, consent and off-chain samples (real network)', () => {
-  let cvppOperator: TestUser;
-  let tradingUser: TestUser;
-  let regulatorUser: TestUser;
+  let cvppOperator: RestUser;
+  let tradingUser: RestUser;
+  let regulatorUser: RestUser;
   let device: Device;
   const connections: Connection[] = [];
   const grantId = `g-${stamp}`;
@@ -126,17 +130,14 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     // A CVPP admin (a member) asking the trading org's peer: that peer holds no copy.
     const msp = cryptoPaths.userMsp('cvpp', 'admin');
     const peer = orgNamed('trading').peer;
-    const client = new grpc.Client(
+    const client = newPeerClient(
       `${peer.host}:${peer.port}`,
-      grpc.credentials.createSsl(readFileSync(cryptoPaths.tls('trading', 'peer', 'ca.crt'))),
+      readFileSync(cryptoPaths.tls('trading', 'peer', 'ca.crt')),
     );
-    const gateway = connect({
-      client,
-      identity: { mspId: 'CvppMSP', credentials: readFileSync(path.join(msp, 'signcerts', 'cert.pem')) },
-      signer: signers.newPrivateKeySigner(
-        createPrivateKey(readFileSync(path.join(msp, 'keystore', 'key.pem'))),
-      ),
-      hash: hash.sha256,
+    const gateway = newGateway(client, {
+      mspId: 'CvppMSP',
+      certPem: readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
+      keyPem: readFileSync(path.join(msp, 'keystore', 'key.pem'), 'utf8'),
     });
     try {
       const contract = gateway

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { crlSerials } from '../../../gateway/src/plugins/app/ra';
 import { topology } from '../../support/fabric-client';
-import { call, loginAdmin, registerAndLogin } from '../../support/gateway-client';
+import { call, loginAdmin, registerAndLogin } from '../../../platform/src/http/gateway-rest';
 
 const ORG = 'cvpp';
 const stamp = Date.now().toString(36);

@@ -8,11 +8,17 @@ import type { BatchResult } from '../../../chaincode/src/contracts/telemetry-con
 import { serialOf } from '../../../chaincode/src/domain/pki/certificate';
 import { intervalIdOf, type SignedReading } from '../../../chaincode/src/domain/telemetry/reading';
 import type { Device } from '../../../gateway/device-kit/device';
-import { enrollDevice, postReadings, type ReadingsAnswer } from '../../../gateway/device-kit/gateway-client';
+import { enrollDevice, postReadings, type ReadingsAnswer } from '../../../gateway/device-kit/device-api';
 import { signReading } from '../../../gateway/device-kit/reading-signer';
 import { crlSerials } from '../../../gateway/src/plugins/app/ra';
 import { connectAs, utf8, type Connection } from '../../support/fabric-client';
-import { call, gatewayUrl, loginAdmin, registerAndLogin, type TestUser } from '../../support/gateway-client';
+import {
+  call,
+  gatewayUrl,
+  loginAdmin,
+  registerAndLogin,
+  type RestUser,
+} from '../../../platform/src/http/gateway-rest';
 
 const ORG = 'cvpp';
 const stamp = Date.now().toString(36);
@@ -27,7 +33,7 @@ const codes = (answer: ReadingsAnswer) =>
 
 describe('telemetry: DER registry and device-signed readings', () => {
   let adminToken: string;
-  let operator: TestUser;
+  let operator: RestUser;
   const devices = new Map<string, Device>();
   const connections: Connection[] = [];
 

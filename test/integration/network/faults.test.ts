@@ -4,7 +4,7 @@ import { configuredTools, waitForGossip } from '../../../network/src/bring-up';
 import { launchSpecOf } from '../../../network/src/process/launch';
 import { channelGauge, waitUntil } from '../../../network/src/process/metrics';
 import { startNode, stopNode } from '../../../network/src/process/supervisor';
-import { nodeOf, type Org } from '../../../network/src/topology';
+import { nodeOf, type Org } from '../../../platform/src/topology';
 import { connectAs, orgNamed, topology, utf8 } from '../../support/fabric-client';
 
 const context = { topology, tools: configuredTools(topology) };

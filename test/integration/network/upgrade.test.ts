@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { configuredTools } from '../../../network/src/bring-up';
 import { queryCommitted } from '../../../network/src/chaincode-lifecycle';
-import { leadOrg } from '../../../network/src/topology';
+import { leadOrg } from '../../../platform/src/topology';
 import { connectAs, topology, utf8 } from '../../support/fabric-client';
 
 const CLI = path.resolve(__dirname, '..', '..', '..', 'network', 'src', 'cli.js');

@@ -9,7 +9,7 @@ import {
   packageChaincode,
   packageLabel,
 } from '../../../network/src/chaincode-lifecycle';
-import { loadTopology } from '../../../network/src/topology';
+import { loadTopology } from '../../../platform/src/topology';
 
 describe('chaincode-lifecycle', () => {
   describe('#isRetryableLifecycleError', () => {

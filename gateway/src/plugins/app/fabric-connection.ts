@@ -1,19 +1,12 @@
 /**
  * The org's peer connection: one gRPC client (TLS) shared by every caller, and one fabric-gateway
- * Gateway per caller identity, each signing with that caller's own private key.
+ * Gateway per caller identity, each signing with that caller's own private key. Both come from
+ * platform's connection factory, and every write takes its one BFT-aware submit path.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import {
-  connect,
-  hash,
-  signers,
-  type Contract,
-  type Gateway,
-  type Network,
-} from '@hyperledger/fabric-gateway';
-import { createPrivateKey } from 'node:crypto';
+import type { Contract, Gateway, Network } from '@hyperledger/fabric-gateway';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../../core/api-error';
@@ -21,7 +14,8 @@ import { commitFailure } from '../../core/fabric-errors';
 import type { AppPorts } from '../../app';
 import type { GatewayConfig } from '../../config';
 import type { GatewayMetrics } from '../external/metrics';
-import { submitAndWait, type PrivateInput } from '../../../../network/src/bft-submit';
+import { submitAndWait, type PrivateInput } from '../../../../platform/src/fabric/bft-submit';
+import { newGateway, newPeerClient } from '../../../../platform/src/fabric/connect';
 import { callerOf, type Caller } from './auth';
 
 /** TSDoc'd port: what routes use to reach the ledger as the calling user. */
@@ -115,13 +109,10 @@ export function newFabricConnection(
   credentialsOf: (caller: Caller) => { certPem: string; keyPem: string },
   metrics: GatewayMetrics,
 ): FabricPort {
-  const client = new grpc.Client(
-    config.peer.endpoint,
-    grpc.credentials.createSsl(readFileSync(config.peer.tlsCaFile)),
-    {
-      'grpc.keepalive_time_ms': 30_000,
-    },
-  );
+  // Keepalive: this client lives as long as the gateway, and a dead peer connection must show.
+  const client = newPeerClient(config.peer.endpoint, readFileSync(config.peer.tlsCaFile), {
+    'grpc.keepalive_time_ms': 30_000,
+  });
   const gateways = new Map<string, { enrollmentId: string; gateway: Gateway }>();
   const SERVICE: Caller = {
     enrollmentId: config.ingest.enrollmentId,
@@ -135,16 +126,7 @@ export function newFabricConnection(
     const cached = gateways.get(key);
     if (cached) return cached.gateway;
     const { certPem, keyPem } = caller === SERVICE ? serviceCredentials() : credentialsOf(caller);
-    const gateway = connect({
-      client,
-      identity: { mspId: config.org.mspId, credentials: Buffer.from(certPem) },
-      signer: signers.newPrivateKeySigner(createPrivateKey(keyPem)),
-      hash: hash.sha256,
-      evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
-      endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
-      submitOptions: () => ({ deadline: Date.now() + 30_000 }),
-      commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
-    });
+    const gateway = newGateway(client, { mspId: config.org.mspId, certPem, keyPem });
     gateways.set(key, { enrollmentId: caller.enrollmentId, gateway });
     return gateway;
   }

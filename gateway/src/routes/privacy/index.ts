@@ -4,7 +4,6 @@
 // data from the holder, presenting the access transaction as its only credential. The holder checks
 // that transaction on its own ledger and the grant again before it answers.
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import {
   OWNER_DATA_TRANSIENT,
@@ -24,6 +23,7 @@ import {
 } from '../../../../chaincode/src/domain/privacy/owner-data';
 import { isVppError } from '../../../../chaincode/src/types/errors';
 import { MspId } from '../../../../chaincode/src/types/consortium';
+import { httpRequest } from '../../../../platform/src/http/http-client';
 import { ApiError } from '../../core/api-error';
 import { toApiError } from '../../core/fabric-errors';
 import { ANY_ROLE } from '../../core/roles';
@@ -51,23 +51,14 @@ const TICKET_LOOKUP_PAUSE_MS = 300;
 const json = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));
 const noValidGrant = () => new ApiError(403, 'FORBIDDEN', 'no valid grant');
 
-/** GET a JSON document from another gateway of the consortium (node:http: fetch refuses port 10080). */
-function getJson(host: string, port: number, urlPath: string): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host, port, path: urlPath, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-        } catch (err) {
-          reject(err instanceof Error ? err : new Error(String(err)));
-        }
-      });
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('the data holder did not answer')));
-  });
+/** GET a JSON document from another gateway of the consortium. */
+async function getJson(
+  host: string,
+  port: number,
+  urlPath: string,
+): Promise<{ status: number; body: unknown }> {
+  const answer = await httpRequest(`http://${host}:${port}`, urlPath, { timeoutMs: 30_000 });
+  return { status: answer.status, body: JSON.parse(answer.text) };
 }
 
 const routes: FastifyPluginAsync = async (app) => {

@@ -5,10 +5,15 @@ import {
   decodeBlock,
   decodeChainInfo,
   decodeProcessedTransaction,
-  LedgerDecodeError,
   validationCodeName,
 } from '../../../../gateway/src/ledger/block-decoder';
-import { block, configTransaction, endorserTransaction, processedTransaction } from './proto-builders';
+import { LedgerDecodeError } from '../../../../platform/src/ledger/decode-error';
+import {
+  block,
+  configTransaction,
+  endorserTransaction,
+  processedTransaction,
+} from '../../../support/proto-builders';
 
 const ORGS = {
   application: [{ name: 'cvpp', mspId: 'CvppMSP', rootCerts: ['root'], tlsRootCerts: ['tls'] }],

@@ -12,13 +12,12 @@ import {
   dataVolumeOf,
   hasDataVolume,
   peerCommand,
-  serviceNameOf,
   type ComposeFile,
 } from '../../../../network/src/generate/compose';
 import { CONTAINER_ROOT, containerLayout } from '../../../../network/src/generate/layout';
 import { nodeEnvOf } from '../../../../network/src/generate/node-env';
-import { repoRoot } from '../../../../network/src/paths';
-import { loadTopology, nodesOf } from '../../../../network/src/topology';
+import { repoRoot } from '../../../../platform/src/paths';
+import { loadTopology, nodesOf, serviceNameOf } from '../../../../platform/src/topology';
 
 const topology = loadTopology();
 const nodes = nodesOf(topology);
@@ -271,13 +270,6 @@ describe('generate/compose', () => {
         assert.deepEqual(service.networks, ['vpp']);
         assert.equal(service.hostname, name);
       }
-    });
-  });
-
-  describe('#serviceNameOf', () => {
-    it('should turn a node id into a DNS label', () => {
-      assert.equal(serviceNameOf({ id: 'peer.cvpp' }), 'peer-cvpp');
-      assert.equal(serviceNameOf({ id: 'chaincode.regulator' }), 'chaincode-regulator');
     });
   });
 

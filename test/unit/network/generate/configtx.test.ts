@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { bytesOf, configtxOf, configtxYaml, PROFILE_NAME } from '../../../../network/src/generate/configtx';
 import { layoutAt } from '../../../../network/src/generate/layout';
-import { loadTopology } from '../../../../network/src/topology';
+import { loadTopology } from '../../../../platform/src/topology';
 
 const topology = loadTopology();
 const layout = layoutAt('/run');

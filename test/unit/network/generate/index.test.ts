@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { caNames } from '../../../../ca/src';
 import { composeYaml } from '../../../../network/src/generate/compose';
 import { connectionProfileOf } from '../../../../network/src/generate/connection-profile';
 import { composeIsCurrent, generateAll, nativeCcaasBuilderDir } from '../../../../network/src/generate/index';
-import { repoRoot } from '../../../../network/src/paths';
-import { loadTopology } from '../../../../network/src/topology';
+import { caNames } from '../../../../platform/src/ca-layout';
+import { repoRoot } from '../../../../platform/src/paths';
+import { loadTopology } from '../../../../platform/src/topology';
 
 const topology = loadTopology();
 

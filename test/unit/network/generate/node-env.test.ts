@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { layoutAt } from '../../../../network/src/generate/layout';
 import { envFileText, nodeEnvOf, shQuote } from '../../../../network/src/generate/node-env';
-import { loadTopology, nodesOf, validateTopology, type Topology } from '../../../../network/src/topology';
+import { loadTopology, nodesOf, validateTopology, type Topology } from '../../../../platform/src/topology';
 
 const topology = loadTopology();
 const layout = layoutAt('/run');

@@ -1,6 +1,6 @@
 /**
  * The pinned Fabric binaries in the official release layout, and `go install` of them into the
- * user cache, the last of the sources that network/src/fabric-home.ts tries.
+ * user cache, the last of the sources that platform/src/fabric-home.ts tries.
  */
 import { execFile, spawn } from 'node:child_process';
 import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync } from 'node:fs';

@@ -4,8 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { loadTopology, nodesOf, TopologyError, validateTopology } from '../../../network/src/topology';
-import { repoRoot } from '../../../network/src/paths';
+import {
+  loadTopology,
+  nodesOf,
+  serviceNameOf,
+  TopologyError,
+  validateTopology,
+} from '../../../platform/src/topology';
+import { repoRoot } from '../../../platform/src/paths';
 
 const RAW = parse(readFileSync(path.join(repoRoot(), 'network', 'topology.yaml'), 'utf8')) as Record<
   string,
@@ -154,6 +160,13 @@ describe('topology', () => {
       assert.equal(byId.get('gateway.control')!.healthPort, 9080);
       assert.equal(byId.get('chaincode.cvpp')!.healthPort, undefined);
       assert.equal(byId.get('ca.cvpp')!.host, 'localhost');
+    });
+  });
+
+  describe('#serviceNameOf', () => {
+    it('should turn a node id into a DNS label', () => {
+      assert.equal(serviceNameOf({ id: 'peer.cvpp' }), 'peer-cvpp');
+      assert.equal(serviceNameOf({ id: 'chaincode.regulator' }), 'chaincode-regulator');
     });
   });
 });

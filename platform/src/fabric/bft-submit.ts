@@ -118,3 +118,15 @@ export async function submitAndWait(
     return { result: endorsed.getResult(), txId, status, recovered: true };
   }
 }
+
+/** A transaction that was ordered but committed as invalid; `code` is its peer.TxValidationCode. */
+export class NotCommittedError extends Error {
+  constructor(
+    readonly transaction: string,
+    readonly txId: string,
+    readonly code: number,
+  ) {
+    super(`${transaction} ${txId} committed as invalid (${code})`);
+    this.name = 'NotCommittedError';
+  }
+}

@@ -10,8 +10,8 @@ import {
   fabricBinaries,
   missingBinaries,
   missingFromRelease,
-} from '../../../network/src/fabric-binaries';
-import { loadTopology } from '../../../network/src/topology';
+} from '../../../platform/src/fabric-binaries';
+import { loadTopology } from '../../../platform/src/topology';
 
 const topology = loadTopology();
 

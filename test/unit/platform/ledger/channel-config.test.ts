@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { peer } from '@hyperledger/fabric-protos';
-import { LedgerDecodeError } from '../../../../gateway/src/ledger/block-decoder';
-import { channelOrgsFromBlock } from '../../../../gateway/src/ledger/channel-config';
-import { block, configTransaction, endorserTransaction, type OrgSpec } from './proto-builders';
+import { LedgerDecodeError } from '../../../../platform/src/ledger/decode-error';
+import { channelOrgsFromBlock } from '../../../../platform/src/ledger/channel-config';
+import { block, configTransaction, endorserTransaction, type OrgSpec } from '../../../support/proto-builders';
 
 const org = (name: string, mspId: string, type = 0): OrgSpec => ({
   name,
@@ -13,7 +13,7 @@ const org = (name: string, mspId: string, type = 0): OrgSpec => ({
   type,
 });
 
-describe('gateway/ledger/channel-config', () => {
+describe('platform/ledger/channel-config', () => {
   describe('#channelOrgsFromBlock', () => {
     it('should list every org once, sorted by MSP ID, with its groups and certificates', () => {
       const bytes = block(0, [

@@ -1,5 +1,6 @@
-// Builds Fabric protobuf messages in memory (blocks, transactions, config), so the decoders are tested
-// on exactly the shapes the peer sends without a network.
+// Builds Fabric protobuf messages in memory (blocks, transactions, config), so the decoders (the
+// gateway's block decoder, platform's channel config) are tested on exactly the shapes the peer sends
+// without a network.
 
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 

@@ -3,7 +3,7 @@
 // groups → MSP value → msp.FabricMSPConfig). Pure, so it is unit-tested on config blocks built in memory.
 
 import { common, msp } from '@hyperledger/fabric-protos';
-import { LedgerDecodeError } from './block-decoder';
+import { LedgerDecodeError } from './decode-error';
 
 export interface ChannelOrg {
   readonly mspId: string;

@@ -12,16 +12,16 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { binaryPath, fabricBinaries, FabricInstallError } from '../../../network/src/fabric-binaries';
+import { binaryPath, fabricBinaries, FabricInstallError } from '../../../platform/src/fabric-binaries';
 import {
   checkFabricVersions,
   installFabric,
   locateFabricHome,
   parseVersionOutput,
   sharedFabricDir,
-} from '../../../network/src/fabric-home';
-import { repoRoot } from '../../../network/src/paths';
-import { loadTopology } from '../../../network/src/topology';
+} from '../../../platform/src/fabric-home';
+import { repoRoot } from '../../../platform/src/paths';
+import { loadTopology } from '../../../platform/src/topology';
 
 const topology = loadTopology();
 const { version, commit, caVersion } = topology.fabric;

@@ -231,6 +231,14 @@ export function nodeOf(org: Org, role: NodeRole): NetworkNode {
   };
 }
 
+/**
+ * A node's DNS label (no dots, so no resolver search-domain surprises): `peer.cvpp` → `peer-cvpp`.
+ * The compose service name, and so one of the names in the node's TLS certificate.
+ */
+export function serviceNameOf(node: Pick<NetworkNode, 'id'>): string {
+  return node.id.replace(/[^a-z0-9-]/gi, '-').toLowerCase();
+}
+
 /** The org whose admin drives channel-wide steps (chaincode commit): the first one listed. */
 export function leadOrg(topology: Topology): Org {
   const org = topology.orgs[0];

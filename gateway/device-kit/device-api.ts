@@ -1,0 +1,78 @@
+// The device side of the CVPP gateway's REST API: enroll with a CSR and post signed readings, through
+// platform's HTTP client (which needs no topology: a device knows only its gateway's URL).
+
+import type { Sample } from '../../chaincode/src/domain/privacy/samples';
+import type { SignedReading } from '../../chaincode/src/domain/telemetry/reading';
+import type { ReadingOutcome } from '../src/telemetry/ingest';
+import { httpRequest } from '../../platform/src/http/http-client';
+import { Device, newDeviceKey } from './device';
+
+export interface ReadingsAnswer {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  results: ReadingOutcome[];
+}
+
+export class DeviceApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${status} ${code}: ${message}`);
+    this.name = 'DeviceApiError';
+  }
+}
+
+/** POSTs a JSON body and returns the JSON answer; anything but 2xx becomes a DeviceApiError. */
+export async function postJson<T>(
+  baseUrl: string,
+  urlPath: string,
+  body: unknown,
+  timeoutMs = 120_000,
+): Promise<T> {
+  // A fleet sends many small requests: keep connections open between them.
+  const answer = await httpRequest(new URL(baseUrl).origin, urlPath, {
+    method: 'POST',
+    json: body,
+    timeoutMs,
+    keepAlive: true,
+  });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.text);
+  } catch {
+    throw new DeviceApiError(answer.status, 'MALFORMED_RESPONSE', answer.text.slice(0, 200));
+  }
+  if (answer.status >= 200 && answer.status < 300) return parsed as T;
+  const error = (parsed as { error?: { code?: string; message?: string } }).error ?? {};
+  throw new DeviceApiError(
+    answer.status,
+    error.code ?? 'HTTP_ERROR',
+    error.message ?? answer.text.slice(0, 200),
+  );
+}
+
+/** Makes a key, enrolls it with the one-time secret, and returns the device (key kept in memory). */
+export async function enrollDevice(baseUrl: string, derId: string, secret: string): Promise<Device> {
+  const { privateKey, csrPem } = newDeviceKey(derId);
+  const answer = await postJson<{ certificatePem: string }>(baseUrl, `/v1/devices/${derId}/enroll`, {
+    secret,
+    csr: csrPem,
+  });
+  return new Device({ derId, privateKey, certPem: answer.certificatePem });
+}
+
+/** Posts signed readings, with the raw samples behind them if the device keeps any. */
+export function postReadings(
+  baseUrl: string,
+  readings: SignedReading[],
+  samples?: Sample[],
+): Promise<ReadingsAnswer> {
+  return postJson<ReadingsAnswer>(
+    baseUrl,
+    '/v1/readings',
+    samples === undefined ? { readings } : { readings, samples },
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * REST calls to the running org gateways, by org name, for the integration tests and the benches;
+ * knows the login secrets of the identities the bring-up enrolled (derived from each CA's bootstrap
+ * secret, as ca/ derives them when it registers them).
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { bootstrapSecretFile, caNames, derivedSecret, enrollmentIdsOf } from '../ca-layout';
+import { loadTopology, orgByName, type Org, type Topology } from '../topology';
+import { bodyOf, httpRequest } from './http-client';
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  body: T;
+  headers: IncomingHttpHeaders;
+}
+
+/** A user registered through an org gateway's RA and logged in. */
+export interface RestUser {
+  enrollmentId: string;
+  secret: string;
+  token: string;
+}
+
+let topology: Topology | undefined;
+const orgNamed = (name: string): Org => orgByName((topology ??= loadTopology()), name);
+
+export function gatewayUrl(orgName: string): string {
+  const org = orgNamed(orgName);
+  return `http://${org.gateway.host}:${org.gateway.port}`;
+}
+
+/** The enrollment secret the bring-up registered `<org>admin` / `appuser` with. */
+export function bootstrapUserSecret(
+  orgName: string,
+  user: 'admin' | 'appuser',
+): { id: string; secret: string } {
+  const org = orgNamed(orgName);
+  const id = enrollmentIdsOf(org.name)[user];
+  const bootstrap = readFileSync(bootstrapSecretFile(org.name), 'utf8').trim();
+  return { id, secret: derivedSecret(bootstrap, caNames(org.name).identity, id) };
+}
+
+/** One request to the org's gateway; the body comes back parsed when it is JSON. */
+export async function call<T = unknown>(
+  orgName: string,
+  method: string,
+  url: string,
+  options: { token?: string; body?: unknown; rawBody?: string; contentType?: string } = {},
+): Promise<HttpResult<T>> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  const answer = await httpRequest(gatewayUrl(orgName), url, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+    timeoutMs: 120_000,
+  });
+  return { status: answer.status, body: bodyOf<T>(answer), headers: answer.headers };
+}
+
+/** Only the status of a request: resolves on the response head and drops the rest (streams included). */
+export async function statusOf(
+  orgName: string,
+  method: string,
+  url: string,
+  token?: string,
+): Promise<number> {
+  const answer = await httpRequest(gatewayUrl(orgName), url, {
+    method,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    timeoutMs: 60_000,
+    headOnly: true,
+  });
+  return answer.status;
+}
+
+export async function login(orgName: string, enrollmentId: string, secret: string): Promise<string> {
+  const res = await call<{ token: string }>(orgName, 'POST', '/v1/auth/token', {
+    body: { enrollmentId, secret },
+  });
+  if (res.status !== 200)
+    throw new Error(`login ${enrollmentId}@${orgName}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token;
+}
+
+export async function loginAdmin(orgName: string): Promise<string> {
+  const { id, secret } = bootstrapUserSecret(orgName, 'admin');
+  return login(orgName, id, secret);
+}
+
+/** Registers `enrollmentId` with `role` through the org gateway's RA, as its admin, and logs it in. */
+export async function registerAndLogin(
+  orgName: string,
+  adminToken: string,
+  enrollmentId: string,
+  role: string,
+): Promise<RestUser> {
+  const res = await call<{ secret: string }>(orgName, 'POST', '/v1/identities', {
+    token: adminToken,
+    body: { enrollmentId, role },
+  });
+  if (res.status !== 201)
+    throw new Error(`register ${enrollmentId}: ${res.status} ${JSON.stringify(res.body)}`);
+  return {
+    enrollmentId,
+    secret: res.body.secret,
+    token: await login(orgName, enrollmentId, res.body.secret),
+  };
+}
