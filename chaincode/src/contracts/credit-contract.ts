@@ -43,8 +43,6 @@ import {
   type SuspensionRecord,
   type SuspensionWrite,
 } from '../domain/credit/scoring';
-import { requireId } from '../domain/shared/fields';
-import { requireIsoTimestamp, requireObject, requireOneOf } from '../domain/validate';
 import { parseJson, toCanonicalJson, type JsonValue } from '../ledger/codec';
 import { callerName, requireMsp, requireRole } from '../ledger/identity';
 import {
@@ -57,6 +55,7 @@ import {
 } from '../ledger/keys';
 import { emitEvent, readState, requireState, scanPrefix, scanPrefixPage, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
+import { MARKET_ID, requireId, requireIsoTimestamp, requireObject, requireOneOf } from '../rules';
 import { MspId, Role } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 import {
@@ -220,7 +219,8 @@ export class CreditContract extends VppContract {
     const fields = requireObject(parseArgument(eventJson, 'eventJson'), 'credit event', DIRECT_EVENT_FIELDS);
     const participant = parseParticipant(fields.participant);
     const eventType = requireOneOf(fields, 'eventType', KNOWN_CREDIT_EVENT_TYPES);
-    const intervalId = fields.intervalId === undefined ? undefined : requireId(fields, 'intervalId');
+    const intervalId =
+      fields.intervalId === undefined ? undefined : requireId(fields, 'intervalId', MARKET_ID);
     checkDirectEvent({ mspId, role, eventType, participantType: participant.type, intervalId });
     const at = txTimestampIso(ctx);
     const event: CreditEvent = {

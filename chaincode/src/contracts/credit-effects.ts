@@ -41,8 +41,6 @@ import {
 } from '../domain/credit/scoring';
 import { parseStoredDer } from '../domain/registry/der';
 import { parseStoredVpp } from '../domain/registry/vpp';
-import { requireId } from '../domain/shared/fields';
-import { requireIsoTimestamp, requireObject, requirePositiveInteger } from '../domain/validate';
 import {
   creditIndicatorsKey,
   derKey,
@@ -54,6 +52,7 @@ import {
 } from '../ledger/keys';
 import { readState, scanPrefix, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
+import { POSITIVE, requireId, requireInteger, requireIsoTimestamp, requireObject, TX_ID } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
 
 /** What vpp.creditIndicators holds for one participant. */
@@ -75,9 +74,9 @@ export function parseStoredCreditIndicators(value: unknown): StoredCreditIndicat
   return {
     participant: parseParticipant(fields.participant),
     values: parseIndicatorValues(fields.values),
-    ruleVersion: requirePositiveInteger(fields, 'ruleVersion'),
+    ruleVersion: requireInteger(fields, 'ruleVersion', POSITIVE),
     updatedAt: requireIsoTimestamp(fields, 'updatedAt'),
-    txId: requireId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
   };
 }
 

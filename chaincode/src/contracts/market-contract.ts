@@ -30,7 +30,6 @@ import {
   type RevealedBid,
 } from '../domain/market/bid';
 import { backedCapacityW, remainingCapacityW, remainingQuota } from '../domain/market/backing';
-import { nonNegativeInteger, requireMarketId } from '../domain/market/common';
 import { buildDemand, parseDemandInput, parseStoredDemand, type Demand } from '../domain/market/demand';
 import {
   buildMarketInterval,
@@ -64,6 +63,7 @@ import {
 } from '../ledger/keys';
 import { emitEvent, readState, requireState, scanPrefix, writeState, type Decoder } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
+import { MARKET_ID, NON_NEGATIVE, requireId, requireIntegerValue } from '../rules';
 import { ErrorCode, isVppError, VppError } from '../types/errors';
 import {
   CONTROL_ROOM,
@@ -103,7 +103,8 @@ export async function quotaOfVpp(ctx: Context, vppId: string, atIso: string): Pr
 }
 
 /** Index entries of revealed bids by VPP hold the bid's total quantity. */
-const parseOfferedQuantity: Decoder<number> = (value) => nonNegativeInteger(value, 'offered quantity');
+const parseOfferedQuantity: Decoder<number> = (value) =>
+  requireIntegerValue(value, 'offered quantity', NON_NEGATIVE);
 
 /** For scans where only the keys matter (the value is still decoded as JSON). */
 const anyValue: Decoder<JsonValue> = (value) => value;
@@ -113,7 +114,7 @@ function revealedBidId(bid: JsonValue): string {
   if (typeof bid !== 'object' || bid === null || Array.isArray(bid)) {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, 'bid must be a JSON object');
   }
-  return requireMarketId(bid, 'bidId');
+  return requireId(bid, 'bidId', MARKET_ID);
 }
 
 /** Runs a reveal check; a quota refusal of a VPP without any quota record gets its real reason. */
@@ -308,7 +309,7 @@ export class MarketContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetVppQuota(ctx: Context, vppId: string): Promise<string> {
-    requireMarketId({ vppId }, 'vppId');
+    requireId({ vppId }, 'vppId', MARKET_ID);
     return toCanonicalJson(
       await requireState(ctx, vppQuotaKey(vppId), parseStoredVppQuota, `quota of vpp ${vppId}`),
     );
@@ -360,7 +361,7 @@ export class MarketContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async ListVppViolations(ctx: Context, vppId: string): Promise<string> {
-    requireMarketId({ vppId }, 'vppId');
+    requireId({ vppId }, 'vppId', MARKET_ID);
     const entries = await scanPrefix(ctx, violationPrefix(vppId), parseStoredViolation);
     return toCanonicalJson(entries.map((entry) => entry.value));
   }
@@ -400,7 +401,7 @@ export class MarketContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetClearing(ctx: Context, intervalId: string): Promise<string> {
-    requireMarketId({ intervalId }, 'intervalId');
+    requireId({ intervalId }, 'intervalId', MARKET_ID);
     return toCanonicalJson(await requireClearingRecord(ctx, intervalId));
   }
 
@@ -408,7 +409,7 @@ export class MarketContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async VerifyClearing(ctx: Context, intervalId: string): Promise<string> {
-    requireMarketId({ intervalId }, 'intervalId');
+    requireId({ intervalId }, 'intervalId', MARKET_ID);
     const record = await requireClearingRecord(ctx, intervalId);
     const demand = await requireDemand(ctx, intervalId);
     const check = checkStoredClearing(record, demand, await revealedBook(ctx, intervalId));

@@ -2,7 +2,7 @@
 // module-level function, never a contract method, so none of it can become a transaction.
 
 import type { Context } from 'fabric-contract-api';
-import { requireMarketId, type MarketActor } from '../domain/market/common';
+import type { MarketActor } from '../domain/market/common';
 import { parseStoredMarketInterval, type MarketInterval } from '../domain/market/interval';
 import { parseStoredClearingRecord, type ClearingRecord } from '../domain/market/records';
 import { parseStoredDer, type Der } from '../domain/registry/der';
@@ -11,6 +11,7 @@ import { parseJson, type JsonValue } from '../ledger/codec';
 import { requireMsp, requireRole } from '../ledger/identity';
 import { clearingKey, derByVppPrefix, derKey, marketIntervalKey, vppKey } from '../ledger/keys';
 import { requireState, scanPrefix, type Decoder } from '../ledger/store';
+import { MARKET_ID, requireId } from '../rules';
 import { MspId, Role } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 
@@ -48,7 +49,7 @@ export function requireActor(ctx: Context, ...authorities: Authority[]): MarketA
 }
 
 export async function requireMarketInterval(ctx: Context, intervalId: string): Promise<MarketInterval> {
-  requireMarketId({ intervalId }, 'intervalId');
+  requireId({ intervalId }, 'intervalId', MARKET_ID);
   return requireState(
     ctx,
     marketIntervalKey(intervalId),
@@ -69,7 +70,7 @@ export async function requireClearingRecord(ctx: Context, intervalId: string): P
 
 /** The VPP, which must exist (NOT_FOUND) and be run by the caller's organisation (FORBIDDEN). */
 export async function requireOperatedVpp(ctx: Context, vppId: string, caller: MarketActor): Promise<Vpp> {
-  requireMarketId({ vppId }, 'vppId');
+  requireId({ vppId }, 'vppId', MARKET_ID);
   const vpp = await requireState(ctx, vppKey(vppId), parseStoredVpp, `vpp ${vppId}`);
   if (vpp.operatorMspId !== caller.mspId) {
     throw new VppError(

@@ -19,7 +19,6 @@ import {
 import { ownerDataHash, parseOwnerData } from '../domain/privacy/owner-data';
 import { parseStoredSampleAnchor } from '../domain/privacy/samples';
 import { parseStoredDer } from '../domain/registry/der';
-import { invalid } from '../domain/validate';
 import { parseJson, toCanonicalJson } from '../ledger/codec';
 import { callerMspId, callerName, requireMsp, requireRole } from '../ledger/identity';
 import {
@@ -46,6 +45,7 @@ import {
   type Decoder,
 } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
+import { invalid } from '../rules';
 import { KNOWN_MSP_IDS, MspId, Role } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 import { VppContract } from './vpp-contract';

@@ -37,10 +37,9 @@
 
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { ParticipantType, type CreditStanding } from '../domain/credit/scoring';
-import { requireMarketId } from '../domain/market/common';
 import { parseStoredClearingRecord } from '../domain/market/records';
 import { parseStoredDer } from '../domain/registry/der';
-import { parseStoredVpp, requireId, type Vpp } from '../domain/registry/vpp';
+import { parseStoredVpp, type Vpp } from '../domain/registry/vpp';
 import {
   deliveryCreditEvent,
   parseStoredDerSettlementLine,
@@ -99,6 +98,7 @@ import {
   type Decoder,
 } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
+import { ENTITY_ID, MARKET_ID, requireId } from '../rules';
 import { MspId } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 import { applyCreditEvents, creditStandingOf, rulebookAt } from './credit-effects';
@@ -213,7 +213,7 @@ async function requireClearing(ctx: Context, intervalId: string): Promise<Cleari
 }
 
 function requireVppId(vppId: string): string {
-  return requireId({ vppId }, 'vppId');
+  return requireId({ vppId }, 'vppId', ENTITY_ID);
 }
 
 async function requireVpp(ctx: Context, vppId: string): Promise<Vpp> {
@@ -349,7 +349,7 @@ export class SettlementContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetVppSettlement(ctx: Context, intervalId: string, vppId: string): Promise<string> {
-    requireMarketId({ intervalId }, 'intervalId');
+    requireId({ intervalId }, 'intervalId', MARKET_ID);
     requireVppId(vppId);
     return toCanonicalJson(await requireSettlement(ctx, intervalId, vppId));
   }
@@ -401,7 +401,7 @@ export class SettlementContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetDerStatement(ctx: Context, derId: string, period: string, unit: string): Promise<string> {
-    requireId({ derId }, 'derId');
+    requireId({ derId }, 'derId', ENTITY_ID);
     const request = parseStatementRequest(period, unit);
     await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
     const entries = await scanPeriod(ctx, settlementDerByPeriodPrefix(derId, request.month, request.day));

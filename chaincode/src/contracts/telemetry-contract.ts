@@ -8,7 +8,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseStoredDer, type Der } from '../domain/registry/der';
-import { requireId } from '../domain/registry/vpp';
 import {
   checkReading,
   decideWrite,
@@ -24,12 +23,12 @@ import { requireMsp, requireRole } from '../ledger/identity';
 import { derKey, readingKey, readingPrefix, sampleAnchorKey } from '../ledger/keys';
 import { emitEvent, readState, requireState, scanPrefix, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
+import { ENTITY_ID, requireId, requireObject } from '../rules';
 import { MspId, Role } from '../types/consortium';
 import { ErrorCode, isVppError, VppError } from '../types/errors';
 import { VppContract } from './vpp-contract';
 import { reportCreditEvents } from './credit-effects';
 import { buildSampleAnchor, parseSampleAnchorInput } from '../domain/privacy/samples';
-import { requireObject } from '../domain/validate';
 
 export const TELEMETRY_CONTRACT_NAME = 'telemetry';
 export const READINGS_RECORDED_EVENT = 'ReadingsRecorded';
@@ -201,7 +200,7 @@ export class TelemetryContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async ListVppReadings(ctx: Context, vppId: string, intervalId: string): Promise<string> {
-    requireId({ vppId }, 'vppId');
+    requireId({ vppId }, 'vppId', ENTITY_ID);
     const entries = await scanPrefix(ctx, readingPrefix(vppId, intervalId), parseStoredReading);
     return toCanonicalJson(entries.map((entry) => entry.value));
   }

@@ -3,6 +3,7 @@
 // purely so they can be computed and tested without a stub; keys.test pins byte-equality with
 // fabric-shim's own createCompositeKey.
 
+import { DAY_PATTERN, isIntegerIn, MONTH_PATTERN } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
 
 /** Object types (the first composite-key part). Prefixing with `vpp.` keeps them out of others' way. */
@@ -186,7 +187,7 @@ export function derByCertKey(serial: string): string {
 
 /** Sequences are zero-padded so that a range scan returns them in order. */
 function sequencePart(sequence: number): string {
-  if (!Number.isSafeInteger(sequence) || sequence < 0 || sequence > 9999) {
+  if (!isIntegerIn(sequence, { min: 0, max: 9999 })) {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `sequence ${sequence} is out of range`);
   }
   return String(sequence).padStart(4, '0');
@@ -282,7 +283,7 @@ export const MAX_RULEBOOK_VERSION = 9_999_999_999;
 
 /** Rulebook versions are zero-padded so that a range scan returns them in version order. */
 function rulebookVersionPart(version: number): string {
-  if (!Number.isSafeInteger(version) || version < 1 || version > MAX_RULEBOOK_VERSION) {
+  if (!isIntegerIn(version, { min: 1, max: MAX_RULEBOOK_VERSION })) {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `rulebook version ${version} is out of range`);
   }
   return String(version).padStart(10, '0');
@@ -311,7 +312,7 @@ export function creditIndicatorsPrefix(participantType: string): KeyPrefix {
 export const MAX_CREDIT_EVENT_SEQUENCE = 999_999;
 
 function eventSequencePart(sequence: number): string {
-  if (!Number.isSafeInteger(sequence) || sequence < 0 || sequence > MAX_CREDIT_EVENT_SEQUENCE) {
+  if (!isIntegerIn(sequence, { min: 0, max: MAX_CREDIT_EVENT_SEQUENCE })) {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `credit event sequence ${sequence} is out of range`);
   }
   return String(sequence).padStart(6, '0');
@@ -388,11 +389,11 @@ export function settlementDerByVppPrefix(intervalId: string, vppId: string): Key
  * its day `YYYY-MM-DD` of that month. Both sort as text in time order.
  */
 function periodParts(month: string, day?: string): string[] {
-  if (!/^\d{4}-\d{2}$/.test(month)) {
+  if (!MONTH_PATTERN.test(month)) {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `month ${month} is not of the form YYYY-MM`);
   }
   if (day === undefined) return [month];
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !day.startsWith(`${month}-`)) {
+  if (!DAY_PATTERN.test(day) || !day.startsWith(`${month}-`)) {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `day ${day} is not a YYYY-MM-DD day of month ${month}`);
   }
   return [month, day];

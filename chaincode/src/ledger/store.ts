@@ -6,6 +6,7 @@
 // committed state), and range scans are re-executed at validation to detect phantoms.
 
 import type { Context } from 'fabric-contract-api';
+import { requireIntegerValue } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
 import { decode, encode, type JsonValue } from './codec';
 import { splitCompositeKey, type KeyPrefix } from './keys';
@@ -126,9 +127,7 @@ export async function scanPrefixPage<T>(
   pageSize: number,
   bookmark: string,
 ): Promise<Page<T>> {
-  if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    throw new VppError(ErrorCode.INVALID_ARGUMENT, `pageSize must be an integer in 1..${MAX_PAGE_SIZE}`);
-  }
+  requireIntegerValue(pageSize, 'pageSize', { min: 1, max: MAX_PAGE_SIZE });
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
     prefix.objectType,
     [...prefix.attributes],

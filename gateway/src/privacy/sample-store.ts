@@ -26,7 +26,7 @@ import {
   sampleLeaf,
   type Sample,
 } from '../../../chaincode/src/domain/privacy/samples';
-import { ID_PATTERN } from '../../../chaincode/src/domain/registry/vpp';
+import { ENTITY_ID_PATTERN as ID_PATTERN } from '../../../chaincode/src/rules';
 import { ErrorCode, isVppError, VppError } from '../../../chaincode/src/types/errors';
 import { decryptField, encryptField, type FieldKey } from './field-crypto';
 

@@ -3,7 +3,7 @@
  * every rule again (chaincode/src/domain/market); these schemas only refuse malformed requests early.
  */
 import { MAX_BID_STEPS } from '../../../chaincode/src/domain/market/bid';
-import { MARKET_ID_PATTERN } from '../../../chaincode/src/domain/market/common';
+import { MARKET_ID_PATTERN } from '../../../chaincode/src/rules';
 import { KNOWN_MARKET_PRODUCTS } from '../../../chaincode/src/domain/market/interval';
 import { errorResponses } from './common';
 

@@ -12,9 +12,9 @@
 // Dispatch and bid events concern one market interval, so they must name it (intervalId).
 // Pure rules: the contract and the gateway both check a caller against this table.
 
+import { invalid } from '../../rules';
 import { MspId, Role } from '../../types/consortium';
 import { ErrorCode, VppError } from '../../types/errors';
-import { invalid } from '../validate';
 import { CreditEventType } from './rulebook';
 import { ParticipantType } from './scoring';
 

@@ -9,18 +9,19 @@
 //
 // Pure rules only; the contract supplies caller identity and transaction time.
 
-import { MspId, KNOWN_MSP_IDS, KNOWN_ROLES, type Role } from '../../types/consortium';
-import { ErrorCode, VppError } from '../../types/errors';
-import { requireInteger, requireList } from '../shared/fields';
 import {
+  type Fields,
   invalid,
+  POSITIVE,
+  requireInteger,
   requireIsoTimestamp,
+  requireList,
   requireObject,
   requireOneOf,
-  requirePositiveInteger,
   requireText,
-  type Fields,
-} from '../validate';
+} from '../../rules';
+import { MspId, KNOWN_MSP_IDS, KNOWN_ROLES, type Role } from '../../types/consortium';
+import { ErrorCode, VppError } from '../../types/errors';
 
 /** The events other modules report. The code emits exactly these, so the rulebook must price each. */
 export const CreditEventType = {
@@ -221,7 +222,7 @@ function parseLevels(fields: Fields): LevelRule[] {
     return {
       level: name,
       minScore: requireInteger(level, 'minScore', SCORE_RULE),
-      bidQuotaWh: requirePositiveInteger(level, 'bidQuotaWh'),
+      bidQuotaWh: requireInteger(level, 'bidQuotaWh', POSITIVE),
       penaltyFactorPermille: requireInteger(level, 'penaltyFactorPermille', {
         min: 0,
         max: MAX_PENALTY_FACTOR_PERMILLE,
@@ -329,7 +330,7 @@ export function parseStoredRulebookVersion(value: unknown): RulebookVersion {
   });
   const author = requireObject(fields.createdBy, 'createdBy', AUTHOR_FIELDS);
   return {
-    version: requirePositiveInteger(fields, 'version'),
+    version: requireInteger(fields, 'version', POSITIVE),
     effectiveFrom: requireIsoTimestamp(fields, 'effectiveFrom'),
     description: input.description,
     indicators: input.indicators,

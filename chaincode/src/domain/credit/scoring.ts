@@ -12,17 +12,22 @@
 // - a score record is written only for an indicator that actually changed; its delta is the change
 //   applied after clamping (the nominal points are recorded beside it).
 
-import { MspId, KNOWN_MSP_IDS, KNOWN_ROLES, type Role } from '../../types/consortium';
-import { ErrorCode, VppError } from '../../types/errors';
-import { requireId, requireInteger } from '../shared/fields';
 import {
+  compareIds,
+  ENTITY_ID,
   invalid,
+  MARKET_ID,
+  POSITIVE,
+  requireId,
+  requireInteger,
   requireIsoTimestamp,
   requireObject,
   requireOneOf,
-  requirePositiveInteger,
   requireText,
-} from '../validate';
+  TX_ID,
+} from '../../rules';
+import { MspId, KNOWN_MSP_IDS, KNOWN_ROLES, type Role } from '../../types/consortium';
+import { ErrorCode, VppError } from '../../types/errors';
 import {
   eventRule,
   INDICATOR_ID_PATTERN,
@@ -107,7 +112,10 @@ const DELTA_RULE = { min: -(SCORE_MAX - SCORE_MIN), max: SCORE_MAX - SCORE_MIN }
 
 export function parseParticipant(value: unknown, what = 'participant'): Participant {
   const fields = requireObject(value, what, PARTICIPANT_FIELDS);
-  return { type: requireOneOf(fields, 'type', KNOWN_PARTICIPANT_TYPES), id: requireId(fields, 'id') };
+  return {
+    type: requireOneOf(fields, 'type', KNOWN_PARTICIPANT_TYPES),
+    id: requireId(fields, 'id', ENTITY_ID),
+  };
 }
 
 export function sameParticipant(a: Participant, b: Participant): boolean {
@@ -124,10 +132,12 @@ export function parseCreditEvent(value: unknown): CreditEvent {
   const base = {
     participant: parseParticipant(fields.participant),
     eventType: requireOneOf(fields, 'eventType', KNOWN_CREDIT_EVENT_TYPES),
-    txId: requireId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
     at: requireIsoTimestamp(fields, 'at'),
   };
-  return fields.intervalId === undefined ? base : { ...base, intervalId: requireId(fields, 'intervalId') };
+  return fields.intervalId === undefined
+    ? base
+    : { ...base, intervalId: requireId(fields, 'intervalId', MARKET_ID) };
 }
 
 /** Validates stored or supplied indicator values: known-shaped ids, integers in range. */
@@ -358,7 +368,7 @@ function buildDecision(write: SuspensionWrite, status: SuspensionStatus): Suspen
     reason: input.reason,
     by: { mspId: write.by.mspId, role: write.by.role },
     at: requireIsoTimestamp({ at: write.at }, 'at'),
-    txId: requireId({ txId: write.txId }, 'txId'),
+    txId: requireId({ txId: write.txId }, 'txId', TX_ID),
   };
 }
 
@@ -385,7 +395,7 @@ export function parseStoredSuspension(value: unknown): SuspensionRecord {
       role: requireOneOf(author, 'role', KNOWN_ROLES),
     },
     at: requireIsoTimestamp(fields, 'at'),
-    txId: requireId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
   };
 }
 
@@ -406,9 +416,9 @@ export function parseStoredScoreRecord(value: unknown): ScoreRecord {
     points: requireInteger(fields, 'points', DELTA_RULE),
     valueAfter: requireInteger(fields, 'valueAfter', SCORE_RULE),
     reasonCode: requireOneOf(fields, 'reasonCode', KNOWN_CREDIT_EVENT_TYPES),
-    ruleVersion: requirePositiveInteger(fields, 'ruleVersion'),
-    ...(fields.intervalId === undefined ? {} : { intervalId: requireId(fields, 'intervalId') }),
-    txId: requireId(fields, 'txId'),
+    ruleVersion: requireInteger(fields, 'ruleVersion', POSITIVE),
+    ...(fields.intervalId === undefined ? {} : { intervalId: requireId(fields, 'intervalId', MARKET_ID) }),
+    txId: requireId(fields, 'txId', TX_ID),
     at: requireIsoTimestamp(fields, 'at'),
   };
 }
@@ -472,10 +482,6 @@ export interface RankedParticipant {
   readonly suspended: boolean;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * Deterministic ranking: participants in good standing before suspended ones, then score
  * descending, then participant type ('der' before 'vpp'), then id in code-unit order. A participant
@@ -500,8 +506,8 @@ export function rankParticipants(entries: readonly RankEntry[]): RankedParticipa
     (a, b) =>
       Number(a.suspended) - Number(b.suspended) ||
       b.score - a.score ||
-      compareText(a.participant.type, b.participant.type) ||
-      compareText(a.participant.id, b.participant.id),
+      compareIds(a.participant.type, b.participant.type) ||
+      compareIds(a.participant.id, b.participant.id),
   );
   return checked.map((entry, i) => ({ rank: i + 1, ...entry }));
 }

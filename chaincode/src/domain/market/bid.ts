@@ -32,22 +32,24 @@
 // reveal is GATE_CLOSED even if it is also malformed, and a reveal is checked against the market
 // rules only once it is known to be the committed bid.
 
-import { ErrorCode, VppError } from '../../types/errors';
-import { toCanonicalJson } from '../../ledger/codec';
-import { invalid, requireIsoTimestamp, requireObject } from '../validate';
 import {
   compareIds,
-  copyActor,
-  nonNegativeInteger,
-  parseActor,
-  positiveInteger,
+  invalid,
+  isIntegerIn,
+  MARKET_ID,
+  NON_NEGATIVE,
+  POSITIVE,
+  requireId,
+  requireInteger,
+  requireIntegerValue,
+  requireIsoTimestamp,
   requireLowerHex,
-  requireMarketId,
-  requireNonNegativeInteger,
-  requireTxId,
-  sha256Hex,
-  type MarketActor,
-} from './common';
+  requireObject,
+  TX_ID,
+} from '../../rules';
+import { ErrorCode, VppError } from '../../types/errors';
+import { toCanonicalJson } from '../../ledger/codec';
+import { copyActor, parseActor, sha256Hex, type MarketActor } from './common';
 import type { Demand } from './demand';
 import {
   backedQuantity,
@@ -83,9 +85,9 @@ const STEP_FIELDS = ['price', 'quantity'] as const;
 /** Validates a bid (client input or the bid part of a stored record); throws INVALID_ARGUMENT. */
 export function parseBid(value: unknown): Bid {
   const fields = requireObject(value, 'bid', BID_FIELDS);
-  const bidId = requireMarketId(fields, 'bidId');
-  const intervalId = requireMarketId(fields, 'intervalId');
-  const vppId = requireMarketId(fields, 'vppId');
+  const bidId = requireId(fields, 'bidId', MARKET_ID);
+  const intervalId = requireId(fields, 'intervalId', MARKET_ID);
+  const vppId = requireId(fields, 'vppId', MARKET_ID);
   const rawSteps = fields.steps;
   if (!Array.isArray(rawSteps) || rawSteps.length < 1 || rawSteps.length > MAX_BID_STEPS) {
     throw invalid(`steps must be an array of 1..${MAX_BID_STEPS} steps`);
@@ -93,8 +95,8 @@ export function parseBid(value: unknown): Bid {
   const steps = rawSteps.map((raw: unknown, i): BidStep => {
     const step = requireObject(raw, `steps[${i}]`, STEP_FIELDS);
     return {
-      price: nonNegativeInteger(step.price, `steps[${i}].price`),
-      quantity: positiveInteger(step.quantity, `steps[${i}].quantity`),
+      price: requireIntegerValue(step.price, `steps[${i}].price`, NON_NEGATIVE),
+      quantity: requireIntegerValue(step.quantity, `steps[${i}].quantity`, POSITIVE),
     };
   });
   for (let i = 1; i < steps.length; i++) {
@@ -102,7 +104,7 @@ export function parseBid(value: unknown): Bid {
       throw invalid('steps must be in strictly ascending price order (prices distinct)');
     }
   }
-  if (!Number.isSafeInteger(totalQuantity({ steps }))) {
+  if (!isIntegerIn(totalQuantity({ steps }), POSITIVE)) {
     throw invalid('total quantity of the steps must be a safe integer');
   }
   return { bidId, intervalId, vppId, steps };
@@ -156,9 +158,9 @@ export function parseCommitmentInput(value: unknown): CommitmentInput {
   const fields = requireObject(value, 'bid commitment', COMMITMENT_INPUT_FIELDS);
   return {
     commitment: requireLowerHex(fields, 'commitment', COMMITMENT_BYTES),
-    bidId: requireMarketId(fields, 'bidId'),
-    intervalId: requireMarketId(fields, 'intervalId'),
-    vppId: requireMarketId(fields, 'vppId'),
+    bidId: requireId(fields, 'bidId', MARKET_ID),
+    intervalId: requireId(fields, 'intervalId', MARKET_ID),
+    vppId: requireId(fields, 'vppId', MARKET_ID),
   };
 }
 
@@ -194,7 +196,7 @@ export function buildCommitment(write: CommitmentWrite): BidCommitment {
   return {
     ...input,
     committedAt: write.txTime,
-    txId: requireTxId({ txId: write.txId }, 'txId'),
+    txId: requireId({ txId: write.txId }, 'txId', TX_ID),
     committedBy: copyActor(write.caller),
   };
 }
@@ -207,7 +209,7 @@ export function parseStoredCommitment(value: unknown): BidCommitment {
   return {
     ...input,
     committedAt: requireIsoTimestamp(fields, 'committedAt'),
-    txId: requireTxId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
     committedBy: parseActor(fields.committedBy, 'committedBy'),
   };
 }
@@ -295,7 +297,7 @@ export function checkReveal(check: RevealCheck): RevealedBid {
 
   const total = totalQuantity(bid);
   const unit = interval.quantityUnit;
-  const quota = requireNonNegativeInteger({ quotaForVpp: check.quotaForVpp }, 'quotaForVpp');
+  const quota = requireInteger({ quotaForVpp: check.quotaForVpp }, 'quotaForVpp', NON_NEGATIVE);
   if (total > quota) {
     throw new VppError(
       ErrorCode.QUOTA_EXCEEDED,
@@ -342,7 +344,7 @@ export function parseStoredRevealedBid(value: unknown): RevealedBid {
     commitment,
     salt,
     committedAt: requireIsoTimestamp(fields, 'committedAt'),
-    commitTxId: requireTxId(fields, 'commitTxId'),
+    commitTxId: requireId(fields, 'commitTxId', TX_ID),
     revealedAt: requireIsoTimestamp(fields, 'revealedAt'),
   };
 }

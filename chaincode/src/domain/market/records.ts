@@ -1,16 +1,19 @@
 // Records the market contract stores around the pure rules: the clearing of an interval (with who
 // cleared it and when) and the violations recorded for unrevealed commitments.
 
-import { ErrorCode, VppError } from '../../types/errors';
-import { invalid, requireIsoTimestamp, requireObject, requireOneOf } from '../validate';
 import {
-  copyActor,
-  parseActor,
-  requireMarketId,
-  requireNonNegativeInteger,
-  requireTxId,
-  type MarketActor,
-} from './common';
+  invalid,
+  MARKET_ID,
+  NON_NEGATIVE,
+  requireId,
+  requireInteger,
+  requireIsoTimestamp,
+  requireObject,
+  requireOneOf,
+  TX_ID,
+} from '../../rules';
+import { ErrorCode, VppError } from '../../types/errors';
+import { copyActor, parseActor, type MarketActor } from './common';
 import { ViolationReason, type BidViolation, type RevealedBid } from './bid';
 import {
   clearMarketInterval,
@@ -68,13 +71,13 @@ export function buildClearingRecord(run: ClearingRun): ClearingRecord {
     bidCount: run.bids.length,
     clearedAt: run.txTime,
     clearedBy: copyActor(run.caller),
-    txId: requireTxId({ txId: run.txId }, 'txId'),
+    txId: requireId({ txId: run.txId }, 'txId', TX_ID),
   };
 }
 
 export function parseStoredClearingRecord(value: unknown): ClearingRecord {
   const fields = requireObject(value, 'stored clearing', CLEARING_FIELDS);
-  const intervalId = requireMarketId(fields, 'intervalId');
+  const intervalId = requireId(fields, 'intervalId', MARKET_ID);
   const result = parseStoredClearingResult(fields.result);
   if (result.intervalId !== intervalId) {
     throw invalid(`result belongs to interval ${result.intervalId}, not ${intervalId}`);
@@ -82,10 +85,10 @@ export function parseStoredClearingRecord(value: unknown): ClearingRecord {
   return {
     intervalId,
     result,
-    bidCount: requireNonNegativeInteger(fields, 'bidCount'),
+    bidCount: requireInteger(fields, 'bidCount', NON_NEGATIVE),
     clearedAt: requireIsoTimestamp(fields, 'clearedAt'),
     clearedBy: parseActor(fields.clearedBy, 'clearedBy'),
-    txId: requireTxId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
   };
 }
 
@@ -118,9 +121,9 @@ const KNOWN_REASONS: readonly ViolationReason[] = Object.values(ViolationReason)
 export function parseStoredViolation(value: unknown): BidViolation {
   const fields = requireObject(value, 'stored violation', VIOLATION_FIELDS);
   return {
-    intervalId: requireMarketId(fields, 'intervalId'),
-    bidId: requireMarketId(fields, 'bidId'),
-    vppId: requireMarketId(fields, 'vppId'),
+    intervalId: requireId(fields, 'intervalId', MARKET_ID),
+    bidId: requireId(fields, 'bidId', MARKET_ID),
+    vppId: requireId(fields, 'vppId', MARKET_ID),
     reason: requireOneOf(fields, 'reason', KNOWN_REASONS),
     detectedAt: requireIsoTimestamp(fields, 'detectedAt'),
   };

@@ -15,9 +15,14 @@
 
 import { createHash } from 'node:crypto';
 import { toCanonicalJson } from '../../ledger/codec';
-import { requireSha256Hex } from '../shared/fields';
-import { requireId } from '../registry/vpp';
-import { requireEmail, requireObject, requireText } from '../validate';
+import {
+  ENTITY_ID,
+  requireEmail,
+  requireId,
+  requireObject,
+  requireSha256Hex,
+  requireText,
+} from '../../rules';
 
 export const OWNER_NAME_RULE = { min: 1, max: 200 } as const;
 export const OWNER_ADDRESS_RULE = { min: 1, max: 500 } as const;
@@ -39,7 +44,7 @@ const OWNER_DATA_FIELDS = ['derId', 'name', 'address', 'contractId', 'email', 's
 export function parseOwnerData(value: unknown): OwnerData {
   const fields = requireObject(value, 'owner data', OWNER_DATA_FIELDS);
   return {
-    derId: requireId(fields, 'derId'),
+    derId: requireId(fields, 'derId', ENTITY_ID),
     name: requireText(fields, 'name', OWNER_NAME_RULE),
     address: requireText(fields, 'address', OWNER_ADDRESS_RULE),
     contractId: requireText(fields, 'contractId', OWNER_CONTRACT_ID_RULE),

@@ -37,25 +37,27 @@
 
 import { createHash } from 'node:crypto';
 import { toCanonicalJson } from '../../ledger/codec';
+import {
+  ANY_SAFE_INTEGER,
+  compareIds,
+  ENTITY_ID,
+  type Fields,
+  invalid,
+  MARKET_ID,
+  NON_NEGATIVE,
+  POSITIVE,
+  requireId,
+  requireInteger,
+  requireIsoTimestamp,
+  requireList,
+  requireObject,
+  requireSha256Hex,
+  TX_ID,
+} from '../../rules';
 import { ErrorCode, VppError } from '../../types/errors';
 import { CreditEventType, MAX_PENALTY_FACTOR_PERMILLE } from '../credit/rulebook';
 import { ParticipantType, type CreditEvent } from '../credit/scoring';
 import { allocateProportionally } from '../shared/allocation';
-import {
-  ANY_SAFE_INTEGER,
-  NON_NEGATIVE,
-  requireId,
-  requireInteger,
-  requireList,
-  requireSha256Hex,
-} from '../shared/fields';
-import {
-  invalid,
-  requireIsoTimestamp,
-  requireObject,
-  requirePositiveInteger,
-  type Fields,
-} from '../validate';
 
 export const SETTLEMENT_FORMULA_VERSION = 1;
 
@@ -194,10 +196,6 @@ const READING_FIELDS = ['sequence', 'energyWh'] as const;
 const BPS_RULE = { min: 0, max: BPS_DENOMINATOR } as const;
 const FACTOR_RULE = { min: 0, max: MAX_PENALTY_FACTOR_PERMILLE } as const;
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function sha256Hex(value: unknown): string {
   return createHash('sha256').update(toCanonicalJson(value), 'utf8').digest('hex');
 }
@@ -235,7 +233,7 @@ export function parseSettlementInputs(value: unknown): SettlementInputs {
   const derIds = new Set<string>();
   const ders = derList.map((item): DerReadings => {
     const der = requireObject(item, 'der readings', DER_FIELDS);
-    const derId = requireId(der, 'derId');
+    const derId = requireId(der, 'derId', ENTITY_ID);
     if (derIds.has(derId)) {
       throw invalid(`der ${JSON.stringify(derId)} appears twice`);
     }
@@ -243,21 +241,21 @@ export function parseSettlementInputs(value: unknown): SettlementInputs {
     return { derId, readings: parseReadings(der, derId) };
   });
   return {
-    intervalId: requireId(fields, 'intervalId'),
+    intervalId: requireId(fields, 'intervalId', MARKET_ID),
     intervalStart: requireIsoTimestamp(fields, 'intervalStart'),
-    vppId: requireId(fields, 'vppId'),
+    vppId: requireId(fields, 'vppId', ENTITY_ID),
     award: {
-      awardId: requireId(award, 'awardId'),
-      quantityWh: requirePositiveInteger(award, 'quantityWh'),
+      awardId: requireId(award, 'awardId', TX_ID),
+      quantityWh: requireInteger(award, 'quantityWh', POSITIVE),
       clearingPrice: requireInteger(award, 'clearingPrice', NON_NEGATIVE),
     },
-    ders: ders.sort((a, b) => compareText(a.derId, b.derId)),
+    ders: ders.sort((a, b) => compareIds(a.derId, b.derId)),
     toleranceBps: requireInteger(fields, 'toleranceBps', BPS_RULE),
     penaltyFactorPermille: requireInteger(fields, 'penaltyFactorPermille', FACTOR_RULE),
     feeBps: requireInteger(fields, 'feeBps', BPS_RULE),
-    ruleVersion: requirePositiveInteger(fields, 'ruleVersion'),
+    ruleVersion: requireInteger(fields, 'ruleVersion', POSITIVE),
     settledAt: requireIsoTimestamp(fields, 'settledAt'),
-    txId: requireId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
   };
 }
 
@@ -495,7 +493,7 @@ export function verifySettlement(
       differences.push(...differingFields(found, line, `derLines[${line.derId}]`));
     }
   }
-  for (const derId of [...storedById.keys()].sort(compareText)) {
+  for (const derId of [...storedById.keys()].sort(compareIds)) {
     if (!expectedIds.has(derId)) {
       differences.push(`derLines[${derId}]: not in the recomputation`);
     }
@@ -592,11 +590,11 @@ export function parseStoredVppSettlementLine(value: unknown): VppSettlementLine 
   const what = 'stored vpp settlement line';
   const f = requireObject(value, what, VPP_LINE_FIELDS);
   const line: VppSettlementLine = {
-    intervalId: requireId(f, 'intervalId'),
+    intervalId: requireId(f, 'intervalId', MARKET_ID),
     intervalStart: requireIsoTimestamp(f, 'intervalStart'),
-    vppId: requireId(f, 'vppId'),
-    awardId: requireId(f, 'awardId'),
-    awardedWh: requirePositiveInteger(f, 'awardedWh'),
+    vppId: requireId(f, 'vppId', ENTITY_ID),
+    awardId: requireId(f, 'awardId', TX_ID),
+    awardedWh: requireInteger(f, 'awardedWh', POSITIVE),
     clearingPrice: requireInteger(f, 'clearingPrice', NON_NEGATIVE),
     deliveredWh: requireInteger(f, 'deliveredWh', NON_NEGATIVE),
     paidWh: requireInteger(f, 'paidWh', NON_NEGATIVE),
@@ -614,11 +612,11 @@ export function parseStoredVppSettlementLine(value: unknown): VppSettlementLine 
     derCount: requireInteger(f, 'derCount', { min: 0, max: MAX_DERS_PER_SETTLEMENT }),
     readingCount: requireInteger(f, 'readingCount', NON_NEGATIVE),
     readingsHash: requireSha256Hex(f, 'readingsHash'),
-    ruleVersion: requirePositiveInteger(f, 'ruleVersion'),
+    ruleVersion: requireInteger(f, 'ruleVersion', POSITIVE),
     formulaVersion: requireInteger(f, 'formulaVersion', FORMULA_RULE),
     inputsHash: requireSha256Hex(f, 'inputsHash'),
     settledAt: requireIsoTimestamp(f, 'settledAt'),
-    txId: requireId(f, 'txId'),
+    txId: requireId(f, 'txId', TX_ID),
   };
   if (line.paidWh !== Math.min(line.deliveredWh, line.awardedWh)) {
     throw inconsistent(what, 'paidWh is not min(deliveredWh, awardedWh)');
@@ -646,24 +644,24 @@ export function parseStoredDerSettlementLine(value: unknown): DerSettlementLine 
   const what = 'stored der settlement line';
   const f = requireObject(value, what, DER_LINE_FIELDS);
   const line: DerSettlementLine = {
-    intervalId: requireId(f, 'intervalId'),
+    intervalId: requireId(f, 'intervalId', MARKET_ID),
     intervalStart: requireIsoTimestamp(f, 'intervalStart'),
-    vppId: requireId(f, 'vppId'),
-    derId: requireId(f, 'derId'),
+    vppId: requireId(f, 'vppId', ENTITY_ID),
+    derId: requireId(f, 'derId', ENTITY_ID),
     deliveredWh: requireInteger(f, 'deliveredWh', NON_NEGATIVE),
     readingCount: requireInteger(f, 'readingCount', NON_NEGATIVE),
     readingsHash: requireSha256Hex(f, 'readingsHash'),
     amountMinor: requireInteger(f, 'amountMinor', NON_NEGATIVE),
     vppDeliveredWh: requireInteger(f, 'vppDeliveredWh', NON_NEGATIVE),
     netToDersMinor: requireInteger(f, 'netToDersMinor', NON_NEGATIVE),
-    awardId: requireId(f, 'awardId'),
-    awardedWh: requirePositiveInteger(f, 'awardedWh'),
+    awardId: requireId(f, 'awardId', TX_ID),
+    awardedWh: requireInteger(f, 'awardedWh', POSITIVE),
     clearingPrice: requireInteger(f, 'clearingPrice', NON_NEGATIVE),
-    ruleVersion: requirePositiveInteger(f, 'ruleVersion'),
+    ruleVersion: requireInteger(f, 'ruleVersion', POSITIVE),
     formulaVersion: requireInteger(f, 'formulaVersion', FORMULA_RULE),
     inputsHash: requireSha256Hex(f, 'inputsHash'),
     settledAt: requireIsoTimestamp(f, 'settledAt'),
-    txId: requireId(f, 'txId'),
+    txId: requireId(f, 'txId', TX_ID),
   };
   if (line.deliveredWh > line.vppDeliveredWh) {
     throw inconsistent(what, 'deliveredWh exceeds vppDeliveredWh');

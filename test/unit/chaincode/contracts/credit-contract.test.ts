@@ -48,6 +48,7 @@ import {
   regulatorStaff,
   scoreInTransaction,
 } from '../../../support/credit-fixture';
+import { NARROWED_ENTITY_IDS, NARROWED_MARKET_IDS } from '../../../support/id-kinds';
 import type { Caller, MemoryLedger } from '../../../support/memory-stub';
 import {
   cvppAdmin,
@@ -491,6 +492,36 @@ describe('contracts/credit-contract', () => {
         (ctx) => credit.RecordCreditEvent(ctx, '[1'),
         vppError(ErrorCode.INVALID_ARGUMENT, /malformed JSON/),
       );
+    });
+
+    it('should refuse, with INVALID_ARGUMENT and writing nothing, ids nothing registered or opened can have', async () => {
+      const { ledger } = await fixture();
+      await installDefaultRulebook(ledger, T0);
+      const events = [
+        ...NARROWED_ENTITY_IDS.map((id) => ({ participant: { type: 'vpp', id }, eventType: 'VIOLATION' })),
+        ...NARROWED_MARKET_IDS.map((intervalId) => ({
+          participant: NORTH,
+          eventType: 'DISPATCH_NOT_ACKNOWLEDGED',
+          intervalId,
+        })),
+      ];
+      for (const event of events) {
+        const caller = event.eventType === 'VIOLATION' ? regulatorStaff : controlOperator;
+        await expectFailure(
+          ledger,
+          { caller, time: T1 },
+          (ctx) => credit.RecordCreditEvent(ctx, JSON.stringify(event)),
+          vppError(ErrorCode.INVALID_ARGUMENT, /(id|intervalId) must be 1\.\.64/),
+        ).catch((err: unknown) => assert.fail(`${JSON.stringify(event)}: ${String(err)}`));
+      }
+      for (const id of NARROWED_ENTITY_IDS) {
+        await assert.rejects(
+          ledger.evaluate({ caller: tradingOperator, time: T1 }, (ctx) =>
+            credit.GetCreditStanding(ctx, 'der', id),
+          ),
+          vppError(ErrorCode.INVALID_ARGUMENT, /id must be 1\.\.64/),
+        );
+      }
     });
 
     it('should refuse to score before any rulebook is in force', async () => {

@@ -33,6 +33,14 @@ import {
 } from '../../../../../chaincode/src/domain/settlement/settlement';
 import { MspId, Role } from '../../../../../chaincode/src/types/consortium';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
+import {
+  entityIds,
+  marketIds,
+  NARROWED_ENTITY_IDS,
+  NARROWED_MARKET_IDS,
+  NARROWED_TX_IDS,
+  TX_IDS,
+} from '../../../../support/id-kinds';
 import { prng, randomInt } from '../../../../support/prng';
 import { vppError } from '../../../../support/vpp-assert';
 
@@ -285,8 +293,11 @@ describe('domain/credit/scoring', () => {
       const cases: [unknown, RegExp][] = [
         [{ ...event('VIOLATION'), eventType: 'LATE' }, /eventType must be one of/],
         [{ ...event('VIOLATION'), participant: { type: 'org', id: 'x' } }, /type must be one of vpp, der/],
-        [{ ...event('VIOLATION'), participant: { type: 'vpp' } }, /id must be a string/],
-        [{ ...event('VIOLATION'), txId: '' }, /txId must be 1\.\.128 characters/],
+        [
+          { ...event('VIOLATION'), participant: { type: 'vpp' } },
+          /id must be 1\.\.64 characters of A-Z, a-z, 0-9, '\.', '_' or '-', starting alphanumeric/,
+        ],
+        [{ ...event('VIOLATION'), txId: '' }, /txId must be 1\.\.128 printable ASCII characters/],
         [{ ...event('VIOLATION'), at: 'today' }, /at must be an ISO-8601/],
         [{ ...event('VIOLATION'), note: 'x' }, /credit event has unsupported field\(s\): note/],
       ];
@@ -301,6 +312,41 @@ describe('domain/credit/scoring', () => {
         () => applyCreditEvent({ VIOLATIONS: -1 }, event('VIOLATION'), V1),
         invalid(/VIOLATIONS/),
       );
+    });
+
+    it('should take any participant and interval id the registry and the market accept', () => {
+      const intervals = marketIds(32);
+      entityIds(31).forEach((id, i) => {
+        const txId = TX_IDS[i % TX_IDS.length]!;
+        const parsed = parseCreditEvent(
+          event('VIOLATION', { participant: { type: 'der', id }, intervalId: intervals[i]!, txId }),
+        );
+        assert.deepEqual([parsed.participant.id, parsed.intervalId, parsed.txId], [id, intervals[i], txId]);
+      });
+    });
+
+    it('should refuse, with INVALID_ARGUMENT, ids that no participant, interval or transaction can have', () => {
+      const cases: [Partial<CreditEvent>, RegExp][] = [
+        ...NARROWED_ENTITY_IDS.map((id): [Partial<CreditEvent>, RegExp] => [
+          { participant: { type: 'vpp', id } },
+          /^INVALID_ARGUMENT: id must be 1\.\.64/,
+        ]),
+        ...NARROWED_MARKET_IDS.map((intervalId): [Partial<CreditEvent>, RegExp] => [
+          { intervalId },
+          /^INVALID_ARGUMENT: intervalId must be 1\.\.64/,
+        ]),
+        ...NARROWED_TX_IDS.map((txId): [Partial<CreditEvent>, RegExp] => [
+          { txId },
+          /^INVALID_ARGUMENT: txId must be 1\.\.128 printable ASCII/,
+        ]),
+      ];
+      for (const [change, message] of cases) {
+        assert.throws(
+          () => parseCreditEvent(event('VIOLATION', change)),
+          invalid(message),
+          JSON.stringify(change),
+        );
+      }
     });
 
     it('should keep every value in range and every record consistent on 300 random event sequences', () => {

@@ -16,6 +16,14 @@ import {
   type SettlementResult,
 } from '../../../../../chaincode/src/domain/settlement/settlement';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
+import {
+  entityIds,
+  marketIds,
+  NARROWED_ENTITY_IDS,
+  NARROWED_MARKET_IDS,
+  NARROWED_TX_IDS,
+  TX_IDS,
+} from '../../../../support/id-kinds';
 import { prng, randomInt, type Random } from '../../../../support/prng';
 import { vppError } from '../../../../support/vpp-assert';
 
@@ -359,7 +367,10 @@ describe('domain/settlement/settlement', () => {
           { ...BASE, ders: [{ derId: 'der-a', readings: [{ sequence: 1, energyWh: 1, sig: 'x' }] }] },
           /unsupported field\(s\): sig/,
         ],
-        [{ ...BASE, ders: [der(' der-a', 1)] }, /derId must not start or end with whitespace/],
+        [
+          { ...BASE, ders: [der(' der-a', 1)] },
+          /derId must be 1\.\.64 characters of A-Z, a-z, 0-9, '\.', '_' or '-', starting alphanumeric/,
+        ],
         [{ ...BASE, ders: 'none' }, /ders must be an array/],
         [{ ...BASE, toleranceBps: 10_001 }, /toleranceBps must be an integer in 0\.\.10000/],
         [{ ...BASE, feeBps: -1 }, /feeBps must be an integer in 0\.\.10000/],
@@ -369,8 +380,11 @@ describe('domain/settlement/settlement', () => {
         ],
         [{ ...BASE, ruleVersion: 0 }, /ruleVersion must be a positive integer/],
         [{ ...BASE, settledAt: '2025-03-01 10:20' }, /settledAt must be an ISO-8601/],
-        [{ ...BASE, intervalId: '' }, /intervalId must be 1\.\.128 characters/],
-        [{ ...BASE, txId: undefined }, /txId must be a string/],
+        [
+          { ...BASE, intervalId: '' },
+          /intervalId must be 1\.\.64 characters of A-Z, a-z, 0-9, '\.', '_', ':', '-' starting with a letter or digit/,
+        ],
+        [{ ...BASE, txId: undefined }, /txId must be 1\.\.128 printable ASCII characters/],
       ];
       for (const [value, message] of cases) {
         assert.throws(() => settleInterval(value as SettlementInputs), invalid(message), String(message));
@@ -417,6 +431,51 @@ describe('domain/settlement/settlement', () => {
         },
         { derId: 'der-c', readings: [] },
       ]);
+    });
+  });
+
+  describe('id kinds', () => {
+    it('should accept every VPP, DER and interval id the registry and the market accept', () => {
+      const ders = entityIds(11);
+      const intervals = marketIds(12);
+      entityIds(13).forEach((vppId, i) => {
+        const inputs = parseSettlementInputs({
+          ...BASE,
+          vppId,
+          intervalId: intervals[i]!,
+          ders: [der(ders[i]!, 1)],
+          txId: TX_IDS[i % TX_IDS.length]!,
+          award: { ...BASE.award, awardId: TX_IDS[(i + 1) % TX_IDS.length]! },
+        });
+        assert.deepEqual(
+          [inputs.vppId, inputs.intervalId, inputs.ders[0]?.derId],
+          [vppId, intervals[i], ders[i]],
+        );
+      });
+    });
+
+    it('should refuse, with INVALID_ARGUMENT, ids that no VPP, DER, interval or transaction can have', () => {
+      const cases: [Partial<SettlementInputs>, string][] = [
+        ...NARROWED_ENTITY_IDS.flatMap((id): [Partial<SettlementInputs>, string][] => [
+          [{ vppId: id }, 'vppId'],
+          [{ ders: [der(id, 1)] }, 'derId'],
+        ]),
+        ...NARROWED_MARKET_IDS.map((id): [Partial<SettlementInputs>, string] => [
+          { intervalId: id },
+          'intervalId',
+        ]),
+        ...NARROWED_TX_IDS.flatMap((id): [Partial<SettlementInputs>, string][] => [
+          [{ txId: id }, 'txId'],
+          [{ award: { ...BASE.award, awardId: id } }, 'awardId'],
+        ]),
+      ];
+      for (const [change, field] of cases) {
+        assert.throws(
+          () => parseSettlementInputs({ ...BASE, ...change }),
+          invalid(new RegExp(`^INVALID_ARGUMENT: ${field} must be 1\\.\\.`)),
+          JSON.stringify(change),
+        );
+      }
     });
   });
 
@@ -735,6 +794,33 @@ describe('domain/settlement/settlement', () => {
       ];
       for (const [value, message] of corrupt) {
         assert.throws(() => parseStoredDerSettlementLine(value), invalid(message), String(message));
+      }
+    });
+
+    it('should refuse stored lines naming ids no VPP, DER, interval or transaction can have', () => {
+      const v = result.vppLine;
+      const d = result.derLines[0]!;
+      for (const id of NARROWED_ENTITY_IDS) {
+        assert.throws(
+          () => parseStoredVppSettlementLine({ ...v, vppId: id }),
+          invalid(/^INVALID_ARGUMENT: vppId/),
+        );
+        assert.throws(
+          () => parseStoredDerSettlementLine({ ...d, derId: id }),
+          invalid(/^INVALID_ARGUMENT: derId/),
+        );
+      }
+      for (const id of NARROWED_MARKET_IDS) {
+        assert.throws(
+          () => parseStoredVppSettlementLine({ ...v, intervalId: id }),
+          invalid(/^INVALID_ARGUMENT: intervalId/),
+        );
+      }
+      for (const id of NARROWED_TX_IDS) {
+        assert.throws(
+          () => parseStoredDerSettlementLine({ ...d, txId: id }),
+          invalid(/^INVALID_ARGUMENT: txId/),
+        );
       }
     });
   });
