@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['chaincode/src/domain/**/*.ts'],
+    files: ['chaincode/src/domain/**/*.ts', 'chaincode/src/rules/**/*.ts', 'chaincode/src/encoding/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

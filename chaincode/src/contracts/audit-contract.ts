@@ -5,9 +5,9 @@
 // Context must stay a value import: emitDecoratorMetadata records it as the first parameter type,
 // which is how fabric-contract-api recognises and drops ctx from the transaction's parameters.
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { toCanonicalJson } from '../ledger/codec';
+import { toCanonicalJson } from '../encoding/canonical-json';
 import { requireMsp, requireRole } from '../ledger/identity';
-import { compositeKey, OBJECT_TYPES, splitCompositeKey, type ObjectType } from '../ledger/keys';
+import { compositeKey, OBJECT_TYPES, splitCompositeKey, type ObjectType } from '../encoding/keys';
 import { history } from '../ledger/store';
 import { MspId, Role } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';

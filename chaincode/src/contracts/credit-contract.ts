@@ -43,7 +43,7 @@ import {
   type SuspensionRecord,
   type SuspensionWrite,
 } from '../domain/credit/scoring';
-import { parseJson, toCanonicalJson, type JsonValue } from '../ledger/codec';
+import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import { callerName, requireMsp, requireRole } from '../ledger/identity';
 import {
   creditIndicatorsPrefix,
@@ -52,7 +52,7 @@ import {
   scoreRecordPrefix,
   suspensionKey,
   suspensionPrefix,
-} from '../ledger/keys';
+} from '../encoding/keys';
 import { emitEvent, readState, requireState, scanPrefix, scanPrefixPage, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
 import { MARKET_ID, requireId, requireIsoTimestamp, requireObject, requireOneOf } from '../rules';

@@ -4,7 +4,7 @@
 // Everything here is a module-level function, never a contract method, so none of it can become a
 // transaction.
 //
-// Ledger layout (keys in ledger/keys.ts):
+// Ledger layout (keys in encoding/keys/credit-keys.ts):
 // - vpp.rulebook [version, zero-padded]: one record per rulebook version, never rewritten;
 // - vpp.creditIndicators [participantType, participantId]: the participant's current indicator values;
 // - vpp.scoreRecord [participantType, participantId, event time, txId, event sequence, indicator]:
@@ -49,7 +49,7 @@ import {
   scoreRecordKey,
   suspensionKey,
   vppKey,
-} from '../ledger/keys';
+} from '../encoding/keys';
 import { readState, scanPrefix, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
 import { POSITIVE, requireId, requireInteger, requireIsoTimestamp, requireObject, TX_ID } from '../rules';

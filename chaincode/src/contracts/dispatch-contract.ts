@@ -13,8 +13,8 @@ import {
 } from '../domain/market/dispatch';
 import { parseStoredClearingRecord } from '../domain/market/records';
 import { allocateSetpoints, parseStoredSetpoint } from '../domain/market/setpoints';
-import { toCanonicalJson } from '../ledger/codec';
-import { clearingKey, derSetpointKey, derSetpointPrefix, dispatchKey } from '../ledger/keys';
+import { toCanonicalJson } from '../encoding/canonical-json';
+import { clearingKey, derSetpointKey, derSetpointPrefix, dispatchKey } from '../encoding/keys';
 import { emitEvent, readState, requireState, scanPrefix, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
 import { ErrorCode, VppError } from '../types/errors';

@@ -45,7 +45,7 @@ import {
   parseStoredViolation,
 } from '../domain/market/records';
 import { parseStoredVpp } from '../domain/registry/vpp';
-import { toCanonicalJson, type JsonValue } from '../ledger/codec';
+import { toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import {
   bidCommitmentKey,
   bidCommitmentPrefix,
@@ -60,7 +60,7 @@ import {
   violationPrefix,
   vppKey,
   vppQuotaKey,
-} from '../ledger/keys';
+} from '../encoding/keys';
 import { emitEvent, readState, requireState, scanPrefix, writeState, type Decoder } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
 import { MARKET_ID, NON_NEGATIVE, requireId, requireIntegerValue } from '../rules';

@@ -7,9 +7,9 @@ import { parseStoredMarketInterval, type MarketInterval } from '../domain/market
 import { parseStoredClearingRecord, type ClearingRecord } from '../domain/market/records';
 import { parseStoredDer, type Der } from '../domain/registry/der';
 import { parseStoredVpp, type Vpp } from '../domain/registry/vpp';
-import { parseJson, type JsonValue } from '../ledger/codec';
+import { parseJson, type JsonValue } from '../encoding/canonical-json';
 import { requireMsp, requireRole } from '../ledger/identity';
-import { clearingKey, derByVppPrefix, derKey, marketIntervalKey, vppKey } from '../ledger/keys';
+import { clearingKey, derByVppPrefix, derKey, marketIntervalKey, vppKey } from '../encoding/keys';
 import { requireState, scanPrefix, type Decoder } from '../ledger/store';
 import { MARKET_ID, requireId } from '../rules';
 import { MspId, Role } from '../types/consortium';

@@ -6,9 +6,9 @@
 // which is how fabric-contract-api recognises and drops ctx from the transaction's parameters.
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { buildOrgProfile, compareOrgProfiles, parseStoredOrgProfile } from '../domain/org/org-profile';
-import { parseJson, toCanonicalJson, type JsonValue } from '../ledger/codec';
+import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import { requireMsp, requireRole } from '../ledger/identity';
-import { orgProfileKey, orgProfilePrefix } from '../ledger/keys';
+import { orgProfileKey, orgProfilePrefix } from '../encoding/keys';
 import { emitEvent, readState, requireState, scanPrefix, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
 import { KNOWN_MSP_IDS, Role } from '../types/consortium';

@@ -19,7 +19,7 @@ import {
 import { ownerDataHash, parseOwnerData } from '../domain/privacy/owner-data';
 import { parseStoredSampleAnchor } from '../domain/privacy/samples';
 import { parseStoredDer } from '../domain/registry/der';
-import { parseJson, toCanonicalJson } from '../ledger/codec';
+import { parseJson, toCanonicalJson } from '../encoding/canonical-json';
 import { callerMspId, callerName, requireMsp, requireRole } from '../ledger/identity';
 import {
   accessByTxKey,
@@ -31,7 +31,7 @@ import {
   grantByDerPrefix,
   ownerDataKey,
   sampleAnchorKey,
-} from '../ledger/keys';
+} from '../encoding/keys';
 import {
   emitEvent,
   privateHash,

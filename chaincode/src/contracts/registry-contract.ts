@@ -22,7 +22,7 @@ import {
 } from '../domain/registry/der';
 import { buildVpp, parseStoredVpp, parseVppInput } from '../domain/registry/vpp';
 import { normalSerial, parseCertificate, serialOf } from '../domain/pki/certificate';
-import { parseJson, toCanonicalJson, type JsonValue } from '../ledger/codec';
+import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import { callerName, requireMsp, requireRole } from '../ledger/identity';
 import {
   caCertificatesKey,
@@ -32,7 +32,7 @@ import {
   derKey,
   vppKey,
   vppPrefix,
-} from '../ledger/keys';
+} from '../encoding/keys';
 import {
   emitEvent,
   readState,

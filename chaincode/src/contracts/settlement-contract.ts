@@ -18,7 +18,7 @@
 //   settlement runs, scored under the rulebook in force at the delivery start (creditStandingOf), so
 //   its penalty factor and rule version are those of the delivery's rules. No rulebook in force then:
 //   NOT_FOUND. The delivery credit event is applied in the same transaction, at the settlement time.
-// - Keys (ledger/keys.ts): the VPP line under vpp.settlementVpp [intervalId, vppId]; each DER line
+// - Keys (encoding/keys/settlement-keys.ts): the VPP line under vpp.settlementVpp [intervalId, vppId]; each DER line
 //   under vpp.settlementDer [derId, intervalId]; index entries vpp.settlementDerByVpp [intervalId,
 //   vppId, derId] (the DER lines of one settlement), vpp.settlementDerByPeriod and
 //   vpp.settlementVppByPeriod [id, month, day, intervalId] (a statement of a month or a day is one
@@ -72,7 +72,7 @@ import {
 import { parseStoredReading } from '../domain/telemetry/reading';
 import type { MarketInterval } from '../domain/market/interval';
 import type { ClearingRecord } from '../domain/market/records';
-import { toCanonicalJson } from '../ledger/codec';
+import { toCanonicalJson } from '../encoding/canonical-json';
 import {
   clearingKey,
   derKey,
@@ -85,18 +85,11 @@ import {
   settlementVppByPeriodKey,
   settlementVppByPeriodPrefix,
   settlementVppKey,
+  printableKey,
   vppKey,
   type KeyPrefix,
-} from '../ledger/keys';
-import {
-  emitEvent,
-  printableKey,
-  readState,
-  requireState,
-  scanPrefix,
-  writeState,
-  type Decoder,
-} from '../ledger/store';
+} from '../encoding/keys';
+import { emitEvent, readState, requireState, scanPrefix, writeState, type Decoder } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
 import { ENTITY_ID, MARKET_ID, requireId } from '../rules';
 import { MspId } from '../types/consortium';

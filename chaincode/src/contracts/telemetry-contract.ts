@@ -18,9 +18,9 @@ import {
   type SignedReading,
   type StoredReading,
 } from '../domain/telemetry/reading';
-import { parseJson, toCanonicalJson } from '../ledger/codec';
+import { parseJson, toCanonicalJson } from '../encoding/canonical-json';
 import { requireMsp, requireRole } from '../ledger/identity';
-import { derKey, readingKey, readingPrefix, sampleAnchorKey } from '../ledger/keys';
+import { derKey, readingKey, readingPrefix, sampleAnchorKey } from '../encoding/keys';
 import { emitEvent, readState, requireState, scanPrefix, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
 import { ENTITY_ID, requireId, requireObject } from '../rules';

@@ -8,8 +8,8 @@
 import type { Context } from 'fabric-contract-api';
 import { requireIntegerValue } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
-import { decode, encode, type JsonValue } from './codec';
-import { splitCompositeKey, type KeyPrefix } from './keys';
+import { decode, encode, type JsonValue } from '../encoding/canonical-json';
+import { printableKey, splitCompositeKey, type KeyPrefix } from '../encoding/keys';
 import { timestampToIso } from './tx-time';
 
 /** Turns a decoded JSON value into a typed record, throwing if it does not have the expected shape. */
@@ -29,11 +29,6 @@ function decodeStored<T>(key: string, bytes: Uint8Array, decoder: Decoder<T>): T
     const why = err instanceof VppError ? err.detail : String(err);
     throw new VppError(ErrorCode.INTERNAL, `stored value at ${printableKey(key)} is unreadable: ${why}`);
   }
-}
-
-/** Keys contain U+0000; make them legible in error messages. */
-export function printableKey(key: string): string {
-  return key.replaceAll('\u0000', '~').replace(/^~/, '');
 }
 
 /** Reads and decodes a value; undefined if the key is absent (Fabric returns empty bytes). */

@@ -10,7 +10,7 @@
 // - bid is exactly { bidId, intervalId, vppId, steps: [{ price, quantity }, ...] }: no other fields,
 //   ids verbatim (never trimmed), integers, steps in strictly ascending price order. The order rule
 //   gives every bid exactly one byte form and makes prices distinct.
-// - canonicalJson is toCanonicalJson (ledger/codec): keys sorted by UTF-16 code units at every level,
+// - canonicalJson is toCanonicalJson (encoding/canonical-json): keys sorted by UTF-16 code units at every level,
 //   no whitespace, integers in plain decimal. Example:
 //   {"bidId":"b-1","intervalId":"i-1","steps":[{"price":4500,"quantity":1000}],"vppId":"vpp-1"}
 // - salt is 32 random bytes, appended as raw bytes (not their hex text). On the wire it travels as 64
@@ -48,7 +48,7 @@ import {
   TX_ID,
 } from '../../rules';
 import { ErrorCode, VppError } from '../../types/errors';
-import { toCanonicalJson } from '../../ledger/codec';
+import { toCanonicalJson } from '../../encoding/canonical-json';
 import { copyActor, parseActor, sha256Hex, type MarketActor } from './common';
 import type { Demand } from './demand';
 import {

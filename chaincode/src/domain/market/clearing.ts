@@ -22,7 +22,7 @@
 // Cost: one sort of all steps, O(S log S) for S steps; 10,000 bids of 10 steps clear in well under
 // a second.
 
-import { toCanonicalJson } from '../../ledger/codec';
+import { toCanonicalJson } from '../../encoding/canonical-json';
 import {
   compareIds,
   invalid,

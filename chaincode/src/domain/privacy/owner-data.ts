@@ -14,7 +14,7 @@
 // test a candidate name and address against it; with the data (and so the salt) anyone can check it.
 
 import { createHash } from 'node:crypto';
-import { toCanonicalJson } from '../../ledger/codec';
+import { toCanonicalJson } from '../../encoding/canonical-json';
 import {
   ENTITY_ID,
   requireEmail,

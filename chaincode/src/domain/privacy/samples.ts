@@ -20,7 +20,7 @@
 // Example: {"derId":"pv-001","energyWh":12,"intervalId":"2026-11-25T10:15:00.000Z",
 //           "offsetSeconds":30,"sequence":0,"type":"vpp.sample.v1"}
 
-import { toCanonicalJson } from '../../ledger/codec';
+import { toCanonicalJson } from '../../encoding/canonical-json';
 import {
   ENTITY_ID,
   invalid,

@@ -36,7 +36,7 @@
 // inputs can recompute it (verifySettlement).
 
 import { createHash } from 'node:crypto';
-import { toCanonicalJson } from '../../ledger/codec';
+import { toCanonicalJson } from '../../encoding/canonical-json';
 import {
   ANY_SAFE_INTEGER,
   compareIds,

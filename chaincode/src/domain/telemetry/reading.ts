@@ -24,7 +24,7 @@
 //           "type":"vpp.reading.v1"}
 
 import { verify, type KeyObject } from 'node:crypto';
-import { toCanonicalJson } from '../../ledger/codec';
+import { toCanonicalJson } from '../../encoding/canonical-json';
 import {
   ENTITY_ID,
   invalid,

@@ -35,7 +35,7 @@ import {
   SCORE_RECORD,
   splitCompositeKey,
   suspensionKey,
-} from '../../../../chaincode/src/ledger/keys';
+} from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure } from '../../../support/contract-harness';
 import {

@@ -6,7 +6,7 @@ import {
   DISPATCH_ISSUED_EVENT,
   SETPOINTS_ALLOCATED_EVENT,
 } from '../../../../chaincode/src/contracts/dispatch-contract';
-import { derSetpointKey, dispatchKey } from '../../../../chaincode/src/ledger/keys';
+import { derSetpointKey, dispatchKey } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure } from '../../../support/contract-harness';
 import {

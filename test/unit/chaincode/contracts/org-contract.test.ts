@@ -6,7 +6,7 @@ import {
   ORG_PROFILE_UPDATED_EVENT,
   OrgContract,
 } from '../../../../chaincode/src/contracts/org-contract';
-import { orgProfileKey } from '../../../../chaincode/src/ledger/keys';
+import { orgProfileKey } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { MemoryLedger, type Caller, type TxOptions } from '../../../support/memory-stub';
 import { expectFailure } from '../../../support/contract-harness';

@@ -9,7 +9,7 @@ import { TelemetryContract } from '../../../../chaincode/src/contracts/telemetry
 import { merkleRoot } from '../../../../chaincode/src/domain/privacy/merkle';
 import { ownerDataHash, type OwnerData } from '../../../../chaincode/src/domain/privacy/owner-data';
 import { sampleLeaf } from '../../../../chaincode/src/domain/privacy/samples';
-import { ownerDataKey } from '../../../../chaincode/src/ledger/keys';
+import { ownerDataKey } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure } from '../../../support/contract-harness';
 import type { Caller, TxOptions } from '../../../support/memory-stub';

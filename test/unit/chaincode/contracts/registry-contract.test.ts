@@ -6,7 +6,7 @@ import {
   DER_UPDATED_EVENT,
 } from '../../../../chaincode/src/contracts/registry-contract';
 import { serialOf } from '../../../../chaincode/src/domain/pki/certificate';
-import { derByCertKey, derByVppKey, derKey } from '../../../../chaincode/src/ledger/keys';
+import { derByCertKey, derByVppKey, derKey } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure } from '../../../support/contract-harness';
 import {

@@ -21,7 +21,7 @@ import {
   settlementDerKey,
   settlementVppByPeriodKey,
   settlementVppKey,
-} from '../../../../chaincode/src/ledger/keys';
+} from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure, snapshot } from '../../../support/contract-harness';
 import { credit, controlAdmin, regulatorAdmin } from '../../../support/credit-fixture';

@@ -8,7 +8,7 @@ import {
 } from '../../../../chaincode/src/contracts/telemetry-contract';
 import { serialOf } from '../../../../chaincode/src/domain/pki/certificate';
 import type { SignedReading, UnsignedReading } from '../../../../chaincode/src/domain/telemetry/reading';
-import { compositeKey, readingKey, SCORE_RECORD } from '../../../../chaincode/src/ledger/keys';
+import { compositeKey, readingKey, SCORE_RECORD } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure, snapshot } from '../../../support/contract-harness';
 import { installDefaultRulebook } from '../../../support/credit-fixture';

@@ -7,13 +7,13 @@ import {
   MAX_DEPTH,
   parseJson,
   toCanonicalJson,
-} from '../../../../chaincode/src/ledger/codec';
+} from '../../../../chaincode/src/encoding/canonical-json';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { vppError } from '../../../support/vpp-assert';
 
 const invalid = vppError(ErrorCode.INVALID_ARGUMENT);
 
-describe('ledger/codec', () => {
+describe('encoding/canonical-json', () => {
   describe('#toCanonicalJson', () => {
     it('should sort object keys recursively and keep array order', () => {
       const value = { b: 1, a: { d: [3, 1, { z: true, y: null }], c: 'x' } };
