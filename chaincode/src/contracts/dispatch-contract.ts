@@ -11,23 +11,17 @@ import {
   parseStoredDispatchInstruction,
   type DispatchInstruction,
 } from '../domain/market/dispatch';
-import { parseStoredClearingRecord } from '../domain/market/records';
 import { allocateSetpoints, parseStoredSetpoint } from '../domain/market/setpoints';
 import { toCanonicalJson } from '../encoding/canonical-json';
-import { clearingKey, derSetpointKey, derSetpointPrefix, dispatchKey } from '../encoding/keys';
-import { emitEvent, readState, requireState, scanPrefix, writeState } from '../ledger/store';
+import { derSetpointKey, derSetpointPrefix, dispatchKey } from '../encoding/keys';
+import { requireActor } from '../ledger/identity';
+import { emitJson, requireAbsent, requireState, scanPrefix, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
-import { ErrorCode, VppError } from '../types/errors';
-import {
-  CONTROL_ROOM,
-  dersOfVpp,
-  requireActor,
-  requireMarketInterval,
-  requireOperatedVpp,
-  VPP_OPERATOR,
-} from './market-ledger';
+import { CONTROL_ROOM, VPP_OPERATOR } from '../types/consortium';
+import { reportCreditEvents } from '../services/credit-scoring';
+import { requireCleared, requireMarketInterval } from '../services/market-reads';
+import { dersOfVpp, requireOperatedVpp } from '../services/registry-reads';
 import { VppContract } from './vpp-contract';
-import { reportCreditEvents } from './credit-effects';
 
 export const DISPATCH_CONTRACT_NAME = 'dispatch';
 export const DISPATCH_ISSUED_EVENT = 'DispatchIssued';
@@ -68,17 +62,14 @@ export class DispatchContract extends VppContract {
     const caller = requireActor(ctx, CONTROL_ROOM);
     const request = parseDispatchRequest({ intervalId, vppId });
     const interval = await requireMarketInterval(ctx, request.intervalId);
-    const clearing = await readState(ctx, clearingKey(intervalId), parseStoredClearingRecord);
-    if (clearing === undefined) {
-      throw new VppError(ErrorCode.INVALID_STATE, `interval ${intervalId} has not been cleared yet`);
-    }
+    const clearing = await requireCleared(ctx, intervalId);
     const key = dispatchKey(intervalId, vppId);
-    if ((await readState(ctx, key, parseStoredDispatchInstruction)) !== undefined) {
-      throw new VppError(
-        ErrorCode.ALREADY_EXISTS,
-        `dispatch of vpp ${vppId} in interval ${intervalId} was already issued`,
-      );
-    }
+    await requireAbsent(
+      ctx,
+      key,
+      parseStoredDispatchInstruction,
+      `dispatch of vpp ${vppId} in interval ${intervalId} was already issued`,
+    );
     const instruction = buildDispatchInstruction({
       input: request,
       interval,
@@ -88,7 +79,7 @@ export class DispatchContract extends VppContract {
       txTime: txTimestampIso(ctx),
     });
     await writeState(ctx, key, instruction);
-    emitEvent(ctx, DISPATCH_ISSUED_EVENT, Buffer.from(toCanonicalJson(summaryOf(instruction))));
+    emitJson(ctx, DISPATCH_ISSUED_EVENT, summaryOf(instruction));
     return toCanonicalJson(instruction);
   }
 
@@ -106,13 +97,10 @@ export class DispatchContract extends VppContract {
     await reportCreditEvents(ctx, [
       { participant: { type: 'vpp', id: vppId }, eventType: 'DISPATCH_ACKNOWLEDGED', intervalId },
     ]);
-    emitEvent(
-      ctx,
-      DISPATCH_ACKNOWLEDGED_EVENT,
-      Buffer.from(
-        toCanonicalJson({ ...summaryOf(acknowledged), acknowledgedAt: acknowledged.acknowledgedAt }),
-      ),
-    );
+    emitJson(ctx, DISPATCH_ACKNOWLEDGED_EVENT, {
+      ...summaryOf(acknowledged),
+      acknowledgedAt: acknowledged.acknowledgedAt,
+    });
     return toCanonicalJson(acknowledged);
   }
 
@@ -143,13 +131,12 @@ export class DispatchContract extends VppContract {
       await writeState(ctx, derSetpointKey(intervalId, vppId, setpoint.derId), setpoint);
     }
     const outcome = { intervalId, vppId, requiredW: instruction.requiredW, setpoints };
-    emitEvent(
-      ctx,
-      SETPOINTS_ALLOCATED_EVENT,
-      Buffer.from(
-        toCanonicalJson({ intervalId, vppId, requiredW: instruction.requiredW, ders: setpoints.length }),
-      ),
-    );
+    emitJson(ctx, SETPOINTS_ALLOCATED_EVENT, {
+      intervalId,
+      vppId,
+      requiredW: instruction.requiredW,
+      ders: setpoints.length,
+    });
     return toCanonicalJson(outcome);
   }
 

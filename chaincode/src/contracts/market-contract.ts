@@ -19,6 +19,7 @@
 
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
+  bidIdOf,
   buildCommitment,
   checkReveal,
   parseCommitmentInput,
@@ -27,25 +28,23 @@ import {
   totalQuantity,
   unrevealedViolations,
   type BidViolation,
-  type RevealedBid,
 } from '../domain/market/bid';
-import { backedCapacityW, remainingCapacityW, remainingQuota } from '../domain/market/backing';
-import { buildDemand, parseDemandInput, parseStoredDemand, type Demand } from '../domain/market/demand';
+import { remainingCapacityW, remainingQuota } from '../domain/market/backing';
+import { buildDemand, parseDemandInput, parseStoredDemand } from '../domain/market/demand';
 import {
   buildMarketInterval,
   intervalPhase,
   parseMarketIntervalInput,
   parseStoredMarketInterval,
 } from '../domain/market/interval';
-import { buildVppQuota, parseStoredVppQuota } from '../domain/market/quota';
+import { buildVppQuota, explainMissingQuota, parseStoredVppQuota } from '../domain/market/quota';
 import {
   buildClearingRecord,
   checkStoredClearing,
   parseStoredClearingRecord,
   parseStoredViolation,
 } from '../domain/market/records';
-import { parseStoredVpp } from '../domain/registry/vpp';
-import { toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
+import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import {
   bidCommitmentKey,
   bidCommitmentPrefix,
@@ -53,32 +52,37 @@ import {
   demandKey,
   marketIntervalKey,
   revealedBidByVppKey,
-  revealedBidByVppPrefix,
   revealedBidKey,
   revealedBidPrefix,
   violationKey,
   violationPrefix,
-  vppKey,
   vppQuotaKey,
 } from '../encoding/keys';
-import { emitEvent, readState, requireState, scanPrefix, writeState, type Decoder } from '../ledger/store';
-import { txTimestampIso } from '../ledger/tx-time';
-import { MARKET_ID, NON_NEGATIVE, requireId, requireIntegerValue } from '../rules';
-import { ErrorCode, isVppError, VppError } from '../types/errors';
+import { requireActor } from '../ledger/identity';
 import {
-  CONTROL_ROOM,
-  dersOfVpp,
-  parseMarketArgument,
-  REGULATOR_DESK,
-  requireActor,
+  emitEvent,
+  emitJson,
+  readState,
+  requireAbsent,
+  requireState,
+  scanPrefix,
+  writeState,
+  type Decoder,
+} from '../ledger/store';
+import { txTimestampIso } from '../ledger/tx-time';
+import { MARKET_ID, requireId } from '../rules';
+import { CONTROL_ROOM, REGULATOR_DESK, TRADING_DESK, VPP_OPERATOR } from '../types/consortium';
+import { ErrorCode, VppError } from '../types/errors';
+import {
+  offerLimitsOf,
   requireClearingRecord,
+  requireDemand,
   requireMarketInterval,
-  requireOperatedVpp,
-  TRADING_DESK,
-  VPP_OPERATOR,
-} from './market-ledger';
+  revealedBook,
+} from '../services/market-reads';
+import { reportCreditEvents } from '../services/credit-scoring';
+import { requireOperatedVpp, requireVpp } from '../services/registry-reads';
 import { VppContract } from './vpp-contract';
-import { creditStandingOf, reportCreditEvents, rulebookVersions } from './credit-effects';
 
 export const MARKET_CONTRACT_NAME = 'market';
 export const INTERVAL_OPENED_EVENT = 'IntervalOpened';
@@ -89,63 +93,21 @@ export const VPP_QUOTA_SET_EVENT = 'VppQuotaSet';
 export const VIOLATIONS_RECORDED_EVENT = 'UnrevealedViolationsRecorded';
 export const INTERVAL_CLEARED_EVENT = 'IntervalCleared';
 
-/**
- * The most a VPP may offer in one interval (Σ of its bids there, in the interval product's unit), or
- * undefined if nothing entitles it to bid. A quota the regulator set for the VPP (SetVppQuota) takes
- * precedence; otherwise the quota of the VPP's credit level under the rulebook in force at `atIso`
- * (0 while the VPP is suspended). Without either (no rulebook installed yet) the VPP may not bid.
- */
-export async function quotaOfVpp(ctx: Context, vppId: string, atIso: string): Promise<number | undefined> {
-  const set = await readState(ctx, vppQuotaKey(vppId), parseStoredVppQuota);
-  if (set !== undefined) return set.quantity;
-  if ((await rulebookVersions(ctx)).length === 0) return undefined;
-  return (await creditStandingOf(ctx, { type: 'vpp', id: vppId }, atIso)).bidQuotaWh;
-}
+/** Market arguments are small JSON objects (a bid has at most ten steps); refuse to parse more. */
+export const MAX_MARKET_ARGUMENT_LENGTH = 16 * 1024;
 
-/** Index entries of revealed bids by VPP hold the bid's total quantity. */
-const parseOfferedQuantity: Decoder<number> = (value) =>
-  requireIntegerValue(value, 'offered quantity', NON_NEGATIVE);
+function parseMarketArgument(json: string, what: string): JsonValue {
+  if (typeof json !== 'string' || json.length > MAX_MARKET_ARGUMENT_LENGTH) {
+    throw new VppError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${what} must be JSON text of at most ${MAX_MARKET_ARGUMENT_LENGTH} characters`,
+    );
+  }
+  return parseJson(json);
+}
 
 /** For scans where only the keys matter (the value is still decoded as JSON). */
 const anyValue: Decoder<JsonValue> = (value) => value;
-
-/** The bid id of a reveal's bid argument, which locates its commitment. */
-function revealedBidId(bid: JsonValue): string {
-  if (typeof bid !== 'object' || bid === null || Array.isArray(bid)) {
-    throw new VppError(ErrorCode.INVALID_ARGUMENT, 'bid must be a JSON object');
-  }
-  return requireId(bid, 'bidId', MARKET_ID);
-}
-
-/** Runs a reveal check; a quota refusal of a VPP without any quota record gets its real reason. */
-function explainMissingQuota<T>(missing: boolean, vppId: string, check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    if (missing && isVppError(err) && err.code === ErrorCode.QUOTA_EXCEEDED) {
-      throw new VppError(
-        ErrorCode.QUOTA_EXCEEDED,
-        `vpp ${vppId} has no bid quota: the regulator has not set one, so it cannot bid`,
-      );
-    }
-    throw err;
-  }
-}
-
-/** The interval's demand (NOT_FOUND until the control centre posted it). */
-async function requireDemand(ctx: Context, intervalId: string): Promise<Demand> {
-  return requireState(ctx, demandKey(intervalId), parseStoredDemand, `demand of interval ${intervalId}`);
-}
-
-/** Every revealed bid of the interval, with one range scan. */
-async function revealedBook(ctx: Context, intervalId: string): Promise<RevealedBid[]> {
-  const book = await scanPrefix(ctx, revealedBidPrefix(intervalId), parseStoredRevealedBid);
-  return book.map((entry) => entry.value);
-}
-
-function eventOf(ctx: Context, name: string, payload: unknown): void {
-  emitEvent(ctx, name, Buffer.from(toCanonicalJson(payload)));
-}
 
 @Info({ title: 'MarketContract', description: 'Market intervals, sealed bids, quotas and clearing' })
 export class MarketContract extends VppContract {
@@ -161,9 +123,12 @@ export class MarketContract extends VppContract {
     const input = parseMarketIntervalInput(parseMarketArgument(intervalJson, 'intervalJson'));
     const interval = buildMarketInterval({ input, caller, txTime: txTimestampIso(ctx) });
     const key = marketIntervalKey(interval.intervalId);
-    if ((await readState(ctx, key, parseStoredMarketInterval)) !== undefined) {
-      throw new VppError(ErrorCode.ALREADY_EXISTS, `market interval ${interval.intervalId} already exists`);
-    }
+    await requireAbsent(
+      ctx,
+      key,
+      parseStoredMarketInterval,
+      `market interval ${interval.intervalId} already exists`,
+    );
     const bytes = await writeState(ctx, key, interval);
     emitEvent(ctx, INTERVAL_OPENED_EVENT, bytes);
     return toCanonicalJson(interval);
@@ -188,12 +153,12 @@ export class MarketContract extends VppContract {
     const interval = await requireMarketInterval(ctx, input.intervalId);
     const demand = buildDemand({ input, interval, caller, txTime: txTimestampIso(ctx) });
     const key = demandKey(interval.intervalId);
-    if ((await readState(ctx, key, parseStoredDemand)) !== undefined) {
-      throw new VppError(
-        ErrorCode.ALREADY_EXISTS,
-        `demand for interval ${interval.intervalId} was already posted`,
-      );
-    }
+    await requireAbsent(
+      ctx,
+      key,
+      parseStoredDemand,
+      `demand for interval ${interval.intervalId} was already posted`,
+    );
     const bytes = await writeState(ctx, key, demand);
     emitEvent(ctx, DEMAND_POSTED_EVENT, bytes);
     return toCanonicalJson(demand);
@@ -221,12 +186,12 @@ export class MarketContract extends VppContract {
     }
     await requireOperatedVpp(ctx, commitment.vppId, caller);
     const key = bidCommitmentKey(commitment.intervalId, commitment.bidId);
-    if ((await readState(ctx, key, parseStoredCommitment)) !== undefined) {
-      throw new VppError(
-        ErrorCode.ALREADY_EXISTS,
-        `bid ${commitment.bidId} was already committed in interval ${commitment.intervalId}`,
-      );
-    }
+    await requireAbsent(
+      ctx,
+      key,
+      parseStoredCommitment,
+      `bid ${commitment.bidId} was already committed in interval ${commitment.intervalId}`,
+    );
     const bytes = await writeState(ctx, key, commitment);
     emitEvent(ctx, BID_COMMITTED_EVENT, bytes);
     return toCanonicalJson(commitment);
@@ -241,7 +206,7 @@ export class MarketContract extends VppContract {
   async RevealBid(ctx: Context, intervalId: string, bidJson: string, salt: string): Promise<string> {
     const caller = requireActor(ctx, VPP_OPERATOR);
     const bid = parseMarketArgument(bidJson, 'bidJson');
-    const bidId = revealedBidId(bid);
+    const bidId = bidIdOf(bid);
     const interval = await requireMarketInterval(ctx, intervalId);
     const commitment = await requireState(
       ctx,
@@ -252,18 +217,14 @@ export class MarketContract extends VppContract {
     const { vppId } = commitment;
     await requireOperatedVpp(ctx, vppId, caller);
     const key = revealedBidKey(intervalId, bidId);
-    if ((await readState(ctx, key, parseStoredRevealedBid)) !== undefined) {
-      throw new VppError(
-        ErrorCode.ALREADY_EXISTS,
-        `bid ${bidId} of interval ${intervalId} was already revealed`,
-      );
-    }
+    await requireAbsent(
+      ctx,
+      key,
+      parseStoredRevealedBid,
+      `bid ${bidId} of interval ${intervalId} was already revealed`,
+    );
     const demand = await requireDemand(ctx, intervalId);
-    const quota = await quotaOfVpp(ctx, vppId, txTimestampIso(ctx));
-    const offered = (
-      await scanPrefix(ctx, revealedBidByVppPrefix(intervalId, vppId), parseOfferedQuantity)
-    ).map((entry) => entry.value);
-    const capacityW = backedCapacityW(await dersOfVpp(ctx, vppId), vppId);
+    const { quota, offered, capacityW } = await offerLimitsOf(ctx, intervalId, vppId, txTimestampIso(ctx));
     // No quota record: check with 0, so that the checks before the quota (phase, hash) still come
     // first, and say why the quota refusal happened.
     const revealed = explainMissingQuota(quota === undefined, vppId, () =>
@@ -284,7 +245,7 @@ export class MarketContract extends VppContract {
     await reportCreditEvents(ctx, [
       { participant: { type: 'vpp', id: vppId }, eventType: 'BID_REVEALED', intervalId },
     ]);
-    eventOf(ctx, BID_REVEALED_EVENT, { intervalId, bidId, vppId, totalQuantity: total });
+    emitJson(ctx, BID_REVEALED_EVENT, { intervalId, bidId, vppId, totalQuantity: total });
     return toCanonicalJson(revealed);
   }
 
@@ -300,7 +261,7 @@ export class MarketContract extends VppContract {
       txTime: txTimestampIso(ctx),
       txId: ctx.stub.getTxID(),
     });
-    await requireState(ctx, vppKey(quota.vppId), parseStoredVpp, `vpp ${quota.vppId}`);
+    await requireVpp(ctx, quota.vppId);
     const bytes = await writeState(ctx, vppQuotaKey(quota.vppId), quota);
     emitEvent(ctx, VPP_QUOTA_SET_EVENT, bytes);
     return toCanonicalJson(quota);
@@ -348,7 +309,7 @@ export class MarketContract extends VppContract {
       })),
     );
     const alreadyRecorded = violations.length - recorded.length;
-    eventOf(ctx, VIOLATIONS_RECORDED_EVENT, {
+    emitJson(ctx, VIOLATIONS_RECORDED_EVENT, {
       intervalId,
       recorded: recorded.length,
       alreadyRecorded,
@@ -373,9 +334,7 @@ export class MarketContract extends VppContract {
     const caller = requireActor(ctx, TRADING_DESK);
     const interval = await requireMarketInterval(ctx, intervalId);
     const key = clearingKey(intervalId);
-    if ((await readState(ctx, key, parseStoredClearingRecord)) !== undefined) {
-      throw new VppError(ErrorCode.ALREADY_EXISTS, `interval ${intervalId} was already cleared`);
-    }
+    await requireAbsent(ctx, key, parseStoredClearingRecord, `interval ${intervalId} was already cleared`);
     const demand = await requireDemand(ctx, intervalId);
     const record = buildClearingRecord({
       interval,
@@ -387,7 +346,7 @@ export class MarketContract extends VppContract {
     });
     await writeState(ctx, key, record);
     const { result } = record;
-    eventOf(ctx, INTERVAL_CLEARED_EVENT, {
+    emitJson(ctx, INTERVAL_CLEARED_EVENT, {
       intervalId,
       clearingPrice: result.clearingPrice,
       totalAwarded: result.totalAwarded,

@@ -7,11 +7,11 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { buildOrgProfile, compareOrgProfiles, parseStoredOrgProfile } from '../domain/org/org-profile';
 import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
-import { requireMsp, requireRole } from '../ledger/identity';
+import { requireActor } from '../ledger/identity';
 import { orgProfileKey, orgProfilePrefix } from '../encoding/keys';
 import { emitEvent, readState, requireState, scanPrefix, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
-import { KNOWN_MSP_IDS, Role } from '../types/consortium';
+import { ORG_ADMINS } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 import { VppContract } from './vpp-contract';
 
@@ -41,8 +41,7 @@ export class OrgContract extends VppContract {
   @Transaction()
   @Returns('string')
   async PutOrgProfile(ctx: Context, profileJson: string): Promise<string> {
-    const mspId = requireMsp(ctx, KNOWN_MSP_IDS);
-    const role = requireRole(ctx, [Role.ADMIN]);
+    const { mspId, role } = requireActor(ctx, ORG_ADMINS);
     const input = parseProfileArgument(profileJson);
     const key = orgProfileKey(mspId);
     const previous = await readState(ctx, key, parseStoredOrgProfile);

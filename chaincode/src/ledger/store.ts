@@ -54,6 +54,21 @@ export async function requireState<T>(
   return value;
 }
 
+/**
+ * ALREADY_EXISTS with `detail` if `key` holds a value: for records written once (an interval, its
+ * demand, a bid, a clearing, an instruction). The value is decoded, so a corrupted one is INTERNAL.
+ */
+export async function requireAbsent<T>(
+  ctx: Context,
+  key: string,
+  decoder: Decoder<T>,
+  detail: string,
+): Promise<void> {
+  if ((await readState(ctx, key, decoder)) !== undefined) {
+    throw new VppError(ErrorCode.ALREADY_EXISTS, detail);
+  }
+}
+
 /** Writes the canonical encoding of `value` and returns the exact bytes written (e.g. for events). */
 export async function writeState(ctx: Context, key: string, value: unknown): Promise<Uint8Array> {
   const bytes = encode(value);
@@ -135,6 +150,24 @@ export async function scanPrefixPage<T>(
 /** Emits the transaction's chaincode event. Fabric keeps only the last event set per transaction. */
 export function emitEvent(ctx: Context, name: string, payload: Uint8Array): void {
   ctx.stub.setEvent(name, payload);
+}
+
+/** Emits the canonical JSON of `payload` as the transaction's chaincode event. */
+export function emitJson(ctx: Context, name: string, payload: unknown): void {
+  emitEvent(ctx, name, encode(payload));
+}
+
+/**
+ * Decoder of index entries, which hold one id (`what` names it in the message): an index entry that
+ * holds anything else means the ledger is inconsistent, which reads surface as INTERNAL.
+ */
+export function indexEntry(what: string): Decoder<string> {
+  return (value) => {
+    if (typeof value !== 'string') {
+      throw new VppError(ErrorCode.INVALID_ARGUMENT, `index entry must be ${what}`);
+    }
+    return value;
+  };
 }
 
 /** One write of a key, as the peer's history database records it. */

@@ -6,7 +6,7 @@
  * is verified again. The window check here uses the gateway's clock; the ledger's uses the tx time.
  */
 import { randomUUID } from 'node:crypto';
-import type { BatchResult, ReadingResult } from '../../../chaincode/src/contracts/telemetry-contract';
+import type { BatchResult, ReadingResult } from '../../../chaincode/src/domain/telemetry/batch';
 import {
   checkReading,
   parseSignedReading,

@@ -3,7 +3,7 @@
 // and the resulting standing are seen the same way by every organisation.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { CreditStandingDetails } from '../../../chaincode/src/contracts/credit-effects';
+import type { CreditStandingDetails } from '../../../chaincode/src/services/credit-reads';
 import { DEFAULT_RULEBOOK, type RulebookVersion } from '../../../chaincode/src/domain/credit/rulebook';
 import type { ScoreRecord, SuspensionRecord } from '../../../chaincode/src/domain/credit/scoring';
 import {

@@ -12,11 +12,11 @@
 // Dispatch and bid events concern one market interval, so they must name it (intervalId).
 // Pure rules: the contract and the gateway both check a caller against this table.
 
-import { invalid } from '../../rules';
+import { invalid, MARKET_ID, requireId, requireObject, requireOneOf } from '../../rules';
 import { MspId, Role } from '../../types/consortium';
 import { ErrorCode, VppError } from '../../types/errors';
-import { CreditEventType } from './rulebook';
-import { ParticipantType } from './scoring';
+import { CreditEventType, KNOWN_CREDIT_EVENT_TYPES } from './rulebook';
+import { parseParticipant, ParticipantType, type Participant } from './scoring';
 
 export interface DirectEventAuthority {
   readonly eventType: CreditEventType;
@@ -72,6 +72,23 @@ export function directEventTypesOf(mspId: string, role: string): CreditEventType
   return DIRECT_EVENT_AUTHORITIES.filter(
     (authority) => authority.mspId === mspId && (authority.roles as readonly string[]).includes(role),
   ).map((authority) => authority.eventType);
+}
+
+/** What an organisation sends to record an event directly: `{ participant, eventType, intervalId? }`. */
+export interface DirectEventInput {
+  readonly participant: Participant;
+  readonly eventType: CreditEventType;
+  readonly intervalId: string | undefined;
+}
+
+const DIRECT_EVENT_FIELDS = ['participant', 'eventType', 'intervalId'] as const;
+
+export function parseDirectEventInput(value: unknown): DirectEventInput {
+  const fields = requireObject(value, 'credit event', DIRECT_EVENT_FIELDS);
+  const participant = parseParticipant(fields.participant);
+  const eventType = requireOneOf(fields, 'eventType', KNOWN_CREDIT_EVENT_TYPES);
+  const intervalId = fields.intervalId === undefined ? undefined : requireId(fields, 'intervalId', MARKET_ID);
+  return { participant, eventType, intervalId };
 }
 
 export interface DirectEventCheck {

@@ -70,6 +70,13 @@ export interface CreditEvent {
   readonly at: string;
 }
 
+/** What a transaction observed about a participant, before it is stamped with its tx id and time. */
+export interface CreditObservation {
+  readonly participant: Participant;
+  readonly eventType: CreditEventType;
+  readonly intervalId?: string;
+}
+
 export interface ScoreRecord {
   readonly participant: Participant;
   readonly indicator: string;
@@ -154,6 +161,31 @@ export function parseIndicatorValues(value: unknown): IndicatorValues {
     result[id] = requireInteger(fields, id, SCORE_RULE);
   }
   return result;
+}
+
+/** What vpp.creditIndicators holds for one participant. */
+export interface StoredCreditIndicators {
+  readonly participant: Participant;
+  /** Indicator id → value; only indicators some event has set (others read as their initialScore). */
+  readonly values: IndicatorValues;
+  /** Rulebook version of the last change. */
+  readonly ruleVersion: number;
+  /** Event time and transaction of the last change. */
+  readonly updatedAt: string;
+  readonly txId: string;
+}
+
+const INDICATORS_FIELDS = ['participant', 'values', 'ruleVersion', 'updatedAt', 'txId'] as const;
+
+export function parseStoredCreditIndicators(value: unknown): StoredCreditIndicators {
+  const fields = requireObject(value, 'stored credit indicators', INDICATORS_FIELDS);
+  return {
+    participant: parseParticipant(fields.participant),
+    values: parseIndicatorValues(fields.values),
+    ruleVersion: requireInteger(fields, 'ruleVersion', POSITIVE),
+    updatedAt: requireIsoTimestamp(fields, 'updatedAt'),
+    txId: requireId(fields, 'txId', TX_ID),
+  };
 }
 
 /** The values a participant starts with under `rulebook`. */
@@ -510,4 +542,30 @@ export function rankParticipants(entries: readonly RankEntry[]): RankedParticipa
       compareIds(a.participant.id, b.participant.id),
   );
   return checked.map((entry, i) => ({ rank: i + 1, ...entry }));
+}
+
+/** A ranking entry with the level its participant's standing gives it. */
+export interface RankedStanding extends RankedParticipant {
+  readonly level: string;
+}
+
+/**
+ * The ranking (rankParticipants) of the participants whose indicators are stored, under `rulebook`,
+ * with `suspensions` by participant id; each entry carries the participant's level.
+ */
+export function rankStandings(
+  indicators: readonly StoredCreditIndicators[],
+  rulebook: RulebookVersion,
+  suspensions: ReadonlyMap<string, SuspensionRecord>,
+): RankedStanding[] {
+  const standings = new Map(
+    indicators.map((value) => [
+      value.participant.id,
+      creditStanding(value.participant, value.values, rulebook, suspensions.get(value.participant.id)),
+    ]),
+  );
+  return rankParticipants([...standings.values()]).map((entry) => ({
+    ...entry,
+    level: standings.get(entry.participant.id)?.level ?? '',
+  }));
 }

@@ -34,6 +34,7 @@
 
 import {
   compareIds,
+  type Fields,
   invalid,
   isIntegerIn,
   MARKET_ID,
@@ -108,6 +109,14 @@ export function parseBid(value: unknown): Bid {
     throw invalid('total quantity of the steps must be a safe integer');
   }
   return { bidId, intervalId, vppId, steps };
+}
+
+/** The bid id of a revealed bid as the client sent it, which locates its commitment. */
+export function bidIdOf(bid: unknown): string {
+  if (typeof bid !== 'object' || bid === null || Array.isArray(bid)) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, 'bid must be a JSON object');
+  }
+  return requireId(bid as Fields, 'bidId', MARKET_ID);
 }
 
 /** Σ step quantities. */

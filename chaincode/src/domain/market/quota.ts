@@ -17,6 +17,7 @@ import {
   requireObject,
   TX_ID,
 } from '../../rules';
+import { ErrorCode, isVppError, VppError } from '../../types/errors';
 import { copyActor, parseActor, type MarketActor } from './common';
 
 export interface VppQuota {
@@ -73,4 +74,22 @@ export function parseStoredVppQuota(value: unknown): VppQuota {
     setBy: parseActor(fields.setBy, 'setBy'),
     txId: requireId(fields, 'txId', TX_ID),
   };
+}
+
+/**
+ * Runs a reveal check for a VPP; when the VPP has no quota record at all (`missing`), a quota refusal
+ * says so, instead of naming a quota of 0 the regulator never set.
+ */
+export function explainMissingQuota<T>(missing: boolean, vppId: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (missing && isVppError(err) && err.code === ErrorCode.QUOTA_EXCEEDED) {
+      throw new VppError(
+        ErrorCode.QUOTA_EXCEEDED,
+        `vpp ${vppId} has no bid quota: the regulator has not set one, so it cannot bid`,
+      );
+    }
+    throw err;
+  }
 }

@@ -409,6 +409,23 @@ export function settleInterval(inputs: SettlementInputs): SettlementResult {
   return { vppLine, derLines, inputsHash };
 }
 
+/** The figures of a VPP line that the settling transaction's event announces. */
+export function settledFigures(vppLine: VppSettlementLine) {
+  return {
+    awardedWh: vppLine.awardedWh,
+    deliveredWh: vppLine.deliveredWh,
+    clearingPrice: vppLine.clearingPrice,
+    grossMinor: vppLine.grossMinor,
+    penaltyMinor: vppLine.penaltyMinor,
+    feeMinor: vppLine.feeMinor,
+    netToDersMinor: vppLine.netToDersMinor,
+    owedMinor: vppLine.owedMinor,
+    derCount: vppLine.derCount,
+    readingCount: vppLine.readingCount,
+    inputsHash: vppLine.inputsHash,
+  };
+}
+
 // ---- guards ----
 
 /**

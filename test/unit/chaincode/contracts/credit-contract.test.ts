@@ -9,11 +9,10 @@ import {
   RULEBOOK_PUBLISHED_EVENT,
 } from '../../../../chaincode/src/contracts/credit-contract';
 import {
-  applyCreditEvents,
   creditStandingOf,
   type CreditStandingDetails,
-  type StoredCreditIndicators,
-} from '../../../../chaincode/src/contracts/credit-effects';
+} from '../../../../chaincode/src/services/credit-reads';
+import { applyCreditEvents } from '../../../../chaincode/src/services/credit-scoring';
 import {
   DEFAULT_RULEBOOK,
   type CreditEventType,
@@ -26,6 +25,7 @@ import type {
   Participant,
   RankedParticipant,
   ScoreRecord,
+  StoredCreditIndicators,
   SuspensionRecord,
 } from '../../../../chaincode/src/domain/credit/scoring';
 import {

@@ -4,7 +4,7 @@
 import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CreditStandingDetails } from '../../../../chaincode/src/contracts/credit-effects';
+import type { CreditStandingDetails } from '../../../../chaincode/src/services/credit-reads';
 import { INTERVAL_SETTLED_EVENT } from '../../../../chaincode/src/contracts/settlement-contract';
 import type { ScoreRecord } from '../../../../chaincode/src/domain/credit/scoring';
 import {

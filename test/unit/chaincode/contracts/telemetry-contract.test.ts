@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import {
   READINGS_RECORDED_EVENT,
   TelemetryContract,
-  type BatchResult,
 } from '../../../../chaincode/src/contracts/telemetry-contract';
+import type { BatchResult } from '../../../../chaincode/src/domain/telemetry/batch';
 import { serialOf } from '../../../../chaincode/src/domain/pki/certificate';
 import type { SignedReading, UnsignedReading } from '../../../../chaincode/src/domain/telemetry/reading';
 import { compositeKey, readingKey, SCORE_RECORD } from '../../../../chaincode/src/encoding/keys';
