@@ -6,7 +6,8 @@
  * per DER (see the closing note of the settlement issue for why the end-to-end figure is not here).
  */
 import { performance } from 'node:perf_hooks';
-import { settleInterval, type SettlementInputs } from '../../chaincode/src/domain/settlement/settlement';
+import { settleInterval } from '../../chaincode/src/domain/settlement/settlement';
+import { type SettlementInputs } from '../../chaincode/src/domain/settlement/inputs';
 
 function inputsFor(ders: number): SettlementInputs {
   return {

@@ -27,25 +27,24 @@ import {
   DIRECT_EVENT_MSP_IDS,
   parseDirectEventInput,
 } from '../domain/credit/direct-events';
+import { type RulebookVersion } from '../domain/credit/rulebook';
+import { DEFAULT_RULEBOOK } from '../domain/credit/default-rulebook';
+import { buildRulebookVersion, parseStoredRulebookVersion } from '../domain/credit/rulebook-versions';
 import {
-  buildRulebookVersion,
-  DEFAULT_RULEBOOK,
-  parseStoredRulebookVersion,
-  type RulebookVersion,
-} from '../domain/credit/rulebook';
-import {
-  buildReinstatement,
-  buildSuspension,
   KNOWN_PARTICIPANT_TYPES,
   parseParticipant,
   parseStoredScoreRecord,
-  parseStoredSuspension,
-  rankStandings,
   type CreditEvent,
   type Participant,
+} from '../domain/credit/scoring';
+import { rankStandings } from '../domain/credit/standing';
+import {
+  buildReinstatement,
+  buildSuspension,
+  parseStoredSuspension,
   type SuspensionRecord,
   type SuspensionWrite,
-} from '../domain/credit/scoring';
+} from '../domain/credit/suspension';
 import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import { MAX_RULEBOOK_VERSION, rulebookKey, scoreRecordPrefix, suspensionKey } from '../encoding/keys';
 import { callerName, requireActor, requireMsp, requireRole } from '../ledger/identity';

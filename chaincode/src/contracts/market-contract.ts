@@ -21,14 +21,16 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
   bidIdOf,
   buildCommitment,
-  checkReveal,
   parseCommitmentInput,
   parseStoredCommitment,
-  parseStoredRevealedBid,
   totalQuantity,
+} from '../domain/market/bid';
+import {
+  checkReveal,
+  parseStoredRevealedBid,
   unrevealedViolations,
   type BidViolation,
-} from '../domain/market/bid';
+} from '../domain/market/reveal';
 import { remainingCapacityW, remainingQuota } from '../domain/market/backing';
 import { buildDemand, parseDemandInput, parseStoredDemand } from '../domain/market/demand';
 import {

@@ -32,16 +32,17 @@
 //   empty. Every organisation may read settlements, verify them and read statements.
 
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { ParticipantType, type CreditStanding } from '../domain/credit/scoring';
+import { ParticipantType } from '../domain/credit/scoring';
+import type { CreditStanding } from '../domain/credit/standing';
 import {
   deliveryCreditEvent,
-  parseStoredVppSettlementLine,
   requireNotSettled,
   requireReadingWindowClosed,
   settledFigures,
   settleInterval,
-  verifySettlement,
 } from '../domain/settlement/settlement';
+import { verifySettlement } from '../domain/settlement/verification';
+import { parseStoredVppSettlementLine } from '../domain/settlement/lines';
 import {
   awardOfVpp,
   isPenaltyFactorOf,

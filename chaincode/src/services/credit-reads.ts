@@ -13,26 +13,21 @@
 //   decisions stay in the key's history (audit GetKeyHistory).
 
 import type { Context } from 'fabric-contract-api';
+import { type RulebookVersion } from '../domain/credit/rulebook';
+import { parseStoredRulebookVersion, rulebookEffectiveAt } from '../domain/credit/rulebook-versions';
 import {
-  parseStoredRulebookVersion,
-  rulebookEffectiveAt,
-  type RulebookVersion,
-} from '../domain/credit/rulebook';
-import {
-  creditStanding,
   initialIndicators,
   parseIndicatorValues,
   parseParticipant,
   parseStoredCreditIndicators,
-  parseStoredSuspension,
   sameParticipant,
-  type CreditStanding,
   type IndicatorValues,
   type Participant,
   type ParticipantType,
   type StoredCreditIndicators,
-  type SuspensionRecord,
 } from '../domain/credit/scoring';
+import { creditStanding, type CreditStanding } from '../domain/credit/standing';
+import { parseStoredSuspension, type SuspensionRecord } from '../domain/credit/suspension';
 import { parseStoredDer } from '../domain/registry/der';
 import { parseStoredVpp } from '../domain/registry/vpp';
 import {

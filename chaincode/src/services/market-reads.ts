@@ -2,7 +2,7 @@
 // its book of revealed bids and its clearing, and what a VPP may still offer in it.
 
 import type { Context } from 'fabric-contract-api';
-import { parseStoredRevealedBid, type RevealedBid } from '../domain/market/bid';
+import { parseStoredRevealedBid, type RevealedBid } from '../domain/market/reveal';
 import { backedCapacityW } from '../domain/market/backing';
 import { parseStoredDemand, type Demand } from '../domain/market/demand';
 import { parseStoredMarketInterval, type MarketInterval } from '../domain/market/interval';

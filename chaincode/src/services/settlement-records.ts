@@ -15,7 +15,7 @@ import {
   parseStoredVppSettlementLine,
   type DerSettlementLine,
   type VppSettlementLine,
-} from '../domain/settlement/settlement';
+} from '../domain/settlement/lines';
 import { meteringIntervalsOf, type LedgerReading, type StatementRequest } from '../domain/settlement/sources';
 import { periodOf, StatementUnit } from '../domain/settlement/statement';
 import { parseStoredReading } from '../domain/telemetry/reading';

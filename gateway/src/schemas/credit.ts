@@ -13,11 +13,8 @@ import {
   SCORE_MIN,
   WEIGHT_TOTAL,
 } from '../../../chaincode/src/domain/credit/rulebook';
-import {
-  KNOWN_PARTICIPANT_TYPES,
-  SUSPENSION_REASON_RULE,
-  type ParticipantType,
-} from '../../../chaincode/src/domain/credit/scoring';
+import { KNOWN_PARTICIPANT_TYPES, type ParticipantType } from '../../../chaincode/src/domain/credit/scoring';
+import { SUSPENSION_REASON_RULE } from '../../../chaincode/src/domain/credit/suspension';
 import { errorResponses } from './common';
 import { LEDGER_ID_PATTERN } from './ders';
 

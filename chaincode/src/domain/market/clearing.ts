@@ -38,7 +38,8 @@ import {
   requireSortedList,
 } from '../../rules';
 import { isoMillis, sha256Hex } from './common';
-import { MAX_BID_STEPS, parseBid, type BidStep, type RevealedBid } from './bid';
+import { MAX_BID_STEPS, parseBid, type BidStep } from './bid';
+import { type RevealedBid } from './reveal';
 import type { Demand } from './demand';
 import { KNOWN_MARKET_PRODUCTS } from './interval';
 

@@ -14,7 +14,7 @@ import {
 } from '../../rules';
 import { ErrorCode, VppError } from '../../types/errors';
 import { copyActor, parseActor, type MarketActor } from './common';
-import { ViolationReason, type BidViolation, type RevealedBid } from './bid';
+import { ViolationReason, type BidViolation, type RevealedBid } from './reveal';
 import {
   clearMarketInterval,
   parseStoredClearingResult,

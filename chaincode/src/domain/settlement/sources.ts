@@ -50,7 +50,7 @@ import {
   type MeterReading,
   type SettlementAward,
   type SettlementInputs,
-} from './settlement';
+} from './inputs';
 import { KNOWN_STATEMENT_UNITS, StatementUnit } from './statement';
 
 /** Deviation from the award settled without penalty: 5 % of the award, in basis points. */

@@ -7,7 +7,7 @@
 // periods with at least one line appear.
 
 import { ENTITY_ID, invalid, requireId, requireOneOf } from '../../rules';
-import type { DerSettlementLine, VppSettlementLine } from './settlement';
+import type { DerSettlementLine, VppSettlementLine } from './lines';
 
 export const StatementUnit = {
   DAY: 'day',

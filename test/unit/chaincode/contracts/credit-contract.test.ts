@@ -14,20 +14,19 @@ import {
 } from '../../../../chaincode/src/services/credit-reads';
 import { applyCreditEvents } from '../../../../chaincode/src/services/credit-scoring';
 import {
-  DEFAULT_RULEBOOK,
   type CreditEventType,
   type RulebookInput,
   type RulebookVersion,
 } from '../../../../chaincode/src/domain/credit/rulebook';
+import { DEFAULT_RULEBOOK } from '../../../../chaincode/src/domain/credit/default-rulebook';
 import type {
   CreditEvent,
-  CreditStanding,
   Participant,
-  RankedParticipant,
   ScoreRecord,
   StoredCreditIndicators,
-  SuspensionRecord,
 } from '../../../../chaincode/src/domain/credit/scoring';
+import type { CreditStanding, RankedParticipant } from '../../../../chaincode/src/domain/credit/standing';
+import type { SuspensionRecord } from '../../../../chaincode/src/domain/credit/suspension';
 import {
   creditIndicatorsKey,
   rulebookKey,

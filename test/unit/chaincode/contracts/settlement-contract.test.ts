@@ -8,10 +8,10 @@ import type { CreditStandingDetails } from '../../../../chaincode/src/services/c
 import { INTERVAL_SETTLED_EVENT } from '../../../../chaincode/src/contracts/settlement-contract';
 import type { ScoreRecord } from '../../../../chaincode/src/domain/credit/scoring';
 import {
-  readingsHashOfDer,
   type DerSettlementLine,
   type VppSettlementLine,
-} from '../../../../chaincode/src/domain/settlement/settlement';
+} from '../../../../chaincode/src/domain/settlement/lines';
+import { readingsHashOfDer } from '../../../../chaincode/src/domain/settlement/inputs';
 import type { DerStatement, VppStatement } from '../../../../chaincode/src/domain/settlement/statement';
 import {
   clearingKey,

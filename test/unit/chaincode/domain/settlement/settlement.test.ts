@@ -1,57 +1,31 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  deliveryCreditEvent,
+  type DerReadings,
   parseSettlementInputs,
+  readingsHashOfDer,
+  type SettlementInputs,
+  settlementInputsHash,
+} from '../../../../../chaincode/src/domain/settlement/inputs';
+import {
   parseStoredDerSettlementLine,
   parseStoredVppSettlementLine,
-  readingsHashOfDer,
+} from '../../../../../chaincode/src/domain/settlement/lines';
+import {
+  deliveryCreditEvent,
   requireNotSettled,
   requireReadingWindowClosed,
   settleInterval,
-  settlementInputsHash,
-  verifySettlement,
-  type DerReadings,
-  type SettlementInputs,
   type SettlementResult,
 } from '../../../../../chaincode/src/domain/settlement/settlement';
+import { verifySettlement } from '../../../../../chaincode/src/domain/settlement/verification';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
-import {
-  entityIds,
-  marketIds,
-  NARROWED_ENTITY_IDS,
-  NARROWED_MARKET_IDS,
-  NARROWED_TX_IDS,
-  TX_IDS,
-} from '../../../../support/id-kinds';
-import { prng, randomInt, type Random } from '../../../../support/prng';
+import { prng, type Random, randomInt } from '../../../../support/prng';
+import { BASE, der, settle } from '../../../../support/settlement-inputs';
 import { vppError } from '../../../../support/vpp-assert';
 
 const invalid = (pattern?: RegExp) => vppError(ErrorCode.INVALID_ARGUMENT, pattern);
 
-/** A DER whose readings carry the given energies, sequences 1, 2, ... */
-const der = (derId: string, ...energies: number[]): DerReadings => ({
-  derId,
-  readings: energies.map((energyWh, i) => ({ sequence: i + 1, energyWh })),
-});
-
-// Award 10 000 Wh at 50 000 minor units/MWh (500.00 per MWh, i.e. 0.05 per Wh); tolerance 5 % of the
-// award = 500 Wh; penalty factor 1.5×; operator fee 10 %.
-const BASE: SettlementInputs = {
-  intervalId: 'iv-2025-03-01T10:00Z',
-  intervalStart: '2025-03-01T10:00:00.000Z',
-  vppId: 'vpp-1',
-  award: { awardId: 'award-7', quantityWh: 10_000, clearingPrice: 50_000 },
-  ders: [der('der-a', 2500, 2500), der('der-b', 3000), der('der-c', 1000, 1000)],
-  toleranceBps: 500,
-  penaltyFactorPermille: 1500,
-  feeBps: 1000,
-  ruleVersion: 1,
-  settledAt: '2025-03-01T10:20:00.000Z',
-  txId: 'tx-settle-1',
-};
-
-const settle = (changes: Partial<SettlementInputs>) => settleInterval({ ...BASE, ...changes });
 const amounts = (result: SettlementResult) =>
   Object.fromEntries(result.derLines.map((line) => [line.derId, line.amountMinor]));
 const money = (result: SettlementResult) => {
@@ -334,7 +308,6 @@ describe('domain/settlement/settlement', () => {
       );
     });
   });
-
   describe('#settleInterval validation', () => {
     it('should refuse malformed inputs with INVALID_ARGUMENT', () => {
       const cases: [unknown, RegExp][] = [
@@ -433,52 +406,6 @@ describe('domain/settlement/settlement', () => {
       ]);
     });
   });
-
-  describe('id kinds', () => {
-    it('should accept every VPP, DER and interval id the registry and the market accept', () => {
-      const ders = entityIds(11);
-      const intervals = marketIds(12);
-      entityIds(13).forEach((vppId, i) => {
-        const inputs = parseSettlementInputs({
-          ...BASE,
-          vppId,
-          intervalId: intervals[i]!,
-          ders: [der(ders[i]!, 1)],
-          txId: TX_IDS[i % TX_IDS.length]!,
-          award: { ...BASE.award, awardId: TX_IDS[(i + 1) % TX_IDS.length]! },
-        });
-        assert.deepEqual(
-          [inputs.vppId, inputs.intervalId, inputs.ders[0]?.derId],
-          [vppId, intervals[i], ders[i]],
-        );
-      });
-    });
-
-    it('should refuse, with INVALID_ARGUMENT, ids that no VPP, DER, interval or transaction can have', () => {
-      const cases: [Partial<SettlementInputs>, string][] = [
-        ...NARROWED_ENTITY_IDS.flatMap((id): [Partial<SettlementInputs>, string][] => [
-          [{ vppId: id }, 'vppId'],
-          [{ ders: [der(id, 1)] }, 'derId'],
-        ]),
-        ...NARROWED_MARKET_IDS.map((id): [Partial<SettlementInputs>, string] => [
-          { intervalId: id },
-          'intervalId',
-        ]),
-        ...NARROWED_TX_IDS.flatMap((id): [Partial<SettlementInputs>, string][] => [
-          [{ txId: id }, 'txId'],
-          [{ award: { ...BASE.award, awardId: id } }, 'awardId'],
-        ]),
-      ];
-      for (const [change, field] of cases) {
-        assert.throws(
-          () => parseSettlementInputs({ ...BASE, ...change }),
-          invalid(new RegExp(`^INVALID_ARGUMENT: ${field} must be 1\\.\\.`)),
-          JSON.stringify(change),
-        );
-      }
-    });
-  });
-
   describe('tie seeding', () => {
     it('should not always hand the remainder unit to the same DER across intervals', () => {
       // Three DERs deliver 1000 Wh each. gross = floor(3000 × 33 334 / 1e6) = floor(100.002) = 100,
@@ -505,7 +432,6 @@ describe('domain/settlement/settlement', () => {
       assert.deepEqual([...winners.keys()].sort(), ['der-a', 'der-b', 'der-c']);
     });
   });
-
   describe('properties on random inputs', () => {
     function randomInputs(random: Random, round: number): SettlementInputs {
       const derCount = randomInt(random, 0, 12);
@@ -648,55 +574,6 @@ describe('domain/settlement/settlement', () => {
       assert.ok(owing > 10, `only ${owing} settlements with an amount owed`);
     });
   });
-
-  describe('#verifySettlement', () => {
-    const result = settle({ ders: [der('der-a', 3334), der('der-b', 3333), der('der-c', 3333)] });
-    const inputs = { ...BASE, ders: [der('der-a', 3334), der('der-b', 3333), der('der-c', 3333)] };
-
-    it('should match the stored lines and return the recomputation', () => {
-      const check = verifySettlement(result, inputs);
-      assert.equal(check.matches, true);
-      assert.deepEqual(check.differences, []);
-      assert.deepEqual(check.recomputed, result);
-    });
-
-    it('should name every tampered field', () => {
-      const vppTampered = { ...result, vppLine: { ...result.vppLine, feeMinor: 51, netToDersMinor: 449 } };
-      assert.deepEqual(verifySettlement(vppTampered, inputs).differences, [
-        'vppLine.feeMinor',
-        'vppLine.netToDersMinor',
-      ]);
-      const derTampered = {
-        ...result,
-        derLines: result.derLines.map((line) =>
-          line.derId === 'der-b' ? { ...line, deliveredWh: 3300 } : line,
-        ),
-      };
-      assert.deepEqual(verifySettlement(derTampered, inputs).differences, ['derLines[der-b].deliveredWh']);
-    });
-
-    it('should notice missing, extra and doubled DER lines', () => {
-      const [a, b, c] = result.derLines;
-      assert.deepEqual(verifySettlement({ ...result, derLines: [a!, c!] }, inputs).differences, [
-        'derLines[der-b]: missing',
-      ]);
-      const extra = { ...a!, derId: 'der-z', amountMinor: 0 };
-      assert.deepEqual(verifySettlement({ ...result, derLines: [a!, b!, c!, extra] }, inputs).differences, [
-        'derLines[der-z]: not in the recomputation',
-      ]);
-      assert.deepEqual(verifySettlement({ ...result, derLines: [a!, b!, b!, c!] }, inputs).differences, [
-        'derLines[der-b]: stored twice',
-      ]);
-    });
-
-    it('should notice inputs that differ from the ones the lines were computed from', () => {
-      const check = verifySettlement(result, { ...inputs, feeBps: 900 });
-      assert.equal(check.matches, false);
-      assert.ok(check.differences.includes('vppLine.inputsHash'));
-      assert.ok(check.differences.includes('vppLine.feeMinor'));
-    });
-  });
-
   describe('#requireNotSettled', () => {
     it('should pass when nothing is stored and refuse a second run with ALREADY_SETTLED', () => {
       requireNotSettled(undefined);
@@ -710,7 +587,6 @@ describe('domain/settlement/settlement', () => {
       );
     });
   });
-
   describe('#requireReadingWindowClosed', () => {
     const end = '2025-03-01T10:20:00.000Z';
 
@@ -735,7 +611,6 @@ describe('domain/settlement/settlement', () => {
       assert.throws(() => requireReadingWindowClosed(end, '2025-03-01T10:20:00Z'), invalid(/txTime/));
     });
   });
-
   describe('#deliveryCreditEvent', () => {
     it('should report the delivery outcome of the VPP at the settling transaction', () => {
       assert.deepEqual(deliveryCreditEvent(settle({}).vppLine), {
@@ -747,81 +622,6 @@ describe('domain/settlement/settlement', () => {
       });
       const deviation = deliveryCreditEvent(settle({ ders: [der('der-a', 12_000)] }).vppLine);
       assert.equal(deviation.eventType, 'DELIVERY_DEVIATION');
-    });
-  });
-
-  describe('stored lines', () => {
-    const result = settle({ feeBps: 333 });
-
-    it('should decode what settleInterval produces', () => {
-      assert.deepEqual(
-        parseStoredVppSettlementLine(JSON.parse(JSON.stringify(result.vppLine))),
-        result.vppLine,
-      );
-      for (const line of result.derLines) {
-        assert.deepEqual(parseStoredDerSettlementLine(JSON.parse(JSON.stringify(line))), line);
-      }
-      const owing = settle({ ders: [der('der-a', 1000)] }).vppLine;
-      assert.deepEqual(parseStoredVppSettlementLine(owing), owing);
-    });
-
-    it('should reject corrupted VPP lines', () => {
-      const v = result.vppLine;
-      const corrupt: [unknown, RegExp][] = [
-        [{ ...v, extra: true }, /unsupported field/],
-        [{ ...v, grossMinor: -1 }, /grossMinor must be a non-negative integer/],
-        [{ ...v, inputsHash: 'abc' }, /inputsHash must be a SHA-256 digest/],
-        [{ ...v, formulaVersion: 2 }, /formulaVersion must be an integer in 1\.\.1/],
-        [{ ...v, paidWh: v.paidWh - 1 }, /paidWh is not min/],
-        [{ ...v, deviationWh: 1 }, /deviationWh is not/],
-        [{ ...v, feeMinor: v.feeMinor + 1 }, /grossMinor − penaltyMinor − feeMinor/],
-        [{ ...v, owedMinor: 1, netToDersMinor: v.netToDersMinor + 1 }, /an amount is owed/],
-        [[], /must be a JSON object/],
-      ];
-      for (const [value, message] of corrupt) {
-        assert.throws(() => parseStoredVppSettlementLine(value), invalid(message), String(message));
-      }
-    });
-
-    it('should reject corrupted DER lines', () => {
-      const d = result.derLines[0]!;
-      const corrupt: [unknown, RegExp][] = [
-        [{ ...d, amountMinor: -1 }, /amountMinor must be a non-negative integer/],
-        [{ ...d, amountMinor: d.netToDersMinor + 1 }, /amountMinor exceeds netToDersMinor/],
-        [{ ...d, deliveredWh: d.vppDeliveredWh + 1 }, /deliveredWh exceeds vppDeliveredWh/],
-        [{ ...d, deliveredWh: 0 }, /a DER that delivered nothing is paid/],
-        [{ ...d, settledAt: 'yesterday' }, /settledAt must be an ISO-8601/],
-      ];
-      for (const [value, message] of corrupt) {
-        assert.throws(() => parseStoredDerSettlementLine(value), invalid(message), String(message));
-      }
-    });
-
-    it('should refuse stored lines naming ids no VPP, DER, interval or transaction can have', () => {
-      const v = result.vppLine;
-      const d = result.derLines[0]!;
-      for (const id of NARROWED_ENTITY_IDS) {
-        assert.throws(
-          () => parseStoredVppSettlementLine({ ...v, vppId: id }),
-          invalid(/^INVALID_ARGUMENT: vppId/),
-        );
-        assert.throws(
-          () => parseStoredDerSettlementLine({ ...d, derId: id }),
-          invalid(/^INVALID_ARGUMENT: derId/),
-        );
-      }
-      for (const id of NARROWED_MARKET_IDS) {
-        assert.throws(
-          () => parseStoredVppSettlementLine({ ...v, intervalId: id }),
-          invalid(/^INVALID_ARGUMENT: intervalId/),
-        );
-      }
-      for (const id of NARROWED_TX_IDS) {
-        assert.throws(
-          () => parseStoredDerSettlementLine({ ...d, txId: id }),
-          invalid(/^INVALID_ARGUMENT: txId/),
-        );
-      }
     });
   });
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { settleInterval } from '../../../../../chaincode/src/domain/settlement/settlement';
 import {
-  settleInterval,
   type DerSettlementLine,
-  type SettlementInputs,
   type VppSettlementLine,
-} from '../../../../../chaincode/src/domain/settlement/settlement';
+} from '../../../../../chaincode/src/domain/settlement/lines';
+import { type SettlementInputs } from '../../../../../chaincode/src/domain/settlement/inputs';
 import {
   buildDerStatement,
   buildVppStatement,
