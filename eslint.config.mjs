@@ -15,13 +15,43 @@ export default tseslint.config(
     },
   },
   {
-    files: ['chaincode/src/domain/**/*.ts', 'chaincode/src/rules/**/*.ts', 'chaincode/src/encoding/**/*.ts'],
+    // Pure modules: no Fabric, and none of the chaincode's own ledger I/O, services or contracts, so
+    // they run unchanged in unit tests and in client processes (the curated api/ is pure too).
+    files: [
+      'chaincode/src/domain/**/*.ts',
+      'chaincode/src/rules/**/*.ts',
+      'chaincode/src/encoding/**/*.ts',
+      'chaincode/src/types/**/*.ts',
+      'chaincode/src/api/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['fabric-*', '@hyperledger/*'], message: 'domain modules are pure: no Fabric imports' },
+            { group: ['fabric-*', '@hyperledger/*'], message: 'pure modules: no Fabric imports' },
+            {
+              group: ['**/ledger/*', '**/services/*', '**/contracts/*'],
+              message: 'pure modules: no ledger I/O, services or contracts',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Clients (gateway, device kit, network setup, CA tooling, benchmarks) see the chaincode only
+    // through its curated API, which loads no Fabric chaincode library into their process.
+    files: ['gateway/**/*.ts', 'network/**/*.ts', 'bench/**/*.ts', 'ca/**/*.ts', 'platform/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)chaincode/src(/(?!api$)[^/]+.*)?$',
+              message: 'import the chaincode through chaincode/src/api only',
+            },
           ],
         },
       ],

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { computeCommitment } from '../../chaincode/src/domain/market/bid';
+import { computeCommitment } from '../../chaincode/src/api';
 import { submitAndWait } from '../../network/src/bft-submit';
 import type { Connection } from '../../network/src/gateway-client';
 import { connectAs, topology } from '../../test/support/fabric-client';

@@ -2,8 +2,7 @@
 // node:http rather than fetch, which refuses some ports the topology uses (10080).
 
 import http from 'node:http';
-import type { Sample } from '../../chaincode/src/domain/privacy/samples';
-import type { SignedReading } from '../../chaincode/src/domain/telemetry/reading';
+import type { Sample, SignedReading } from '../../chaincode/src/api';
 import type { ReadingOutcome } from '../src/telemetry/ingest';
 import { Device, newDeviceKey } from './device';
 

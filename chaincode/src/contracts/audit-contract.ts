@@ -11,9 +11,8 @@ import { compositeKey, OBJECT_TYPES, splitCompositeKey, type ObjectType } from '
 import { history } from '../ledger/store';
 import { MspId, Role, type Authority } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
+import { AUDIT_CONTRACT_NAME } from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const AUDIT_CONTRACT_NAME = 'audit';
 
 /** The regulator's staff: key history is exposed to the regulator alone. */
 const AUDITORS: Authority = { [MspId.REGULATOR]: [Role.REGULATOR] };

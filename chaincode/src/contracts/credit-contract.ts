@@ -26,6 +26,7 @@ import {
   directEventRolesOf,
   DIRECT_EVENT_MSP_IDS,
   parseDirectEventInput,
+  type CreditEventRecorded,
 } from '../domain/credit/direct-events';
 import { type RulebookVersion } from '../domain/credit/rulebook';
 import { DEFAULT_RULEBOOK } from '../domain/credit/default-rulebook';
@@ -36,8 +37,9 @@ import {
   parseStoredScoreRecord,
   type CreditEvent,
   type Participant,
+  type ScoreRecordPage,
 } from '../domain/credit/scoring';
-import { rankStandings } from '../domain/credit/standing';
+import { rankStandings, type Ranking } from '../domain/credit/standing';
 import {
   buildReinstatement,
   buildSuspension,
@@ -63,13 +65,14 @@ import {
   suspensionsOfType,
 } from '../services/credit-reads';
 import { applyCreditEvents } from '../services/credit-scoring';
+import {
+  CREDIT_CONTRACT_NAME,
+  CREDIT_EVENT_RECORDED_EVENT,
+  PARTICIPANT_REINSTATED_EVENT,
+  PARTICIPANT_SUSPENDED_EVENT,
+  RULEBOOK_PUBLISHED_EVENT,
+} from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const CREDIT_CONTRACT_NAME = 'credit';
-export const RULEBOOK_PUBLISHED_EVENT = 'CreditRulebookPublished';
-export const CREDIT_EVENT_RECORDED_EVENT = 'CreditEventRecorded';
-export const PARTICIPANT_SUSPENDED_EVENT = 'ParticipantSuspended';
-export const PARTICIPANT_REINSTATED_EVENT = 'ParticipantReinstated';
 
 /** A rulebook has at most 20 indicators, 9 event rules and 10 levels: a few KB. */
 const MAX_ARGUMENT_LENGTH = 32 * 1024;
@@ -225,7 +228,7 @@ export class CreditContract extends VppContract {
       changes: records.length,
       level: standing.level,
     });
-    return toCanonicalJson({ event, recordedBy, records, standing });
+    return toCanonicalJson({ event, recordedBy, records, standing } satisfies CreditEventRecorded);
   }
 
   /** Suspends a participant: level SUSPENDED, bid quota 0, the worst penalty factor (regulator). */
@@ -271,7 +274,8 @@ export class CreditContract extends VppContract {
       Number(pageSize),
       bookmark,
     );
-    return toCanonicalJson({ records: page.entries.map((entry) => entry.value), bookmark: page.bookmark });
+    const records = page.entries.map((entry) => entry.value);
+    return toCanonicalJson({ records, bookmark: page.bookmark } satisfies ScoreRecordPage);
   }
 
   /**
@@ -286,6 +290,11 @@ export class CreditContract extends VppContract {
     const rulebook = await rulebookAt(ctx, at);
     const suspensions = await suspensionsOfType(ctx, type);
     const ranking = rankStandings(await creditIndicatorsOfType(ctx, type), rulebook, suspensions);
-    return toCanonicalJson({ participantType: type, at, ruleVersion: rulebook.version, ranking });
+    return toCanonicalJson({
+      participantType: type,
+      at,
+      ruleVersion: rulebook.version,
+      ranking,
+    } satisfies Ranking);
   }
 }

@@ -11,7 +11,12 @@ import {
   parseStoredDispatchInstruction,
   type DispatchInstruction,
 } from '../domain/market/dispatch';
-import { allocateSetpoints, parseStoredSetpoint } from '../domain/market/setpoints';
+import {
+  allocateSetpoints,
+  parseStoredSetpoint,
+  type AllocatedSetpoints,
+  type DispatchView,
+} from '../domain/market/setpoints';
 import { toCanonicalJson } from '../encoding/canonical-json';
 import { derSetpointKey, derSetpointPrefix, dispatchKey } from '../encoding/keys';
 import { requireActor } from '../ledger/identity';
@@ -21,12 +26,13 @@ import { CONTROL_ROOM, VPP_OPERATOR } from '../types/consortium';
 import { reportCreditEvents } from '../services/credit-scoring';
 import { requireCleared, requireMarketInterval } from '../services/market-reads';
 import { dersOfVpp, requireOperatedVpp } from '../services/registry-reads';
+import {
+  DISPATCH_ACKNOWLEDGED_EVENT,
+  DISPATCH_CONTRACT_NAME,
+  DISPATCH_ISSUED_EVENT,
+  SETPOINTS_ALLOCATED_EVENT,
+} from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const DISPATCH_CONTRACT_NAME = 'dispatch';
-export const DISPATCH_ISSUED_EVENT = 'DispatchIssued';
-export const DISPATCH_ACKNOWLEDGED_EVENT = 'DispatchAcknowledged';
-export const SETPOINTS_ALLOCATED_EVENT = 'SetpointsAllocated';
 
 function summaryOf(instruction: DispatchInstruction) {
   return {
@@ -130,7 +136,7 @@ export class DispatchContract extends VppContract {
     for (const setpoint of setpoints) {
       await writeState(ctx, derSetpointKey(intervalId, vppId, setpoint.derId), setpoint);
     }
-    const outcome = { intervalId, vppId, requiredW: instruction.requiredW, setpoints };
+    const outcome: AllocatedSetpoints = { intervalId, vppId, requiredW: instruction.requiredW, setpoints };
     emitJson(ctx, SETPOINTS_ALLOCATED_EVENT, {
       intervalId,
       vppId,
@@ -147,6 +153,9 @@ export class DispatchContract extends VppContract {
     parseDispatchRequest({ intervalId, vppId });
     const instruction = await requireInstruction(ctx, intervalId, vppId);
     const setpoints = await scanPrefix(ctx, derSetpointPrefix(intervalId, vppId), parseStoredSetpoint);
-    return toCanonicalJson({ instruction, setpoints: setpoints.map((entry) => entry.value) });
+    return toCanonicalJson({
+      instruction,
+      setpoints: setpoints.map((entry) => entry.value),
+    } satisfies DispatchView);
   }
 }

@@ -45,6 +45,8 @@ import {
   checkStoredClearing,
   parseStoredClearingRecord,
   parseStoredViolation,
+  type IntervalView,
+  type ViolationsRecorded,
 } from '../domain/market/records';
 import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import {
@@ -84,16 +86,17 @@ import {
 } from '../services/market-reads';
 import { reportCreditEvents } from '../services/credit-scoring';
 import { requireOperatedVpp, requireVpp } from '../services/registry-reads';
+import {
+  BID_COMMITTED_EVENT,
+  BID_REVEALED_EVENT,
+  DEMAND_POSTED_EVENT,
+  INTERVAL_CLEARED_EVENT,
+  INTERVAL_OPENED_EVENT,
+  MARKET_CONTRACT_NAME,
+  VIOLATIONS_RECORDED_EVENT,
+  VPP_QUOTA_SET_EVENT,
+} from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const MARKET_CONTRACT_NAME = 'market';
-export const INTERVAL_OPENED_EVENT = 'IntervalOpened';
-export const DEMAND_POSTED_EVENT = 'DemandPosted';
-export const BID_COMMITTED_EVENT = 'BidCommitted';
-export const BID_REVEALED_EVENT = 'BidRevealed';
-export const VPP_QUOTA_SET_EVENT = 'VppQuotaSet';
-export const VIOLATIONS_RECORDED_EVENT = 'UnrevealedViolationsRecorded';
-export const INTERVAL_CLEARED_EVENT = 'IntervalCleared';
 
 /** Market arguments are small JSON objects (a bid has at most ten steps); refuse to parse more. */
 export const MAX_MARKET_ARGUMENT_LENGTH = 16 * 1024;
@@ -143,7 +146,7 @@ export class MarketContract extends VppContract {
     const interval = await requireMarketInterval(ctx, intervalId);
     const demand = await readState(ctx, demandKey(intervalId), parseStoredDemand);
     const phase = intervalPhase(interval, txTimestampIso(ctx));
-    return toCanonicalJson({ interval, demand: demand ?? null, phase });
+    return toCanonicalJson({ interval, demand: demand ?? null, phase } satisfies IntervalView);
   }
 
   /** Posts the interval's demand, once: { intervalId, product, quantity, priceCap }. */
@@ -317,7 +320,7 @@ export class MarketContract extends VppContract {
       alreadyRecorded,
       vppIds: [...new Set(recorded.map((violation) => violation.vppId))].sort(),
     });
-    return toCanonicalJson({ intervalId, recorded, alreadyRecorded });
+    return toCanonicalJson({ intervalId, recorded, alreadyRecorded } satisfies ViolationsRecorded);
   }
 
   /** Every violation recorded against a VPP, by interval then bid id (a credit rating's input). */

@@ -13,10 +13,8 @@ import { emitEvent, readState, requireState, scanPrefix, writeState } from '../l
 import { txTimestampIso } from '../ledger/tx-time';
 import { ORG_ADMINS } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
+import { ORG_CONTRACT_NAME, ORG_PROFILE_UPDATED_EVENT } from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const ORG_CONTRACT_NAME = 'org';
-export const ORG_PROFILE_UPDATED_EVENT = 'OrgProfileUpdated';
 
 /** Profiles are a few hundred bytes; refuse to even parse anything far larger. */
 export const MAX_PROFILE_JSON_LENGTH = 4096;

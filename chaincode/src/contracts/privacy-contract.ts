@@ -16,7 +16,12 @@ import {
   revokeGrant,
   type DataSet,
 } from '../domain/privacy/consent';
-import { ownerDataHash, parseOwnerData } from '../domain/privacy/owner-data';
+import {
+  ownerDataHash,
+  parseOwnerData,
+  type OwnerDataFingerprint,
+  type OwnerDataHash,
+} from '../domain/privacy/owner-data';
 import { parseStoredSampleAnchor } from '../domain/privacy/samples';
 import { parseJson, toCanonicalJson } from '../encoding/canonical-json';
 import { callerMspId, callerName, requireActor, requireMsp } from '../ledger/identity';
@@ -55,18 +60,16 @@ import {
 } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 import { requireDer } from '../services/registry-reads';
+import {
+  DATA_ACCESSED_EVENT,
+  GRANT_RECORDED_EVENT,
+  GRANT_REVOKED_EVENT,
+  OWNER_DATA_RECORDED_EVENT,
+  OWNER_DATA_TRANSIENT,
+  OWNER_PERSONAL_COLLECTION,
+  PRIVACY_CONTRACT_NAME,
+} from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const PRIVACY_CONTRACT_NAME = 'privacy';
-/** Must match network/topology.yaml's collection (the chaincode definition's collections). */
-export const OWNER_PERSONAL_COLLECTION = 'ownerPersonal';
-/** The transient field PutOwnerData reads the personal data from (never a proposal argument). */
-export const OWNER_DATA_TRANSIENT = 'ownerData';
-
-export const OWNER_DATA_RECORDED_EVENT = 'OwnerDataRecorded';
-export const GRANT_RECORDED_EVENT = 'ConsentGranted';
-export const GRANT_REVOKED_EVENT = 'ConsentRevoked';
-export const DATA_ACCESSED_EVENT = 'SharedDataAccessed';
 
 const MAX_ARGUMENT_LENGTH = 4096;
 
@@ -117,7 +120,7 @@ export class PrivacyContract extends VppContract {
     if (data.derId !== derId) throw invalid(`owner data names der ${data.derId}, not ${derId}`);
     await requireDer(ctx, derId);
     await writePrivate(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId), data);
-    const fingerprint = {
+    const fingerprint: OwnerDataFingerprint = {
       derId,
       sha256: ownerDataHash(data),
       txId: ctx.stub.getTxID(),
@@ -149,7 +152,7 @@ export class PrivacyContract extends VppContract {
     const sha256 = await privateHash(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId));
     if (sha256 === undefined)
       throw new VppError(ErrorCode.NOT_FOUND, `owner data of ${derId} does not exist`);
-    return toCanonicalJson({ derId, sha256 });
+    return toCanonicalJson({ derId, sha256 } satisfies OwnerDataHash);
   }
 
   /** The owner's operator grants another organisation read access to one data set of a DER. */

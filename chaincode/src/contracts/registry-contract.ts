@@ -18,6 +18,7 @@ import {
   replaceDerCertificate,
   revokeDerCertificate,
   type Der,
+  type DerPage,
   type DerStatus,
 } from '../domain/registry/der';
 import { buildVpp, parseStoredVpp, parseVppInput } from '../domain/registry/vpp';
@@ -46,13 +47,14 @@ import { txTimestampIso } from '../ledger/tx-time';
 import { MspId, ORG_ADMINS, REGULATOR_DESK, VPP_OPERATOR } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 import { derIdEntry, requireDer, requireVpp } from '../services/registry-reads';
+import {
+  CA_CERTIFICATES_RECORDED_EVENT,
+  DER_REGISTERED_EVENT,
+  DER_UPDATED_EVENT,
+  REGISTRY_CONTRACT_NAME,
+  VPP_REGISTERED_EVENT,
+} from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const REGISTRY_CONTRACT_NAME = 'registry';
-export const DER_REGISTERED_EVENT = 'DerRegistered';
-export const DER_UPDATED_EVENT = 'DerUpdated';
-export const VPP_REGISTERED_EVENT = 'VppRegistered';
-export const CA_CERTIFICATES_RECORDED_EVENT = 'CaCertificatesRecorded';
 
 const MAX_ARGUMENT_LENGTH = 32 * 1024;
 
@@ -188,7 +190,7 @@ export class RegistryContract extends VppContract {
   async ListDersByVpp(ctx: Context, vppId: string, pageSize: string, bookmark: string): Promise<string> {
     const page = await scanPrefixPage(ctx, derByVppPrefix(vppId), derIdEntry, Number(pageSize), bookmark);
     const ders = await Promise.all(page.entries.map((entry) => requireDer(ctx, entry.value)));
-    return toCanonicalJson({ ders, bookmark: page.bookmark });
+    return toCanonicalJson({ ders, bookmark: page.bookmark } satisfies DerPage);
   }
 
   @Transaction()

@@ -33,15 +33,16 @@
 
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { ParticipantType } from '../domain/credit/scoring';
-import type { CreditStanding } from '../domain/credit/standing';
 import {
   deliveryCreditEvent,
   requireNotSettled,
   requireReadingWindowClosed,
   settledFigures,
   settleInterval,
+  standingSummary,
+  type SettlementOutcome,
 } from '../domain/settlement/settlement';
-import { verifySettlement } from '../domain/settlement/verification';
+import { verifySettlement, type SettlementCheck } from '../domain/settlement/verification';
 import { parseStoredVppSettlementLine } from '../domain/settlement/lines';
 import {
   awardOfVpp,
@@ -53,7 +54,13 @@ import {
   SETTLEMENT_TOLERANCE_BPS,
   type StatementRequest,
 } from '../domain/settlement/sources';
-import { buildDerStatement, buildVppStatement } from '../domain/settlement/statement';
+import {
+  buildDerStatement,
+  buildVppStatement,
+  type DerStatementView,
+  type StatementScope,
+  type VppStatementView,
+} from '../domain/settlement/statement';
 import { toCanonicalJson } from '../encoding/canonical-json';
 import { settlementVppKey } from '../encoding/keys';
 import { requireActor } from '../ledger/identity';
@@ -72,29 +79,15 @@ import {
   vppLinesIn,
   writeSettlement,
 } from '../services/settlement-records';
+import { INTERVAL_SETTLED_EVENT, SETTLEMENT_CONTRACT_NAME } from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const SETTLEMENT_CONTRACT_NAME = 'settlement';
-export const INTERVAL_SETTLED_EVENT = 'IntervalSettled';
-
-export { SETTLEMENT_TOLERANCE_BPS };
 
 function requireVppId(vppId: string): string {
   return requireId({ vppId }, 'vppId', ENTITY_ID);
 }
 
-function statementScope(request: StatementRequest) {
+function statementScope(request: StatementRequest): StatementScope {
   return { period: request.period, unit: request.unit };
-}
-
-function standingSummary(standing: CreditStanding) {
-  return {
-    score: standing.score,
-    level: standing.level,
-    suspended: standing.suspended,
-    penaltyFactorPermille: standing.penaltyFactorPermille,
-    ruleVersion: standing.ruleVersion,
-  };
 }
 
 @Info({ title: 'SettlementContract', description: 'Settlement per interval, VPP and DER; statements' })
@@ -160,7 +153,7 @@ export class SettlementContract extends VppContract {
       creditEvent,
       scoreRecords: credit.records,
       standing: standingSummary(standing),
-    });
+    } satisfies SettlementOutcome);
   }
 
   /** The settlement of (interval, VPP): `{ vppLine, derLines }` (DER lines in DER id order). */
@@ -209,7 +202,7 @@ export class SettlementContract extends VppContract {
       stored,
       recomputed: { vppLine: check.recomputed.vppLine, derLines: check.recomputed.derLines },
       differences,
-    });
+    } satisfies SettlementCheck);
   }
 
   /**
@@ -224,7 +217,7 @@ export class SettlementContract extends VppContract {
     await requireDer(ctx, derId);
     const lines = await derLinesIn(ctx, derId, request);
     const statement = buildDerStatement(derId, lines, request.unit);
-    return toCanonicalJson({ ...statement, ...statementScope(request), lines });
+    return toCanonicalJson({ ...statement, ...statementScope(request), lines } satisfies DerStatementView);
   }
 
   /**
@@ -239,6 +232,6 @@ export class SettlementContract extends VppContract {
     await requireVpp(ctx, vppId);
     const lines = await vppLinesIn(ctx, vppId, request);
     const statement = buildVppStatement(vppId, lines, request.unit);
-    return toCanonicalJson({ ...statement, ...statementScope(request), lines });
+    return toCanonicalJson({ ...statement, ...statementScope(request), lines } satisfies VppStatementView);
   }
 }

@@ -16,10 +16,8 @@ import { MspId, Role, type Authority } from '../types/consortium';
 import { reportCreditEvents } from '../services/credit-scoring';
 import { recordReadings } from '../services/reading-intake';
 import { requireDer } from '../services/registry-reads';
+import { READINGS_RECORDED_EVENT, TELEMETRY_CONTRACT_NAME } from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const TELEMETRY_CONTRACT_NAME = 'telemetry';
-export const READINGS_RECORDED_EVENT = 'ReadingsRecorded';
 
 /** Who may submit readings: the CVPP's ingest service identity, its operators and admins. */
 const READING_SUBMITTERS: Authority = { [MspId.CVPP]: [Role.INGEST, Role.OPERATOR, Role.ADMIN] };

@@ -8,6 +8,7 @@
 import type { Context } from 'fabric-contract-api';
 import { requireIntegerValue } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
+import type { HistoryEntry } from '../types/history';
 import { decode, encode, type JsonValue } from '../encoding/canonical-json';
 import { printableKey, splitCompositeKey, type KeyPrefix } from '../encoding/keys';
 import { timestampToIso } from './tx-time';
@@ -168,16 +169,6 @@ export function indexEntry(what: string): Decoder<string> {
     }
     return value;
   };
-}
-
-/** One write of a key, as the peer's history database records it. */
-export interface HistoryEntry {
-  readonly txId: string;
-  /** The writing transaction's timestamp, ISO-8601 UTC. */
-  readonly timestamp: string;
-  readonly isDelete: boolean;
-  /** The value written, as UTF-8 text; empty for a delete. */
-  readonly value: string;
 }
 
 /**

@@ -21,12 +21,11 @@ import {
   parseParticipant,
   parseStoredCreditIndicators,
   sameParticipant,
-  type IndicatorValues,
   type Participant,
   type ParticipantType,
   type StoredCreditIndicators,
 } from '../domain/credit/scoring';
-import { creditStanding, type CreditStanding } from '../domain/credit/standing';
+import { creditStanding, type CreditStanding, type CreditStandingDetails } from '../domain/credit/standing';
 import { parseStoredSuspension, type SuspensionRecord } from '../domain/credit/suspension';
 import { parseStoredDer } from '../domain/registry/der';
 import { parseStoredVpp } from '../domain/registry/vpp';
@@ -155,16 +154,6 @@ export async function suspensionsOfType(
 ): Promise<Map<string, SuspensionRecord>> {
   const entries = await scanPrefix(ctx, suspensionPrefix(type), parseStoredSuspension);
   return new Map(entries.map((entry) => [entry.value.participant.id, entry.value]));
-}
-
-/** A standing with what it was computed from, for the credit queries. */
-export interface CreditStandingDetails extends CreditStanding {
-  /** The instant whose rulebook applied. */
-  readonly at: string;
-  /** Every indicator of that rulebook (initialScore where no event has set one), plus older ones kept. */
-  readonly indicators: IndicatorValues;
-  /** The latest suspension decision (status suspended or reinstated), null if there was none. */
-  readonly suspension: SuspensionRecord | null;
 }
 
 export async function creditStandingDetailsOf(

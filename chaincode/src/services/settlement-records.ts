@@ -14,6 +14,7 @@ import {
   parseStoredDerSettlementLine,
   parseStoredVppSettlementLine,
   type DerSettlementLine,
+  type StoredSettlement,
   type VppSettlementLine,
 } from '../domain/settlement/lines';
 import { meteringIntervalsOf, type LedgerReading, type StatementRequest } from '../domain/settlement/sources';
@@ -34,12 +35,6 @@ import {
 } from '../encoding/keys';
 import { indexEntry, readState, scanPrefix, writeState, type Decoder } from '../ledger/store';
 import { ErrorCode, VppError } from '../types/errors';
-
-export interface StoredSettlement {
-  readonly vppLine: VppSettlementLine;
-  /** In DER id order. */
-  readonly derLines: DerSettlementLine[];
-}
 
 /** Index entries of settlements hold one id (a DER id, or an interval id). */
 const parseIndexedId = indexEntry('an id');

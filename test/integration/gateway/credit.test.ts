@@ -3,7 +3,7 @@
 // and the resulting standing are seen the same way by every organisation.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { CreditStandingDetails } from '../../../chaincode/src/services/credit-reads';
+import type { CreditStandingDetails } from '../../../chaincode/src/domain/credit/standing';
 import { type RulebookVersion } from '../../../chaincode/src/domain/credit/rulebook';
 import { DEFAULT_RULEBOOK } from '../../../chaincode/src/domain/credit/default-rulebook';
 import type { ScoreRecord } from '../../../chaincode/src/domain/credit/scoring';

@@ -16,7 +16,14 @@ import { invalid, MARKET_ID, requireId, requireObject, requireOneOf } from '../.
 import { MspId, Role } from '../../types/consortium';
 import { ErrorCode, VppError } from '../../types/errors';
 import { CreditEventType, KNOWN_CREDIT_EVENT_TYPES } from './rulebook';
-import { parseParticipant, ParticipantType, type Participant } from './scoring';
+import {
+  parseParticipant,
+  ParticipantType,
+  type CreditEvent,
+  type Participant,
+  type ScoreRecord,
+} from './scoring';
+import type { CreditStandingDetails } from './standing';
 
 export interface DirectEventAuthority {
   readonly eventType: CreditEventType;
@@ -126,4 +133,13 @@ export function checkDirectEvent(check: DirectEventCheck): DirectEventAuthority 
     throw invalid(`${check.eventType} must name the market interval it concerns (intervalId)`);
   }
   return authority;
+}
+
+/** What RecordCreditEvent answers: the event, who recorded it, its score records and the standing after. */
+export interface CreditEventRecorded {
+  readonly event: CreditEvent;
+  /** `<MSP ID>/<enrollment id>` of the recording caller. */
+  readonly recordedBy: string;
+  readonly records: readonly ScoreRecord[];
+  readonly standing: CreditStandingDetails;
 }

@@ -295,3 +295,9 @@ export function parseStoredScoreRecord(value: unknown): ScoreRecord {
     at: requireIsoTimestamp(fields, 'at'),
   };
 }
+
+/** One page of a participant's score records, oldest first (ListScoreRecords); bookmark '' at the end. */
+export interface ScoreRecordPage {
+  readonly records: readonly ScoreRecord[];
+  readonly bookmark: string;
+}

@@ -9,6 +9,7 @@ import {
   type IndicatorValues,
   parseParticipant,
   type Participant,
+  type ParticipantType,
   participantLabel,
   sameParticipant,
   type StoredCreditIndicators,
@@ -157,4 +158,23 @@ export function rankStandings(
     ...entry,
     level: standings.get(entry.participant.id)?.level ?? '',
   }));
+}
+
+/** A standing with what it was computed from, for the credit queries. */
+export interface CreditStandingDetails extends CreditStanding {
+  /** The instant whose rulebook applied. */
+  readonly at: string;
+  /** Every indicator of that rulebook (initialScore where no event has set one), plus older ones kept. */
+  readonly indicators: IndicatorValues;
+  /** The latest suspension decision (status suspended or reinstated), null if there was none. */
+  readonly suspension: SuspensionRecord | null;
+}
+
+/** The ranking of every participant of one type that has indicators (RankParticipants). */
+export interface Ranking {
+  readonly participantType: ParticipantType;
+  /** The instant whose rulebook ranked them. */
+  readonly at: string;
+  readonly ruleVersion: number;
+  readonly ranking: readonly RankedStanding[];
 }

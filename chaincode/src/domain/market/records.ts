@@ -128,3 +128,19 @@ export function parseStoredViolation(value: unknown): BidViolation {
     detectedAt: requireIsoTimestamp(fields, 'detectedAt'),
   };
 }
+
+// ---- query and batch answers ----
+
+/** An interval with its demand (null until posted) and its phase at the query's time (GetInterval). */
+export interface IntervalView {
+  readonly interval: MarketInterval;
+  readonly demand: Demand | null;
+  readonly phase: IntervalPhase;
+}
+
+/** What RecordUnrevealedViolations wrote now, and how many it found already recorded. */
+export interface ViolationsRecorded {
+  readonly intervalId: string;
+  readonly recorded: readonly BidViolation[];
+  readonly alreadyRecorded: number;
+}

@@ -143,3 +143,17 @@ export function parseStoredSetpoint(value: unknown): DerSetpointRecord {
     txId: requireId(fields, 'txId', TX_ID),
   };
 }
+
+/** What AllocateSetpoints wrote: one record per active DER, summing to requiredW. */
+export interface AllocatedSetpoints {
+  readonly intervalId: string;
+  readonly vppId: string;
+  readonly requiredW: number;
+  readonly setpoints: readonly DerSetpointRecord[];
+}
+
+/** An instruction with its setpoint records, empty until allocated (GetDispatch). */
+export interface DispatchView {
+  readonly instruction: DispatchInstruction;
+  readonly setpoints: readonly DerSetpointRecord[];
+}

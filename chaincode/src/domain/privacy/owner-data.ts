@@ -72,3 +72,15 @@ export function ownerDataBytes(data: OwnerData): Buffer {
 export function ownerDataHash(data: OwnerData): string {
   return createHash('sha256').update(ownerDataBytes(data)).digest('hex');
 }
+
+/** The public fingerprint of a DER owner's personal data: its SHA-256 as every peer keeps it. */
+export interface OwnerDataHash {
+  readonly derId: string;
+  readonly sha256: string;
+}
+
+/** What PutOwnerData answers: the fingerprint, and the transaction that recorded the data. */
+export interface OwnerDataFingerprint extends OwnerDataHash {
+  readonly txId: string;
+  readonly at: string;
+}

@@ -284,3 +284,9 @@ export function parseStoredDer(value: unknown): Der {
     version,
   };
 }
+
+/** One page of a VPP's DERs in id order (ListDersByVpp); bookmark '' on the last page. */
+export interface DerPage {
+  readonly ders: readonly Der[];
+  readonly bookmark: string;
+}

@@ -230,3 +230,10 @@ export function parseStoredDerSettlementLine(value: unknown): DerSettlementLine 
   }
   return line;
 }
+
+/** The lines of one settlement as stored (GetVppSettlement). */
+export interface StoredSettlement {
+  readonly vppLine: VppSettlementLine;
+  /** In DER id order. */
+  readonly derLines: DerSettlementLine[];
+}

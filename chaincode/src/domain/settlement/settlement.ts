@@ -38,7 +38,8 @@
 import { invalid, requireIsoTimestamp } from '../../rules';
 import { ErrorCode, VppError } from '../../types/errors';
 import { CreditEventType } from '../credit/rulebook';
-import { type CreditEvent, ParticipantType } from '../credit/scoring';
+import { ParticipantType, type CreditEvent, type ScoreRecord } from '../credit/scoring';
+import type { CreditStanding } from '../credit/standing';
 import { allocateProportionally } from '../shared/allocation';
 import {
   BPS_DENOMINATOR,
@@ -239,4 +240,33 @@ export function deliveryCreditEvent(vppLine: VppSettlementLine): CreditEvent {
     txId: vppLine.txId,
     at: vppLine.settledAt,
   };
+}
+
+/** The part of the VPP's credit standing its settlement was computed with. */
+export function standingSummary(standing: CreditStanding): StandingSummary {
+  return {
+    score: standing.score,
+    level: standing.level,
+    suspended: standing.suspended,
+    penaltyFactorPermille: standing.penaltyFactorPermille,
+    ruleVersion: standing.ruleVersion,
+  };
+}
+
+export interface StandingSummary {
+  readonly score: number;
+  readonly level: string;
+  readonly suspended: boolean;
+  readonly penaltyFactorPermille: number;
+  readonly ruleVersion: number;
+}
+
+/** What SettleInterval answers: the lines written, the delivery credit event and its score records. */
+export interface SettlementOutcome {
+  readonly vppLine: VppSettlementLine;
+  readonly derLines: readonly DerSettlementLine[];
+  readonly creditEvent: CreditEvent;
+  readonly scoreRecords: readonly ScoreRecord[];
+  /** The VPP's credit standing the penalty factor came from. */
+  readonly standing: StandingSummary;
 }

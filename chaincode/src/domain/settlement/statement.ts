@@ -151,3 +151,17 @@ export function buildVppStatement(
   }
   return { vppId: id, ...summarise(lines, VPP_SUMMED, unit) };
 }
+
+/** The scope a statement was asked for: the period as asked and the unit its lines are totalled per. */
+export interface StatementScope {
+  readonly period: string;
+  readonly unit: StatementUnit;
+}
+
+/** GetDerStatement's answer: the totals, the scope and the lines (which name their inputs). */
+export type DerStatementView = DerStatement &
+  StatementScope & { readonly lines: readonly DerSettlementLine[] };
+
+/** GetVppStatement's answer. */
+export type VppStatementView = VppStatement &
+  StatementScope & { readonly lines: readonly VppSettlementLine[] };

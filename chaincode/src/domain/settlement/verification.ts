@@ -4,7 +4,7 @@
 import { toCanonicalJson } from '../../encoding/canonical-json';
 import { compareIds } from '../../rules';
 import type { SettlementInputs } from './inputs';
-import type { DerSettlementLine, VppSettlementLine } from './lines';
+import type { DerSettlementLine, StoredSettlement, VppSettlementLine } from './lines';
 import { settleInterval, type SettlementResult } from './settlement';
 
 export interface SettlementVerification {
@@ -63,4 +63,13 @@ export function verifySettlement(
     }
   }
   return { matches: differences.length === 0, recomputed, differences };
+}
+
+/** What VerifySettlement answers: the stored lines, their recomputation from the ledger, the differences. */
+export interface SettlementCheck {
+  readonly matches: boolean;
+  readonly stored: StoredSettlement;
+  readonly recomputed: Pick<SettlementResult, 'vppLine' | 'derLines'>;
+  /** Paths of the fields that differ, as SettlementVerification's, plus a penalty factor no level has. */
+  readonly differences: readonly string[];
 }

@@ -7,11 +7,9 @@ import {
   PARTICIPANT_REINSTATED_EVENT,
   PARTICIPANT_SUSPENDED_EVENT,
   RULEBOOK_PUBLISHED_EVENT,
-} from '../../../../chaincode/src/contracts/credit-contract';
-import {
-  creditStandingOf,
-  type CreditStandingDetails,
-} from '../../../../chaincode/src/services/credit-reads';
+} from '../../../../chaincode/src/types/contracts';
+import { creditStandingOf } from '../../../../chaincode/src/services/credit-reads';
+import { type CreditStandingDetails } from '../../../../chaincode/src/domain/credit/standing';
 import { applyCreditEvents } from '../../../../chaincode/src/services/credit-scoring';
 import {
   type CreditEventType,

@@ -5,7 +5,7 @@ import {
   DISPATCH_ACKNOWLEDGED_EVENT,
   DISPATCH_ISSUED_EVENT,
   SETPOINTS_ALLOCATED_EVENT,
-} from '../../../../chaincode/src/contracts/dispatch-contract';
+} from '../../../../chaincode/src/types/contracts';
 import { derSetpointKey, dispatchKey } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure } from '../../../support/contract-harness';

@@ -1,10 +1,8 @@
 import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  OWNER_PERSONAL_COLLECTION,
-  PrivacyContract,
-} from '../../../../chaincode/src/contracts/privacy-contract';
+import { PrivacyContract } from '../../../../chaincode/src/contracts/privacy-contract';
+import { OWNER_PERSONAL_COLLECTION } from '../../../../chaincode/src/types/contracts';
 import { TelemetryContract } from '../../../../chaincode/src/contracts/telemetry-contract';
 import { merkleRoot } from '../../../../chaincode/src/domain/privacy/merkle';
 import { ownerDataHash, type OwnerData } from '../../../../chaincode/src/domain/privacy/owner-data';

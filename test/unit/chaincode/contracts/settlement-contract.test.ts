@@ -4,8 +4,8 @@
 import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CreditStandingDetails } from '../../../../chaincode/src/services/credit-reads';
-import { INTERVAL_SETTLED_EVENT } from '../../../../chaincode/src/contracts/settlement-contract';
+import type { CreditStandingDetails } from '../../../../chaincode/src/domain/credit/standing';
+import { INTERVAL_SETTLED_EVENT } from '../../../../chaincode/src/types/contracts';
 import type { ScoreRecord } from '../../../../chaincode/src/domain/credit/scoring';
 import {
   type DerSettlementLine,

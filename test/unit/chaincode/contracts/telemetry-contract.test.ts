@@ -1,10 +1,8 @@
 import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  READINGS_RECORDED_EVENT,
-  TelemetryContract,
-} from '../../../../chaincode/src/contracts/telemetry-contract';
+import { TelemetryContract } from '../../../../chaincode/src/contracts/telemetry-contract';
+import { READINGS_RECORDED_EVENT } from '../../../../chaincode/src/types/contracts';
 import type { BatchResult } from '../../../../chaincode/src/domain/telemetry/batch';
 import { serialOf } from '../../../../chaincode/src/domain/pki/certificate';
 import type { SignedReading, UnsignedReading } from '../../../../chaincode/src/domain/telemetry/reading';
