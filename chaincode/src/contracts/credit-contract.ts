@@ -47,7 +47,7 @@ import {
   type SuspensionRecord,
   type SuspensionWrite,
 } from '../domain/credit/suspension';
-import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
+import { parseJsonArgument, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import { MAX_RULEBOOK_VERSION, rulebookKey, scoreRecordPrefix, suspensionKey } from '../encoding/keys';
 import { callerName, requireActor, requireMsp, requireRole } from '../ledger/identity';
 import { emitEvent, emitJson, readState, requireState, scanPrefixPage, writeState } from '../ledger/store';
@@ -80,13 +80,7 @@ const MAX_ARGUMENT_LENGTH = 32 * 1024;
 const REGULATOR_ADMIN: Authority = { [MspId.REGULATOR]: [Role.ADMIN] };
 
 function parseArgument(json: string, what: string): JsonValue {
-  if (typeof json !== 'string' || json.length > MAX_ARGUMENT_LENGTH) {
-    throw new VppError(
-      ErrorCode.INVALID_ARGUMENT,
-      `${what} must be JSON text of at most ${MAX_ARGUMENT_LENGTH} characters`,
-    );
-  }
-  return parseJson(json);
+  return parseJsonArgument(json, what, MAX_ARGUMENT_LENGTH);
 }
 
 function parseVersion(version: string): number {

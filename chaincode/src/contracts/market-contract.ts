@@ -48,7 +48,7 @@ import {
   type IntervalView,
   type ViolationsRecorded,
 } from '../domain/market/records';
-import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
+import { parseJsonArgument, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import {
   bidCommitmentKey,
   bidCommitmentPrefix,
@@ -102,13 +102,7 @@ import { VppContract } from './vpp-contract';
 export const MAX_MARKET_ARGUMENT_LENGTH = 16 * 1024;
 
 function parseMarketArgument(json: string, what: string): JsonValue {
-  if (typeof json !== 'string' || json.length > MAX_MARKET_ARGUMENT_LENGTH) {
-    throw new VppError(
-      ErrorCode.INVALID_ARGUMENT,
-      `${what} must be JSON text of at most ${MAX_MARKET_ARGUMENT_LENGTH} characters`,
-    );
-  }
-  return parseJson(json);
+  return parseJsonArgument(json, what, MAX_MARKET_ARGUMENT_LENGTH);
 }
 
 /** For scans where only the keys matter (the value is still decoded as JSON). */

@@ -1,5 +1,6 @@
 // Records the market contract stores around the pure rules: the clearing of an interval (with who
-// cleared it and when) and the violations recorded for unrevealed commitments.
+// cleared it and when) and the violations recorded for unrevealed commitments; and the answers of
+// the market's queries that combine records.
 
 import {
   invalid,
