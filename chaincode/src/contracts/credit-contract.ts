@@ -52,7 +52,7 @@ import { MAX_RULEBOOK_VERSION, rulebookKey, scoreRecordPrefix, suspensionKey } f
 import { callerName, requireActor, requireMsp, requireRole } from '../ledger/identity';
 import { emitEvent, emitJson, readState, requireState, scanPrefixPage, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
-import { requireIsoTimestamp, requireOneOf } from '../rules';
+import { isIntegerIn, requireIsoTimestamp, requireOneOf } from '../rules';
 import { MspId, REGULATOR_DESK, Role, type Authority } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 import {
@@ -85,7 +85,7 @@ function parseArgument(json: string, what: string): JsonValue {
 
 function parseVersion(version: string): number {
   const number = /^[1-9][0-9]{0,9}$/.test(version) ? Number(version) : NaN;
-  if (!(number <= MAX_RULEBOOK_VERSION)) {
+  if (!isIntegerIn(number, { min: 1, max: MAX_RULEBOOK_VERSION })) {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `version must be a positive integer, got ${version}`);
   }
   return number;
