@@ -32,16 +32,16 @@ const boundaryOf = (folder) =>
       : `${folder}/ may import only ${ALLOWED[folder].map((f) => `${f}/`).join(', ')} (README, Layout)`,
   );
 
-// Which chaincode modules the other folders may import: the chaincode redesign adds its patterns here
-// (restricting them to chaincode/src/api), and they are merged into the block of every folder that
-// imports chaincode (network, gateway with its device kit, bench). Do not add a separate block for it.
-const CHAINCODE_ENTRY = [];
-
-const PLATFORM_CHAINCODE = {
+// Clients (gateway with its device kit, network setup, benchmarks, platform) see the chaincode only
+// through its curated API, which loads no Fabric chaincode library into their process. Merged into the
+// block of every folder that imports chaincode: do not add a separate block for it.
+const CHAINCODE_API_ONLY = {
   regex: '^(?:\\.\\./)+chaincode/(?!src/api(?:/|$))',
   caseSensitive: true,
-  message: 'platform/ may import from chaincode/ only its curated chaincode/src/api',
+  message: 'import the chaincode through chaincode/src/api only',
 };
+const CHAINCODE_ENTRY = [CHAINCODE_API_ONLY];
+const PLATFORM_CHAINCODE = CHAINCODE_API_ONLY;
 
 // The device kit runs on a device, which knows its gateway's URL and nothing of the topology.
 const DEVICE_KIT = {
@@ -50,9 +50,18 @@ const DEVICE_KIT = {
   message: 'the device kit may take from platform/ only its HTTP client (platform/src/http/)',
 };
 
+// Pure chaincode modules: no Fabric, and none of the chaincode's own ledger I/O, services or
+// contracts, so they run unchanged in unit tests and in client processes (the curated api/ is pure too).
+const PURE_CHAINCODE = ['domain', 'rules', 'encoding', 'types', 'api'].map(
+  (f) => `chaincode/src/${f}/**/*.ts`,
+);
 const FABRIC_FREE = {
   group: ['fabric-*', '@hyperledger/*'],
-  message: 'domain modules are pure: no Fabric imports',
+  message: 'pure modules: no Fabric imports',
+};
+const NO_CHAINCODE_IO = {
+  group: ['**/ledger/*', '**/services/*', '**/contracts/*'],
+  message: 'pure modules: no ledger I/O, services or contracts',
 };
 
 const restrictedImports = (files, patterns) => ({
@@ -62,7 +71,7 @@ const restrictedImports = (files, patterns) => ({
 
 const boundaries = [
   restrictedImports(['chaincode/**/*.ts'], [boundaryOf('chaincode')]),
-  restrictedImports(['chaincode/src/domain/**/*.ts'], [boundaryOf('chaincode'), FABRIC_FREE]),
+  restrictedImports(PURE_CHAINCODE, [boundaryOf('chaincode'), FABRIC_FREE, NO_CHAINCODE_IO]),
   restrictedImports(['platform/**/*.ts'], [boundaryOf('platform'), PLATFORM_CHAINCODE]),
   restrictedImports(['ca/**/*.ts'], [boundaryOf('ca')]),
   restrictedImports(['network/**/*.ts'], [boundaryOf('network'), ...CHAINCODE_ENTRY]),

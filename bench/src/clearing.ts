@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { computeCommitment } from '../../chaincode/src/domain/market/bid';
+import { computeCommitment } from '../../chaincode/src/api';
 import { connectAs, type Connection } from '../../platform/src/fabric/org-connection';
 import { loadTopology } from '../../platform/src/topology';
 import { benchOperator, enrollFleet, inParallel, registerVpp } from './fleet-setup';

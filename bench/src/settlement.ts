@@ -6,7 +6,7 @@
  * per DER (see the closing note of the settlement issue for why the end-to-end figure is not here).
  */
 import { performance } from 'node:perf_hooks';
-import { settleInterval, type SettlementInputs } from '../../chaincode/src/domain/settlement/settlement';
+import { settleInterval, type SettlementInputs } from '../../chaincode/src/api';
 
 function inputsFor(ders: number): SettlementInputs {
   return {

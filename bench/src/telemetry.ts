@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { peer } from '@hyperledger/fabric-protos';
-import { intervalIdOf, type SignedReading } from '../../chaincode/src/domain/telemetry/reading';
+import { intervalIdOf, type SignedReading } from '../../chaincode/src/api';
 import type { Device } from '../../gateway/device-kit/device';
 import { energyOf, newFleet, type FleetMember } from '../../gateway/device-kit/fleet';
 import { postReadings } from '../../gateway/device-kit/device-api';

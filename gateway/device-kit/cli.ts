@@ -7,7 +7,7 @@
 //   vpp-device send   --dir ./pv-001 --gateway http://127.0.0.1:7080 --interval … --energy … [--sequence 0]
 
 import { parseArgs } from 'node:util';
-import { intervalIdOf, type SignedReading } from '../../chaincode/src/domain/telemetry/reading';
+import { intervalIdOf, type SignedReading } from '../../chaincode/src/api';
 import { Device } from './device';
 import { enrollDevice, postReadings } from './device-api';
 

@@ -1,8 +1,7 @@
 // The device side of the CVPP gateway's REST API: enroll with a CSR and post signed readings, through
 // platform's HTTP client (which needs no topology: a device knows only its gateway's URL).
 
-import type { Sample } from '../../chaincode/src/domain/privacy/samples';
-import type { SignedReading } from '../../chaincode/src/domain/telemetry/reading';
+import type { Sample, SignedReading } from '../../chaincode/src/api';
 import type { ReadingOutcome } from '../src/telemetry/ingest';
 import { httpRequest } from '../../platform/src/http/http-client';
 import { Device, newDeviceKey } from './device';

@@ -4,7 +4,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SignedReading, UnsignedReading } from '../../chaincode/src/domain/telemetry/reading';
+import type { SignedReading, UnsignedReading } from '../../chaincode/src/api';
 import { newKeyAndCsr } from '../src/core/x509';
 import { deviceEnrollmentId } from '../src/telemetry/device-identity';
 import { signReading } from './reading-signer';

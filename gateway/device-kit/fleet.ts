@@ -2,8 +2,7 @@
 // the telemetry benchmark and a demo source; figures come from a seeded generator, so a run can be
 // reproduced exactly.
 
-import type { DerType } from '../../chaincode/src/domain/registry/der';
-import { maxEnergyWh } from '../../chaincode/src/domain/telemetry/reading';
+import { type DerType, maxEnergyWh } from '../../chaincode/src/api';
 import { prng as generator } from './prng';
 
 export interface FleetMember {

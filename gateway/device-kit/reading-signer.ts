@@ -3,11 +3,7 @@
 // fleet simulator, the `vpp-device` CLI and the tests, so there is one definition of a signed reading.
 
 import { sign, type KeyObject } from 'node:crypto';
-import {
-  readingSigningBytes,
-  type SignedReading,
-  type UnsignedReading,
-} from '../../chaincode/src/domain/telemetry/reading';
+import { readingSigningBytes, type SignedReading, type UnsignedReading } from '../../chaincode/src/api';
 
 export function signReading(reading: UnsignedReading, privateKey: KeyObject): SignedReading {
   const signature = sign('sha256', readingSigningBytes(reading), { key: privateKey, dsaEncoding: 'der' });

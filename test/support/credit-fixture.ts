@@ -4,7 +4,7 @@
 
 import type { Context } from 'fabric-contract-api';
 import { CreditContract } from '../../chaincode/src/contracts/credit-contract';
-import { applyCreditEvents, type CreditEffects } from '../../chaincode/src/contracts/credit-effects';
+import { applyCreditEvents, type CreditEffects } from '../../chaincode/src/services/credit-scoring';
 import type { CreditEventType } from '../../chaincode/src/domain/credit/rulebook';
 import type { CreditEvent, Participant } from '../../chaincode/src/domain/credit/scoring';
 import { txTimestampIso } from '../../chaincode/src/ledger/tx-time';

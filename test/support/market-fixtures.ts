@@ -2,12 +2,11 @@
 // period, its demand, and helpers to commit and reveal bids against it.
 
 import {
-  checkReveal,
   buildCommitment,
   computeCommitment,
   type BidCommitment,
-  type RevealedBid,
 } from '../../chaincode/src/domain/market/bid';
+import { checkReveal, type RevealedBid } from '../../chaincode/src/domain/market/reveal';
 import { buildDemand, type Demand } from '../../chaincode/src/domain/market/demand';
 import { buildMarketInterval, type MarketInterval } from '../../chaincode/src/domain/market/interval';
 import type { MarketActor } from '../../chaincode/src/domain/market/common';

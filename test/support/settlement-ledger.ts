@@ -4,7 +4,8 @@
 // Every instant is explicit, derived from the interval's delivery start, so reading windows pass.
 
 import { SettlementContract } from '../../chaincode/src/contracts/settlement-contract';
-import { TelemetryContract, type BatchResult } from '../../chaincode/src/contracts/telemetry-contract';
+import { TelemetryContract } from '../../chaincode/src/contracts/telemetry-contract';
+import type { BatchResult } from '../../chaincode/src/domain/telemetry/batch';
 import type { UnsignedReading } from '../../chaincode/src/domain/telemetry/reading';
 import { installDefaultRulebook } from './credit-fixture';
 import {

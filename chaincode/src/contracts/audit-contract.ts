@@ -5,15 +5,17 @@
 // Context must stay a value import: emitDecoratorMetadata records it as the first parameter type,
 // which is how fabric-contract-api recognises and drops ctx from the transaction's parameters.
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { toCanonicalJson } from '../ledger/codec';
-import { requireMsp, requireRole } from '../ledger/identity';
-import { compositeKey, OBJECT_TYPES, splitCompositeKey, type ObjectType } from '../ledger/keys';
+import { toCanonicalJson } from '../encoding/canonical-json';
+import { requireActor } from '../ledger/identity';
+import { compositeKey, OBJECT_TYPES, splitCompositeKey, type ObjectType } from '../encoding/keys';
 import { history } from '../ledger/store';
-import { MspId, Role } from '../types/consortium';
+import { MspId, Role, type Authority } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
+import { AUDIT_CONTRACT_NAME } from '../types/contracts';
 import { VppContract } from './vpp-contract';
 
-export const AUDIT_CONTRACT_NAME = 'audit';
+/** The regulator's staff: key history is exposed to the regulator alone. */
+const AUDITORS: Authority = { [MspId.REGULATOR]: [Role.REGULATOR] };
 
 const isObjectType = (value: string): value is ObjectType =>
   (OBJECT_TYPES as readonly string[]).includes(value);
@@ -46,8 +48,7 @@ export class AuditContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetKeyHistory(ctx: Context, key: string): Promise<string> {
-    requireMsp(ctx, [MspId.REGULATOR]);
-    requireRole(ctx, [Role.REGULATOR]);
+    requireActor(ctx, AUDITORS);
     const entries = await history(ctx, requireLedgerKey(key));
     return toCanonicalJson(entries);
   }

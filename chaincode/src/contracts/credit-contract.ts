@@ -1,8 +1,8 @@
 // The credit rating: the regulator's versioned rulebook, events recorded directly by the organisation
 // that supervises them, the regulator's suspensions, and the standings and rankings every member reads.
 // Thin transactions: authorise, read, call the pure rules in domain/credit, write, emit. Scoring
-// itself (applyCreditEvents) and standings (creditStandingOf) live in credit-effects.ts, shared with
-// the contracts that report events in their own transactions.
+// itself (services/credit-scoring.ts) and standings (services/credit-reads.ts) are shared with the
+// contracts that report events in their own transactions.
 //
 // Choices the issue left open:
 // - InstallDefaultRulebook is for the network setup: the regulator's admin only, and only while no
@@ -21,84 +21,71 @@
 // - RankParticipants ranks the participants that have indicators, i.e. at least one score change.
 
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { checkDirectEvent, directEventRolesOf, DIRECT_EVENT_MSP_IDS } from '../domain/credit/direct-events';
 import {
-  buildRulebookVersion,
-  DEFAULT_RULEBOOK,
-  KNOWN_CREDIT_EVENT_TYPES,
-  parseStoredRulebookVersion,
-  type RulebookVersion,
-} from '../domain/credit/rulebook';
+  checkDirectEvent,
+  directEventRolesOf,
+  DIRECT_EVENT_MSP_IDS,
+  parseDirectEventInput,
+  type CreditEventRecorded,
+} from '../domain/credit/direct-events';
+import { type RulebookVersion } from '../domain/credit/rulebook';
+import { DEFAULT_RULEBOOK } from '../domain/credit/default-rulebook';
+import { buildRulebookVersion, parseStoredRulebookVersion } from '../domain/credit/rulebook-versions';
 import {
-  buildReinstatement,
-  buildSuspension,
-  creditStanding,
   KNOWN_PARTICIPANT_TYPES,
   parseParticipant,
   parseStoredScoreRecord,
-  parseStoredSuspension,
-  rankParticipants,
   type CreditEvent,
   type Participant,
+  type ScoreRecordPage,
+} from '../domain/credit/scoring';
+import { rankStandings, type Ranking } from '../domain/credit/standing';
+import {
+  buildReinstatement,
+  buildSuspension,
+  parseStoredSuspension,
   type SuspensionRecord,
   type SuspensionWrite,
-} from '../domain/credit/scoring';
-import { requireId } from '../domain/shared/fields';
-import { requireIsoTimestamp, requireObject, requireOneOf } from '../domain/validate';
-import { parseJson, toCanonicalJson, type JsonValue } from '../ledger/codec';
-import { callerName, requireMsp, requireRole } from '../ledger/identity';
-import {
-  creditIndicatorsPrefix,
-  MAX_RULEBOOK_VERSION,
-  rulebookKey,
-  scoreRecordPrefix,
-  suspensionKey,
-  suspensionPrefix,
-} from '../ledger/keys';
-import { emitEvent, readState, requireState, scanPrefix, scanPrefixPage, writeState } from '../ledger/store';
+} from '../domain/credit/suspension';
+import { parseJsonArgument, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
+import { MAX_RULEBOOK_VERSION, rulebookKey, scoreRecordPrefix, suspensionKey } from '../encoding/keys';
+import { callerName, requireActor, requireMsp, requireRole } from '../ledger/identity';
+import { emitEvent, emitJson, readState, requireState, scanPrefixPage, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
-import { MspId, Role } from '../types/consortium';
+import { isIntegerIn, requireIsoTimestamp, requireOneOf } from '../rules';
+import { MspId, REGULATOR_DESK, Role, type Authority } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 import {
-  applyCreditEvents,
+  creditIndicatorsOfType,
   creditStandingDetailsOf,
   latestRulebook,
-  parseStoredCreditIndicators,
   requireRegisteredParticipant,
   rulebookAt,
   rulebookVersions,
-} from './credit-effects';
+  suspensionsOfType,
+} from '../services/credit-reads';
+import { applyCreditEvents } from '../services/credit-scoring';
+import {
+  CREDIT_CONTRACT_NAME,
+  CREDIT_EVENT_RECORDED_EVENT,
+  PARTICIPANT_REINSTATED_EVENT,
+  PARTICIPANT_SUSPENDED_EVENT,
+  RULEBOOK_PUBLISHED_EVENT,
+} from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const CREDIT_CONTRACT_NAME = 'credit';
-export const RULEBOOK_PUBLISHED_EVENT = 'CreditRulebookPublished';
-export const CREDIT_EVENT_RECORDED_EVENT = 'CreditEventRecorded';
-export const PARTICIPANT_SUSPENDED_EVENT = 'ParticipantSuspended';
-export const PARTICIPANT_REINSTATED_EVENT = 'ParticipantReinstated';
 
 /** A rulebook has at most 20 indicators, 9 event rules and 10 levels: a few KB. */
 const MAX_ARGUMENT_LENGTH = 32 * 1024;
-const DIRECT_EVENT_FIELDS = ['participant', 'eventType', 'intervalId'] as const;
+/** Only the regulator's admin installs the default rulebook (network setup). */
+const REGULATOR_ADMIN: Authority = { [MspId.REGULATOR]: [Role.ADMIN] };
 
 function parseArgument(json: string, what: string): JsonValue {
-  if (typeof json !== 'string' || json.length > MAX_ARGUMENT_LENGTH) {
-    throw new VppError(
-      ErrorCode.INVALID_ARGUMENT,
-      `${what} must be JSON text of at most ${MAX_ARGUMENT_LENGTH} characters`,
-    );
-  }
-  return parseJson(json);
-}
-
-/** The regulator's staff (or its admins, with `roles`): returns the author as records name it. */
-function requireRegulator(ctx: Context, roles: readonly Role[] = [Role.REGULATOR, Role.ADMIN]) {
-  const mspId = requireMsp(ctx, [MspId.REGULATOR]);
-  return { mspId, role: requireRole(ctx, roles) };
+  return parseJsonArgument(json, what, MAX_ARGUMENT_LENGTH);
 }
 
 function parseVersion(version: string): number {
   const number = /^[1-9][0-9]{0,9}$/.test(version) ? Number(version) : NaN;
-  if (!(number <= MAX_RULEBOOK_VERSION)) {
+  if (!isIntegerIn(number, { min: 1, max: MAX_RULEBOOK_VERSION })) {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `version must be a positive integer, got ${version}`);
   }
   return number;
@@ -106,10 +93,6 @@ function parseVersion(version: string): number {
 
 function participantOf(participantType: string, participantId: string): Participant {
   return parseParticipant({ type: participantType, id: participantId });
-}
-
-function emitJson(ctx: Context, name: string, payload: unknown): void {
-  emitEvent(ctx, name, Buffer.from(toCanonicalJson(payload)));
 }
 
 async function publish(ctx: Context, version: RulebookVersion): Promise<string> {
@@ -122,6 +105,7 @@ async function publish(ctx: Context, version: RulebookVersion): Promise<string> 
   return Buffer.from(bytes).toString('utf8');
 }
 
+/** Suspending and reinstating: the same steps, a different decision and event. */
 async function decide(
   ctx: Context,
   participantJson: string,
@@ -129,7 +113,7 @@ async function decide(
   build: (write: SuspensionWrite) => SuspensionRecord,
   eventName: string,
 ): Promise<string> {
-  const by = requireRegulator(ctx);
+  const by = requireActor(ctx, REGULATOR_DESK);
   const participant = parseParticipant(parseArgument(participantJson, 'participantJson'));
   await requireRegisteredParticipant(ctx, participant);
   const key = suspensionKey(participant.type, participant.id);
@@ -158,7 +142,7 @@ export class CreditContract extends VppContract {
   @Transaction()
   @Returns('string')
   async InstallDefaultRulebook(ctx: Context): Promise<string> {
-    const author = requireRegulator(ctx, [Role.ADMIN]);
+    const author = requireActor(ctx, REGULATOR_ADMIN);
     const previous = await latestRulebook(ctx);
     if (previous !== undefined) {
       throw new VppError(
@@ -173,7 +157,7 @@ export class CreditContract extends VppContract {
   @Transaction()
   @Returns('string')
   async PublishRulebook(ctx: Context, rulebookJson: string): Promise<string> {
-    const author = requireRegulator(ctx);
+    const author = requireActor(ctx, REGULATOR_DESK);
     const input = parseArgument(rulebookJson, 'rulebookJson');
     const version = buildRulebookVersion(input, await latestRulebook(ctx), txTimestampIso(ctx), author);
     return publish(ctx, version);
@@ -217,10 +201,9 @@ export class CreditContract extends VppContract {
   async RecordCreditEvent(ctx: Context, eventJson: string): Promise<string> {
     const mspId = requireMsp(ctx, DIRECT_EVENT_MSP_IDS);
     const role = requireRole(ctx, directEventRolesOf(mspId));
-    const fields = requireObject(parseArgument(eventJson, 'eventJson'), 'credit event', DIRECT_EVENT_FIELDS);
-    const participant = parseParticipant(fields.participant);
-    const eventType = requireOneOf(fields, 'eventType', KNOWN_CREDIT_EVENT_TYPES);
-    const intervalId = fields.intervalId === undefined ? undefined : requireId(fields, 'intervalId');
+    const { participant, eventType, intervalId } = parseDirectEventInput(
+      parseArgument(eventJson, 'eventJson'),
+    );
     checkDirectEvent({ mspId, role, eventType, participantType: participant.type, intervalId });
     const at = txTimestampIso(ctx);
     const event: CreditEvent = {
@@ -239,7 +222,7 @@ export class CreditContract extends VppContract {
       changes: records.length,
       level: standing.level,
     });
-    return toCanonicalJson({ event, recordedBy, records, standing });
+    return toCanonicalJson({ event, recordedBy, records, standing } satisfies CreditEventRecorded);
   }
 
   /** Suspends a participant: level SUSPENDED, bid quota 0, the worst penalty factor (regulator). */
@@ -285,7 +268,8 @@ export class CreditContract extends VppContract {
       Number(pageSize),
       bookmark,
     );
-    return toCanonicalJson({ records: page.entries.map((entry) => entry.value), bookmark: page.bookmark });
+    const records = page.entries.map((entry) => entry.value);
+    return toCanonicalJson({ records, bookmark: page.bookmark } satisfies ScoreRecordPage);
   }
 
   /**
@@ -298,31 +282,13 @@ export class CreditContract extends VppContract {
     const type = requireOneOf({ participantType }, 'participantType', KNOWN_PARTICIPANT_TYPES);
     const at = txTimestampIso(ctx);
     const rulebook = await rulebookAt(ctx, at);
-    const suspensions = new Map(
-      (await scanPrefix(ctx, suspensionPrefix(type), parseStoredSuspension)).map((entry) => [
-        entry.value.participant.id,
-        entry.value,
-      ]),
-    );
-    const indicators = await scanPrefix(ctx, creditIndicatorsPrefix(type), parseStoredCreditIndicators);
-    for (const { attributes, value } of indicators) {
-      if (attributes[0] !== value.participant.type || attributes[1] !== value.participant.id) {
-        throw new VppError(
-          ErrorCode.INTERNAL,
-          `indicators of ${value.participant.type} ${value.participant.id} are stored under ${attributes.join('/')}`,
-        );
-      }
-    }
-    const standings = new Map(
-      indicators.map(({ value }) => [
-        value.participant.id,
-        creditStanding(value.participant, value.values, rulebook, suspensions.get(value.participant.id)),
-      ]),
-    );
-    const ranking = rankParticipants([...standings.values()]).map((entry) => ({
-      ...entry,
-      level: standings.get(entry.participant.id)?.level ?? '',
-    }));
-    return toCanonicalJson({ participantType: type, at, ruleVersion: rulebook.version, ranking });
+    const suspensions = await suspensionsOfType(ctx, type);
+    const ranking = rankStandings(await creditIndicatorsOfType(ctx, type), rulebook, suspensions);
+    return toCanonicalJson({
+      participantType: type,
+      at,
+      ruleVersion: rulebook.version,
+      ranking,
+    } satisfies Ranking);
   }
 }

@@ -11,28 +11,28 @@ import {
   parseStoredDispatchInstruction,
   type DispatchInstruction,
 } from '../domain/market/dispatch';
-import { parseStoredClearingRecord } from '../domain/market/records';
-import { allocateSetpoints, parseStoredSetpoint } from '../domain/market/setpoints';
-import { toCanonicalJson } from '../ledger/codec';
-import { clearingKey, derSetpointKey, derSetpointPrefix, dispatchKey } from '../ledger/keys';
-import { emitEvent, readState, requireState, scanPrefix, writeState } from '../ledger/store';
-import { txTimestampIso } from '../ledger/tx-time';
-import { ErrorCode, VppError } from '../types/errors';
 import {
-  CONTROL_ROOM,
-  dersOfVpp,
-  requireActor,
-  requireMarketInterval,
-  requireOperatedVpp,
-  VPP_OPERATOR,
-} from './market-ledger';
+  allocateSetpoints,
+  parseStoredSetpoint,
+  type AllocatedSetpoints,
+  type DispatchView,
+} from '../domain/market/setpoints';
+import { toCanonicalJson } from '../encoding/canonical-json';
+import { derSetpointKey, derSetpointPrefix, dispatchKey } from '../encoding/keys';
+import { requireActor } from '../ledger/identity';
+import { emitJson, requireAbsent, requireState, scanPrefix, writeState } from '../ledger/store';
+import { txTimestampIso } from '../ledger/tx-time';
+import { CONTROL_ROOM, VPP_OPERATOR } from '../types/consortium';
+import { reportCreditEvents } from '../services/credit-scoring';
+import { requireCleared, requireMarketInterval } from '../services/market-reads';
+import { dersOfVpp, requireOperatedVpp } from '../services/registry-reads';
+import {
+  DISPATCH_ACKNOWLEDGED_EVENT,
+  DISPATCH_CONTRACT_NAME,
+  DISPATCH_ISSUED_EVENT,
+  SETPOINTS_ALLOCATED_EVENT,
+} from '../types/contracts';
 import { VppContract } from './vpp-contract';
-import { reportCreditEvents } from './credit-effects';
-
-export const DISPATCH_CONTRACT_NAME = 'dispatch';
-export const DISPATCH_ISSUED_EVENT = 'DispatchIssued';
-export const DISPATCH_ACKNOWLEDGED_EVENT = 'DispatchAcknowledged';
-export const SETPOINTS_ALLOCATED_EVENT = 'SetpointsAllocated';
 
 function summaryOf(instruction: DispatchInstruction) {
   return {
@@ -68,17 +68,14 @@ export class DispatchContract extends VppContract {
     const caller = requireActor(ctx, CONTROL_ROOM);
     const request = parseDispatchRequest({ intervalId, vppId });
     const interval = await requireMarketInterval(ctx, request.intervalId);
-    const clearing = await readState(ctx, clearingKey(intervalId), parseStoredClearingRecord);
-    if (clearing === undefined) {
-      throw new VppError(ErrorCode.INVALID_STATE, `interval ${intervalId} has not been cleared yet`);
-    }
+    const clearing = await requireCleared(ctx, intervalId);
     const key = dispatchKey(intervalId, vppId);
-    if ((await readState(ctx, key, parseStoredDispatchInstruction)) !== undefined) {
-      throw new VppError(
-        ErrorCode.ALREADY_EXISTS,
-        `dispatch of vpp ${vppId} in interval ${intervalId} was already issued`,
-      );
-    }
+    await requireAbsent(
+      ctx,
+      key,
+      parseStoredDispatchInstruction,
+      `dispatch of vpp ${vppId} in interval ${intervalId} was already issued`,
+    );
     const instruction = buildDispatchInstruction({
       input: request,
       interval,
@@ -88,7 +85,7 @@ export class DispatchContract extends VppContract {
       txTime: txTimestampIso(ctx),
     });
     await writeState(ctx, key, instruction);
-    emitEvent(ctx, DISPATCH_ISSUED_EVENT, Buffer.from(toCanonicalJson(summaryOf(instruction))));
+    emitJson(ctx, DISPATCH_ISSUED_EVENT, summaryOf(instruction));
     return toCanonicalJson(instruction);
   }
 
@@ -106,13 +103,10 @@ export class DispatchContract extends VppContract {
     await reportCreditEvents(ctx, [
       { participant: { type: 'vpp', id: vppId }, eventType: 'DISPATCH_ACKNOWLEDGED', intervalId },
     ]);
-    emitEvent(
-      ctx,
-      DISPATCH_ACKNOWLEDGED_EVENT,
-      Buffer.from(
-        toCanonicalJson({ ...summaryOf(acknowledged), acknowledgedAt: acknowledged.acknowledgedAt }),
-      ),
-    );
+    emitJson(ctx, DISPATCH_ACKNOWLEDGED_EVENT, {
+      ...summaryOf(acknowledged),
+      acknowledgedAt: acknowledged.acknowledgedAt,
+    });
     return toCanonicalJson(acknowledged);
   }
 
@@ -142,14 +136,13 @@ export class DispatchContract extends VppContract {
     for (const setpoint of setpoints) {
       await writeState(ctx, derSetpointKey(intervalId, vppId, setpoint.derId), setpoint);
     }
-    const outcome = { intervalId, vppId, requiredW: instruction.requiredW, setpoints };
-    emitEvent(
-      ctx,
-      SETPOINTS_ALLOCATED_EVENT,
-      Buffer.from(
-        toCanonicalJson({ intervalId, vppId, requiredW: instruction.requiredW, ders: setpoints.length }),
-      ),
-    );
+    const outcome: AllocatedSetpoints = { intervalId, vppId, requiredW: instruction.requiredW, setpoints };
+    emitJson(ctx, SETPOINTS_ALLOCATED_EVENT, {
+      intervalId,
+      vppId,
+      requiredW: instruction.requiredW,
+      ders: setpoints.length,
+    });
     return toCanonicalJson(outcome);
   }
 
@@ -160,6 +153,9 @@ export class DispatchContract extends VppContract {
     parseDispatchRequest({ intervalId, vppId });
     const instruction = await requireInstruction(ctx, intervalId, vppId);
     const setpoints = await scanPrefix(ctx, derSetpointPrefix(intervalId, vppId), parseStoredSetpoint);
-    return toCanonicalJson({ instruction, setpoints: setpoints.map((entry) => entry.value) });
+    return toCanonicalJson({
+      instruction,
+      setpoints: setpoints.map((entry) => entry.value),
+    } satisfies DispatchView);
   }
 }

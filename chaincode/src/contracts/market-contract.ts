@@ -19,34 +19,36 @@
 
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
+  bidIdOf,
   buildCommitment,
-  checkReveal,
   parseCommitmentInput,
   parseStoredCommitment,
-  parseStoredRevealedBid,
   totalQuantity,
+} from '../domain/market/bid';
+import {
+  checkReveal,
+  parseStoredRevealedBid,
   unrevealedViolations,
   type BidViolation,
-  type RevealedBid,
-} from '../domain/market/bid';
-import { backedCapacityW, remainingCapacityW, remainingQuota } from '../domain/market/backing';
-import { nonNegativeInteger, requireMarketId } from '../domain/market/common';
-import { buildDemand, parseDemandInput, parseStoredDemand, type Demand } from '../domain/market/demand';
+} from '../domain/market/reveal';
+import { remainingCapacityW, remainingQuota } from '../domain/market/backing';
+import { buildDemand, parseDemandInput, parseStoredDemand } from '../domain/market/demand';
 import {
   buildMarketInterval,
   intervalPhase,
   parseMarketIntervalInput,
   parseStoredMarketInterval,
 } from '../domain/market/interval';
-import { buildVppQuota, parseStoredVppQuota } from '../domain/market/quota';
+import { buildVppQuota, explainMissingQuota, parseStoredVppQuota } from '../domain/market/quota';
 import {
   buildClearingRecord,
   checkStoredClearing,
   parseStoredClearingRecord,
   parseStoredViolation,
+  type IntervalView,
+  type ViolationsRecorded,
 } from '../domain/market/records';
-import { parseStoredVpp } from '../domain/registry/vpp';
-import { toCanonicalJson, type JsonValue } from '../ledger/codec';
+import { parseJsonArgument, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import {
   bidCommitmentKey,
   bidCommitmentPrefix,
@@ -54,97 +56,57 @@ import {
   demandKey,
   marketIntervalKey,
   revealedBidByVppKey,
-  revealedBidByVppPrefix,
   revealedBidKey,
   revealedBidPrefix,
   violationKey,
   violationPrefix,
-  vppKey,
   vppQuotaKey,
-} from '../ledger/keys';
-import { emitEvent, readState, requireState, scanPrefix, writeState, type Decoder } from '../ledger/store';
-import { txTimestampIso } from '../ledger/tx-time';
-import { ErrorCode, isVppError, VppError } from '../types/errors';
+} from '../encoding/keys';
+import { requireActor } from '../ledger/identity';
 import {
-  CONTROL_ROOM,
-  dersOfVpp,
-  parseMarketArgument,
-  REGULATOR_DESK,
-  requireActor,
+  emitEvent,
+  emitJson,
+  readState,
+  requireAbsent,
+  requireState,
+  scanPrefix,
+  writeState,
+  type Decoder,
+} from '../ledger/store';
+import { txTimestampIso } from '../ledger/tx-time';
+import { MARKET_ID, requireId } from '../rules';
+import { CONTROL_ROOM, REGULATOR_DESK, TRADING_DESK, VPP_OPERATOR } from '../types/consortium';
+import { ErrorCode, VppError } from '../types/errors';
+import {
+  offerLimitsOf,
   requireClearingRecord,
+  requireDemand,
   requireMarketInterval,
-  requireOperatedVpp,
-  TRADING_DESK,
-  VPP_OPERATOR,
-} from './market-ledger';
+  revealedBook,
+} from '../services/market-reads';
+import { reportCreditEvents } from '../services/credit-scoring';
+import { requireOperatedVpp, requireVpp } from '../services/registry-reads';
+import {
+  BID_COMMITTED_EVENT,
+  BID_REVEALED_EVENT,
+  DEMAND_POSTED_EVENT,
+  INTERVAL_CLEARED_EVENT,
+  INTERVAL_OPENED_EVENT,
+  MARKET_CONTRACT_NAME,
+  VIOLATIONS_RECORDED_EVENT,
+  VPP_QUOTA_SET_EVENT,
+} from '../types/contracts';
 import { VppContract } from './vpp-contract';
-import { creditStandingOf, reportCreditEvents, rulebookVersions } from './credit-effects';
 
-export const MARKET_CONTRACT_NAME = 'market';
-export const INTERVAL_OPENED_EVENT = 'IntervalOpened';
-export const DEMAND_POSTED_EVENT = 'DemandPosted';
-export const BID_COMMITTED_EVENT = 'BidCommitted';
-export const BID_REVEALED_EVENT = 'BidRevealed';
-export const VPP_QUOTA_SET_EVENT = 'VppQuotaSet';
-export const VIOLATIONS_RECORDED_EVENT = 'UnrevealedViolationsRecorded';
-export const INTERVAL_CLEARED_EVENT = 'IntervalCleared';
+/** Market arguments are small JSON objects (a bid has at most ten steps); refuse to parse more. */
+export const MAX_MARKET_ARGUMENT_LENGTH = 16 * 1024;
 
-/**
- * The most a VPP may offer in one interval (Σ of its bids there, in the interval product's unit), or
- * undefined if nothing entitles it to bid. A quota the regulator set for the VPP (SetVppQuota) takes
- * precedence; otherwise the quota of the VPP's credit level under the rulebook in force at `atIso`
- * (0 while the VPP is suspended). Without either (no rulebook installed yet) the VPP may not bid.
- */
-export async function quotaOfVpp(ctx: Context, vppId: string, atIso: string): Promise<number | undefined> {
-  const set = await readState(ctx, vppQuotaKey(vppId), parseStoredVppQuota);
-  if (set !== undefined) return set.quantity;
-  if ((await rulebookVersions(ctx)).length === 0) return undefined;
-  return (await creditStandingOf(ctx, { type: 'vpp', id: vppId }, atIso)).bidQuotaWh;
+function parseMarketArgument(json: string, what: string): JsonValue {
+  return parseJsonArgument(json, what, MAX_MARKET_ARGUMENT_LENGTH);
 }
-
-/** Index entries of revealed bids by VPP hold the bid's total quantity. */
-const parseOfferedQuantity: Decoder<number> = (value) => nonNegativeInteger(value, 'offered quantity');
 
 /** For scans where only the keys matter (the value is still decoded as JSON). */
 const anyValue: Decoder<JsonValue> = (value) => value;
-
-/** The bid id of a reveal's bid argument, which locates its commitment. */
-function revealedBidId(bid: JsonValue): string {
-  if (typeof bid !== 'object' || bid === null || Array.isArray(bid)) {
-    throw new VppError(ErrorCode.INVALID_ARGUMENT, 'bid must be a JSON object');
-  }
-  return requireMarketId(bid, 'bidId');
-}
-
-/** Runs a reveal check; a quota refusal of a VPP without any quota record gets its real reason. */
-function explainMissingQuota<T>(missing: boolean, vppId: string, check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    if (missing && isVppError(err) && err.code === ErrorCode.QUOTA_EXCEEDED) {
-      throw new VppError(
-        ErrorCode.QUOTA_EXCEEDED,
-        `vpp ${vppId} has no bid quota: the regulator has not set one, so it cannot bid`,
-      );
-    }
-    throw err;
-  }
-}
-
-/** The interval's demand (NOT_FOUND until the control centre posted it). */
-async function requireDemand(ctx: Context, intervalId: string): Promise<Demand> {
-  return requireState(ctx, demandKey(intervalId), parseStoredDemand, `demand of interval ${intervalId}`);
-}
-
-/** Every revealed bid of the interval, with one range scan. */
-async function revealedBook(ctx: Context, intervalId: string): Promise<RevealedBid[]> {
-  const book = await scanPrefix(ctx, revealedBidPrefix(intervalId), parseStoredRevealedBid);
-  return book.map((entry) => entry.value);
-}
-
-function eventOf(ctx: Context, name: string, payload: unknown): void {
-  emitEvent(ctx, name, Buffer.from(toCanonicalJson(payload)));
-}
 
 @Info({ title: 'MarketContract', description: 'Market intervals, sealed bids, quotas and clearing' })
 export class MarketContract extends VppContract {
@@ -160,9 +122,12 @@ export class MarketContract extends VppContract {
     const input = parseMarketIntervalInput(parseMarketArgument(intervalJson, 'intervalJson'));
     const interval = buildMarketInterval({ input, caller, txTime: txTimestampIso(ctx) });
     const key = marketIntervalKey(interval.intervalId);
-    if ((await readState(ctx, key, parseStoredMarketInterval)) !== undefined) {
-      throw new VppError(ErrorCode.ALREADY_EXISTS, `market interval ${interval.intervalId} already exists`);
-    }
+    await requireAbsent(
+      ctx,
+      key,
+      parseStoredMarketInterval,
+      `market interval ${interval.intervalId} already exists`,
+    );
     const bytes = await writeState(ctx, key, interval);
     emitEvent(ctx, INTERVAL_OPENED_EVENT, bytes);
     return toCanonicalJson(interval);
@@ -175,7 +140,7 @@ export class MarketContract extends VppContract {
     const interval = await requireMarketInterval(ctx, intervalId);
     const demand = await readState(ctx, demandKey(intervalId), parseStoredDemand);
     const phase = intervalPhase(interval, txTimestampIso(ctx));
-    return toCanonicalJson({ interval, demand: demand ?? null, phase });
+    return toCanonicalJson({ interval, demand: demand ?? null, phase } satisfies IntervalView);
   }
 
   /** Posts the interval's demand, once: { intervalId, product, quantity, priceCap }. */
@@ -187,12 +152,12 @@ export class MarketContract extends VppContract {
     const interval = await requireMarketInterval(ctx, input.intervalId);
     const demand = buildDemand({ input, interval, caller, txTime: txTimestampIso(ctx) });
     const key = demandKey(interval.intervalId);
-    if ((await readState(ctx, key, parseStoredDemand)) !== undefined) {
-      throw new VppError(
-        ErrorCode.ALREADY_EXISTS,
-        `demand for interval ${interval.intervalId} was already posted`,
-      );
-    }
+    await requireAbsent(
+      ctx,
+      key,
+      parseStoredDemand,
+      `demand for interval ${interval.intervalId} was already posted`,
+    );
     const bytes = await writeState(ctx, key, demand);
     emitEvent(ctx, DEMAND_POSTED_EVENT, bytes);
     return toCanonicalJson(demand);
@@ -220,12 +185,12 @@ export class MarketContract extends VppContract {
     }
     await requireOperatedVpp(ctx, commitment.vppId, caller);
     const key = bidCommitmentKey(commitment.intervalId, commitment.bidId);
-    if ((await readState(ctx, key, parseStoredCommitment)) !== undefined) {
-      throw new VppError(
-        ErrorCode.ALREADY_EXISTS,
-        `bid ${commitment.bidId} was already committed in interval ${commitment.intervalId}`,
-      );
-    }
+    await requireAbsent(
+      ctx,
+      key,
+      parseStoredCommitment,
+      `bid ${commitment.bidId} was already committed in interval ${commitment.intervalId}`,
+    );
     const bytes = await writeState(ctx, key, commitment);
     emitEvent(ctx, BID_COMMITTED_EVENT, bytes);
     return toCanonicalJson(commitment);
@@ -240,7 +205,7 @@ export class MarketContract extends VppContract {
   async RevealBid(ctx: Context, intervalId: string, bidJson: string, salt: string): Promise<string> {
     const caller = requireActor(ctx, VPP_OPERATOR);
     const bid = parseMarketArgument(bidJson, 'bidJson');
-    const bidId = revealedBidId(bid);
+    const bidId = bidIdOf(bid);
     const interval = await requireMarketInterval(ctx, intervalId);
     const commitment = await requireState(
       ctx,
@@ -251,18 +216,14 @@ export class MarketContract extends VppContract {
     const { vppId } = commitment;
     await requireOperatedVpp(ctx, vppId, caller);
     const key = revealedBidKey(intervalId, bidId);
-    if ((await readState(ctx, key, parseStoredRevealedBid)) !== undefined) {
-      throw new VppError(
-        ErrorCode.ALREADY_EXISTS,
-        `bid ${bidId} of interval ${intervalId} was already revealed`,
-      );
-    }
+    await requireAbsent(
+      ctx,
+      key,
+      parseStoredRevealedBid,
+      `bid ${bidId} of interval ${intervalId} was already revealed`,
+    );
     const demand = await requireDemand(ctx, intervalId);
-    const quota = await quotaOfVpp(ctx, vppId, txTimestampIso(ctx));
-    const offered = (
-      await scanPrefix(ctx, revealedBidByVppPrefix(intervalId, vppId), parseOfferedQuantity)
-    ).map((entry) => entry.value);
-    const capacityW = backedCapacityW(await dersOfVpp(ctx, vppId), vppId);
+    const { quota, offered, capacityW } = await offerLimitsOf(ctx, intervalId, vppId, txTimestampIso(ctx));
     // No quota record: check with 0, so that the checks before the quota (phase, hash) still come
     // first, and say why the quota refusal happened.
     const revealed = explainMissingQuota(quota === undefined, vppId, () =>
@@ -283,7 +244,7 @@ export class MarketContract extends VppContract {
     await reportCreditEvents(ctx, [
       { participant: { type: 'vpp', id: vppId }, eventType: 'BID_REVEALED', intervalId },
     ]);
-    eventOf(ctx, BID_REVEALED_EVENT, { intervalId, bidId, vppId, totalQuantity: total });
+    emitJson(ctx, BID_REVEALED_EVENT, { intervalId, bidId, vppId, totalQuantity: total });
     return toCanonicalJson(revealed);
   }
 
@@ -299,7 +260,7 @@ export class MarketContract extends VppContract {
       txTime: txTimestampIso(ctx),
       txId: ctx.stub.getTxID(),
     });
-    await requireState(ctx, vppKey(quota.vppId), parseStoredVpp, `vpp ${quota.vppId}`);
+    await requireVpp(ctx, quota.vppId);
     const bytes = await writeState(ctx, vppQuotaKey(quota.vppId), quota);
     emitEvent(ctx, VPP_QUOTA_SET_EVENT, bytes);
     return toCanonicalJson(quota);
@@ -308,7 +269,7 @@ export class MarketContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetVppQuota(ctx: Context, vppId: string): Promise<string> {
-    requireMarketId({ vppId }, 'vppId');
+    requireId({ vppId }, 'vppId', MARKET_ID);
     return toCanonicalJson(
       await requireState(ctx, vppQuotaKey(vppId), parseStoredVppQuota, `quota of vpp ${vppId}`),
     );
@@ -347,20 +308,20 @@ export class MarketContract extends VppContract {
       })),
     );
     const alreadyRecorded = violations.length - recorded.length;
-    eventOf(ctx, VIOLATIONS_RECORDED_EVENT, {
+    emitJson(ctx, VIOLATIONS_RECORDED_EVENT, {
       intervalId,
       recorded: recorded.length,
       alreadyRecorded,
       vppIds: [...new Set(recorded.map((violation) => violation.vppId))].sort(),
     });
-    return toCanonicalJson({ intervalId, recorded, alreadyRecorded });
+    return toCanonicalJson({ intervalId, recorded, alreadyRecorded } satisfies ViolationsRecorded);
   }
 
   /** Every violation recorded against a VPP, by interval then bid id (a credit rating's input). */
   @Transaction(false)
   @Returns('string')
   async ListVppViolations(ctx: Context, vppId: string): Promise<string> {
-    requireMarketId({ vppId }, 'vppId');
+    requireId({ vppId }, 'vppId', MARKET_ID);
     const entries = await scanPrefix(ctx, violationPrefix(vppId), parseStoredViolation);
     return toCanonicalJson(entries.map((entry) => entry.value));
   }
@@ -372,9 +333,7 @@ export class MarketContract extends VppContract {
     const caller = requireActor(ctx, TRADING_DESK);
     const interval = await requireMarketInterval(ctx, intervalId);
     const key = clearingKey(intervalId);
-    if ((await readState(ctx, key, parseStoredClearingRecord)) !== undefined) {
-      throw new VppError(ErrorCode.ALREADY_EXISTS, `interval ${intervalId} was already cleared`);
-    }
+    await requireAbsent(ctx, key, parseStoredClearingRecord, `interval ${intervalId} was already cleared`);
     const demand = await requireDemand(ctx, intervalId);
     const record = buildClearingRecord({
       interval,
@@ -386,7 +345,7 @@ export class MarketContract extends VppContract {
     });
     await writeState(ctx, key, record);
     const { result } = record;
-    eventOf(ctx, INTERVAL_CLEARED_EVENT, {
+    emitJson(ctx, INTERVAL_CLEARED_EVENT, {
       intervalId,
       clearingPrice: result.clearingPrice,
       totalAwarded: result.totalAwarded,
@@ -400,7 +359,7 @@ export class MarketContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetClearing(ctx: Context, intervalId: string): Promise<string> {
-    requireMarketId({ intervalId }, 'intervalId');
+    requireId({ intervalId }, 'intervalId', MARKET_ID);
     return toCanonicalJson(await requireClearingRecord(ctx, intervalId));
   }
 
@@ -408,7 +367,7 @@ export class MarketContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async VerifyClearing(ctx: Context, intervalId: string): Promise<string> {
-    requireMarketId({ intervalId }, 'intervalId');
+    requireId({ intervalId }, 'intervalId', MARKET_ID);
     const record = await requireClearingRecord(ctx, intervalId);
     const demand = await requireDemand(ctx, intervalId);
     const check = checkStoredClearing(record, demand, await revealedBook(ctx, intervalId));

@@ -6,17 +6,15 @@
 // which is how fabric-contract-api recognises and drops ctx from the transaction's parameters.
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { buildOrgProfile, compareOrgProfiles, parseStoredOrgProfile } from '../domain/org/org-profile';
-import { parseJson, toCanonicalJson, type JsonValue } from '../ledger/codec';
-import { requireMsp, requireRole } from '../ledger/identity';
-import { orgProfileKey, orgProfilePrefix } from '../ledger/keys';
+import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
+import { requireActor } from '../ledger/identity';
+import { orgProfileKey, orgProfilePrefix } from '../encoding/keys';
 import { emitEvent, readState, requireState, scanPrefix, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
-import { KNOWN_MSP_IDS, Role } from '../types/consortium';
+import { ORG_ADMINS } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
+import { ORG_CONTRACT_NAME, ORG_PROFILE_UPDATED_EVENT } from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const ORG_CONTRACT_NAME = 'org';
-export const ORG_PROFILE_UPDATED_EVENT = 'OrgProfileUpdated';
 
 /** Profiles are a few hundred bytes; refuse to even parse anything far larger. */
 export const MAX_PROFILE_JSON_LENGTH = 4096;
@@ -41,8 +39,7 @@ export class OrgContract extends VppContract {
   @Transaction()
   @Returns('string')
   async PutOrgProfile(ctx: Context, profileJson: string): Promise<string> {
-    const mspId = requireMsp(ctx, KNOWN_MSP_IDS);
-    const role = requireRole(ctx, [Role.ADMIN]);
+    const { mspId, role } = requireActor(ctx, ORG_ADMINS);
     const input = parseProfileArgument(profileJson);
     const key = orgProfileKey(mspId);
     const previous = await readState(ctx, key, parseStoredOrgProfile);

@@ -16,72 +16,73 @@ import {
   revokeGrant,
   type DataSet,
 } from '../domain/privacy/consent';
-import { ownerDataHash, parseOwnerData } from '../domain/privacy/owner-data';
+import {
+  ownerDataHash,
+  parseOwnerData,
+  type OwnerDataFingerprint,
+  type OwnerDataHash,
+} from '../domain/privacy/owner-data';
 import { parseStoredSampleAnchor } from '../domain/privacy/samples';
-import { parseStoredDer } from '../domain/registry/der';
-import { invalid } from '../domain/validate';
-import { parseJson, toCanonicalJson } from '../ledger/codec';
-import { callerMspId, callerName, requireMsp, requireRole } from '../ledger/identity';
+import { parseJson, toCanonicalJson } from '../encoding/canonical-json';
+import { callerMspId, callerName, requireActor, requireMsp } from '../ledger/identity';
 import {
   accessByTxKey,
   accessLogKey,
   accessLogPrefix,
   consentGrantKey,
-  derKey,
   grantByDerKey,
   grantByDerPrefix,
   ownerDataKey,
   sampleAnchorKey,
-} from '../ledger/keys';
+} from '../encoding/keys';
 import {
   emitEvent,
+  emitJson,
   privateHash,
   readPrivate,
   readState,
   requireState,
   scanPrefix,
+  indexEntry,
   transientText,
   writePrivate,
   writeState,
-  type Decoder,
 } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
-import { KNOWN_MSP_IDS, MspId, Role } from '../types/consortium';
+import { invalid } from '../rules';
+import {
+  KNOWN_MSP_IDS,
+  MspId,
+  REGULATOR_DESK,
+  Role,
+  VPP_OPERATOR,
+  type Authority,
+} from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
+import { requireDer } from '../services/registry-reads';
+import {
+  DATA_ACCESSED_EVENT,
+  GRANT_RECORDED_EVENT,
+  GRANT_REVOKED_EVENT,
+  OWNER_DATA_RECORDED_EVENT,
+  OWNER_DATA_TRANSIENT,
+  OWNER_PERSONAL_COLLECTION,
+  PRIVACY_CONTRACT_NAME,
+} from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const PRIVACY_CONTRACT_NAME = 'privacy';
-/** Must match network/topology.yaml's collection (the chaincode definition's collections). */
-export const OWNER_PERSONAL_COLLECTION = 'ownerPersonal';
-/** The transient field PutOwnerData reads the personal data from (never a proposal argument). */
-export const OWNER_DATA_TRANSIENT = 'ownerData';
-
-export const OWNER_DATA_RECORDED_EVENT = 'OwnerDataRecorded';
-export const GRANT_RECORDED_EVENT = 'ConsentGranted';
-export const GRANT_REVOKED_EVENT = 'ConsentRevoked';
-export const DATA_ACCESSED_EVENT = 'SharedDataAccessed';
 
 const MAX_ARGUMENT_LENGTH = 4096;
 
-const parseGrantId: Decoder<string> = (value) => {
-  if (typeof value !== 'string') throw invalid('index entry must be a grant id');
-  return value;
-};
+const parseGrantId = indexEntry('a grant id');
 
-/** The owner's operator acts on the owner's behalf: CVPP operators and admins. */
-function requireOwnerOperator(ctx: Context): void {
-  requireMsp(ctx, [MspId.CVPP]);
-  requireRole(ctx, [Role.OPERATOR, Role.ADMIN]);
-}
-
-/** Members of the collection: the CVPP's operators and admins, the regulator's staff and admins. */
-function requireCollectionMember(ctx: Context): void {
-  const mspId = requireMsp(ctx, [MspId.CVPP, MspId.REGULATOR]);
-  requireRole(
-    ctx,
-    mspId === MspId.CVPP ? [Role.OPERATOR, Role.ADMIN, Role.INGEST] : [Role.REGULATOR, Role.ADMIN],
-  );
-}
+/**
+ * Members of the collection: the CVPP's operators, admins and ingest service, the regulator's staff
+ * and admins. (The owner's operator, who acts on the owner's behalf, is VPP_OPERATOR.)
+ */
+const COLLECTION_MEMBERS: Authority[] = [
+  { [MspId.CVPP]: [Role.OPERATOR, Role.ADMIN, Role.INGEST] },
+  REGULATOR_DESK,
+];
 
 /** A refusal that tells a non-holder nothing about the data or the grant. */
 const noValidGrant = () => new VppError(ErrorCode.FORBIDDEN, 'no valid grant');
@@ -107,7 +108,7 @@ export class PrivacyContract extends VppContract {
   @Transaction()
   @Returns('string')
   async PutOwnerData(ctx: Context, derId: string): Promise<string> {
-    requireOwnerOperator(ctx);
+    requireActor(ctx, VPP_OPERATOR);
     const text = transientText(ctx, OWNER_DATA_TRANSIENT);
     if (text === undefined) {
       throw invalid(
@@ -117,15 +118,15 @@ export class PrivacyContract extends VppContract {
     if (text.length > MAX_ARGUMENT_LENGTH) throw invalid('owner data is too long');
     const data = parseOwnerData(parseJson(text));
     if (data.derId !== derId) throw invalid(`owner data names der ${data.derId}, not ${derId}`);
-    await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
+    await requireDer(ctx, derId);
     await writePrivate(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId), data);
-    const fingerprint = {
+    const fingerprint: OwnerDataFingerprint = {
       derId,
       sha256: ownerDataHash(data),
       txId: ctx.stub.getTxID(),
       at: txTimestampIso(ctx),
     };
-    emitEvent(ctx, OWNER_DATA_RECORDED_EVENT, Buffer.from(toCanonicalJson(fingerprint)));
+    emitJson(ctx, OWNER_DATA_RECORDED_EVENT, fingerprint);
     return toCanonicalJson(fingerprint);
   }
 
@@ -133,7 +134,7 @@ export class PrivacyContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetOwnerData(ctx: Context, derId: string): Promise<string> {
-    requireCollectionMember(ctx);
+    requireActor(ctx, ...COLLECTION_MEMBERS);
     const data = await readPrivate(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId), parseOwnerData);
     if (data === undefined) {
       throw new VppError(ErrorCode.NOT_FOUND, `this peer holds no owner data of ${derId}`);
@@ -151,17 +152,17 @@ export class PrivacyContract extends VppContract {
     const sha256 = await privateHash(ctx, OWNER_PERSONAL_COLLECTION, ownerDataKey(derId));
     if (sha256 === undefined)
       throw new VppError(ErrorCode.NOT_FOUND, `owner data of ${derId} does not exist`);
-    return toCanonicalJson({ derId, sha256 });
+    return toCanonicalJson({ derId, sha256 } satisfies OwnerDataHash);
   }
 
   /** The owner's operator grants another organisation read access to one data set of a DER. */
   @Transaction()
   @Returns('string')
   async GrantAccess(ctx: Context, grantJson: string): Promise<string> {
-    requireOwnerOperator(ctx);
+    requireActor(ctx, VPP_OPERATOR);
     if (grantJson.length > MAX_ARGUMENT_LENGTH) throw invalid('grantJson is too long');
     const input = parseGrantInput(parseJson(grantJson));
-    await requireState(ctx, derKey(input.dataSet.derId), parseStoredDer, `der ${input.dataSet.derId}`);
+    await requireDer(ctx, input.dataSet.derId);
     const key = consentGrantKey(input.grantId);
     const grant = buildGrant({
       input,
@@ -179,7 +180,7 @@ export class PrivacyContract extends VppContract {
   @Transaction()
   @Returns('string')
   async RevokeGrant(ctx: Context, grantId: string): Promise<string> {
-    requireOwnerOperator(ctx);
+    requireActor(ctx, VPP_OPERATOR);
     const key = consentGrantKey(grantId);
     const grant = await requireState(ctx, key, parseStoredGrant, `grant ${grantId}`);
     const revoked = revokeGrant(grant, { revokedBy: callerName(ctx), at: txTimestampIso(ctx) });

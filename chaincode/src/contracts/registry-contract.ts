@@ -18,12 +18,13 @@ import {
   replaceDerCertificate,
   revokeDerCertificate,
   type Der,
+  type DerPage,
   type DerStatus,
 } from '../domain/registry/der';
 import { buildVpp, parseStoredVpp, parseVppInput } from '../domain/registry/vpp';
 import { normalSerial, parseCertificate, serialOf } from '../domain/pki/certificate';
-import { parseJson, toCanonicalJson, type JsonValue } from '../ledger/codec';
-import { callerName, requireMsp, requireRole } from '../ledger/identity';
+import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
+import { callerName, requireActor } from '../ledger/identity';
 import {
   caCertificatesKey,
   derByCertKey,
@@ -32,26 +33,28 @@ import {
   derKey,
   vppKey,
   vppPrefix,
-} from '../ledger/keys';
+} from '../encoding/keys';
 import {
   emitEvent,
+  emitJson,
   readState,
   requireState,
   scanPrefix,
   scanPrefixPage,
   writeState,
-  type Decoder,
 } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
-import { KNOWN_MSP_IDS, MspId, Role } from '../types/consortium';
+import { MspId, ORG_ADMINS, REGULATOR_DESK, VPP_OPERATOR } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
+import { derIdEntry, requireDer, requireVpp } from '../services/registry-reads';
+import {
+  CA_CERTIFICATES_RECORDED_EVENT,
+  DER_REGISTERED_EVENT,
+  DER_UPDATED_EVENT,
+  REGISTRY_CONTRACT_NAME,
+  VPP_REGISTERED_EVENT,
+} from '../types/contracts';
 import { VppContract } from './vpp-contract';
-
-export const REGISTRY_CONTRACT_NAME = 'registry';
-export const DER_REGISTERED_EVENT = 'DerRegistered';
-export const DER_UPDATED_EVENT = 'DerUpdated';
-export const VPP_REGISTERED_EVENT = 'VppRegistered';
-export const CA_CERTIFICATES_RECORDED_EVENT = 'CaCertificatesRecorded';
 
 const MAX_ARGUMENT_LENGTH = 32 * 1024;
 
@@ -60,24 +63,6 @@ function parseArgument(json: string, what: string): JsonValue {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `${what} exceeds ${MAX_ARGUMENT_LENGTH} characters`);
   }
   return parseJson(json);
-}
-
-const parseDerId: Decoder<string> = (value) => {
-  if (typeof value !== 'string')
-    throw new VppError(ErrorCode.INVALID_ARGUMENT, 'index entry must be a DER id');
-  return value;
-};
-
-/** Who may operate DERs: the CVPP organisation's operators and admins. */
-function requireDerOperator(ctx: Context): void {
-  requireMsp(ctx, [MspId.CVPP]);
-  requireRole(ctx, [Role.OPERATOR, Role.ADMIN]);
-}
-
-/** Suspension is a supervisory act too: CVPP operators/admins, or the regulator. */
-function requireStatusAuthority(ctx: Context): void {
-  const mspId = requireMsp(ctx, [MspId.CVPP, MspId.REGULATOR]);
-  requireRole(ctx, mspId === MspId.CVPP ? [Role.OPERATOR, Role.ADMIN] : [Role.REGULATOR, Role.ADMIN]);
 }
 
 async function cvppIssuers(ctx: Context) {
@@ -94,7 +79,7 @@ async function writeDerUpdate(ctx: Context, der: Der): Promise<string> {
     certificateStatus: der.certificate.status,
     version: der.version,
   };
-  emitEvent(ctx, DER_UPDATED_EVENT, Buffer.from(toCanonicalJson(summary)));
+  emitJson(ctx, DER_UPDATED_EVENT, summary);
   return toCanonicalJson(der);
 }
 
@@ -108,18 +93,14 @@ export class RegistryContract extends VppContract {
   @Transaction()
   @Returns('string')
   async RecordCaCertificates(ctx: Context, certificatesJson: string): Promise<string> {
-    const mspId = requireMsp(ctx, KNOWN_MSP_IDS);
-    requireRole(ctx, [Role.ADMIN]);
+    // Each organisation's admins record their own organisation's CA certificates.
+    const { mspId } = requireActor(ctx, ORG_ADMINS);
     const certificates = parseCaCertificateList(parseArgument(certificatesJson, 'certificatesJson'));
     const key = caCertificatesKey(mspId);
     const previous = await readState(ctx, key, parseStoredCaCertificates);
     const record = buildCaCertificates(mspId, certificates, previous, callerName(ctx), txTimestampIso(ctx));
     await writeState(ctx, key, record);
-    emitEvent(
-      ctx,
-      CA_CERTIFICATES_RECORDED_EVENT,
-      Buffer.from(toCanonicalJson({ mspId, version: record.version })),
-    );
+    emitJson(ctx, CA_CERTIFICATES_RECORDED_EVENT, { mspId, version: record.version });
     return toCanonicalJson(record);
   }
 
@@ -138,7 +119,7 @@ export class RegistryContract extends VppContract {
   @Transaction()
   @Returns('string')
   async RegisterVpp(ctx: Context, vppJson: string): Promise<string> {
-    requireDerOperator(ctx);
+    requireActor(ctx, VPP_OPERATOR);
     const input = parseVppInput(parseArgument(vppJson, 'vppJson'));
     const key = vppKey(input.vppId);
     const vpp = buildVpp(
@@ -155,7 +136,7 @@ export class RegistryContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetVpp(ctx: Context, vppId: string): Promise<string> {
-    return toCanonicalJson(await requireState(ctx, vppKey(vppId), parseStoredVpp, `vpp ${vppId}`));
+    return toCanonicalJson(await requireVpp(ctx, vppId));
   }
 
   @Transaction(false)
@@ -169,15 +150,15 @@ export class RegistryContract extends VppContract {
   @Transaction()
   @Returns('string')
   async RegisterDer(ctx: Context, derJson: string): Promise<string> {
-    requireDerOperator(ctx);
+    requireActor(ctx, VPP_OPERATOR);
     const input = parseDerInput(parseArgument(derJson, 'derJson'));
-    await requireState(ctx, vppKey(input.vppId), parseStoredVpp, `vpp ${input.vppId}`);
+    await requireVpp(ctx, input.vppId);
     const serial = serialOf(parseCertificate(input.certificatePem, 'certificatePem'));
     const der = buildDer({
       input,
       issuers: await cvppIssuers(ctx),
       previous: await readState(ctx, derKey(input.derId), parseStoredDer),
-      serialOwner: await readState(ctx, derByCertKey(serial), parseDerId),
+      serialOwner: await readState(ctx, derByCertKey(serial), derIdEntry),
       registeredBy: callerName(ctx),
       at: txTimestampIso(ctx),
     });
@@ -191,7 +172,7 @@ export class RegistryContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetDer(ctx: Context, derId: string): Promise<string> {
-    return toCanonicalJson(await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`));
+    return toCanonicalJson(await requireDer(ctx, derId));
   }
 
   /** The DER a certificate serial is (or was) bound to. */
@@ -199,21 +180,17 @@ export class RegistryContract extends VppContract {
   @Returns('string')
   async GetDerByCertificate(ctx: Context, serial: string): Promise<string> {
     const normal = normalSerial(serial);
-    const derId = await requireState(ctx, derByCertKey(normal), parseDerId, `certificate ${normal}`);
-    return toCanonicalJson(await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`));
+    const derId = await requireState(ctx, derByCertKey(normal), derIdEntry, `certificate ${normal}`);
+    return toCanonicalJson(await requireDer(ctx, derId));
   }
 
   /** One page of a VPP's DERs in id order: `{ ders, bookmark }`, bookmark '' on the last page. */
   @Transaction(false)
   @Returns('string')
   async ListDersByVpp(ctx: Context, vppId: string, pageSize: string, bookmark: string): Promise<string> {
-    const page = await scanPrefixPage(ctx, derByVppPrefix(vppId), parseDerId, Number(pageSize), bookmark);
-    const ders = await Promise.all(
-      page.entries.map((entry) =>
-        requireState(ctx, derKey(entry.value), parseStoredDer, `der ${entry.value}`),
-      ),
-    );
-    return toCanonicalJson({ ders, bookmark: page.bookmark });
+    const page = await scanPrefixPage(ctx, derByVppPrefix(vppId), derIdEntry, Number(pageSize), bookmark);
+    const ders = await Promise.all(page.entries.map((entry) => requireDer(ctx, entry.value)));
+    return toCanonicalJson({ ders, bookmark: page.bookmark } satisfies DerPage);
   }
 
   @Transaction()
@@ -232,8 +209,8 @@ export class RegistryContract extends VppContract {
   @Transaction()
   @Returns('string')
   async RevokeDerCertificate(ctx: Context, derId: string, serial: string, reason: string): Promise<string> {
-    requireDerOperator(ctx);
-    const der = await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
+    requireActor(ctx, VPP_OPERATOR);
+    const der = await requireDer(ctx, derId);
     const revoked = revokeDerCertificate(der, normalSerial(serial), parseReason(reason), txTimestampIso(ctx));
     return writeDerUpdate(ctx, revoked);
   }
@@ -242,14 +219,14 @@ export class RegistryContract extends VppContract {
   @Transaction()
   @Returns('string')
   async ReplaceDerCertificate(ctx: Context, derId: string, certificatePem: string): Promise<string> {
-    requireDerOperator(ctx);
-    const der = await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
+    requireActor(ctx, VPP_OPERATOR);
+    const der = await requireDer(ctx, derId);
     const serial = serialOf(parseCertificate(certificatePem, 'certificatePem'));
     const replaced = replaceDerCertificate(
       der,
       certificatePem,
       await cvppIssuers(ctx),
-      await readState(ctx, derByCertKey(serial), parseDerId),
+      await readState(ctx, derByCertKey(serial), derIdEntry),
       txTimestampIso(ctx),
     );
     await writeState(ctx, derByCertKey(replaced.certificate.serial), derId);
@@ -257,8 +234,9 @@ export class RegistryContract extends VppContract {
   }
 
   async #changeStatus(ctx: Context, derId: string, status: DerStatus, reason: string): Promise<string> {
-    requireStatusAuthority(ctx);
-    const der = await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
+    // Suspension is a supervisory act too: CVPP operators and admins, or the regulator.
+    requireActor(ctx, VPP_OPERATOR, REGULATOR_DESK);
+    const der = await requireDer(ctx, derId);
     return writeDerUpdate(ctx, changeDerStatus(der, status, parseReason(reason), txTimestampIso(ctx)));
   }
 }

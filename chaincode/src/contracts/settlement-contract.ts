@@ -18,11 +18,7 @@
 //   settlement runs, scored under the rulebook in force at the delivery start (creditStandingOf), so
 //   its penalty factor and rule version are those of the delivery's rules. No rulebook in force then:
 //   NOT_FOUND. The delivery credit event is applied in the same transaction, at the settlement time.
-// - Keys (ledger/keys.ts): the VPP line under vpp.settlementVpp [intervalId, vppId]; each DER line
-//   under vpp.settlementDer [derId, intervalId]; index entries vpp.settlementDerByVpp [intervalId,
-//   vppId, derId] (the DER lines of one settlement), vpp.settlementDerByPeriod and
-//   vpp.settlementVppByPeriod [id, month, day, intervalId] (a statement of a month or a day is one
-//   prefix scan, plus one read per line). No key is shared between settlements.
+// - Keys: see services/settlement-records.ts. No key is shared between settlements.
 // - VerifySettlement rebuilds the inputs from the ledger: interval, clearing (award, price), VPP (fee,
 //   which never changes), DERs and readings (whose window closed before settlement, so they are
 //   final), and the rulebook version in force at the delivery start. The penalty factor and the
@@ -36,223 +32,62 @@
 //   empty. Every organisation may read settlements, verify them and read statements.
 
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import { ParticipantType, type CreditStanding } from '../domain/credit/scoring';
-import { requireMarketId } from '../domain/market/common';
-import { parseStoredClearingRecord } from '../domain/market/records';
-import { parseStoredDer } from '../domain/registry/der';
-import { parseStoredVpp, requireId, type Vpp } from '../domain/registry/vpp';
+import { ParticipantType } from '../domain/credit/scoring';
 import {
   deliveryCreditEvent,
-  parseStoredDerSettlementLine,
-  parseStoredVppSettlementLine,
   requireNotSettled,
   requireReadingWindowClosed,
+  settledFigures,
   settleInterval,
-  verifySettlement,
-  type DerSettlementLine,
-  type VppSettlementLine,
+  standingSummary,
+  type SettlementOutcome,
 } from '../domain/settlement/settlement';
+import { verifySettlement, type SettlementCheck } from '../domain/settlement/verification';
+import { parseStoredVppSettlementLine } from '../domain/settlement/lines';
 import {
   awardOfVpp,
   isPenaltyFactorOf,
-  meteringIntervalsOf,
   parseStatementRequest,
   readingWindowEndOf,
   requireEnergyProduct,
   settlementInputsOf,
   SETTLEMENT_TOLERANCE_BPS,
-  type LedgerReading,
   type StatementRequest,
 } from '../domain/settlement/sources';
 import {
   buildDerStatement,
   buildVppStatement,
-  periodOf,
-  StatementUnit,
+  type DerStatementView,
+  type StatementScope,
+  type VppStatementView,
 } from '../domain/settlement/statement';
-import { parseStoredReading } from '../domain/telemetry/reading';
-import type { MarketInterval } from '../domain/market/interval';
-import type { ClearingRecord } from '../domain/market/records';
-import { toCanonicalJson } from '../ledger/codec';
-import {
-  clearingKey,
-  derKey,
-  readingPrefix,
-  settlementDerByPeriodKey,
-  settlementDerByPeriodPrefix,
-  settlementDerByVppKey,
-  settlementDerByVppPrefix,
-  settlementDerKey,
-  settlementVppByPeriodKey,
-  settlementVppByPeriodPrefix,
-  settlementVppKey,
-  vppKey,
-  type KeyPrefix,
-} from '../ledger/keys';
-import {
-  emitEvent,
-  printableKey,
-  readState,
-  requireState,
-  scanPrefix,
-  writeState,
-  type Decoder,
-} from '../ledger/store';
+import { toCanonicalJson } from '../encoding/canonical-json';
+import { settlementVppKey } from '../encoding/keys';
+import { requireActor } from '../ledger/identity';
+import { emitJson, readState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
-import { MspId } from '../types/consortium';
-import { ErrorCode, VppError } from '../types/errors';
-import { applyCreditEvents, creditStandingOf, rulebookAt } from './credit-effects';
+import { ENTITY_ID, MARKET_ID, requireId } from '../rules';
+import { MspId, REGULATOR_DESK, TRADING_DESK, VPP_OPERATOR } from '../types/consortium';
+import { creditStandingOf, rulebookAt } from '../services/credit-reads';
+import { applyCreditEvents } from '../services/credit-scoring';
+import { requireCleared, requireClearingRecord, requireMarketInterval } from '../services/market-reads';
+import { dersOfVpp, requireDer, requireOperatedVpp, requireVpp } from '../services/registry-reads';
 import {
-  dersOfVpp,
-  REGULATOR_DESK,
-  requireActor,
-  requireClearingRecord,
-  requireMarketInterval,
-  requireOperatedVpp,
-  TRADING_DESK,
-  VPP_OPERATOR,
-} from './market-ledger';
+  deliveryReadings,
+  derLinesIn,
+  requireSettlement,
+  vppLinesIn,
+  writeSettlement,
+} from '../services/settlement-records';
+import { INTERVAL_SETTLED_EVENT, SETTLEMENT_CONTRACT_NAME } from '../types/contracts';
 import { VppContract } from './vpp-contract';
 
-export const SETTLEMENT_CONTRACT_NAME = 'settlement';
-export const INTERVAL_SETTLED_EVENT = 'IntervalSettled';
-
-export { SETTLEMENT_TOLERANCE_BPS };
-
-interface StoredSettlement {
-  readonly vppLine: VppSettlementLine;
-  /** In DER id order. */
-  readonly derLines: DerSettlementLine[];
-}
-
-/** Index entries hold one id. */
-const parseIndexedId: Decoder<string> = (value) => {
-  if (typeof value !== 'string') {
-    throw new VppError(ErrorCode.INVALID_ARGUMENT, 'index entry must be an id');
-  }
-  return value;
-};
-
-/** A record an index entry points to; its absence means the ledger is inconsistent (INTERNAL). */
-async function readIndexed<T>(ctx: Context, key: string, decoder: Decoder<T>): Promise<T> {
-  const value = await readState(ctx, key, decoder);
-  if (value === undefined) {
-    throw new VppError(ErrorCode.INTERNAL, `an index names ${printableKey(key)}, which does not exist`);
-  }
-  return value;
-}
-
-function internal(detail: string): VppError {
-  return new VppError(ErrorCode.INTERNAL, detail);
-}
-
-/** INTERNAL unless a DER line read under `derId`'s key is that DER's. */
-function requireLineOf(line: DerSettlementLine, derId: string): void {
-  if (line.derId !== derId) {
-    throw internal(`the settlement line of der ${line.derId} is stored under der ${derId}`);
-  }
-}
-
-/** The stored VPP line and DER lines of (interval, VPP), or undefined if it was not settled. */
-async function readSettlement(
-  ctx: Context,
-  intervalId: string,
-  vppId: string,
-): Promise<StoredSettlement | undefined> {
-  const vppLine = await readState(ctx, settlementVppKey(intervalId, vppId), parseStoredVppSettlementLine);
-  if (vppLine === undefined) return undefined;
-  const entries = await scanPrefix(ctx, settlementDerByVppPrefix(intervalId, vppId), parseIndexedId);
-  const derLines: DerSettlementLine[] = [];
-  for (const entry of entries) {
-    const line = await readIndexed(
-      ctx,
-      settlementDerKey(entry.value, intervalId),
-      parseStoredDerSettlementLine,
-    );
-    requireLineOf(line, entry.value);
-    derLines.push(line);
-  }
-  for (const line of [vppLine, ...derLines]) {
-    if (line.intervalId !== intervalId || line.vppId !== vppId) {
-      throw internal(
-        `a settlement line of interval ${line.intervalId} and vpp ${line.vppId} is stored for ${intervalId}, ${vppId}`,
-      );
-    }
-  }
-  return { vppLine, derLines };
-}
-
-async function requireSettlement(ctx: Context, intervalId: string, vppId: string): Promise<StoredSettlement> {
-  const stored = await readSettlement(ctx, intervalId, vppId);
-  if (stored === undefined) {
-    throw new VppError(ErrorCode.NOT_FOUND, `interval ${intervalId} has not been settled for vpp ${vppId}`);
-  }
-  return stored;
-}
-
-/** The VPP's readings in every metering interval of the delivery: one prefix scan per metering interval. */
-async function deliveryReadings(
-  ctx: Context,
-  interval: MarketInterval,
-  vppId: string,
-): Promise<LedgerReading[]> {
-  const readings: LedgerReading[] = [];
-  for (const meteringIntervalId of meteringIntervalsOf(interval)) {
-    const entries = await scanPrefix(ctx, readingPrefix(vppId, meteringIntervalId), parseStoredReading);
-    readings.push(...entries.map((entry) => entry.value));
-  }
-  return readings;
-}
-
-async function requireClearing(ctx: Context, intervalId: string): Promise<ClearingRecord> {
-  const clearing = await readState(ctx, clearingKey(intervalId), parseStoredClearingRecord);
-  if (clearing === undefined) {
-    throw new VppError(ErrorCode.INVALID_STATE, `interval ${intervalId} has not been cleared yet`);
-  }
-  return clearing;
-}
-
 function requireVppId(vppId: string): string {
-  return requireId({ vppId }, 'vppId');
+  return requireId({ vppId }, 'vppId', ENTITY_ID);
 }
 
-async function requireVpp(ctx: Context, vppId: string): Promise<Vpp> {
-  return requireState(ctx, vppKey(requireVppId(vppId)), parseStoredVpp, `vpp ${vppId}`);
-}
-
-/** The id entries of a by-period index, checked against the period their key claims. */
-async function scanPeriod(ctx: Context, prefix: KeyPrefix): Promise<{ intervalId: string; day: string }[]> {
-  const entries = await scanPrefix(ctx, prefix, parseIndexedId);
-  return entries.map((entry) => {
-    const [, , day, intervalId] = entry.attributes;
-    if (day === undefined || intervalId !== entry.value) {
-      throw internal(`settlement index entry ${printableKey(entry.key)} is malformed`);
-    }
-    return { intervalId, day };
-  });
-}
-
-/** INTERNAL unless the line's interval starts on the day its index entry was filed under. */
-function requireFiledOn(line: { intervalId: string; intervalStart: string }, day: string): void {
-  if (periodOf(line.intervalStart, StatementUnit.DAY) !== day) {
-    throw internal(
-      `the line of interval ${line.intervalId} (start ${line.intervalStart}) is indexed under ${day}`,
-    );
-  }
-}
-
-function statementScope(request: StatementRequest) {
+function statementScope(request: StatementRequest): StatementScope {
   return { period: request.period, unit: request.unit };
-}
-
-function standingSummary(standing: CreditStanding) {
-  return {
-    score: standing.score,
-    level: standing.level,
-    suspended: standing.suspended,
-    penaltyFactorPermille: standing.penaltyFactorPermille,
-    ruleVersion: standing.ruleVersion,
-  };
 }
 
 @Info({ title: 'SettlementContract', description: 'Settlement per interval, VPP and DER; statements' })
@@ -282,7 +117,7 @@ export class SettlementContract extends VppContract {
     requireNotSettled(
       await readState(ctx, settlementVppKey(intervalId, vppId), parseStoredVppSettlementLine),
     );
-    const clearing = await requireClearing(ctx, intervalId);
+    const clearing = await requireCleared(ctx, intervalId);
     // No award: NOT_FOUND before anything else is read (settlementInputsOf takes the award again).
     awardOfVpp(clearing, intervalId, vppId);
 
@@ -304,52 +139,28 @@ export class SettlementContract extends VppContract {
     const creditEvent = deliveryCreditEvent(vppLine);
     const credit = await applyCreditEvents(ctx, [creditEvent]);
 
-    const month = periodOf(vppLine.intervalStart, StatementUnit.MONTH);
-    const day = periodOf(vppLine.intervalStart, StatementUnit.DAY);
-    await writeState(ctx, settlementVppKey(intervalId, vppId), vppLine);
-    await writeState(ctx, settlementVppByPeriodKey(vppId, month, day, intervalId), intervalId);
-    for (const line of derLines) {
-      await writeState(ctx, settlementDerKey(line.derId, intervalId), line);
-      await writeState(ctx, settlementDerByVppKey(intervalId, vppId, line.derId), line.derId);
-      await writeState(ctx, settlementDerByPeriodKey(line.derId, month, day, intervalId), intervalId);
-    }
-    emitEvent(
-      ctx,
-      INTERVAL_SETTLED_EVENT,
-      Buffer.from(
-        toCanonicalJson({
-          intervalId,
-          vppId,
-          settledBy: caller,
-          awardedWh: vppLine.awardedWh,
-          deliveredWh: vppLine.deliveredWh,
-          clearingPrice: vppLine.clearingPrice,
-          grossMinor: vppLine.grossMinor,
-          penaltyMinor: vppLine.penaltyMinor,
-          feeMinor: vppLine.feeMinor,
-          netToDersMinor: vppLine.netToDersMinor,
-          owedMinor: vppLine.owedMinor,
-          derCount: vppLine.derCount,
-          readingCount: vppLine.readingCount,
-          creditEventType: creditEvent.eventType,
-          inputsHash: vppLine.inputsHash,
-        }),
-      ),
-    );
+    await writeSettlement(ctx, { intervalId, vppId }, vppLine, derLines);
+    emitJson(ctx, INTERVAL_SETTLED_EVENT, {
+      intervalId,
+      vppId,
+      settledBy: caller,
+      ...settledFigures(vppLine),
+      creditEventType: creditEvent.eventType,
+    });
     return toCanonicalJson({
       vppLine,
       derLines,
       creditEvent,
       scoreRecords: credit.records,
       standing: standingSummary(standing),
-    });
+    } satisfies SettlementOutcome);
   }
 
   /** The settlement of (interval, VPP): `{ vppLine, derLines }` (DER lines in DER id order). */
   @Transaction(false)
   @Returns('string')
   async GetVppSettlement(ctx: Context, intervalId: string, vppId: string): Promise<string> {
-    requireMarketId({ intervalId }, 'intervalId');
+    requireId({ intervalId }, 'intervalId', MARKET_ID);
     requireVppId(vppId);
     return toCanonicalJson(await requireSettlement(ctx, intervalId, vppId));
   }
@@ -391,7 +202,7 @@ export class SettlementContract extends VppContract {
       stored,
       recomputed: { vppLine: check.recomputed.vppLine, derLines: check.recomputed.derLines },
       differences,
-    });
+    } satisfies SettlementCheck);
   }
 
   /**
@@ -401,23 +212,12 @@ export class SettlementContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetDerStatement(ctx: Context, derId: string, period: string, unit: string): Promise<string> {
-    requireId({ derId }, 'derId');
+    requireId({ derId }, 'derId', ENTITY_ID);
     const request = parseStatementRequest(period, unit);
-    await requireState(ctx, derKey(derId), parseStoredDer, `der ${derId}`);
-    const entries = await scanPeriod(ctx, settlementDerByPeriodPrefix(derId, request.month, request.day));
-    const lines: DerSettlementLine[] = [];
-    for (const entry of entries) {
-      const line = await readIndexed(
-        ctx,
-        settlementDerKey(derId, entry.intervalId),
-        parseStoredDerSettlementLine,
-      );
-      requireLineOf(line, derId);
-      requireFiledOn(line, entry.day);
-      lines.push(line);
-    }
+    await requireDer(ctx, derId);
+    const lines = await derLinesIn(ctx, derId, request);
     const statement = buildDerStatement(derId, lines, request.unit);
-    return toCanonicalJson({ ...statement, ...statementScope(request), lines });
+    return toCanonicalJson({ ...statement, ...statementScope(request), lines } satisfies DerStatementView);
   }
 
   /**
@@ -430,18 +230,8 @@ export class SettlementContract extends VppContract {
     requireVppId(vppId);
     const request = parseStatementRequest(period, unit);
     await requireVpp(ctx, vppId);
-    const entries = await scanPeriod(ctx, settlementVppByPeriodPrefix(vppId, request.month, request.day));
-    const lines: VppSettlementLine[] = [];
-    for (const entry of entries) {
-      const line = await readIndexed(
-        ctx,
-        settlementVppKey(entry.intervalId, vppId),
-        parseStoredVppSettlementLine,
-      );
-      requireFiledOn(line, entry.day);
-      lines.push(line);
-    }
+    const lines = await vppLinesIn(ctx, vppId, request);
     const statement = buildVppStatement(vppId, lines, request.unit);
-    return toCanonicalJson({ ...statement, ...statementScope(request), lines });
+    return toCanonicalJson({ ...statement, ...statementScope(request), lines } satisfies VppStatementView);
   }
 }

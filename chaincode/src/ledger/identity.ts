@@ -3,10 +3,8 @@
 // Wrong MSP or wrong role are both FORBIDDEN: the caller is known, just not allowed.
 
 import type { Context } from 'fabric-contract-api';
-import { isKnownRole, ROLE_ATTRIBUTE, type MspId, type Role } from '../types/consortium';
+import { isKnownRole, ROLE_ATTRIBUTE, type Authority, type MspId, type Role } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
-
-export { KNOWN_MSP_IDS, KNOWN_ROLES, MspId, ROLE_ATTRIBUTE, Role } from '../types/consortium';
 
 export function callerMspId(ctx: Context): string {
   return ctx.clientIdentity.getMSPID();
@@ -43,6 +41,23 @@ export function requireRole(ctx: Context, roles: readonly Role[]): Role {
     );
   }
   return role;
+}
+
+/** The caller as records name it: its organisation and the role it acted in. */
+export interface Actor {
+  readonly mspId: MspId;
+  readonly role: Role;
+}
+
+/**
+ * FORBIDDEN unless one of `authorities` lets the caller's MSP act in the caller's role (the MSP is
+ * checked first, so a foreign organisation learns nothing about roles); returns the caller.
+ */
+export function requireActor(ctx: Context, ...authorities: Authority[]): Actor {
+  const allowed: Authority = Object.assign({}, ...authorities);
+  const mspId = requireMsp(ctx, Object.keys(allowed) as MspId[]);
+  const role = requireRole(ctx, allowed[mspId] ?? []);
+  return { mspId, role };
 }
 
 /**

@@ -6,9 +6,11 @@
 // committed state), and range scans are re-executed at validation to detect phantoms.
 
 import type { Context } from 'fabric-contract-api';
+import { requireIntegerValue } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
-import { decode, encode, type JsonValue } from './codec';
-import { splitCompositeKey, type KeyPrefix } from './keys';
+import type { HistoryEntry } from '../types/history';
+import { decode, encode, type JsonValue } from '../encoding/canonical-json';
+import { printableKey, splitCompositeKey, type KeyPrefix } from '../encoding/keys';
 import { timestampToIso } from './tx-time';
 
 /** Turns a decoded JSON value into a typed record, throwing if it does not have the expected shape. */
@@ -28,11 +30,6 @@ function decodeStored<T>(key: string, bytes: Uint8Array, decoder: Decoder<T>): T
     const why = err instanceof VppError ? err.detail : String(err);
     throw new VppError(ErrorCode.INTERNAL, `stored value at ${printableKey(key)} is unreadable: ${why}`);
   }
-}
-
-/** Keys contain U+0000; make them legible in error messages. */
-export function printableKey(key: string): string {
-  return key.replaceAll('\u0000', '~').replace(/^~/, '');
 }
 
 /** Reads and decodes a value; undefined if the key is absent (Fabric returns empty bytes). */
@@ -56,6 +53,21 @@ export async function requireState<T>(
     throw new VppError(ErrorCode.NOT_FOUND, `${what} does not exist`);
   }
   return value;
+}
+
+/**
+ * ALREADY_EXISTS with `detail` if `key` holds a value: for records written once (an interval, its
+ * demand, a bid, a clearing, an instruction). The value is decoded, so a corrupted one is INTERNAL.
+ */
+export async function requireAbsent<T>(
+  ctx: Context,
+  key: string,
+  decoder: Decoder<T>,
+  detail: string,
+): Promise<void> {
+  if ((await readState(ctx, key, decoder)) !== undefined) {
+    throw new VppError(ErrorCode.ALREADY_EXISTS, detail);
+  }
 }
 
 /** Writes the canonical encoding of `value` and returns the exact bytes written (e.g. for events). */
@@ -126,9 +138,7 @@ export async function scanPrefixPage<T>(
   pageSize: number,
   bookmark: string,
 ): Promise<Page<T>> {
-  if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    throw new VppError(ErrorCode.INVALID_ARGUMENT, `pageSize must be an integer in 1..${MAX_PAGE_SIZE}`);
-  }
+  requireIntegerValue(pageSize, 'pageSize', { min: 1, max: MAX_PAGE_SIZE });
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
     prefix.objectType,
     [...prefix.attributes],
@@ -143,14 +153,22 @@ export function emitEvent(ctx: Context, name: string, payload: Uint8Array): void
   ctx.stub.setEvent(name, payload);
 }
 
-/** One write of a key, as the peer's history database records it. */
-export interface HistoryEntry {
-  readonly txId: string;
-  /** The writing transaction's timestamp, ISO-8601 UTC. */
-  readonly timestamp: string;
-  readonly isDelete: boolean;
-  /** The value written, as UTF-8 text; empty for a delete. */
-  readonly value: string;
+/** Emits the canonical JSON of `payload` as the transaction's chaincode event. */
+export function emitJson(ctx: Context, name: string, payload: unknown): void {
+  emitEvent(ctx, name, encode(payload));
+}
+
+/**
+ * Decoder of index entries, which hold one id (`what` names it in the message): an index entry that
+ * holds anything else means the ledger is inconsistent, which reads surface as INTERNAL.
+ */
+export function indexEntry(what: string): Decoder<string> {
+  return (value) => {
+    if (typeof value !== 'string') {
+      throw new VppError(ErrorCode.INVALID_ARGUMENT, `index entry must be ${what}`);
+    }
+    return value;
+  };
 }
 
 /**

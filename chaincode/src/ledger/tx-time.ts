@@ -3,6 +3,7 @@
 // endorser, so it is the only time source contracts use.
 
 import type { Context } from 'fabric-contract-api';
+import { isIntegerIn } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
 
 /** fabric-shim returns seconds as an unsigned Long; anything with a decimal toString() works here. */
@@ -21,13 +22,13 @@ const MAX_DATE_SECONDS = 8.64e12;
 export function timestampToIso(ts: TxTimestamp): string {
   const seconds = Number(ts.seconds.toString());
   const nanos = ts.nanos;
-  if (!Number.isSafeInteger(seconds) || seconds < 0 || seconds > MAX_DATE_SECONDS) {
+  if (!isIntegerIn(seconds, { min: 0, max: MAX_DATE_SECONDS })) {
     throw new VppError(
       ErrorCode.INVALID_ARGUMENT,
       `transaction timestamp seconds out of range: ${String(ts.seconds)}`,
     );
   }
-  if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) {
+  if (!isIntegerIn(nanos, { min: 0, max: 999_999_999 })) {
     throw new VppError(ErrorCode.INVALID_ARGUMENT, `transaction timestamp nanos out of range: ${nanos}`);
   }
   return new Date(seconds * 1000 + Math.floor(nanos / 1_000_000)).toISOString();

@@ -61,3 +61,17 @@ export const ORG_ROLE_BY_MSP: Readonly<Record<MspId, OrgRole>> = {
   [MspId.CONTROL]: OrgRole.CONTROL,
   [MspId.REGULATOR]: OrgRole.REGULATOR,
 };
+
+/** Which roles of which organisation may perform an operation (organisations in message order). */
+export type Authority = Partial<Record<MspId, readonly Role[]>>;
+
+/** The trading centre's traders (and its admins). */
+export const TRADING_DESK: Authority = { [MspId.TRADING]: [Role.TRADING, Role.ADMIN] };
+/** The control centre's dispatchers (and its admins). */
+export const CONTROL_ROOM: Authority = { [MspId.CONTROL]: [Role.CONTROL, Role.ADMIN] };
+/** The commercial VPP operator's operators (and its admins). */
+export const VPP_OPERATOR: Authority = { [MspId.CVPP]: [Role.OPERATOR, Role.ADMIN] };
+/** The regulator's staff (and its admins). */
+export const REGULATOR_DESK: Authority = { [MspId.REGULATOR]: [Role.REGULATOR, Role.ADMIN] };
+/** The admins of every member organisation, each acting for its own organisation. */
+export const ORG_ADMINS: Authority = Object.fromEntries(KNOWN_MSP_IDS.map((mspId) => [mspId, [Role.ADMIN]]));

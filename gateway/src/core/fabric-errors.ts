@@ -6,7 +6,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
-import { ErrorCode, parseVppErrorMessage } from '../../../chaincode/src/types/errors';
+import { ErrorCode, parseVppErrorMessage } from '../../../chaincode/src/api';
 import { ApiError } from './api-error';
 
 /** HTTP status of each chaincode error code. */

@@ -1,5 +1,5 @@
 /** API roles: the `vpp.role` values a person's certificate may carry (devices do not use the REST API). */
-import { Role } from '../../../chaincode/src/types/consortium';
+import { Role } from '../../../chaincode/src/api';
 
 export const API_ROLES = [Role.OPERATOR, Role.TRADING, Role.CONTROL, Role.REGULATOR, Role.ADMIN] as const;
 export type ApiRole = (typeof API_ROLES)[number];

@@ -5,7 +5,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { KJUR } from 'jsrsasign';
 
-export { fabricAttrsOf, normalSerial, serialOf } from '../../../chaincode/src/domain/pki/certificate';
+export { fabricAttrsOf, normalSerial, serialOf } from '../../../chaincode/src/api';
 
 /** A fresh P-256 key pair and a PKCS#10 request for CN=<enrollmentId>, for enrollment with the CA. */
 export function newKeyAndCsr(enrollmentId: string): {

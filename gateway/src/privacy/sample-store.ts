@@ -15,19 +15,21 @@
 import { chmodSync } from 'node:fs';
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import {
+  ENTITY_ID_PATTERN as ID_PATTERN,
+  ErrorCode,
+  isVppError,
+  MAX_ANCHOR_SAMPLES,
+  merkleProof,
+  type MerkleProof,
+  merkleRoot,
+  type OwnerData,
   ownerDataHash,
   parseOwnerData,
-  type OwnerData,
-} from '../../../chaincode/src/domain/privacy/owner-data';
-import { merkleProof, merkleRoot, type MerkleProof } from '../../../chaincode/src/domain/privacy/merkle';
-import {
-  MAX_ANCHOR_SAMPLES,
   parseSample,
-  sampleLeaf,
   type Sample,
-} from '../../../chaincode/src/domain/privacy/samples';
-import { ID_PATTERN } from '../../../chaincode/src/domain/registry/vpp';
-import { ErrorCode, isVppError, VppError } from '../../../chaincode/src/types/errors';
+  sampleLeaf,
+  VppError,
+} from '../../../chaincode/src/api';
 import { decryptField, encryptField, type FieldKey } from './field-crypto';
 
 export interface StoredSample {

@@ -3,21 +3,20 @@ import {
   DESCRIPTION_RULE,
   INDICATOR_ID_PATTERN,
   KNOWN_CREDIT_EVENT_TYPES,
+  KNOWN_PARTICIPANT_TYPES,
   LEVEL_NAME_PATTERN,
+  MARKET_ID_PATTERN_SOURCE,
   MAX_EVENT_RULES,
   MAX_INDICATORS,
   MAX_LEVELS,
   MAX_PENALTY_FACTOR_PERMILLE,
   MIN_LEVELS,
+  type ParticipantType,
   SCORE_MAX,
   SCORE_MIN,
-  WEIGHT_TOTAL,
-} from '../../../chaincode/src/domain/credit/rulebook';
-import {
-  KNOWN_PARTICIPANT_TYPES,
   SUSPENSION_REASON_RULE,
-  type ParticipantType,
-} from '../../../chaincode/src/domain/credit/scoring';
+  WEIGHT_TOTAL,
+} from '../../../chaincode/src/api';
 import { errorResponses } from './common';
 import { LEDGER_ID_PATTERN } from './ders';
 
@@ -302,7 +301,7 @@ export const recordEventSchema = {
     properties: {
       participant: ParticipantSchema,
       eventType: { type: 'string', enum: [...KNOWN_CREDIT_EVENT_TYPES] },
-      intervalId: { type: 'string', minLength: 1, maxLength: 128, pattern: '^\\S(.*\\S)?$' },
+      intervalId: { type: 'string', pattern: MARKET_ID_PATTERN_SOURCE },
     },
   },
   response: { 201: withTx, ...errorResponses(400, 401, 403, 404, 422, 503) },

@@ -1,9 +1,9 @@
 /** VPPs, DERs and device identities: request bodies, params and documented responses. */
-import { DER_TYPES, MAX_CAPACITY_W } from '../../../chaincode/src/domain/registry/der';
+import { DER_TYPES, ENTITY_ID_PATTERN_SOURCE, MAX_CAPACITY_W } from '../../../chaincode/src/api';
 import { errorResponses } from './common';
 
-/** The ledger's id rule (chaincode domain/registry/vpp.ts ID_PATTERN), checked early here too. */
-export const LEDGER_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+/** The ledger's id rule for VPPs, DERs, participants and grants (the chaincode's entity ids), checked early here too. */
+export const LEDGER_ID_PATTERN = ENTITY_ID_PATTERN_SOURCE;
 const ledgerId = { type: 'string', pattern: LEDGER_ID_PATTERN } as const;
 const pem = { type: 'string', minLength: 1, maxLength: 8192 } as const;
 const reason = { type: 'string', minLength: 1, maxLength: 200 } as const;

@@ -2,9 +2,7 @@
  * The market and dispatch: request bodies, params and documented responses. The chaincode checks
  * every rule again (chaincode/src/domain/market); these schemas only refuse malformed requests early.
  */
-import { MAX_BID_STEPS } from '../../../chaincode/src/domain/market/bid';
-import { MARKET_ID_PATTERN } from '../../../chaincode/src/domain/market/common';
-import { KNOWN_MARKET_PRODUCTS } from '../../../chaincode/src/domain/market/interval';
+import { KNOWN_MARKET_PRODUCTS, MARKET_ID_PATTERN, MAX_BID_STEPS } from '../../../chaincode/src/api';
 import { errorResponses } from './common';
 
 const marketId = { type: 'string', pattern: MARKET_ID_PATTERN.source } as const;

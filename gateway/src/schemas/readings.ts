@@ -1,5 +1,5 @@
 /** Device-signed readings: the wire format (see chaincode/src/domain/telemetry/reading.ts) and results. */
-import { MAX_SEQUENCE, SIGNATURE_SCHEMES } from '../../../chaincode/src/domain/telemetry/reading';
+import { MAX_SEQUENCE, SIGNATURE_SCHEMES } from '../../../chaincode/src/api';
 import { errorResponses } from './common';
 import { DerParams, LEDGER_ID_PATTERN } from './ders';
 

@@ -2,8 +2,7 @@
  * Settlement: params, statement queries and documented responses. The chaincode checks every rule
  * again (chaincode/src/domain/settlement); these schemas only refuse malformed requests early.
  */
-import { MARKET_ID_PATTERN } from '../../../chaincode/src/domain/market/common';
-import { KNOWN_STATEMENT_UNITS, StatementUnit } from '../../../chaincode/src/domain/settlement/statement';
+import { KNOWN_STATEMENT_UNITS, MARKET_ID_PATTERN, StatementUnit } from '../../../chaincode/src/api';
 import { errorResponses } from './common';
 import { LEDGER_ID_PATTERN } from './ders';
 

@@ -5,8 +5,7 @@
  * again, so a stale entry can only delay a rejection by one batch, never let a reading through.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { parseStoredDer, type Der } from '../../../chaincode/src/domain/registry/der';
-import { ErrorCode, VppError } from '../../../chaincode/src/types/errors';
+import { type Der, ErrorCode, parseStoredDer, VppError } from '../../../chaincode/src/api';
 
 export interface DerView {
   readonly der: Der | undefined;

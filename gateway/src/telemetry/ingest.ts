@@ -6,15 +6,17 @@
  * is verified again. The window check here uses the gateway's clock; the ledger's uses the tx time.
  */
 import { randomUUID } from 'node:crypto';
-import type { BatchResult, ReadingResult } from '../../../chaincode/src/contracts/telemetry-contract';
 import {
+  type BatchResult,
   checkReading,
+  ErrorCode,
+  isVppError,
   parseSignedReading,
+  type ReadingResult,
   rejectionOf,
+  type Sample,
   type SignedReading,
-} from '../../../chaincode/src/domain/telemetry/reading';
-import type { Sample } from '../../../chaincode/src/domain/privacy/samples';
-import { ErrorCode, isVppError } from '../../../chaincode/src/types/errors';
+} from '../../../chaincode/src/api';
 import { Batcher, type BatchLimits } from './batcher';
 import type { DerDirectory } from './der-directory';
 

@@ -3,9 +3,11 @@
 // and the resulting standing are seen the same way by every organisation.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { CreditStandingDetails } from '../../../chaincode/src/contracts/credit-effects';
-import { DEFAULT_RULEBOOK, type RulebookVersion } from '../../../chaincode/src/domain/credit/rulebook';
-import type { ScoreRecord, SuspensionRecord } from '../../../chaincode/src/domain/credit/scoring';
+import type { CreditStandingDetails } from '../../../chaincode/src/domain/credit/standing';
+import { type RulebookVersion } from '../../../chaincode/src/domain/credit/rulebook';
+import { DEFAULT_RULEBOOK } from '../../../chaincode/src/domain/credit/default-rulebook';
+import type { ScoreRecord } from '../../../chaincode/src/domain/credit/scoring';
+import type { SuspensionRecord } from '../../../chaincode/src/domain/credit/suspension';
 import {
   call,
   loginAdmin,

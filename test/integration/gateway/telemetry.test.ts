@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { BatchResult } from '../../../chaincode/src/contracts/telemetry-contract';
+import type { BatchResult } from '../../../chaincode/src/domain/telemetry/batch';
 import { serialOf } from '../../../chaincode/src/domain/pki/certificate';
 import { intervalIdOf, type SignedReading } from '../../../chaincode/src/domain/telemetry/reading';
 import type { Device } from '../../../gateway/device-kit/device';

@@ -12,11 +12,18 @@
 // Dispatch and bid events concern one market interval, so they must name it (intervalId).
 // Pure rules: the contract and the gateway both check a caller against this table.
 
+import { invalid, MARKET_ID, requireId, requireObject, requireOneOf } from '../../rules';
 import { MspId, Role } from '../../types/consortium';
 import { ErrorCode, VppError } from '../../types/errors';
-import { invalid } from '../validate';
-import { CreditEventType } from './rulebook';
-import { ParticipantType } from './scoring';
+import { CreditEventType, KNOWN_CREDIT_EVENT_TYPES } from './rulebook';
+import {
+  parseParticipant,
+  ParticipantType,
+  type CreditEvent,
+  type Participant,
+  type ScoreRecord,
+} from './scoring';
+import type { CreditStandingDetails } from './standing';
 
 export interface DirectEventAuthority {
   readonly eventType: CreditEventType;
@@ -74,6 +81,23 @@ export function directEventTypesOf(mspId: string, role: string): CreditEventType
   ).map((authority) => authority.eventType);
 }
 
+/** What an organisation sends to record an event directly: `{ participant, eventType, intervalId? }`. */
+export interface DirectEventInput {
+  readonly participant: Participant;
+  readonly eventType: CreditEventType;
+  readonly intervalId: string | undefined;
+}
+
+const DIRECT_EVENT_FIELDS = ['participant', 'eventType', 'intervalId'] as const;
+
+export function parseDirectEventInput(value: unknown): DirectEventInput {
+  const fields = requireObject(value, 'credit event', DIRECT_EVENT_FIELDS);
+  const participant = parseParticipant(fields.participant);
+  const eventType = requireOneOf(fields, 'eventType', KNOWN_CREDIT_EVENT_TYPES);
+  const intervalId = fields.intervalId === undefined ? undefined : requireId(fields, 'intervalId', MARKET_ID);
+  return { participant, eventType, intervalId };
+}
+
 export interface DirectEventCheck {
   readonly mspId: string;
   readonly role: string;
@@ -109,4 +133,13 @@ export function checkDirectEvent(check: DirectEventCheck): DirectEventAuthority 
     throw invalid(`${check.eventType} must name the market interval it concerns (intervalId)`);
   }
   return authority;
+}
+
+/** What RecordCreditEvent answers: the event, who recorded it, its score records and the standing after. */
+export interface CreditEventRecorded {
+  readonly event: CreditEvent;
+  /** `<MSP ID>/<enrollment id>` of the recording caller. */
+  readonly recordedBy: string;
+  readonly records: readonly ScoreRecord[];
+  readonly standing: CreditStandingDetails;
 }

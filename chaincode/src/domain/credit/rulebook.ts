@@ -1,26 +1,20 @@
 // The credit rulebook: how events change the credit indicators of VPP operators and DERs, how
 // indicators combine into a score, and what each level (derived from the score) means for the
-// market's bid quota and settlement's penalty factor. The regulator owns it and every member reads it.
-//
-// Versioned, never edited: a change is a new version (previous + 1) with an effective time that is
-// not before its transaction time and strictly after the previous version's, so the rules that
-// applied at any past instant can always be recovered (rulebookEffectiveAt). A version scheduled for
-// the future cannot be withdrawn, only superseded by a later one.
-//
-// Pure rules only; the contract supplies caller identity and transaction time.
+// market's bid quota and settlement's penalty factor. The regulator owns it and every member reads
+// it; it is versioned, never edited (rulebook-versions.ts). Pure rules only.
 
-import { MspId, KNOWN_MSP_IDS, KNOWN_ROLES, type Role } from '../../types/consortium';
-import { ErrorCode, VppError } from '../../types/errors';
-import { requireInteger, requireList } from '../shared/fields';
 import {
+  type Fields,
   invalid,
+  POSITIVE,
+  requireInteger,
   requireIsoTimestamp,
+  requireList,
   requireObject,
   requireOneOf,
-  requirePositiveInteger,
   requireText,
-  type Fields,
-} from '../validate';
+} from '../../rules';
+import type { MspId, Role } from '../../types/consortium';
 
 /** The events other modules report. The code emits exactly these, so the rulebook must price each. */
 export const CreditEventType = {
@@ -129,16 +123,22 @@ export interface RulebookVersion {
   readonly createdBy: RulebookAuthor;
 }
 
-const INPUT_FIELDS = ['effectiveFrom', 'description', 'indicators', 'events', 'levels'] as const;
-const VERSION_FIELDS = [...INPUT_FIELDS, 'version', 'createdAt', 'createdBy'] as const;
+export const RULEBOOK_INPUT_FIELDS = [
+  'effectiveFrom',
+  'description',
+  'indicators',
+  'events',
+  'levels',
+] as const;
 const INDICATOR_FIELDS = ['id', 'weight', 'initialScore'] as const;
 const EVENT_FIELDS = ['eventType', 'effects'] as const;
 const EFFECT_FIELDS = ['indicator', 'points'] as const;
 const LEVEL_FIELDS = ['level', 'minScore', 'bidQuotaWh', 'penaltyFactorPermille'] as const;
-const AUTHOR_FIELDS = ['mspId', 'role'] as const;
 
-const SCORE_RULE = { min: SCORE_MIN, max: SCORE_MAX } as const;
-const POINTS_RULE = { min: -(SCORE_MAX - SCORE_MIN), max: SCORE_MAX - SCORE_MIN } as const;
+/** An indicator value or total score. */
+export const SCORE_RULE = { min: SCORE_MIN, max: SCORE_MAX } as const;
+/** A change of an indicator value: at most the whole range either way. */
+export const POINTS_RULE = { min: -(SCORE_MAX - SCORE_MIN), max: SCORE_MAX - SCORE_MIN } as const;
 
 function parseIndicator(value: unknown, at: string): IndicatorRule {
   const fields = requireObject(value, at, INDICATOR_FIELDS);
@@ -221,7 +221,7 @@ function parseLevels(fields: Fields): LevelRule[] {
     return {
       level: name,
       minScore: requireInteger(level, 'minScore', SCORE_RULE),
-      bidQuotaWh: requirePositiveInteger(level, 'bidQuotaWh'),
+      bidQuotaWh: requireInteger(level, 'bidQuotaWh', POSITIVE),
       penaltyFactorPermille: requireInteger(level, 'penaltyFactorPermille', {
         min: 0,
         max: MAX_PENALTY_FACTOR_PERMILLE,
@@ -259,7 +259,7 @@ function parseLevels(fields: Fields): LevelRule[] {
 
 /** Validates a rulebook submitted by a client; throws VppError INVALID_ARGUMENT. */
 export function parseRulebookInput(value: unknown): RulebookInput {
-  const fields = requireObject(value, 'rulebook', INPUT_FIELDS);
+  const fields = requireObject(value, 'rulebook', RULEBOOK_INPUT_FIELDS);
   const indicators = parseIndicators(fields);
   const events = parseEvents(fields, new Set(indicators.map((indicator) => indicator.id)));
   const levels = parseLevels(fields);
@@ -268,114 +268,6 @@ export function parseRulebookInput(value: unknown): RulebookInput {
   return fields.effectiveFrom === undefined
     ? base
     : { effectiveFrom: requireIsoTimestamp(fields, 'effectiveFrom'), ...base };
-}
-
-function checkAuthor(author: RulebookAuthor): void {
-  if (author.mspId !== MspId.REGULATOR) {
-    throw new VppError(
-      ErrorCode.FORBIDDEN,
-      `only ${MspId.REGULATOR} may publish the credit rulebook, not ${author.mspId}`,
-    );
-  }
-}
-
-/**
- * The next rulebook version: `previous` must be the latest stored version (undefined for the first).
- * effectiveFrom (default: txTime) must not lie before txTime and must lie strictly after the
- * previous version's effectiveFrom, so no instant that has already passed changes its rules.
- * Only the regulator may publish (FORBIDDEN otherwise); role checks are the contract's.
- */
-export function buildRulebookVersion(
-  input: unknown,
-  previous: RulebookVersion | undefined,
-  txTime: string,
-  author: RulebookAuthor,
-): RulebookVersion {
-  checkAuthor(author);
-  const now = requireIsoTimestamp({ txTime }, 'txTime');
-  const parsed = parseRulebookInput(input);
-  const effectiveFrom = parsed.effectiveFrom ?? now;
-  if (Date.parse(effectiveFrom) < Date.parse(now)) {
-    throw invalid(
-      `effectiveFrom ${effectiveFrom} lies before the transaction time ${now}: past rules cannot be changed`,
-    );
-  }
-  if (previous !== undefined && Date.parse(effectiveFrom) <= Date.parse(previous.effectiveFrom)) {
-    throw invalid(
-      `effectiveFrom ${effectiveFrom} must be after version ${previous.version}'s ${previous.effectiveFrom}`,
-    );
-  }
-  return {
-    version: previous === undefined ? 1 : previous.version + 1,
-    effectiveFrom,
-    description: parsed.description,
-    indicators: parsed.indicators,
-    events: parsed.events,
-    levels: parsed.levels,
-    createdAt: now,
-    createdBy: { mspId: author.mspId, role: author.role },
-  };
-}
-
-/** Decoder for stored versions: re-validates every rule so corrupted state is never trusted. */
-export function parseStoredRulebookVersion(value: unknown): RulebookVersion {
-  const fields = requireObject(value, 'stored rulebook version', VERSION_FIELDS);
-  const input = parseRulebookInput({
-    effectiveFrom: fields.effectiveFrom,
-    description: fields.description,
-    indicators: fields.indicators,
-    events: fields.events,
-    levels: fields.levels,
-  });
-  const author = requireObject(fields.createdBy, 'createdBy', AUTHOR_FIELDS);
-  return {
-    version: requirePositiveInteger(fields, 'version'),
-    effectiveFrom: requireIsoTimestamp(fields, 'effectiveFrom'),
-    description: input.description,
-    indicators: input.indicators,
-    events: input.events,
-    levels: input.levels,
-    createdAt: requireIsoTimestamp(fields, 'createdAt'),
-    createdBy: {
-      mspId: requireOneOf(author, 'mspId', KNOWN_MSP_IDS),
-      role: requireOneOf(author, 'role', KNOWN_ROLES),
-    },
-  };
-}
-
-/**
- * The version in force at `time`: the one with the latest effectiveFrom ≤ time (a version applies
- * from its effectiveFrom inclusive). `versions` may come in any order but must form one history:
- * numbers 1..n without gaps and effectiveFrom strictly increasing with the number (else INTERNAL).
- * NOT_FOUND if `time` precedes the first version.
- */
-export function rulebookEffectiveAt(versions: readonly RulebookVersion[], time: string): RulebookVersion {
-  const at = Date.parse(requireIsoTimestamp({ time }, 'time'));
-  const ordered = [...versions].sort((a, b) => a.version - b.version);
-  ordered.forEach((version, i) => {
-    if (version.version !== i + 1) {
-      throw new VppError(
-        ErrorCode.INTERNAL,
-        `rulebook history is broken: expected version ${i + 1}, found ${version.version}`,
-      );
-    }
-    const before = ordered[i - 1];
-    if (before !== undefined && Date.parse(version.effectiveFrom) <= Date.parse(before.effectiveFrom)) {
-      throw new VppError(
-        ErrorCode.INTERNAL,
-        `rulebook history is broken: version ${version.version} does not take effect after version ${before.version}`,
-      );
-    }
-  });
-  let inForce: RulebookVersion | undefined;
-  for (const version of ordered) {
-    if (Date.parse(version.effectiveFrom) > at) break;
-    inForce = version;
-  }
-  if (inForce === undefined) {
-    throw new VppError(ErrorCode.NOT_FOUND, `no credit rulebook is in force at ${time}`);
-  }
-  return inForce;
 }
 
 /** Looks up a level's rule; INVALID_ARGUMENT for a level this version does not define. */
@@ -391,48 +283,3 @@ export function levelRule(rulebook: RulebookVersion, level: string): LevelRule {
 export function eventRule(rulebook: RulebookVersion, eventType: CreditEventType): EventRule {
   return rulebook.events.find((rule) => rule.eventType === eventType) ?? { eventType, effects: [] };
 }
-
-/**
- * The first rulebook the setup installs (no effectiveFrom: it takes effect at its transaction).
- *
- * Indicators start at 700 (VIOLATIONS at 1000, i.e. none recorded), which makes a newcomer's total
- * score floor((700 × 85 + 1000 × 15) / 100) = 745: level A. Weights: delivery accuracy 30, telemetry
- * availability 15, telemetry validity 15, bid reveal compliance 10, dispatch acknowledgement 15,
- * violations 15. Good behaviour earns a few points per event, failures cost several times more, so a
- * level is earned slowly and lost quickly. Quotas: 50/30/20/10/2 MWh per interval; penalty factors
- * 1.0/1.0/1.2/1.5/2.0×.
- */
-export const DEFAULT_RULEBOOK: RulebookInput = {
-  description:
-    'Default VPP credit rulebook: delivery accuracy, telemetry availability and validity, bid reveal ' +
-    'compliance, dispatch acknowledgement and violations; levels AAA, AA, A, B, C.',
-  indicators: [
-    { id: 'DELIVERY_ACCURACY', weight: 30, initialScore: 700 },
-    { id: 'TELEMETRY_AVAILABILITY', weight: 15, initialScore: 700 },
-    { id: 'TELEMETRY_VALIDITY', weight: 15, initialScore: 700 },
-    { id: 'BID_REVEAL_COMPLIANCE', weight: 10, initialScore: 700 },
-    { id: 'DISPATCH_ACKNOWLEDGEMENT', weight: 15, initialScore: 700 },
-    { id: 'VIOLATIONS', weight: 15, initialScore: 1000 },
-  ],
-  events: [
-    { eventType: 'DELIVERY_WITHIN_TOLERANCE', effects: [{ indicator: 'DELIVERY_ACCURACY', points: 10 }] },
-    { eventType: 'DELIVERY_DEVIATION', effects: [{ indicator: 'DELIVERY_ACCURACY', points: -30 }] },
-    { eventType: 'READINGS_COMPLETE', effects: [{ indicator: 'TELEMETRY_AVAILABILITY', points: 5 }] },
-    { eventType: 'READING_REJECTED', effects: [{ indicator: 'TELEMETRY_VALIDITY', points: -20 }] },
-    { eventType: 'BID_REVEALED', effects: [{ indicator: 'BID_REVEAL_COMPLIANCE', points: 5 }] },
-    { eventType: 'BID_NOT_REVEALED', effects: [{ indicator: 'BID_REVEAL_COMPLIANCE', points: -50 }] },
-    { eventType: 'DISPATCH_ACKNOWLEDGED', effects: [{ indicator: 'DISPATCH_ACKNOWLEDGEMENT', points: 5 }] },
-    {
-      eventType: 'DISPATCH_NOT_ACKNOWLEDGED',
-      effects: [{ indicator: 'DISPATCH_ACKNOWLEDGEMENT', points: -40 }],
-    },
-    { eventType: 'VIOLATION', effects: [{ indicator: 'VIOLATIONS', points: -200 }] },
-  ],
-  levels: [
-    { level: 'AAA', minScore: 900, bidQuotaWh: 50_000_000, penaltyFactorPermille: 1000 },
-    { level: 'AA', minScore: 800, bidQuotaWh: 30_000_000, penaltyFactorPermille: 1000 },
-    { level: 'A', minScore: 650, bidQuotaWh: 20_000_000, penaltyFactorPermille: 1200 },
-    { level: 'B', minScore: 500, bidQuotaWh: 10_000_000, penaltyFactorPermille: 1500 },
-    { level: 'C', minScore: 0, bidQuotaWh: 2_000_000, penaltyFactorPermille: 2000 },
-  ],
-};

@@ -1,8 +1,8 @@
 // Credit scoring: events reported by settlement, telemetry, market and dispatch move the indicators of
 // VPP operators and DERs as the rulebook in force prescribes; every change leaves a score record.
-// Levels derive from the weighted total score and decide the market's bid quota and settlement's
-// penalty factor. The regulator can suspend a participant. Pure rules only; the contract supplies
-// identities, transaction ids and times, and stores indicator values, records and suspensions.
+// Levels (standing.ts) derive from the weighted total score; the regulator can suspend a participant
+// (suspension.ts). Pure rules only; the contract supplies identities, transaction ids and times, and
+// stores indicator values, records and suspensions.
 //
 // Ranges and rounding:
 // - every indicator value is an integer clamped to SCORE_MIN..SCORE_MAX (0..1000); an indicator the
@@ -12,28 +12,29 @@
 // - a score record is written only for an indicator that actually changed; its delta is the change
 //   applied after clamping (the nominal points are recorded beside it).
 
-import { MspId, KNOWN_MSP_IDS, KNOWN_ROLES, type Role } from '../../types/consortium';
-import { ErrorCode, VppError } from '../../types/errors';
-import { requireId, requireInteger } from '../shared/fields';
 import {
+  ENTITY_ID,
   invalid,
+  MARKET_ID,
+  POSITIVE,
+  requireId,
+  requireInteger,
   requireIsoTimestamp,
   requireObject,
   requireOneOf,
-  requirePositiveInteger,
-  requireText,
-} from '../validate';
+  TX_ID,
+} from '../../rules';
+import { ErrorCode, VppError } from '../../types/errors';
 import {
   eventRule,
   INDICATOR_ID_PATTERN,
   KNOWN_CREDIT_EVENT_TYPES,
-  levelRule,
+  POINTS_RULE,
   SCORE_MAX,
   SCORE_MIN,
-  SUSPENDED_LEVEL,
+  SCORE_RULE,
   WEIGHT_TOTAL,
   type CreditEventType,
-  type LevelRule,
   type RulebookVersion,
 } from './rulebook';
 
@@ -63,6 +64,13 @@ export interface CreditEvent {
   readonly txId: string;
   /** Its transaction time, ISO-8601 UTC. */
   readonly at: string;
+}
+
+/** What a transaction observed about a participant, before it is stamped with its tx id and time. */
+export interface CreditObservation {
+  readonly participant: Participant;
+  readonly eventType: CreditEventType;
+  readonly intervalId?: string;
 }
 
 export interface ScoreRecord {
@@ -102,19 +110,21 @@ const RECORD_FIELDS = [
   'txId',
   'at',
 ] as const;
-const SCORE_RULE = { min: SCORE_MIN, max: SCORE_MAX } as const;
-const DELTA_RULE = { min: -(SCORE_MAX - SCORE_MIN), max: SCORE_MAX - SCORE_MIN } as const;
 
 export function parseParticipant(value: unknown, what = 'participant'): Participant {
   const fields = requireObject(value, what, PARTICIPANT_FIELDS);
-  return { type: requireOneOf(fields, 'type', KNOWN_PARTICIPANT_TYPES), id: requireId(fields, 'id') };
+  return {
+    type: requireOneOf(fields, 'type', KNOWN_PARTICIPANT_TYPES),
+    id: requireId(fields, 'id', ENTITY_ID),
+  };
 }
 
 export function sameParticipant(a: Participant, b: Participant): boolean {
   return a.type === b.type && a.id === b.id;
 }
 
-function label(participant: Participant): string {
+/** How messages name a participant: `vpp "vpp-1"`. */
+export function participantLabel(participant: Participant): string {
   return `${participant.type} ${JSON.stringify(participant.id)}`;
 }
 
@@ -124,10 +134,12 @@ export function parseCreditEvent(value: unknown): CreditEvent {
   const base = {
     participant: parseParticipant(fields.participant),
     eventType: requireOneOf(fields, 'eventType', KNOWN_CREDIT_EVENT_TYPES),
-    txId: requireId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
     at: requireIsoTimestamp(fields, 'at'),
   };
-  return fields.intervalId === undefined ? base : { ...base, intervalId: requireId(fields, 'intervalId') };
+  return fields.intervalId === undefined
+    ? base
+    : { ...base, intervalId: requireId(fields, 'intervalId', MARKET_ID) };
 }
 
 /** Validates stored or supplied indicator values: known-shaped ids, integers in range. */
@@ -144,6 +156,31 @@ export function parseIndicatorValues(value: unknown): IndicatorValues {
     result[id] = requireInteger(fields, id, SCORE_RULE);
   }
   return result;
+}
+
+/** What vpp.creditIndicators holds for one participant. */
+export interface StoredCreditIndicators {
+  readonly participant: Participant;
+  /** Indicator id → value; only indicators some event has set (others read as their initialScore). */
+  readonly values: IndicatorValues;
+  /** Rulebook version of the last change. */
+  readonly ruleVersion: number;
+  /** Event time and transaction of the last change. */
+  readonly updatedAt: string;
+  readonly txId: string;
+}
+
+const INDICATORS_FIELDS = ['participant', 'values', 'ruleVersion', 'updatedAt', 'txId'] as const;
+
+export function parseStoredCreditIndicators(value: unknown): StoredCreditIndicators {
+  const fields = requireObject(value, 'stored credit indicators', INDICATORS_FIELDS);
+  return {
+    participant: parseParticipant(fields.participant),
+    values: parseIndicatorValues(fields.values),
+    ruleVersion: requireInteger(fields, 'ruleVersion', POSITIVE),
+    updatedAt: requireIsoTimestamp(fields, 'updatedAt'),
+    txId: requireId(fields, 'txId', TX_ID),
+  };
 }
 
 /** The values a participant starts with under `rulebook`. */
@@ -235,167 +272,13 @@ export function totalScore(indicators: IndicatorValues | undefined, rulebook: Ru
   return Math.floor(weighted / WEIGHT_TOTAL);
 }
 
-/** The best level whose minScore the score reaches (a score exactly at a threshold earns the level). */
-export function levelOf(score: number, rulebook: RulebookVersion): string {
-  requireInteger({ score }, 'score', SCORE_RULE);
-  // Levels are stored best first with strictly decreasing thresholds, the last one at SCORE_MIN.
-  const level = rulebook.levels.find((candidate) => score >= candidate.minScore);
-  if (level === undefined) {
-    throw new VppError(ErrorCode.INTERNAL, `rulebook version ${rulebook.version} has no level for ${score}`);
-  }
-  return level.level;
-}
-
-function worstLevel(rulebook: RulebookVersion): LevelRule {
-  const worst = rulebook.levels.at(-1);
-  if (worst === undefined) {
-    throw new VppError(ErrorCode.INTERNAL, `rulebook version ${rulebook.version} has no levels`);
-  }
-  return worst;
-}
-
-/** A VPP's bid quota in Wh per interval; 0 while suspended. */
-export function quotaOf(level: string, rulebook: RulebookVersion): number {
-  return level === SUSPENDED_LEVEL ? 0 : levelRule(rulebook, level).bidQuotaWh;
-}
-
-/** Settlement penalty factor in permille; a suspended participant pays the worst level's factor. */
-export function penaltyFactorOf(level: string, rulebook: RulebookVersion): number {
-  const rule = level === SUSPENDED_LEVEL ? worstLevel(rulebook) : levelRule(rulebook, level);
-  return rule.penaltyFactorPermille;
-}
-
-// ---- suspension ----
-
-export const SuspensionStatus = {
-  SUSPENDED: 'suspended',
-  REINSTATED: 'reinstated',
-} as const;
-
-export type SuspensionStatus = (typeof SuspensionStatus)[keyof typeof SuspensionStatus];
-
-const KNOWN_SUSPENSION_STATUSES: readonly SuspensionStatus[] = Object.values(SuspensionStatus);
-
-export const SUSPENSION_REASON_RULE = { min: 1, max: 500 } as const;
-
-export interface SuspensionAuthor {
-  readonly mspId: MspId;
-  readonly role: Role;
-}
-
-/**
- * The latest suspension decision about a participant. A suspended participant keeps collecting score
- * records, but its level reads SUSPENDED: bid quota 0, the worst level's penalty factor.
- */
-export interface SuspensionRecord {
-  readonly participant: Participant;
-  readonly status: SuspensionStatus;
-  readonly reason: string;
-  readonly by: SuspensionAuthor;
-  readonly at: string;
-  readonly txId: string;
-}
-
-export interface SuspensionInput {
-  readonly participant: Participant;
-  readonly reason: string;
-}
-
-export interface SuspensionWrite {
-  /** Raw client input: { participant: { type, id }, reason }. */
-  readonly input: unknown;
-  /** The participant's current suspension record, if any. */
-  readonly current: SuspensionRecord | undefined;
-  readonly by: SuspensionAuthor;
-  /** Transaction time and id. */
-  readonly at: string;
-  readonly txId: string;
-}
-
-const SUSPENSION_INPUT_FIELDS = ['participant', 'reason'] as const;
-const SUSPENSION_FIELDS = ['participant', 'status', 'reason', 'by', 'at', 'txId'] as const;
-const AUTHOR_FIELDS = ['mspId', 'role'] as const;
-
-export function parseSuspensionInput(value: unknown): SuspensionInput {
-  const fields = requireObject(value, 'suspension', SUSPENSION_INPUT_FIELDS);
-  return {
-    participant: parseParticipant(fields.participant),
-    reason: requireText(fields, 'reason', SUSPENSION_REASON_RULE),
-  };
-}
-
-export function isSuspended(record: SuspensionRecord | undefined): boolean {
-  return record?.status === SuspensionStatus.SUSPENDED;
-}
-
-function buildDecision(write: SuspensionWrite, status: SuspensionStatus): SuspensionRecord {
-  if (write.by.mspId !== MspId.REGULATOR) {
-    throw new VppError(
-      ErrorCode.FORBIDDEN,
-      `only ${MspId.REGULATOR} may suspend or reinstate participants, not ${write.by.mspId}`,
-    );
-  }
-  const input = parseSuspensionInput(write.input);
-  const { current } = write;
-  if (current !== undefined && !sameParticipant(current.participant, input.participant)) {
-    throw new VppError(
-      ErrorCode.INTERNAL,
-      `stored suspension belongs to ${label(current.participant)}, not ${label(input.participant)}`,
-    );
-  }
-  if (status === SuspensionStatus.SUSPENDED && current !== undefined && isSuspended(current)) {
-    throw new VppError(
-      ErrorCode.INVALID_STATE,
-      `${label(input.participant)} is already suspended (since ${current.at})`,
-    );
-  }
-  if (status === SuspensionStatus.REINSTATED && !isSuspended(current)) {
-    throw new VppError(ErrorCode.INVALID_STATE, `${label(input.participant)} is not suspended`);
-  }
-  return {
-    participant: input.participant,
-    status,
-    reason: input.reason,
-    by: { mspId: write.by.mspId, role: write.by.role },
-    at: requireIsoTimestamp({ at: write.at }, 'at'),
-    txId: requireId({ txId: write.txId }, 'txId'),
-  };
-}
-
-/** Suspends a participant (regulator only; INVALID_STATE if already suspended). */
-export function buildSuspension(write: SuspensionWrite): SuspensionRecord {
-  return buildDecision(write, SuspensionStatus.SUSPENDED);
-}
-
-/** Lifts a suspension (regulator only; INVALID_STATE if the participant is not suspended). */
-export function buildReinstatement(write: SuspensionWrite): SuspensionRecord {
-  return buildDecision(write, SuspensionStatus.REINSTATED);
-}
-
-export function parseStoredSuspension(value: unknown): SuspensionRecord {
-  const fields = requireObject(value, 'stored suspension', SUSPENSION_FIELDS);
-  const input = parseSuspensionInput({ participant: fields.participant, reason: fields.reason });
-  const author = requireObject(fields.by, 'by', AUTHOR_FIELDS);
-  return {
-    participant: input.participant,
-    status: requireOneOf(fields, 'status', KNOWN_SUSPENSION_STATUSES),
-    reason: input.reason,
-    by: {
-      mspId: requireOneOf(author, 'mspId', KNOWN_MSP_IDS),
-      role: requireOneOf(author, 'role', KNOWN_ROLES),
-    },
-    at: requireIsoTimestamp(fields, 'at'),
-    txId: requireId(fields, 'txId'),
-  };
-}
-
 export function parseStoredScoreRecord(value: unknown): ScoreRecord {
   const fields = requireObject(value, 'stored score record', RECORD_FIELDS);
   const indicator = fields.indicator;
   if (typeof indicator !== 'string' || !INDICATOR_ID_PATTERN.test(indicator)) {
     throw invalid('indicator must be an UPPER_SNAKE identifier');
   }
-  const delta = requireInteger(fields, 'delta', DELTA_RULE);
+  const delta = requireInteger(fields, 'delta', POINTS_RULE);
   if (delta === 0) {
     throw invalid('delta must not be 0');
   }
@@ -403,105 +286,18 @@ export function parseStoredScoreRecord(value: unknown): ScoreRecord {
     participant: parseParticipant(fields.participant),
     indicator,
     delta,
-    points: requireInteger(fields, 'points', DELTA_RULE),
+    points: requireInteger(fields, 'points', POINTS_RULE),
     valueAfter: requireInteger(fields, 'valueAfter', SCORE_RULE),
     reasonCode: requireOneOf(fields, 'reasonCode', KNOWN_CREDIT_EVENT_TYPES),
-    ruleVersion: requirePositiveInteger(fields, 'ruleVersion'),
-    ...(fields.intervalId === undefined ? {} : { intervalId: requireId(fields, 'intervalId') }),
-    txId: requireId(fields, 'txId'),
+    ruleVersion: requireInteger(fields, 'ruleVersion', POSITIVE),
+    ...(fields.intervalId === undefined ? {} : { intervalId: requireId(fields, 'intervalId', MARKET_ID) }),
+    txId: requireId(fields, 'txId', TX_ID),
     at: requireIsoTimestamp(fields, 'at'),
   };
 }
 
-// ---- standing and ranking ----
-
-export interface CreditStanding {
-  readonly participant: Participant;
-  readonly score: number;
-  /** A level of the rulebook, or SUSPENDED. */
-  readonly level: string;
-  readonly suspended: boolean;
-  readonly bidQuotaWh: number;
-  readonly penaltyFactorPermille: number;
-  readonly ruleVersion: number;
-}
-
-/**
- * Everything the market and settlement need about a participant at one instant, under the rulebook
- * in force then. While suspended the score is still computed and reported, but the level is
- * SUSPENDED (quota 0, worst penalty factor).
- */
-export function creditStanding(
-  participant: Participant,
-  indicators: IndicatorValues | undefined,
-  rulebook: RulebookVersion,
-  suspension: SuspensionRecord | undefined,
-): CreditStanding {
-  const who = parseParticipant(participant);
-  if (suspension !== undefined && !sameParticipant(suspension.participant, who)) {
-    throw new VppError(
-      ErrorCode.INTERNAL,
-      `suspension of ${label(suspension.participant)} passed for ${label(who)}`,
-    );
-  }
-  const score = totalScore(indicators, rulebook);
-  const suspended = isSuspended(suspension);
-  const level = suspended ? SUSPENDED_LEVEL : levelOf(score, rulebook);
-  return {
-    participant: who,
-    score,
-    level,
-    suspended,
-    bidQuotaWh: quotaOf(level, rulebook),
-    penaltyFactorPermille: penaltyFactorOf(level, rulebook),
-    ruleVersion: rulebook.version,
-  };
-}
-
-export interface RankEntry {
-  readonly participant: Participant;
-  readonly score: number;
-  readonly suspended?: boolean;
-}
-
-export interface RankedParticipant {
-  /** 1-based position; no two entries share one. */
-  readonly rank: number;
-  readonly participant: Participant;
-  readonly score: number;
-  readonly suspended: boolean;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Deterministic ranking: participants in good standing before suspended ones, then score
- * descending, then participant type ('der' before 'vpp'), then id in code-unit order. A participant
- * listed twice is refused.
- */
-export function rankParticipants(entries: readonly RankEntry[]): RankedParticipant[] {
-  const seen = new Set<string>();
-  const checked = entries.map((entry) => {
-    const participant = parseParticipant(entry.participant);
-    const key = `${participant.type}\u0000${participant.id}`;
-    if (seen.has(key)) {
-      throw invalid(`${label(participant)} appears twice in the ranking`);
-    }
-    seen.add(key);
-    return {
-      participant,
-      score: requireInteger({ score: entry.score }, 'score', SCORE_RULE),
-      suspended: entry.suspended === true,
-    };
-  });
-  checked.sort(
-    (a, b) =>
-      Number(a.suspended) - Number(b.suspended) ||
-      b.score - a.score ||
-      compareText(a.participant.type, b.participant.type) ||
-      compareText(a.participant.id, b.participant.id),
-  );
-  return checked.map((entry, i) => ({ rank: i + 1, ...entry }));
+/** One page of a participant's score records, oldest first (ListScoreRecords); bookmark '' at the end. */
+export interface ScoreRecordPage {
+  readonly records: readonly ScoreRecord[];
+  readonly bookmark: string;
 }

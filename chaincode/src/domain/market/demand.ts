@@ -10,21 +10,20 @@
 // Demand is fixed before bidders commit: it can only be posted while the interval is open, because
 // bids are checked against the cap at reveal and bidders must know it when they seal their bids.
 
-import { ErrorCode, VppError } from '../../types/errors';
 import {
   invalid,
+  MARKET_ID,
+  NON_NEGATIVE,
+  POSITIVE,
+  type QuantityUnit,
+  requireId,
+  requireInteger,
   requireIsoTimestamp,
   requireObject,
   requireOneOf,
-  requirePositiveInteger,
-} from '../validate';
-import {
-  copyActor,
-  parseActor,
-  requireMarketId,
-  requireNonNegativeInteger,
-  type MarketActor,
-} from './common';
+} from '../../rules';
+import { ErrorCode, VppError } from '../../types/errors';
+import { copyActor, parseActor, type MarketActor } from './common';
 import {
   IntervalPhase,
   intervalPhase,
@@ -33,7 +32,6 @@ import {
   requireQuantityUnitOf,
   type MarketInterval,
   type MarketProduct,
-  type QuantityUnit,
 } from './interval';
 
 export interface DemandInput {
@@ -59,10 +57,10 @@ const STORED_FIELDS = [...INPUT_FIELDS, 'quantityUnit', 'postedAt', 'postedBy'] 
 export function parseDemandInput(value: unknown): DemandInput {
   const fields = requireObject(value, 'demand', INPUT_FIELDS);
   return {
-    intervalId: requireMarketId(fields, 'intervalId'),
+    intervalId: requireId(fields, 'intervalId', MARKET_ID),
     product: requireOneOf(fields, 'product', KNOWN_MARKET_PRODUCTS),
-    quantity: requirePositiveInteger(fields, 'quantity'),
-    priceCap: requireNonNegativeInteger(fields, 'priceCap'),
+    quantity: requireInteger(fields, 'quantity', POSITIVE),
+    priceCap: requireInteger(fields, 'priceCap', NON_NEGATIVE),
   };
 }
 

@@ -16,26 +16,23 @@
 //   deliver, which means nothing once delivery has begun. A missing acknowledgement is then the
 //   observable fact. Both violations are INVALID_STATE.
 
-import { ErrorCode, VppError } from '../../types/errors';
-import { allocateProportionally } from '../shared/allocation';
 import {
+  compareIds,
   invalid,
+  MARKET_ID,
+  NON_NEGATIVE,
+  POSITIVE,
+  type QuantityUnit,
+  requireId,
+  requireInteger,
   requireIsoTimestamp,
   requireObject,
   requireOneOf,
-  requirePositiveInteger,
-} from '../validate';
-import {
-  compareIds,
-  copyActor,
-  isoMillis,
-  parseActor,
-  requireMarketId,
-  requireNonNegativeInteger,
   requireSortedList,
-  txMillis,
-  type MarketActor,
-} from './common';
+} from '../../rules';
+import { ErrorCode, VppError } from '../../types/errors';
+import { allocateProportionally } from '../shared/allocation';
+import { copyActor, isoMillis, parseActor, txMillis, type MarketActor } from './common';
 import { awardedQuantityOfVpp, type ClearingResult } from './clearing';
 import {
   deliveryMinutes,
@@ -46,7 +43,6 @@ import {
   requireQuantityUnitOf,
   requireSameInterval,
   type MarketInterval,
-  type QuantityUnit,
 } from './interval';
 
 export interface AwardToSplit {
@@ -71,8 +67,8 @@ export interface DerSetpoint {
 /** Constant power in W that delivers the award over the delivery period (see module comment). */
 export function requiredPowerW(award: AwardToSplit): number {
   const fields = { quantity: award.quantity, deliveryMinutes: award.deliveryMinutes };
-  const quantity = requireNonNegativeInteger(fields, 'quantity');
-  const minutes = requireNonNegativeInteger(fields, 'deliveryMinutes');
+  const quantity = requireInteger(fields, 'quantity', NON_NEGATIVE);
+  const minutes = requireInteger(fields, 'deliveryMinutes', NON_NEGATIVE);
   if (minutes < 1 || minutes > MAX_DELIVERY_MINUTES) {
     throw invalid(`deliveryMinutes must be 1..${MAX_DELIVERY_MINUTES}`);
   }
@@ -101,7 +97,10 @@ export function splitAwardToSetpoints(
   const required = requiredPowerW(award);
   const parties = ders.map((der) => {
     const fields = { derId: der.derId, availableW: der.availableW };
-    return { id: requireMarketId(fields, 'derId'), weight: requireNonNegativeInteger(fields, 'availableW') };
+    return {
+      id: requireId(fields, 'derId', MARKET_ID),
+      weight: requireInteger(fields, 'availableW', NON_NEGATIVE),
+    };
   });
   const available = parties.reduce((sum, party) => sum + BigInt(party.weight), 0n);
   if (BigInt(required) > available) {
@@ -171,7 +170,10 @@ const SETPOINT_FIELDS = ['derId', 'setpointW'] as const;
 
 export function parseDispatchRequest(value: unknown): DispatchRequest {
   const fields = requireObject(value, 'dispatch request', REQUEST_FIELDS);
-  return { intervalId: requireMarketId(fields, 'intervalId'), vppId: requireMarketId(fields, 'vppId') };
+  return {
+    intervalId: requireId(fields, 'intervalId', MARKET_ID),
+    vppId: requireId(fields, 'vppId', MARKET_ID),
+  };
 }
 
 export interface DispatchIssue {
@@ -275,8 +277,8 @@ export function acknowledgeDispatch(ack: DispatchAcknowledgement): DispatchInstr
 function parseSetpoint(value: unknown, what: string): DerSetpoint {
   const fields = requireObject(value, what, SETPOINT_FIELDS);
   return {
-    derId: requireMarketId(fields, 'derId'),
-    setpointW: requireNonNegativeInteger(fields, 'setpointW'),
+    derId: requireId(fields, 'derId', MARKET_ID),
+    setpointW: requireInteger(fields, 'setpointW', NON_NEGATIVE),
   };
 }
 
@@ -293,7 +295,7 @@ export function parseStoredDispatchInstruction(value: unknown): DispatchInstruct
     (setpoint) => setpoint.derId,
     'derId',
   );
-  const requiredW = requireNonNegativeInteger(fields, 'requiredW');
+  const requiredW = requireInteger(fields, 'requiredW', NON_NEGATIVE);
   if (setpoints.reduce((sum, setpoint) => sum + setpoint.setpointW, 0) !== requiredW) {
     throw invalid('setpoints must sum to requiredW');
   }
@@ -307,7 +309,7 @@ export function parseStoredDispatchInstruction(value: unknown): DispatchInstruct
   return {
     ...request,
     product,
-    quantity: requirePositiveInteger(fields, 'quantity'),
+    quantity: requireInteger(fields, 'quantity', POSITIVE),
     quantityUnit,
     requiredW,
     setpoints,

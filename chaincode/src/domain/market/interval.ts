@@ -7,9 +7,21 @@
 // Phases are a pure function of the interval and the transaction time, so every endorser agrees and
 // no background job has to "close" anything.
 
+import {
+  type Fields,
+  invalid,
+  isIntegerIn,
+  MARKET_ID,
+  NON_NEGATIVE,
+  type QuantityUnit,
+  requireId,
+  requireIsoTimestamp,
+  requireObject,
+  requireOneOf,
+  requireQuantityUnit,
+} from '../../rules';
 import { ErrorCode, VppError } from '../../types/errors';
-import { invalid, requireIsoTimestamp, requireObject, requireOneOf, type Fields } from '../validate';
-import { copyActor, isoMillis, parseActor, requireMarketId, txMillis, type MarketActor } from './common';
+import { copyActor, isoMillis, parseActor, txMillis, type MarketActor } from './common';
 
 export const MarketProduct = {
   /** Energy delivered to the grid (more generation or less consumption); quantity in Wh. */
@@ -25,19 +37,13 @@ export type MarketProduct = (typeof MarketProduct)[keyof typeof MarketProduct];
 export const KNOWN_MARKET_PRODUCTS: readonly MarketProduct[] = Object.values(MarketProduct);
 
 /** Energy is traded in watt-hours, reserve (power held available) in watts. */
-export type QuantityUnit = 'Wh' | 'W';
-
 export function quantityUnitOf(product: MarketProduct): QuantityUnit {
   return product === MarketProduct.RESERVE ? 'W' : 'Wh';
 }
 
 /** Decodes a stored record's quantityUnit, which must be the unit of its `product`. */
 export function requireQuantityUnitOf(fields: Fields, product: MarketProduct): QuantityUnit {
-  const quantityUnit = requireOneOf(fields, 'quantityUnit', ['Wh', 'W'] as const);
-  if (quantityUnit !== quantityUnitOf(product)) {
-    throw invalid(`quantityUnit ${quantityUnit} does not belong to product ${product}`);
-  }
-  return quantityUnit;
+  return requireQuantityUnit(fields, quantityUnitOf(product), `product ${product}`);
 }
 
 const MINUTE_MS = 60_000;
@@ -80,7 +86,7 @@ const STORED_FIELDS = [...INPUT_FIELDS, 'quantityUnit', 'openedAt', 'openedBy'] 
 export function parseMarketIntervalInput(value: unknown): MarketIntervalInput {
   const fields = requireObject(value, 'market interval', INPUT_FIELDS);
   const input: MarketIntervalInput = {
-    intervalId: requireMarketId(fields, 'intervalId'),
+    intervalId: requireId(fields, 'intervalId', MARKET_ID),
     product: requireOneOf(fields, 'product', KNOWN_MARKET_PRODUCTS),
     deliveryStart: requireIsoTimestamp(fields, 'deliveryStart'),
     deliveryEnd: requireIsoTimestamp(fields, 'deliveryEnd'),
@@ -185,7 +191,7 @@ export function deliveryMinutes(interval: MarketIntervalInput): number {
  * comparison with a (safe-integer) quantity exact.
  */
 export function backedQuantity(interval: MarketIntervalInput, capacityW: number): number {
-  if (!Number.isSafeInteger(capacityW) || capacityW < 0) {
+  if (!isIntegerIn(capacityW, NON_NEGATIVE)) {
     throw invalid(`capacity must be a non-negative integer number of watts, got ${capacityW}`);
   }
   if (interval.product === MarketProduct.RESERVE) {

@@ -6,15 +6,19 @@
 // own unit (Wh for energy intervals, W for reserve intervals), exactly as checkReveal's quotaForVpp.
 // A VPP without a quota record may not reveal at all (QUOTA_EXCEEDED); a quota of 0 blocks it too.
 
-import { invalid, requireIsoTimestamp, requireObject } from '../validate';
 import {
-  copyActor,
-  parseActor,
-  requireMarketId,
-  requireNonNegativeInteger,
-  requireTxId,
-  type MarketActor,
-} from './common';
+  invalid,
+  isIntegerIn,
+  MARKET_ID,
+  NON_NEGATIVE,
+  requireId,
+  requireInteger,
+  requireIsoTimestamp,
+  requireObject,
+  TX_ID,
+} from '../../rules';
+import { ErrorCode, isVppError, VppError } from '../../types/errors';
+import { copyActor, parseActor, type MarketActor } from './common';
 
 export interface VppQuota {
   readonly vppId: string;
@@ -34,7 +38,7 @@ const DECIMAL = /^(0|[1-9][0-9]*)$/;
 /** Parses a quota given as a transaction argument (text), e.g. "250000". */
 export function parseQuotaQuantity(raw: unknown): number {
   const value = typeof raw === 'string' && DECIMAL.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value)) {
+  if (!isIntegerIn(value, NON_NEGATIVE)) {
     throw invalid('quantity must be a non-negative integer written in decimal digits');
   }
   return value;
@@ -53,21 +57,39 @@ export interface QuotaSetting {
 /** The quota record to store; it replaces any earlier quota of the VPP. */
 export function buildVppQuota(setting: QuotaSetting): VppQuota {
   return {
-    vppId: requireMarketId({ vppId: setting.vppId }, 'vppId'),
+    vppId: requireId({ vppId: setting.vppId }, 'vppId', MARKET_ID),
     quantity: parseQuotaQuantity(setting.quantity),
     setAt: requireIsoTimestamp({ setAt: setting.txTime }, 'setAt'),
     setBy: copyActor(setting.caller),
-    txId: requireTxId({ txId: setting.txId }, 'txId'),
+    txId: requireId({ txId: setting.txId }, 'txId', TX_ID),
   };
 }
 
 export function parseStoredVppQuota(value: unknown): VppQuota {
   const fields = requireObject(value, 'stored vpp quota', FIELDS);
   return {
-    vppId: requireMarketId(fields, 'vppId'),
-    quantity: requireNonNegativeInteger(fields, 'quantity'),
+    vppId: requireId(fields, 'vppId', MARKET_ID),
+    quantity: requireInteger(fields, 'quantity', NON_NEGATIVE),
     setAt: requireIsoTimestamp(fields, 'setAt'),
     setBy: parseActor(fields.setBy, 'setBy'),
-    txId: requireTxId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
   };
+}
+
+/**
+ * Runs a reveal check for a VPP; when the VPP has no quota record at all (`missing`), a quota refusal
+ * says so, instead of naming a quota of 0 the regulator never set.
+ */
+export function explainMissingQuota<T>(missing: boolean, vppId: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (missing && isVppError(err) && err.code === ErrorCode.QUOTA_EXCEEDED) {
+      throw new VppError(
+        ErrorCode.QUOTA_EXCEEDED,
+        `vpp ${vppId} has no bid quota: the regulator has not set one, so it cannot bid`,
+      );
+    }
+    throw err;
+  }
 }

@@ -1,17 +1,21 @@
 // Records the market contract stores around the pure rules: the clearing of an interval (with who
-// cleared it and when) and the violations recorded for unrevealed commitments.
+// cleared it and when) and the violations recorded for unrevealed commitments; and the answers of
+// the market's queries that combine records.
 
-import { ErrorCode, VppError } from '../../types/errors';
-import { invalid, requireIsoTimestamp, requireObject, requireOneOf } from '../validate';
 import {
-  copyActor,
-  parseActor,
-  requireMarketId,
-  requireNonNegativeInteger,
-  requireTxId,
-  type MarketActor,
-} from './common';
-import { ViolationReason, type BidViolation, type RevealedBid } from './bid';
+  invalid,
+  MARKET_ID,
+  NON_NEGATIVE,
+  requireId,
+  requireInteger,
+  requireIsoTimestamp,
+  requireObject,
+  requireOneOf,
+  TX_ID,
+} from '../../rules';
+import { ErrorCode, VppError } from '../../types/errors';
+import { copyActor, parseActor, type MarketActor } from './common';
+import { ViolationReason, type BidViolation, type RevealedBid } from './reveal';
 import {
   clearMarketInterval,
   parseStoredClearingResult,
@@ -68,13 +72,13 @@ export function buildClearingRecord(run: ClearingRun): ClearingRecord {
     bidCount: run.bids.length,
     clearedAt: run.txTime,
     clearedBy: copyActor(run.caller),
-    txId: requireTxId({ txId: run.txId }, 'txId'),
+    txId: requireId({ txId: run.txId }, 'txId', TX_ID),
   };
 }
 
 export function parseStoredClearingRecord(value: unknown): ClearingRecord {
   const fields = requireObject(value, 'stored clearing', CLEARING_FIELDS);
-  const intervalId = requireMarketId(fields, 'intervalId');
+  const intervalId = requireId(fields, 'intervalId', MARKET_ID);
   const result = parseStoredClearingResult(fields.result);
   if (result.intervalId !== intervalId) {
     throw invalid(`result belongs to interval ${result.intervalId}, not ${intervalId}`);
@@ -82,10 +86,10 @@ export function parseStoredClearingRecord(value: unknown): ClearingRecord {
   return {
     intervalId,
     result,
-    bidCount: requireNonNegativeInteger(fields, 'bidCount'),
+    bidCount: requireInteger(fields, 'bidCount', NON_NEGATIVE),
     clearedAt: requireIsoTimestamp(fields, 'clearedAt'),
     clearedBy: parseActor(fields.clearedBy, 'clearedBy'),
-    txId: requireTxId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
   };
 }
 
@@ -118,10 +122,26 @@ const KNOWN_REASONS: readonly ViolationReason[] = Object.values(ViolationReason)
 export function parseStoredViolation(value: unknown): BidViolation {
   const fields = requireObject(value, 'stored violation', VIOLATION_FIELDS);
   return {
-    intervalId: requireMarketId(fields, 'intervalId'),
-    bidId: requireMarketId(fields, 'bidId'),
-    vppId: requireMarketId(fields, 'vppId'),
+    intervalId: requireId(fields, 'intervalId', MARKET_ID),
+    bidId: requireId(fields, 'bidId', MARKET_ID),
+    vppId: requireId(fields, 'vppId', MARKET_ID),
     reason: requireOneOf(fields, 'reason', KNOWN_REASONS),
     detectedAt: requireIsoTimestamp(fields, 'detectedAt'),
   };
+}
+
+// ---- query and batch answers ----
+
+/** An interval with its demand (null until posted) and its phase at the query's time (GetInterval). */
+export interface IntervalView {
+  readonly interval: MarketInterval;
+  readonly demand: Demand | null;
+  readonly phase: IntervalPhase;
+}
+
+/** What RecordUnrevealedViolations wrote now, and how many it found already recorded. */
+export interface ViolationsRecorded {
+  readonly intervalId: string;
+  readonly recorded: readonly BidViolation[];
+  readonly alreadyRecorded: number;
 }

@@ -11,18 +11,19 @@
 // per instruction (ALREADY_EXISTS after) and only before delivery starts (INVALID_STATE after).
 // Every active DER gets a record, zero setpoints included, so each DER is told explicitly.
 
-import { ErrorCode, VppError } from '../../types/errors';
-import { invalid, requireIsoTimestamp, requireObject, requireOneOf } from '../validate';
 import {
-  copyActor,
-  isoMillis,
-  parseActor,
-  requireMarketId,
-  requireNonNegativeInteger,
-  requireTxId,
-  txMillis,
-  type MarketActor,
-} from './common';
+  invalid,
+  MARKET_ID,
+  NON_NEGATIVE,
+  requireId,
+  requireInteger,
+  requireIsoTimestamp,
+  requireObject,
+  requireOneOf,
+  TX_ID,
+} from '../../rules';
+import { ErrorCode, VppError } from '../../types/errors';
+import { copyActor, isoMillis, parseActor, txMillis, type MarketActor } from './common';
 import {
   dispatchSeed,
   DispatchStatus,
@@ -107,7 +108,7 @@ export function allocateSetpoints(allocation: SetpointAllocation): DerSetpointRe
     dispatchSeed(interval.intervalId, instruction.vppId),
   );
   const allocatedBy = copyActor(allocation.caller);
-  const txId = requireTxId({ txId: allocation.txId }, 'txId');
+  const txId = requireId({ txId: allocation.txId }, 'txId', TX_ID);
   return setpoints.map((setpoint) => ({
     intervalId: interval.intervalId,
     vppId: instruction.vppId,
@@ -130,15 +131,29 @@ export function parseStoredSetpoint(value: unknown): DerSetpointRecord {
     throw invalid('deliveryStart must be before deliveryEnd');
   }
   return {
-    intervalId: requireMarketId(fields, 'intervalId'),
-    vppId: requireMarketId(fields, 'vppId'),
-    derId: requireMarketId(fields, 'derId'),
-    setpointW: requireNonNegativeInteger(fields, 'setpointW'),
+    intervalId: requireId(fields, 'intervalId', MARKET_ID),
+    vppId: requireId(fields, 'vppId', MARKET_ID),
+    derId: requireId(fields, 'derId', MARKET_ID),
+    setpointW: requireInteger(fields, 'setpointW', NON_NEGATIVE),
     product: requireOneOf(fields, 'product', KNOWN_MARKET_PRODUCTS),
     deliveryStart,
     deliveryEnd,
     allocatedAt: requireIsoTimestamp(fields, 'allocatedAt'),
     allocatedBy: parseActor(fields.allocatedBy, 'allocatedBy'),
-    txId: requireTxId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
   };
+}
+
+/** What AllocateSetpoints wrote: one record per active DER, summing to requiredW. */
+export interface AllocatedSetpoints {
+  readonly intervalId: string;
+  readonly vppId: string;
+  readonly requiredW: number;
+  readonly setpoints: readonly DerSetpointRecord[];
+}
+
+/** An instruction with its setpoint records, empty until allocated (GetDispatch). */
+export interface DispatchView {
+  readonly instruction: DispatchInstruction;
+  readonly setpoints: readonly DerSetpointRecord[];
 }

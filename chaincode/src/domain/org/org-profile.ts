@@ -3,6 +3,16 @@
 // testable without Fabric.
 
 import {
+  invalid,
+  POSITIVE,
+  requireEmail,
+  requireInteger,
+  requireIsoTimestamp,
+  requireObject,
+  requireOneOf,
+  requireText,
+} from '../../rules';
+import {
   KNOWN_ORG_ROLES,
   KNOWN_ROLES,
   ORG_ROLE_BY_MSP,
@@ -12,15 +22,6 @@ import {
   type Role,
 } from '../../types/consortium';
 import { ErrorCode, VppError } from '../../types/errors';
-import {
-  invalid,
-  requireEmail,
-  requireIsoTimestamp,
-  requireObject,
-  requireOneOf,
-  requirePositiveInteger,
-  requireText,
-} from '../validate';
 
 export const DISPLAY_NAME_RULE = { min: 1, max: 100 } as const;
 
@@ -117,7 +118,7 @@ export function parseStoredOrgProfile(value: unknown): OrgProfile {
       mspId: requireOneOf(author, 'mspId', KNOWN_MSP_IDS),
       role: requireOneOf(author, 'role', KNOWN_ROLES),
     },
-    version: requirePositiveInteger(fields, 'version'),
+    version: requireInteger(fields, 'version', POSITIVE),
   };
 }
 

@@ -8,18 +8,19 @@
 //
 // Times are ISO-8601 UTC strings (the transaction time) compared with each other, never with a clock.
 
-import { isKnownMspId, MspId } from '../../types/consortium';
-import { ErrorCode, VppError } from '../../types/errors';
-import { requireId as requireLedgerId } from '../shared/fields';
-import { requireId } from '../registry/vpp';
 import {
+  ENTITY_ID,
+  type Fields,
   invalid,
+  requireId,
   requireIsoTimestamp,
   requireObject,
   requireOneOf,
   requireText,
-  type Fields,
-} from '../validate';
+  TX_ID,
+} from '../../rules';
+import { isKnownMspId, MspId } from '../../types/consortium';
+import { ErrorCode, VppError } from '../../types/errors';
 
 export const DATA_SET_KINDS = ['owner-data', 'samples'] as const;
 export type DataSetKind = (typeof DATA_SET_KINDS)[number];
@@ -92,7 +93,7 @@ export function parseDataSet(value: unknown): DataSet {
   const fields = requireObject(value, 'dataSet', DATA_SET_FIELDS);
   return {
     kind: requireOneOf(fields, 'kind', DATA_SET_KINDS),
-    derId: requireId(fields, 'derId'),
+    derId: requireId(fields, 'derId', ENTITY_ID),
   };
 }
 
@@ -124,7 +125,7 @@ function requireWindow(fields: Fields): { validFrom: string; validUntil: string 
 export function parseGrantInput(value: unknown): GrantInput {
   const fields = requireObject(value, 'grant', GRANT_INPUT_FIELDS);
   return {
-    grantId: requireId(fields, 'grantId'),
+    grantId: requireId(fields, 'grantId', ENTITY_ID),
     dataSet: parseDataSet(fields.dataSet),
     granteeMspId: requireGrantee(fields),
     purpose: requireText(fields, 'purpose', PURPOSE_RULE),
@@ -166,7 +167,7 @@ export function buildGrant(request: {
     status: 'active',
     grantedBy: requireText({ grantedBy: request.grantedBy }, 'grantedBy', ACTOR_RULE),
     grantedAt: at,
-    txId: requireLedgerId({ txId: request.txId }, 'txId'),
+    txId: requireId({ txId: request.txId }, 'txId', TX_ID),
   };
 }
 
@@ -223,7 +224,7 @@ export function parseStoredGrant(value: unknown): ConsentGrant {
     throw invalid('an active grant has no revokedAt or revokedBy');
   }
   return {
-    grantId: requireId(fields, 'grantId'),
+    grantId: requireId(fields, 'grantId', ENTITY_ID),
     dataSet: parseDataSet(fields.dataSet),
     granteeMspId: requireGrantee(fields),
     purpose: requireText(fields, 'purpose', PURPOSE_RULE),
@@ -231,7 +232,7 @@ export function parseStoredGrant(value: unknown): ConsentGrant {
     status,
     grantedBy: requireText(fields, 'grantedBy', ACTOR_RULE),
     grantedAt: requireIsoTimestamp(fields, 'grantedAt'),
-    txId: requireLedgerId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
     ...(status === 'revoked'
       ? {
           revokedAt: requireIsoTimestamp(fields, 'revokedAt'),
@@ -278,7 +279,7 @@ export function buildAccessLogEntry(access: {
     accessorMspId: access.accessorMspId,
     accessor: requireText({ accessor: access.accessor }, 'accessor', ACTOR_RULE),
     at,
-    txId: requireLedgerId({ txId: access.txId }, 'txId'),
+    txId: requireId({ txId: access.txId }, 'txId', TX_ID),
   };
 }
 
@@ -289,11 +290,11 @@ export function parseStoredAccessLogEntry(value: unknown): AccessLogEntry {
     throw invalid('accessorMspId must be the MSP ID of a consortium member');
   }
   return {
-    grantId: requireId(fields, 'grantId'),
+    grantId: requireId(fields, 'grantId', ENTITY_ID),
     dataSet: parseDataSet(fields.dataSet),
     accessorMspId,
     accessor: requireText(fields, 'accessor', ACTOR_RULE),
     at: requireIsoTimestamp(fields, 'at'),
-    txId: requireLedgerId(fields, 'txId'),
+    txId: requireId(fields, 'txId', TX_ID),
   };
 }

@@ -15,11 +15,10 @@
 // must be compared with the size recorded next to the root (a sample anchor's `count`).
 
 import { createHash } from 'node:crypto';
-import { invalid } from '../validate';
+import { invalid, isIntegerIn, isLowerHex, POSITIVE, requireIntegerValue } from '../../rules';
 
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
-const HASH_HEX = /^[0-9a-f]{64}$/;
 /** A path longer than this would need a tree of more than 2^64 leaves. */
 const MAX_PATH_LENGTH = 64;
 
@@ -51,7 +50,7 @@ function toDigests(leafHashes: readonly string[]): Buffer[] {
     throw invalid('a Merkle tree needs at least one leaf hash');
   }
   return leafHashes.map((hash, i) => {
-    if (typeof hash !== 'string' || !HASH_HEX.test(hash)) {
+    if (!isLowerHex(hash, 32)) {
       throw invalid(`leaf hash ${i} must be 64 lowercase hex characters`);
     }
     return Buffer.from(hash, 'hex');
@@ -76,9 +75,7 @@ export function merkleRoot(leafHashes: readonly string[]): string {
 export function merkleProof(leafHashes: readonly string[], index: number): MerkleProof {
   const digests = toDigests(leafHashes);
   const size = digests.length;
-  if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
-    throw invalid(`index must be an integer in 0..${size - 1}`);
-  }
+  requireIntegerValue(index, 'index', { min: 0, max: size - 1 });
   // Walk down from the root; each step records the sibling subtree, so reversing gives bottom-up.
   const topDown: string[] = [];
   let from = 0;
@@ -105,14 +102,14 @@ export function merkleProof(leafHashes: readonly string[], index: number): Merkl
  */
 export function verifyMerkleProof(leafHashHex: string, proof: MerkleProof, rootHex: string): boolean {
   try {
-    if (typeof leafHashHex !== 'string' || !HASH_HEX.test(leafHashHex)) return false;
-    if (typeof rootHex !== 'string' || !HASH_HEX.test(rootHex)) return false;
+    if (!isLowerHex(leafHashHex, 32)) return false;
+    if (!isLowerHex(rootHex, 32)) return false;
     if (typeof proof !== 'object' || proof === null) return false;
     const { index, size, path } = proof;
-    if (!Number.isSafeInteger(size) || size < 1) return false;
-    if (!Number.isSafeInteger(index) || index < 0 || index >= size) return false;
+    if (!isIntegerIn(size, POSITIVE)) return false;
+    if (!isIntegerIn(index, { min: 0, max: size - 1 })) return false;
     if (!Array.isArray(path) || path.length > MAX_PATH_LENGTH) return false;
-    if (!path.every((hash) => typeof hash === 'string' && HASH_HEX.test(hash))) return false;
+    if (!path.every((hash) => isLowerHex(hash, 32))) return false;
 
     // Plain arithmetic rather than bit operators: sizes above 2^31 must not wrap.
     const isOdd = (x: number) => x % 2 === 1;

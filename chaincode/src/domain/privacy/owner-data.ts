@@ -14,10 +14,15 @@
 // test a candidate name and address against it; with the data (and so the salt) anyone can check it.
 
 import { createHash } from 'node:crypto';
-import { toCanonicalJson } from '../../ledger/codec';
-import { requireSha256Hex } from '../shared/fields';
-import { requireId } from '../registry/vpp';
-import { requireEmail, requireObject, requireText } from '../validate';
+import { toCanonicalJson } from '../../encoding/canonical-json';
+import {
+  ENTITY_ID,
+  requireEmail,
+  requireId,
+  requireObject,
+  requireSha256Hex,
+  requireText,
+} from '../../rules';
 
 export const OWNER_NAME_RULE = { min: 1, max: 200 } as const;
 export const OWNER_ADDRESS_RULE = { min: 1, max: 500 } as const;
@@ -39,7 +44,7 @@ const OWNER_DATA_FIELDS = ['derId', 'name', 'address', 'contractId', 'email', 's
 export function parseOwnerData(value: unknown): OwnerData {
   const fields = requireObject(value, 'owner data', OWNER_DATA_FIELDS);
   return {
-    derId: requireId(fields, 'derId'),
+    derId: requireId(fields, 'derId', ENTITY_ID),
     name: requireText(fields, 'name', OWNER_NAME_RULE),
     address: requireText(fields, 'address', OWNER_ADDRESS_RULE),
     contractId: requireText(fields, 'contractId', OWNER_CONTRACT_ID_RULE),
@@ -66,4 +71,16 @@ export function ownerDataBytes(data: OwnerData): Buffer {
 /** Hex SHA-256 of ownerDataBytes. */
 export function ownerDataHash(data: OwnerData): string {
   return createHash('sha256').update(ownerDataBytes(data)).digest('hex');
+}
+
+/** The public fingerprint of a DER owner's personal data: its SHA-256 as every peer keeps it. */
+export interface OwnerDataHash {
+  readonly derId: string;
+  readonly sha256: string;
+}
+
+/** What PutOwnerData answers: the fingerprint, and the transaction that recorded the data. */
+export interface OwnerDataFingerprint extends OwnerDataHash {
+  readonly txId: string;
+  readonly at: string;
 }

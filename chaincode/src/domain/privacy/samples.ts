@@ -20,11 +20,20 @@
 // Example: {"derId":"pv-001","energyWh":12,"intervalId":"2026-11-25T10:15:00.000Z",
 //           "offsetSeconds":30,"sequence":0,"type":"vpp.sample.v1"}
 
-import { toCanonicalJson } from '../../ledger/codec';
-import { requireId as requireLedgerId, requireSha256Hex } from '../shared/fields';
-import { requireId, requireIntegerInRange } from '../registry/vpp';
-import { MAX_SEQUENCE, METERING_INTERVAL_MINUTES, requireIntervalId } from '../telemetry/reading';
-import { invalid, requireIsoTimestamp, requireObject } from '../validate';
+import { toCanonicalJson } from '../../encoding/canonical-json';
+import {
+  ENTITY_ID,
+  invalid,
+  isIntegerIn,
+  NON_NEGATIVE,
+  requireId,
+  requireInteger,
+  requireIsoTimestamp,
+  requireObject,
+  requireSha256Hex,
+  TX_ID,
+} from '../../rules';
+import { METERING_INTERVAL_MINUTES, requireIntervalId, SEQUENCE_RULE } from '../telemetry/reading';
 import { leafHash } from './merkle';
 
 export const SAMPLE_TYPE = 'vpp.sample.v1';
@@ -47,14 +56,14 @@ const SAMPLE_FIELDS = ['derId', 'intervalId', 'sequence', 'offsetSeconds', 'ener
 export function parseSample(value: unknown): Sample {
   const fields = requireObject(value, 'sample', SAMPLE_FIELDS);
   const energy = fields.energyWh;
-  if (typeof energy !== 'number' || !Number.isSafeInteger(energy) || energy < 0) {
+  if (!isIntegerIn(energy, NON_NEGATIVE)) {
     throw invalid('energyWh must be a non-negative integer (Wh)');
   }
   return {
-    derId: requireId(fields, 'derId'),
+    derId: requireId(fields, 'derId', ENTITY_ID),
     intervalId: requireIntervalId(fields.intervalId),
-    sequence: requireIntegerInRange(fields, 'sequence', 0, MAX_SEQUENCE),
-    offsetSeconds: requireIntegerInRange(fields, 'offsetSeconds', 0, MAX_OFFSET_SECONDS),
+    sequence: requireInteger(fields, 'sequence', SEQUENCE_RULE),
+    offsetSeconds: requireInteger(fields, 'offsetSeconds', { min: 0, max: MAX_OFFSET_SECONDS }),
     energyWh: energy,
   };
 }
@@ -106,7 +115,7 @@ export function parseSampleAnchorInput(value: unknown): SampleAnchorInput {
   const fields = requireObject(value, 'sample anchor', ANCHOR_INPUT_FIELDS);
   return {
     root: requireSha256Hex(fields, 'root'),
-    count: requireIntegerInRange(fields, 'count', 1, MAX_ANCHOR_SAMPLES),
+    count: requireInteger(fields, 'count', { min: 1, max: MAX_ANCHOR_SAMPLES }),
   };
 }
 
@@ -118,7 +127,7 @@ export function buildSampleAnchor(anchor: {
   readonly txId: string;
 }): SampleAnchor {
   const input = parseSampleAnchorInput({ root: anchor.root, count: anchor.count });
-  const txId = requireLedgerId({ txId: anchor.txId }, 'txId');
+  const txId = requireId({ txId: anchor.txId }, 'txId', TX_ID);
   return {
     anchorId: txId,
     root: input.root,
@@ -130,14 +139,14 @@ export function buildSampleAnchor(anchor: {
 
 export function parseStoredSampleAnchor(value: unknown): SampleAnchor {
   const fields = requireObject(value, 'stored sample anchor', ANCHOR_FIELDS);
-  const txId = requireLedgerId(fields, 'txId');
+  const txId = requireId(fields, 'txId', TX_ID);
   if (fields.anchorId !== txId) {
     throw invalid('anchorId must equal txId');
   }
   return {
     anchorId: txId,
     root: requireSha256Hex(fields, 'root'),
-    count: requireIntegerInRange(fields, 'count', 1, MAX_ANCHOR_SAMPLES),
+    count: requireInteger(fields, 'count', { min: 1, max: MAX_ANCHOR_SAMPLES }),
     recordedAt: requireIsoTimestamp(fields, 'recordedAt'),
     txId,
   };

@@ -4,9 +4,16 @@
 // channel configuration itself).
 
 import type { X509Certificate } from 'node:crypto';
+import {
+  invalid,
+  POSITIVE,
+  requireInteger,
+  requireIsoTimestamp,
+  requireObject,
+  requireText,
+} from '../../rules';
 import type { MspId } from '../../types/consortium';
 import { parseCertificate } from '../pki/certificate';
-import { invalid, requireIsoTimestamp, requireObject, requireText } from '../validate';
 
 export const MAX_CA_CERTIFICATES = 8;
 
@@ -49,10 +56,7 @@ export function parseStoredCaCertificates(value: unknown): CaCertificates {
     'recordedBy',
     'version',
   ]);
-  const version = fields.version;
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-    throw invalid('version must be a positive integer');
-  }
+  const version = requireInteger(fields, 'version', POSITIVE);
   return {
     mspId: requireText(fields, 'mspId', { min: 1, max: 64 }) as MspId,
     certificates: parseCaCertificateList(fields.certificates),

@@ -8,6 +8,18 @@
 // to another DER. So neither the gateway nor an org admin can attach a key of their own to a DER.
 
 import type { X509Certificate } from 'node:crypto';
+import {
+  ENTITY_ID,
+  type Fields,
+  invalid,
+  POSITIVE,
+  requireId,
+  requireInteger,
+  requireIsoTimestamp,
+  requireObject,
+  requireOneOf,
+  requireText,
+} from '../../rules';
 import { DER_ID_ATTRIBUTE, ROLE_ATTRIBUTE, Role, VPP_ID_ATTRIBUTE } from '../../types/consortium';
 import { ErrorCode, VppError } from '../../types/errors';
 import {
@@ -18,15 +30,6 @@ import {
   parseCertificate,
   serialOf,
 } from '../pki/certificate';
-import {
-  invalid,
-  requireIsoTimestamp,
-  requireObject,
-  requireOneOf,
-  requireText,
-  type Fields,
-} from '../validate';
-import { requireId, requireIntegerInRange } from './vpp';
 
 export const DER_TYPES = ['pv', 'battery', 'ev-charger', 'flexible-load'] as const;
 export type DerType = (typeof DER_TYPES)[number];
@@ -37,6 +40,7 @@ export type DerStatus = (typeof DER_STATUSES)[number];
 /** 1 GW: far above any single DER, low enough that capacity × interval stays a safe integer. */
 export const MAX_CAPACITY_W = 1_000_000_000;
 export const REASON_RULE = { min: 1, max: 200 } as const;
+const CAPACITY_RULE = { min: 1, max: MAX_CAPACITY_W } as const;
 
 export interface DerInput {
   readonly derId: string;
@@ -80,11 +84,11 @@ export function parseDerInput(value: unknown): DerInput {
   const certificatePem = fields.certificatePem;
   parseCertificate(certificatePem, 'certificatePem');
   return {
-    derId: requireId(fields, 'derId'),
-    vppId: requireId(fields, 'vppId'),
+    derId: requireId(fields, 'derId', ENTITY_ID),
+    vppId: requireId(fields, 'vppId', ENTITY_ID),
     derType: requireOneOf(fields, 'derType', DER_TYPES),
-    capacityW: requireIntegerInRange(fields, 'capacityW', 1, MAX_CAPACITY_W),
-    zone: requireId(fields, 'zone'),
+    capacityW: requireInteger(fields, 'capacityW', CAPACITY_RULE),
+    zone: requireId(fields, 'zone', ENTITY_ID),
     certificatePem: certificatePem as string,
   };
 }
@@ -262,16 +266,13 @@ function parseStoredCertificate(value: unknown): DerCertificate {
 
 export function parseStoredDer(value: unknown): Der {
   const fields: Fields = requireObject(value, 'stored der', DER_FIELDS);
-  const version = fields.version;
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-    throw invalid('version must be a positive integer');
-  }
+  const version = requireInteger(fields, 'version', POSITIVE);
   return {
-    derId: requireId(fields, 'derId'),
-    vppId: requireId(fields, 'vppId'),
+    derId: requireId(fields, 'derId', ENTITY_ID),
+    vppId: requireId(fields, 'vppId', ENTITY_ID),
     derType: requireOneOf(fields, 'derType', DER_TYPES),
-    capacityW: requireIntegerInRange(fields, 'capacityW', 1, MAX_CAPACITY_W),
-    zone: requireId(fields, 'zone'),
+    capacityW: requireInteger(fields, 'capacityW', CAPACITY_RULE),
+    zone: requireId(fields, 'zone', ENTITY_ID),
     status: requireOneOf(fields, 'status', DER_STATUSES),
     ...(fields.statusReason === undefined
       ? {}
@@ -282,4 +283,10 @@ export function parseStoredDer(value: unknown): Der {
     updatedAt: requireIsoTimestamp(fields, 'updatedAt'),
     version,
   };
+}
+
+/** One page of a VPP's DERs in id order (ListDersByVpp); bookmark '' on the last page. */
+export interface DerPage {
+  readonly ders: readonly Der[];
+  readonly bookmark: string;
 }

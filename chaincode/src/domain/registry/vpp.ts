@@ -2,31 +2,17 @@
 // organisation; its fee (basis points of revenue, taken before the DERs are paid) is public so every
 // DER owner can recompute a statement.
 
+import {
+  ENTITY_ID,
+  invalid,
+  requireId,
+  requireInteger,
+  requireIsoTimestamp,
+  requireObject,
+  requireText,
+} from '../../rules';
 import { MspId } from '../../types/consortium';
 import { ErrorCode, VppError } from '../../types/errors';
-import { invalid, requireIsoTimestamp, requireObject, requireText, type Fields } from '../validate';
-
-/** Identifiers used in keys and certificates: short, ASCII, no separators that need escaping. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-export function requireId(fields: Fields, field: string): string {
-  const raw = fields[field];
-  if (typeof raw !== 'string' || !ID_PATTERN.test(raw)) {
-    throw invalid(
-      `${field} must be 1..64 characters of A-Z, a-z, 0-9, '.', '_' or '-', starting alphanumeric`,
-    );
-  }
-  return raw;
-}
-
-/** A non-negative safe integer no larger than `max`. */
-export function requireIntegerInRange(fields: Fields, field: string, min: number, max: number): number {
-  const raw = fields[field];
-  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < min || raw > max) {
-    throw invalid(`${field} must be an integer in ${min}..${max}`);
-  }
-  return raw;
-}
 
 export const MAX_FEE_BPS = 10_000;
 
@@ -49,9 +35,9 @@ const STORED_FIELDS = [...INPUT_FIELDS, 'operatorMspId', 'registeredAt', 'regist
 export function parseVppInput(value: unknown): VppInput {
   const fields = requireObject(value, 'vpp', INPUT_FIELDS);
   return {
-    vppId: requireId(fields, 'vppId'),
+    vppId: requireId(fields, 'vppId', ENTITY_ID),
     displayName: requireText(fields, 'displayName', { min: 1, max: 100 }),
-    feeBps: requireIntegerInRange(fields, 'feeBps', 0, MAX_FEE_BPS),
+    feeBps: requireInteger(fields, 'feeBps', { min: 0, max: MAX_FEE_BPS }),
   };
 }
 

@@ -35,137 +35,26 @@
 // and hash, credit rule version, formula version, hash of all inputs), so anyone holding the same
 // inputs can recompute it (verifySettlement).
 
-import { createHash } from 'node:crypto';
-import { toCanonicalJson } from '../../ledger/codec';
+import { invalid, requireIsoTimestamp } from '../../rules';
 import { ErrorCode, VppError } from '../../types/errors';
-import { CreditEventType, MAX_PENALTY_FACTOR_PERMILLE } from '../credit/rulebook';
-import { ParticipantType, type CreditEvent } from '../credit/scoring';
+import { CreditEventType } from '../credit/rulebook';
+import { ParticipantType, type CreditEvent, type ScoreRecord } from '../credit/scoring';
+import type { CreditStanding } from '../credit/standing';
 import { allocateProportionally } from '../shared/allocation';
 import {
-  ANY_SAFE_INTEGER,
-  NON_NEGATIVE,
-  requireId,
-  requireInteger,
-  requireList,
-  requireSha256Hex,
-} from '../shared/fields';
-import {
-  invalid,
-  requireIsoTimestamp,
-  requireObject,
-  requirePositiveInteger,
-  type Fields,
-} from '../validate';
-
-export const SETTLEMENT_FORMULA_VERSION = 1;
+  BPS_DENOMINATOR,
+  hashNormalisedInputs,
+  parseSettlementInputs,
+  readingsHashOfDer,
+  readingsHashOfVpp,
+  SETTLEMENT_FORMULA_VERSION,
+  type SettlementInputs,
+  settlementTieSeed,
+} from './inputs';
+import type { DerSettlementLine, VppSettlementLine } from './lines';
 
 export const WH_PER_MWH = 1_000_000;
-export const BPS_DENOMINATOR = 10_000;
 export const PERMILLE_DENOMINATOR = 1_000;
-
-export const MAX_DERS_PER_SETTLEMENT = 10_000;
-export const MAX_READINGS_PER_DER = 10_000;
-
-/** One accepted reading: energy the DER delivered in one metering period of the interval. */
-export interface MeterReading {
-  /** The reading's sequence number within the DER and interval (unique; the replay key). */
-  readonly sequence: number;
-  readonly energyWh: number;
-}
-
-export interface DerReadings {
-  readonly derId: string;
-  /** Accepted readings only; may be empty (the DER delivered nothing it could prove). */
-  readonly readings: readonly MeterReading[];
-}
-
-export interface SettlementAward {
-  readonly awardId: string;
-  readonly quantityWh: number;
-  /** Minor currency units per MWh, ≥ 0. */
-  readonly clearingPrice: number;
-}
-
-export interface SettlementInputs {
-  readonly intervalId: string;
-  /** Start of the market interval (ISO-8601 UTC); statements group lines by it. */
-  readonly intervalStart: string;
-  readonly vppId: string;
-  readonly award: SettlementAward;
-  /** Every DER of the VPP to settle, each with its accepted readings; any order. */
-  readonly ders: readonly DerReadings[];
-  /** Deviation allowed without penalty, in basis points of the award (0..10000). */
-  readonly toleranceBps: number;
-  /** From the VPP's credit level at the interval, in permille (1000 = 1.0×). */
-  readonly penaltyFactorPermille: number;
-  /** The operator's fee, basis points of the revenue after penalty (0..10000). */
-  readonly feeBps: number;
-  /** Version of the credit rulebook the penalty factor was taken from. */
-  readonly ruleVersion: number;
-  /** Transaction time and id of the settling transaction. */
-  readonly settledAt: string;
-  readonly txId: string;
-}
-
-/** The line written for the VPP. */
-export interface VppSettlementLine {
-  readonly intervalId: string;
-  readonly intervalStart: string;
-  readonly vppId: string;
-  readonly awardId: string;
-  readonly awardedWh: number;
-  readonly clearingPrice: number;
-  readonly deliveredWh: number;
-  readonly paidWh: number;
-  /** deliveredWh − awardedWh: negative for under-delivery. */
-  readonly deviationWh: number;
-  readonly toleranceBps: number;
-  readonly toleranceWh: number;
-  /** Absolute deviation beyond the tolerance; 0 means the delivery was within tolerance. */
-  readonly excessDeviationWh: number;
-  readonly penaltyFactorPermille: number;
-  readonly grossMinor: number;
-  readonly penaltyMinor: number;
-  readonly feeBps: number;
-  readonly feeMinor: number;
-  readonly netToDersMinor: number;
-  /** Penalty not covered by the gross revenue, owed by the VPP operator; 0 otherwise. */
-  readonly owedMinor: number;
-  readonly derCount: number;
-  readonly readingCount: number;
-  /** Hash over the DERs' readings hashes (see readingsHashOfVpp). */
-  readonly readingsHash: string;
-  readonly ruleVersion: number;
-  readonly formulaVersion: number;
-  /** Hash of every calculation input (see settlementInputsHash). */
-  readonly inputsHash: string;
-  readonly settledAt: string;
-  readonly txId: string;
-}
-
-/** The line written for each DER of the VPP. */
-export interface DerSettlementLine {
-  readonly intervalId: string;
-  readonly intervalStart: string;
-  readonly vppId: string;
-  readonly derId: string;
-  readonly deliveredWh: number;
-  readonly readingCount: number;
-  /** Hash of this DER's readings (see readingsHashOfDer). */
-  readonly readingsHash: string;
-  readonly amountMinor: number;
-  /** The VPP totals this share was cut from: amount ≈ netToDersMinor × deliveredWh / vppDeliveredWh. */
-  readonly vppDeliveredWh: number;
-  readonly netToDersMinor: number;
-  readonly awardId: string;
-  readonly awardedWh: number;
-  readonly clearingPrice: number;
-  readonly ruleVersion: number;
-  readonly formulaVersion: number;
-  readonly inputsHash: string;
-  readonly settledAt: string;
-  readonly txId: string;
-}
 
 export interface SettlementResult {
   readonly vppLine: VppSettlementLine;
@@ -174,135 +63,11 @@ export interface SettlementResult {
   readonly inputsHash: string;
 }
 
-const INPUT_FIELDS = [
-  'intervalId',
-  'intervalStart',
-  'vppId',
-  'award',
-  'ders',
-  'toleranceBps',
-  'penaltyFactorPermille',
-  'feeBps',
-  'ruleVersion',
-  'settledAt',
-  'txId',
-] as const;
-const AWARD_FIELDS = ['awardId', 'quantityWh', 'clearingPrice'] as const;
-const DER_FIELDS = ['derId', 'readings'] as const;
-const READING_FIELDS = ['sequence', 'energyWh'] as const;
-
-const BPS_RULE = { min: 0, max: BPS_DENOMINATOR } as const;
-const FACTOR_RULE = { min: 0, max: MAX_PENALTY_FACTOR_PERMILLE } as const;
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function sha256Hex(value: unknown): string {
-  return createHash('sha256').update(toCanonicalJson(value), 'utf8').digest('hex');
-}
-
 function toSafe(value: bigint, what: string): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
     throw invalid(`${what} does not fit in a safe integer`);
   }
   return Number(value);
-}
-
-function parseReadings(fields: Fields, derId: string): MeterReading[] {
-  const list = requireList(fields, 'readings', { min: 0, max: MAX_READINGS_PER_DER });
-  const sequences = new Set<number>();
-  const readings = list.map((item) => {
-    const reading = requireObject(item, `reading of der ${JSON.stringify(derId)}`, READING_FIELDS);
-    const sequence = requireInteger(reading, 'sequence', NON_NEGATIVE);
-    if (sequences.has(sequence)) {
-      throw invalid(`reading sequence ${sequence} of der ${JSON.stringify(derId)} appears twice`);
-    }
-    sequences.add(sequence);
-    return { sequence, energyWh: requireInteger(reading, 'energyWh', NON_NEGATIVE) };
-  });
-  return readings.sort((a, b) => a.sequence - b.sequence);
-}
-
-/**
- * Validates and normalises settlement inputs (DERs sorted by id, readings by sequence), so that the
- * result does not depend on the order the contract read them in. Throws INVALID_ARGUMENT.
- */
-export function parseSettlementInputs(value: unknown): SettlementInputs {
-  const fields = requireObject(value, 'settlement inputs', INPUT_FIELDS);
-  const award = requireObject(fields.award, 'award', AWARD_FIELDS);
-  const derList = requireList(fields, 'ders', { min: 0, max: MAX_DERS_PER_SETTLEMENT });
-  const derIds = new Set<string>();
-  const ders = derList.map((item): DerReadings => {
-    const der = requireObject(item, 'der readings', DER_FIELDS);
-    const derId = requireId(der, 'derId');
-    if (derIds.has(derId)) {
-      throw invalid(`der ${JSON.stringify(derId)} appears twice`);
-    }
-    derIds.add(derId);
-    return { derId, readings: parseReadings(der, derId) };
-  });
-  return {
-    intervalId: requireId(fields, 'intervalId'),
-    intervalStart: requireIsoTimestamp(fields, 'intervalStart'),
-    vppId: requireId(fields, 'vppId'),
-    award: {
-      awardId: requireId(award, 'awardId'),
-      quantityWh: requirePositiveInteger(award, 'quantityWh'),
-      clearingPrice: requireInteger(award, 'clearingPrice', NON_NEGATIVE),
-    },
-    ders: ders.sort((a, b) => compareText(a.derId, b.derId)),
-    toleranceBps: requireInteger(fields, 'toleranceBps', BPS_RULE),
-    penaltyFactorPermille: requireInteger(fields, 'penaltyFactorPermille', FACTOR_RULE),
-    feeBps: requireInteger(fields, 'feeBps', BPS_RULE),
-    ruleVersion: requirePositiveInteger(fields, 'ruleVersion'),
-    settledAt: requireIsoTimestamp(fields, 'settledAt'),
-    txId: requireId(fields, 'txId'),
-  };
-}
-
-/** SHA-256 (hex) of canonical JSON {kind, intervalId, derId, readings sorted by sequence}. */
-export function readingsHashOfDer(intervalId: string, der: DerReadings): string {
-  const readings = [...der.readings].sort((a, b) => a.sequence - b.sequence);
-  return sha256Hex({ kind: 'vpp-ledger/der-readings/1', intervalId, derId: der.derId, readings });
-}
-
-/** SHA-256 (hex) of canonical JSON {kind, intervalId, vppId, ders: [{derId, readingCount, readingsHash}]}. */
-function readingsHashOfVpp(
-  intervalId: string,
-  vppId: string,
-  ders: readonly { derId: string; readingCount: number; readingsHash: string }[],
-): string {
-  return sha256Hex({ kind: 'vpp-ledger/vpp-readings/1', intervalId, vppId, ders });
-}
-
-/**
- * SHA-256 (hex) of the canonical JSON of every calculation input (normalised), the formula version
- * and a kind tag. settledAt and txId are not inputs of the calculation and are left out.
- */
-export function settlementInputsHash(inputs: SettlementInputs): string {
-  return hashNormalisedInputs(parseSettlementInputs(inputs));
-}
-
-function hashNormalisedInputs(normal: SettlementInputs): string {
-  return sha256Hex({
-    kind: 'vpp-ledger/settlement-inputs/1',
-    formulaVersion: SETTLEMENT_FORMULA_VERSION,
-    intervalId: normal.intervalId,
-    intervalStart: normal.intervalStart,
-    vppId: normal.vppId,
-    award: normal.award,
-    ders: normal.ders,
-    toleranceBps: normal.toleranceBps,
-    penaltyFactorPermille: normal.penaltyFactorPermille,
-    feeBps: normal.feeBps,
-    ruleVersion: normal.ruleVersion,
-  });
-}
-
-/** The seed that breaks remainder ties: different for every interval and VPP. */
-export function settlementTieSeed(intervalId: string, vppId: string): string {
-  return toCanonicalJson(['vpp-ledger/settlement', intervalId, vppId]);
 }
 
 /** Computes the VPP line and one line per DER. See the formula at the top of this module. */
@@ -411,7 +176,22 @@ export function settleInterval(inputs: SettlementInputs): SettlementResult {
   return { vppLine, derLines, inputsHash };
 }
 
-// ---- guards ----
+/** The figures of a VPP line that the settling transaction's event announces. */
+export function settledFigures(vppLine: VppSettlementLine) {
+  return {
+    awardedWh: vppLine.awardedWh,
+    deliveredWh: vppLine.deliveredWh,
+    clearingPrice: vppLine.clearingPrice,
+    grossMinor: vppLine.grossMinor,
+    penaltyMinor: vppLine.penaltyMinor,
+    feeMinor: vppLine.feeMinor,
+    netToDersMinor: vppLine.netToDersMinor,
+    owedMinor: vppLine.owedMinor,
+    derCount: vppLine.derCount,
+    readingCount: vppLine.readingCount,
+    inputsHash: vppLine.inputsHash,
+  };
+}
 
 /**
  * Settlement runs once per interval and VPP: `existing` is the stored VPP line for the pair, if any.
@@ -443,68 +223,6 @@ export function requireReadingWindowClosed(readingWindowEnd: string, txTime: str
   }
 }
 
-// ---- verification ----
-
-export interface SettlementVerification {
-  /** True when the stored lines equal the recomputation field for field. */
-  readonly matches: boolean;
-  readonly recomputed: SettlementResult;
-  /** Paths of the fields that differ, e.g. `vppLine.feeMinor`, `derLines[der-2].amountMinor`. */
-  readonly differences: readonly string[];
-}
-
-function differingFields(stored: object, expected: object, prefix: string): string[] {
-  const a = stored as Readonly<Record<string, unknown>>;
-  const b = expected as Readonly<Record<string, unknown>>;
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  return keys
-    .filter((key) => {
-      const left = a[key];
-      const right = b[key];
-      if (left === undefined || right === undefined) return left !== right;
-      return toCanonicalJson(left) !== toCanonicalJson(right);
-    })
-    .map((key) => `${prefix}.${key}`);
-}
-
-/**
- * Recomputes the settlement from `inputs` (with the settling transaction's settledAt and txId) and
- * compares it with the stored lines, in any order. Anyone holding the same readings, award and
- * parameters can run this; a tampered line, a missing or extra DER line shows up in `differences`.
- * Inputs that cannot be settled at all throw INVALID_ARGUMENT, as in settleInterval.
- */
-export function verifySettlement(
-  stored: { readonly vppLine: VppSettlementLine; readonly derLines: readonly DerSettlementLine[] },
-  inputs: SettlementInputs,
-): SettlementVerification {
-  const recomputed = settleInterval(inputs);
-  const differences = differingFields(stored.vppLine, recomputed.vppLine, 'vppLine');
-  const storedById = new Map<string, DerSettlementLine>();
-  for (const line of stored.derLines) {
-    if (storedById.has(line.derId)) {
-      differences.push(`derLines[${line.derId}]: stored twice`);
-    }
-    storedById.set(line.derId, line);
-  }
-  const expectedIds = new Set(recomputed.derLines.map((line) => line.derId));
-  for (const line of recomputed.derLines) {
-    const found = storedById.get(line.derId);
-    if (found === undefined) {
-      differences.push(`derLines[${line.derId}]: missing`);
-    } else {
-      differences.push(...differingFields(found, line, `derLines[${line.derId}]`));
-    }
-  }
-  for (const derId of [...storedById.keys()].sort(compareText)) {
-    if (!expectedIds.has(derId)) {
-      differences.push(`derLines[${derId}]: not in the recomputation`);
-    }
-  }
-  return { matches: differences.length === 0, recomputed, differences };
-}
-
-// ---- credit ----
-
 /**
  * The credit event settlement reports for the VPP: DELIVERY_WITHIN_TOLERANCE when the excess
  * deviation is 0, DELIVERY_DEVIATION otherwise. DERs get no delivery event: the award (the target)
@@ -524,155 +242,31 @@ export function deliveryCreditEvent(vppLine: VppSettlementLine): CreditEvent {
   };
 }
 
-// ---- stored lines ----
-
-const VPP_LINE_FIELDS = [
-  'intervalId',
-  'intervalStart',
-  'vppId',
-  'awardId',
-  'awardedWh',
-  'clearingPrice',
-  'deliveredWh',
-  'paidWh',
-  'deviationWh',
-  'toleranceBps',
-  'toleranceWh',
-  'excessDeviationWh',
-  'penaltyFactorPermille',
-  'grossMinor',
-  'penaltyMinor',
-  'feeBps',
-  'feeMinor',
-  'netToDersMinor',
-  'owedMinor',
-  'derCount',
-  'readingCount',
-  'readingsHash',
-  'ruleVersion',
-  'formulaVersion',
-  'inputsHash',
-  'settledAt',
-  'txId',
-] as const;
-
-const DER_LINE_FIELDS = [
-  'intervalId',
-  'intervalStart',
-  'vppId',
-  'derId',
-  'deliveredWh',
-  'readingCount',
-  'readingsHash',
-  'amountMinor',
-  'vppDeliveredWh',
-  'netToDersMinor',
-  'awardId',
-  'awardedWh',
-  'clearingPrice',
-  'ruleVersion',
-  'formulaVersion',
-  'inputsHash',
-  'settledAt',
-  'txId',
-] as const;
-
-const FORMULA_RULE = { min: 1, max: SETTLEMENT_FORMULA_VERSION } as const;
-
-function inconsistent(what: string, detail: string): VppError {
-  return invalid(`${what} is inconsistent: ${detail}`);
+/** The part of the VPP's credit standing its settlement was computed with. */
+export function standingSummary(standing: CreditStanding): StandingSummary {
+  return {
+    score: standing.score,
+    level: standing.level,
+    suspended: standing.suspended,
+    penaltyFactorPermille: standing.penaltyFactorPermille,
+    ruleVersion: standing.ruleVersion,
+  };
 }
 
-/**
- * Decoder for stored VPP lines: re-validates every field and the identities that hold without the
- * inputs (paid = min(delivered, awarded), deviation = delivered − awarded, gross − penalty − fee =
- * net − owed, nothing to DERs when something is owed), so corrupted state is never trusted.
- */
-export function parseStoredVppSettlementLine(value: unknown): VppSettlementLine {
-  const what = 'stored vpp settlement line';
-  const f = requireObject(value, what, VPP_LINE_FIELDS);
-  const line: VppSettlementLine = {
-    intervalId: requireId(f, 'intervalId'),
-    intervalStart: requireIsoTimestamp(f, 'intervalStart'),
-    vppId: requireId(f, 'vppId'),
-    awardId: requireId(f, 'awardId'),
-    awardedWh: requirePositiveInteger(f, 'awardedWh'),
-    clearingPrice: requireInteger(f, 'clearingPrice', NON_NEGATIVE),
-    deliveredWh: requireInteger(f, 'deliveredWh', NON_NEGATIVE),
-    paidWh: requireInteger(f, 'paidWh', NON_NEGATIVE),
-    deviationWh: requireInteger(f, 'deviationWh', ANY_SAFE_INTEGER),
-    toleranceBps: requireInteger(f, 'toleranceBps', BPS_RULE),
-    toleranceWh: requireInteger(f, 'toleranceWh', NON_NEGATIVE),
-    excessDeviationWh: requireInteger(f, 'excessDeviationWh', NON_NEGATIVE),
-    penaltyFactorPermille: requireInteger(f, 'penaltyFactorPermille', FACTOR_RULE),
-    grossMinor: requireInteger(f, 'grossMinor', NON_NEGATIVE),
-    penaltyMinor: requireInteger(f, 'penaltyMinor', NON_NEGATIVE),
-    feeBps: requireInteger(f, 'feeBps', BPS_RULE),
-    feeMinor: requireInteger(f, 'feeMinor', NON_NEGATIVE),
-    netToDersMinor: requireInteger(f, 'netToDersMinor', NON_NEGATIVE),
-    owedMinor: requireInteger(f, 'owedMinor', NON_NEGATIVE),
-    derCount: requireInteger(f, 'derCount', { min: 0, max: MAX_DERS_PER_SETTLEMENT }),
-    readingCount: requireInteger(f, 'readingCount', NON_NEGATIVE),
-    readingsHash: requireSha256Hex(f, 'readingsHash'),
-    ruleVersion: requirePositiveInteger(f, 'ruleVersion'),
-    formulaVersion: requireInteger(f, 'formulaVersion', FORMULA_RULE),
-    inputsHash: requireSha256Hex(f, 'inputsHash'),
-    settledAt: requireIsoTimestamp(f, 'settledAt'),
-    txId: requireId(f, 'txId'),
-  };
-  if (line.paidWh !== Math.min(line.deliveredWh, line.awardedWh)) {
-    throw inconsistent(what, 'paidWh is not min(deliveredWh, awardedWh)');
-  }
-  if (line.deviationWh !== line.deliveredWh - line.awardedWh) {
-    throw inconsistent(what, 'deviationWh is not deliveredWh − awardedWh');
-  }
-  const flows =
-    BigInt(line.grossMinor) -
-    BigInt(line.penaltyMinor) -
-    BigInt(line.feeMinor) -
-    BigInt(line.netToDersMinor) +
-    BigInt(line.owedMinor);
-  if (flows !== 0n) {
-    throw inconsistent(what, 'grossMinor − penaltyMinor − feeMinor ≠ netToDersMinor − owedMinor');
-  }
-  if (line.owedMinor > 0 && (line.netToDersMinor > 0 || line.feeMinor > 0)) {
-    throw inconsistent(what, 'an amount is owed, yet DERs or the operator are paid');
-  }
-  return line;
+export interface StandingSummary {
+  readonly score: number;
+  readonly level: string;
+  readonly suspended: boolean;
+  readonly penaltyFactorPermille: number;
+  readonly ruleVersion: number;
 }
 
-/** Decoder for stored DER lines (with the checks that hold without the other lines). */
-export function parseStoredDerSettlementLine(value: unknown): DerSettlementLine {
-  const what = 'stored der settlement line';
-  const f = requireObject(value, what, DER_LINE_FIELDS);
-  const line: DerSettlementLine = {
-    intervalId: requireId(f, 'intervalId'),
-    intervalStart: requireIsoTimestamp(f, 'intervalStart'),
-    vppId: requireId(f, 'vppId'),
-    derId: requireId(f, 'derId'),
-    deliveredWh: requireInteger(f, 'deliveredWh', NON_NEGATIVE),
-    readingCount: requireInteger(f, 'readingCount', NON_NEGATIVE),
-    readingsHash: requireSha256Hex(f, 'readingsHash'),
-    amountMinor: requireInteger(f, 'amountMinor', NON_NEGATIVE),
-    vppDeliveredWh: requireInteger(f, 'vppDeliveredWh', NON_NEGATIVE),
-    netToDersMinor: requireInteger(f, 'netToDersMinor', NON_NEGATIVE),
-    awardId: requireId(f, 'awardId'),
-    awardedWh: requirePositiveInteger(f, 'awardedWh'),
-    clearingPrice: requireInteger(f, 'clearingPrice', NON_NEGATIVE),
-    ruleVersion: requirePositiveInteger(f, 'ruleVersion'),
-    formulaVersion: requireInteger(f, 'formulaVersion', FORMULA_RULE),
-    inputsHash: requireSha256Hex(f, 'inputsHash'),
-    settledAt: requireIsoTimestamp(f, 'settledAt'),
-    txId: requireId(f, 'txId'),
-  };
-  if (line.deliveredWh > line.vppDeliveredWh) {
-    throw inconsistent(what, 'deliveredWh exceeds vppDeliveredWh');
-  }
-  if (line.amountMinor > line.netToDersMinor) {
-    throw inconsistent(what, 'amountMinor exceeds netToDersMinor');
-  }
-  if (line.deliveredWh === 0 && line.amountMinor > 0) {
-    throw inconsistent(what, 'a DER that delivered nothing is paid');
-  }
-  return line;
+/** What SettleInterval answers: the lines written, the delivery credit event and its score records. */
+export interface SettlementOutcome {
+  readonly vppLine: VppSettlementLine;
+  readonly derLines: readonly DerSettlementLine[];
+  readonly creditEvent: CreditEvent;
+  readonly scoreRecords: readonly ScoreRecord[];
+  /** The VPP's credit standing the penalty factor came from. */
+  readonly standing: StandingSummary;
 }

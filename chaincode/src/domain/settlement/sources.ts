@@ -30,6 +30,7 @@
 //   interval starts in it; `unit` ('day' | 'month') is how the lines are totalled. A month can be
 //   shown per day or as one month; a day only per day (unit 'month' with a day period is refused).
 
+import { DAY_PATTERN, invalid, isIntegerIn, MONTH_PATTERN, requireOneOf } from '../../rules';
 import { ErrorCode, VppError } from '../../types/errors';
 import type { RulebookVersion } from '../credit/rulebook';
 import { awardedQuantityOfVpp } from '../market/clearing';
@@ -37,15 +38,19 @@ import { MarketProduct, type MarketInterval } from '../market/interval';
 import type { ClearingRecord } from '../market/records';
 import type { Der } from '../registry/der';
 import type { Vpp } from '../registry/vpp';
-import { MAX_SEQUENCE, METERING_INTERVAL_MINUTES, READING_WINDOW_MINUTES } from '../telemetry/reading';
-import { invalid, requireOneOf } from '../validate';
+import {
+  MAX_SEQUENCE,
+  METERING_INTERVAL_MINUTES,
+  READING_WINDOW_MINUTES,
+  SEQUENCE_RULE,
+} from '../telemetry/reading';
 import {
   parseSettlementInputs,
   type DerReadings,
   type MeterReading,
   type SettlementAward,
   type SettlementInputs,
-} from './settlement';
+} from './inputs';
 import { KNOWN_STATEMENT_UNITS, StatementUnit } from './statement';
 
 /** Deviation from the award settled without penalty: 5 % of the award, in basis points. */
@@ -90,7 +95,7 @@ export function readingWindowEndOf(delivery: Delivery): string {
 
 /** A reading's sequence in the settlement inputs (see the rules above). */
 export function settlementSequence(meteringIndex: number, sequence: number): number {
-  if (!Number.isSafeInteger(sequence) || sequence < 0 || sequence > MAX_SEQUENCE) {
+  if (!isIntegerIn(sequence, SEQUENCE_RULE)) {
     throw invalid(`reading sequence ${sequence} is outside 0..${MAX_SEQUENCE}`);
   }
   return meteringIndex * SEQUENCES_PER_METERING_INTERVAL + sequence;
@@ -218,9 +223,6 @@ export interface StatementRequest {
   /** 'YYYY-MM-DD' when the period is a day. */
   readonly day?: string;
 }
-
-const MONTH_PATTERN = /^\d{4}-\d{2}$/;
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Validates a statement's period and unit (see the rules above); INVALID_ARGUMENT otherwise. */
 export function parseStatementRequest(period: unknown, unit: unknown): StatementRequest {

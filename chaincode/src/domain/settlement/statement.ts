@@ -6,9 +6,8 @@
 // periods are 'YYYY-MM-DD', month periods 'YYYY-MM'. Periods are listed in ascending order and only
 // periods with at least one line appear.
 
-import type { DerSettlementLine, VppSettlementLine } from './settlement';
-import { requireId } from '../shared/fields';
-import { invalid, requireOneOf } from '../validate';
+import { ENTITY_ID, invalid, requireId, requireOneOf } from '../../rules';
+import type { DerSettlementLine, VppSettlementLine } from './lines';
 
 export const StatementUnit = {
   DAY: 'day',
@@ -131,7 +130,7 @@ export function buildDerStatement(
   lines: readonly DerSettlementLine[],
   unit: StatementUnit,
 ): DerStatement {
-  const id = requireId({ derId }, 'derId');
+  const id = requireId({ derId }, 'derId', ENTITY_ID);
   const other = lines.find((line) => line.derId !== id);
   if (other !== undefined) {
     throw invalid(`a line of der ${JSON.stringify(other.derId)} is not part of the statement of ${id}`);
@@ -145,10 +144,24 @@ export function buildVppStatement(
   lines: readonly VppSettlementLine[],
   unit: StatementUnit,
 ): VppStatement {
-  const id = requireId({ vppId }, 'vppId');
+  const id = requireId({ vppId }, 'vppId', ENTITY_ID);
   const other = lines.find((line) => line.vppId !== id);
   if (other !== undefined) {
     throw invalid(`a line of vpp ${JSON.stringify(other.vppId)} is not part of the statement of ${id}`);
   }
   return { vppId: id, ...summarise(lines, VPP_SUMMED, unit) };
 }
+
+/** The scope a statement was asked for: the period as asked and the unit its lines are totalled per. */
+export interface StatementScope {
+  readonly period: string;
+  readonly unit: StatementUnit;
+}
+
+/** GetDerStatement's answer: the totals, the scope and the lines (which name their inputs). */
+export type DerStatementView = DerStatement &
+  StatementScope & { readonly lines: readonly DerSettlementLine[] };
+
+/** GetVppStatement's answer. */
+export type VppStatementView = VppStatement &
+  StatementScope & { readonly lines: readonly VppSettlementLine[] };

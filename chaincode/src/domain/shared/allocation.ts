@@ -9,7 +9,7 @@
 // Arithmetic is in BigInt: amount × weight can exceed 2^53 for realistic figures.
 
 import { createHash } from 'node:crypto';
-import { invalid } from '../validate';
+import { invalid, isIntegerIn, NON_NEGATIVE } from '../../rules';
 
 export interface Weighted {
   /** Unique identifier of the party (e.g. a DER id). */
@@ -37,7 +37,7 @@ export function allocateProportionally(
   parties: readonly Weighted[],
   tieSeed: string,
 ): Share[] {
-  if (!Number.isSafeInteger(amount) || amount < 0) {
+  if (!isIntegerIn(amount, NON_NEGATIVE)) {
     throw invalid(`amount to allocate must be a non-negative safe integer, got ${amount}`);
   }
   const ids = new Set<string>();
@@ -47,7 +47,7 @@ export function allocateProportionally(
       throw invalid(`party ${JSON.stringify(party.id)} appears twice in an allocation`);
     }
     ids.add(party.id);
-    if (!Number.isSafeInteger(party.weight) || party.weight < 0) {
+    if (!isIntegerIn(party.weight, NON_NEGATIVE)) {
       throw invalid(`weight of ${JSON.stringify(party.id)} must be a non-negative safe integer`);
     }
     totalWeight += BigInt(party.weight);

@@ -24,11 +24,21 @@
 //           "type":"vpp.reading.v1"}
 
 import { verify, type KeyObject } from 'node:crypto';
-import { toCanonicalJson } from '../../ledger/codec';
+import { toCanonicalJson } from '../../encoding/canonical-json';
+import {
+  ENTITY_ID,
+  invalid,
+  isIntegerIn,
+  NON_NEGATIVE,
+  requireId,
+  requireInteger,
+  requireIsoTimestamp,
+  requireObject,
+  requireOneOf,
+  TX_ID,
+} from '../../rules';
 import { ErrorCode, VppError } from '../../types/errors';
 import type { Der } from '../registry/der';
-import { requireId, requireIntegerInRange } from '../registry/vpp';
-import { invalid, requireIsoTimestamp, requireObject, requireOneOf } from '../validate';
 
 export const READING_TYPE = 'vpp.reading.v1';
 export const SIGNATURE_SCHEMES = ['ecdsa-p256-sha256'] as const;
@@ -42,6 +52,7 @@ export const READING_WINDOW_MINUTES = 60;
 export const CLOCK_SKEW_MINUTES = 2;
 /** Parts of one interval's measurement a device may send. */
 export const MAX_SEQUENCE = 59;
+export const SEQUENCE_RULE = { min: 0, max: MAX_SEQUENCE } as const;
 /** An ECDSA P-256 DER signature is at most 72 bytes (96 base64 characters). */
 const MAX_SIGNATURE_BASE64 = 128;
 
@@ -113,7 +124,7 @@ export function requireIntervalId(value: unknown): string {
 export function parseSignedReading(value: unknown): SignedReading {
   const fields = requireObject(value, 'reading', READING_FIELDS);
   const energy = fields.energyWh;
-  if (typeof energy !== 'number' || !Number.isSafeInteger(energy) || energy < 0) {
+  if (!isIntegerIn(energy, NON_NEGATIVE)) {
     throw invalid('energyWh must be a non-negative integer (Wh)');
   }
   const signature = fields.signature;
@@ -126,9 +137,9 @@ export function parseSignedReading(value: unknown): SignedReading {
     throw invalid('signature must be base64 of a DER-encoded ECDSA signature');
   }
   return {
-    derId: requireId(fields, 'derId'),
+    derId: requireId(fields, 'derId', ENTITY_ID),
     intervalId: requireIntervalId(fields.intervalId),
-    sequence: requireIntegerInRange(fields, 'sequence', 0, MAX_SEQUENCE),
+    sequence: requireInteger(fields, 'sequence', SEQUENCE_RULE),
     energyWh: energy,
     timestamp: requireIsoTimestamp(fields, 'timestamp'),
     scheme: requireOneOf(fields, 'scheme', SIGNATURE_SCHEMES),
@@ -229,10 +240,10 @@ export function parseStoredReading(value: unknown): StoredReading {
   }
   return {
     ...reading,
-    vppId: requireId({ vppId }, 'vppId'),
+    vppId: requireId({ vppId }, 'vppId', ENTITY_ID),
     certificateSerial,
     recordedAt: requireIsoTimestamp({ recordedAt }, 'recordedAt'),
-    txId,
+    txId: requireId({ txId }, 'txId', TX_ID),
   };
 }
 

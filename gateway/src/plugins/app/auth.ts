@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ROLE_ATTRIBUTE } from '../../../../chaincode/src/types/consortium';
+import { ROLE_ATTRIBUTE } from '../../../../chaincode/src/api';
 import { forbidden, unauthorized } from '../../core/api-error';
 import { IdentityStore } from '../../core/identity-store';
 import { isApiRole, type ApiRole } from '../../core/roles';

@@ -10,7 +10,7 @@ import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import fp from 'fastify-plugin';
 import { X509CRL } from 'jsrsasign';
-import { ROLE_ATTRIBUTE } from '../../../../chaincode/src/types/consortium';
+import { ROLE_ATTRIBUTE } from '../../../../chaincode/src/api';
 import type { AppPorts } from '../../app';
 import { ApiError } from '../../core/api-error';
 import type { ApiRole } from '../../core/roles';

@@ -1,6 +1,6 @@
 /** Device telemetry: the DER directory for early checks and the batching ingest of signed readings. */
 import fp from 'fastify-plugin';
-import type { BatchResult } from '../../../../chaincode/src/contracts/telemetry-contract';
+import type { BatchResult } from '../../../../chaincode/src/api';
 import { toApiError } from '../../core/fabric-errors';
 import type { GatewayConfig } from '../../config';
 import { DerDirectory } from '../../telemetry/der-directory';

@@ -4,8 +4,7 @@
 // calling user and the chaincode checks MSP and vpp.role again; direct events are also checked here
 // against this org's MSP (domain/credit/direct-events.ts), so a refusal costs no endorsement.
 import type { FastifyPluginAsync } from 'fastify';
-import { checkDirectEvent } from '../../../../chaincode/src/domain/credit/direct-events';
-import { ErrorCode, isVppError } from '../../../../chaincode/src/types/errors';
+import { checkDirectEvent, ErrorCode, isVppError } from '../../../../chaincode/src/api';
 import { ApiError } from '../../core/api-error';
 import { ANY_ROLE, type ApiRole } from '../../core/roles';
 import { callerOf } from '../../plugins/app/auth';

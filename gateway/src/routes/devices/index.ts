@@ -2,7 +2,7 @@
 // an operator (one-time secret), enrolls itself with its own CSR (the key never leaves the device),
 // and is revoked at the CA and on chain in one request.
 import type { FastifyPluginAsync } from 'fastify';
-import { DER_ID_ATTRIBUTE, VPP_ID_ATTRIBUTE } from '../../../../chaincode/src/types/consortium';
+import { DER_ID_ATTRIBUTE, VPP_ID_ATTRIBUTE } from '../../../../chaincode/src/api';
 import { ApiError } from '../../core/api-error';
 import { toApiError } from '../../core/fabric-errors';
 import { deviceEnrollmentId } from '../../telemetry/device-identity';

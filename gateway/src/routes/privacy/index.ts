@@ -6,24 +6,20 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import {
+  type DataSet,
+  isGrantValidAt,
+  isVppError,
+  MspId,
   OWNER_DATA_TRANSIENT,
   OWNER_PERSONAL_COLLECTION,
-} from '../../../../chaincode/src/contracts/privacy-contract';
-import {
-  isGrantValidAt,
-  parseStoredAccessLogEntry,
-  parseStoredGrant,
-  type DataSet,
-} from '../../../../chaincode/src/domain/privacy/consent';
-import { merkleProofValid } from '../../privacy/proof';
-import {
   ownerDataBytes,
   ownerDataHash,
   parseOwnerData,
-} from '../../../../chaincode/src/domain/privacy/owner-data';
-import { isVppError } from '../../../../chaincode/src/types/errors';
-import { MspId } from '../../../../chaincode/src/types/consortium';
+  parseStoredAccessLogEntry,
+  parseStoredGrant,
+} from '../../../../chaincode/src/api';
 import { httpRequest } from '../../../../platform/src/http/http-client';
+import { merkleProofValid } from '../../privacy/proof';
 import { ApiError } from '../../core/api-error';
 import { toApiError } from '../../core/fabric-errors';
 import { ANY_ROLE } from '../../core/roles';

@@ -2,8 +2,7 @@
 // no API token: every reading is authenticated by its own signature, checked by the gateway against
 // the DER's registered certificate and again by the chaincode.
 import type { FastifyPluginAsync } from 'fastify';
-import { parseSample } from '../../../../chaincode/src/domain/privacy/samples';
-import { isVppError } from '../../../../chaincode/src/types/errors';
+import { isVppError, parseSample } from '../../../../chaincode/src/api';
 import { ApiError } from '../../core/api-error';
 import { ANY_ROLE } from '../../core/roles';
 import {

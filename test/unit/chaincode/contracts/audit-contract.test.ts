@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AuditContract } from '../../../../chaincode/src/contracts/audit-contract';
 import { OrgContract } from '../../../../chaincode/src/contracts/org-contract';
-import { orgProfileKey } from '../../../../chaincode/src/ledger/keys';
+import { orgProfileKey } from '../../../../chaincode/src/encoding/keys';
 import { deleteState } from '../../../../chaincode/src/ledger/store';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { MemoryLedger, type Caller } from '../../../support/memory-stub';

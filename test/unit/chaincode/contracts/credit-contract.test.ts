@@ -7,27 +7,24 @@ import {
   PARTICIPANT_REINSTATED_EVENT,
   PARTICIPANT_SUSPENDED_EVENT,
   RULEBOOK_PUBLISHED_EVENT,
-} from '../../../../chaincode/src/contracts/credit-contract';
+} from '../../../../chaincode/src/types/contracts';
+import { creditStandingOf } from '../../../../chaincode/src/services/credit-reads';
+import { type CreditStandingDetails } from '../../../../chaincode/src/domain/credit/standing';
+import { applyCreditEvents } from '../../../../chaincode/src/services/credit-scoring';
 import {
-  applyCreditEvents,
-  creditStandingOf,
-  type CreditStandingDetails,
-  type StoredCreditIndicators,
-} from '../../../../chaincode/src/contracts/credit-effects';
-import {
-  DEFAULT_RULEBOOK,
   type CreditEventType,
   type RulebookInput,
   type RulebookVersion,
 } from '../../../../chaincode/src/domain/credit/rulebook';
+import { DEFAULT_RULEBOOK } from '../../../../chaincode/src/domain/credit/default-rulebook';
 import type {
   CreditEvent,
-  CreditStanding,
   Participant,
-  RankedParticipant,
   ScoreRecord,
-  SuspensionRecord,
+  StoredCreditIndicators,
 } from '../../../../chaincode/src/domain/credit/scoring';
+import type { CreditStanding, RankedParticipant } from '../../../../chaincode/src/domain/credit/standing';
+import type { SuspensionRecord } from '../../../../chaincode/src/domain/credit/suspension';
 import {
   creditIndicatorsKey,
   rulebookKey,
@@ -35,7 +32,7 @@ import {
   SCORE_RECORD,
   splitCompositeKey,
   suspensionKey,
-} from '../../../../chaincode/src/ledger/keys';
+} from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure } from '../../../support/contract-harness';
 import {
@@ -48,6 +45,7 @@ import {
   regulatorStaff,
   scoreInTransaction,
 } from '../../../support/credit-fixture';
+import { NARROWED_ENTITY_IDS, NARROWED_MARKET_IDS } from '../../../support/id-kinds';
 import type { Caller, MemoryLedger } from '../../../support/memory-stub';
 import {
   cvppAdmin,
@@ -491,6 +489,36 @@ describe('contracts/credit-contract', () => {
         (ctx) => credit.RecordCreditEvent(ctx, '[1'),
         vppError(ErrorCode.INVALID_ARGUMENT, /malformed JSON/),
       );
+    });
+
+    it('should refuse, with INVALID_ARGUMENT and writing nothing, ids nothing registered or opened can have', async () => {
+      const { ledger } = await fixture();
+      await installDefaultRulebook(ledger, T0);
+      const events = [
+        ...NARROWED_ENTITY_IDS.map((id) => ({ participant: { type: 'vpp', id }, eventType: 'VIOLATION' })),
+        ...NARROWED_MARKET_IDS.map((intervalId) => ({
+          participant: NORTH,
+          eventType: 'DISPATCH_NOT_ACKNOWLEDGED',
+          intervalId,
+        })),
+      ];
+      for (const event of events) {
+        const caller = event.eventType === 'VIOLATION' ? regulatorStaff : controlOperator;
+        await expectFailure(
+          ledger,
+          { caller, time: T1 },
+          (ctx) => credit.RecordCreditEvent(ctx, JSON.stringify(event)),
+          vppError(ErrorCode.INVALID_ARGUMENT, /(id|intervalId) must be 1\.\.64/),
+        ).catch((err: unknown) => assert.fail(`${JSON.stringify(event)}: ${String(err)}`));
+      }
+      for (const id of NARROWED_ENTITY_IDS) {
+        await assert.rejects(
+          ledger.evaluate({ caller: tradingOperator, time: T1 }, (ctx) =>
+            credit.GetCreditStanding(ctx, 'der', id),
+          ),
+          vppError(ErrorCode.INVALID_ARGUMENT, /id must be 1\.\.64/),
+        );
+      }
     });
 
     it('should refuse to score before any rulebook is in force', async () => {

@@ -5,8 +5,8 @@ import {
   DISPATCH_ACKNOWLEDGED_EVENT,
   DISPATCH_ISSUED_EVENT,
   SETPOINTS_ALLOCATED_EVENT,
-} from '../../../../chaincode/src/contracts/dispatch-contract';
-import { derSetpointKey, dispatchKey } from '../../../../chaincode/src/ledger/keys';
+} from '../../../../chaincode/src/types/contracts';
+import { derSetpointKey, dispatchKey } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure } from '../../../support/contract-harness';
 import {

@@ -10,7 +10,7 @@ import {
   INTERVAL_OPENED_EVENT,
   VIOLATIONS_RECORDED_EVENT,
   VPP_QUOTA_SET_EVENT,
-} from '../../../../chaincode/src/contracts/market-contract';
+} from '../../../../chaincode/src/types/contracts';
 import { computeCommitment } from '../../../../chaincode/src/domain/market/bid';
 import {
   bidCommitmentKey,
@@ -21,7 +21,7 @@ import {
   revealedBidKey,
   violationKey,
   vppQuotaKey,
-} from '../../../../chaincode/src/ledger/keys';
+} from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure } from '../../../support/contract-harness';
 import {

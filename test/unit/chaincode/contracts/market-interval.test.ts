@@ -5,7 +5,7 @@ import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Context } from 'fabric-contract-api';
-import { derSetpointKey } from '../../../../chaincode/src/ledger/keys';
+import { derSetpointKey } from '../../../../chaincode/src/encoding/keys';
 import {
   addVpp,
   bidOf,

@@ -1,12 +1,9 @@
 import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  MAX_PROFILE_JSON_LENGTH,
-  ORG_PROFILE_UPDATED_EVENT,
-  OrgContract,
-} from '../../../../chaincode/src/contracts/org-contract';
-import { orgProfileKey } from '../../../../chaincode/src/ledger/keys';
+import { MAX_PROFILE_JSON_LENGTH, OrgContract } from '../../../../chaincode/src/contracts/org-contract';
+import { ORG_PROFILE_UPDATED_EVENT } from '../../../../chaincode/src/types/contracts';
+import { orgProfileKey } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { MemoryLedger, type Caller, type TxOptions } from '../../../support/memory-stub';
 import { expectFailure } from '../../../support/contract-harness';

@@ -1,15 +1,13 @@
 import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  OWNER_PERSONAL_COLLECTION,
-  PrivacyContract,
-} from '../../../../chaincode/src/contracts/privacy-contract';
+import { PrivacyContract } from '../../../../chaincode/src/contracts/privacy-contract';
+import { OWNER_PERSONAL_COLLECTION } from '../../../../chaincode/src/types/contracts';
 import { TelemetryContract } from '../../../../chaincode/src/contracts/telemetry-contract';
 import { merkleRoot } from '../../../../chaincode/src/domain/privacy/merkle';
 import { ownerDataHash, type OwnerData } from '../../../../chaincode/src/domain/privacy/owner-data';
 import { sampleLeaf } from '../../../../chaincode/src/domain/privacy/samples';
-import { ownerDataKey } from '../../../../chaincode/src/ledger/keys';
+import { ownerDataKey } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure } from '../../../support/contract-harness';
 import type { Caller, TxOptions } from '../../../support/memory-stub';

@@ -1,12 +1,9 @@
 import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  DER_REGISTERED_EVENT,
-  DER_UPDATED_EVENT,
-} from '../../../../chaincode/src/contracts/registry-contract';
+import { DER_REGISTERED_EVENT, DER_UPDATED_EVENT } from '../../../../chaincode/src/types/contracts';
 import { serialOf } from '../../../../chaincode/src/domain/pki/certificate';
-import { derByCertKey, derByVppKey, derKey } from '../../../../chaincode/src/ledger/keys';
+import { derByCertKey, derByVppKey, derKey } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure } from '../../../support/contract-harness';
 import {

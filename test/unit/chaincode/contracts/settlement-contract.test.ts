@@ -4,14 +4,14 @@
 import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CreditStandingDetails } from '../../../../chaincode/src/contracts/credit-effects';
-import { INTERVAL_SETTLED_EVENT } from '../../../../chaincode/src/contracts/settlement-contract';
+import type { CreditStandingDetails } from '../../../../chaincode/src/domain/credit/standing';
+import { INTERVAL_SETTLED_EVENT } from '../../../../chaincode/src/types/contracts';
 import type { ScoreRecord } from '../../../../chaincode/src/domain/credit/scoring';
 import {
-  readingsHashOfDer,
   type DerSettlementLine,
   type VppSettlementLine,
-} from '../../../../chaincode/src/domain/settlement/settlement';
+} from '../../../../chaincode/src/domain/settlement/lines';
+import { readingsHashOfDer } from '../../../../chaincode/src/domain/settlement/inputs';
 import type { DerStatement, VppStatement } from '../../../../chaincode/src/domain/settlement/statement';
 import {
   clearingKey,
@@ -21,7 +21,7 @@ import {
   settlementDerKey,
   settlementVppByPeriodKey,
   settlementVppKey,
-} from '../../../../chaincode/src/ledger/keys';
+} from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure, snapshot } from '../../../support/contract-harness';
 import { credit, controlAdmin, regulatorAdmin } from '../../../support/credit-fixture';

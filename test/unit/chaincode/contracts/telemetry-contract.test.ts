@@ -1,14 +1,12 @@
 import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  READINGS_RECORDED_EVENT,
-  TelemetryContract,
-  type BatchResult,
-} from '../../../../chaincode/src/contracts/telemetry-contract';
+import { TelemetryContract } from '../../../../chaincode/src/contracts/telemetry-contract';
+import { READINGS_RECORDED_EVENT } from '../../../../chaincode/src/types/contracts';
+import type { BatchResult } from '../../../../chaincode/src/domain/telemetry/batch';
 import { serialOf } from '../../../../chaincode/src/domain/pki/certificate';
 import type { SignedReading, UnsignedReading } from '../../../../chaincode/src/domain/telemetry/reading';
-import { compositeKey, readingKey, SCORE_RECORD } from '../../../../chaincode/src/ledger/keys';
+import { compositeKey, readingKey, SCORE_RECORD } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure, snapshot } from '../../../support/contract-harness';
 import { installDefaultRulebook } from '../../../support/credit-fixture';

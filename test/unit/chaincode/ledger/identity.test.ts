@@ -3,12 +3,17 @@ import { describe, it } from 'node:test';
 import {
   callerMspId,
   callerRole,
-  KNOWN_MSP_IDS,
-  MspId,
+  requireActor,
   requireMsp,
   requireRole,
-  Role,
 } from '../../../../chaincode/src/ledger/identity';
+import {
+  KNOWN_MSP_IDS,
+  MspId,
+  REGULATOR_DESK,
+  Role,
+  VPP_OPERATOR,
+} from '../../../../chaincode/src/types/consortium';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { MemoryLedger, type Caller } from '../../../support/memory-stub';
 import { vppError } from '../../../support/vpp-assert';
@@ -16,12 +21,6 @@ import { vppError } from '../../../support/vpp-assert';
 const ctxFor = (caller: Caller) => new MemoryLedger().begin({ caller }).ctx;
 
 describe('ledger/identity', () => {
-  describe('KNOWN_MSP_IDS', () => {
-    it('should list the four consortium members', () => {
-      assert.deepEqual([...KNOWN_MSP_IDS].sort(), ['ControlMSP', 'CvppMSP', 'RegulatorMSP', 'TradingMSP']);
-    });
-  });
-
   describe('#callerMspId', () => {
     it("should return the caller's MSP ID", () => {
       assert.equal(callerMspId(ctxFor({ mspId: 'TradingMSP' })), 'TradingMSP');
@@ -84,6 +83,34 @@ describe('ledger/identity', () => {
       assert.throws(
         () => requireRole(ctxFor({ mspId: 'CvppMSP' }), [Role.ADMIN]),
         vppError(ErrorCode.FORBIDDEN, /no vpp\.role attribute/),
+      );
+    });
+  });
+
+  describe('#requireActor', () => {
+    const regulator = { mspId: 'RegulatorMSP', attributes: { 'vpp.role': 'regulator' } };
+
+    it('should return the caller when one authority lets its organisation act in its role', () => {
+      assert.deepEqual(requireActor(ctxFor(regulator), VPP_OPERATOR, REGULATOR_DESK), {
+        mspId: 'RegulatorMSP',
+        role: 'regulator',
+      });
+    });
+
+    it('should check the organisation first, then the roles of that organisation only', () => {
+      assert.throws(
+        () => requireActor(ctxFor(regulator), VPP_OPERATOR),
+        vppError(
+          ErrorCode.FORBIDDEN,
+          /caller organisation "RegulatorMSP" is not allowed; expected one of CvppMSP$/,
+        ),
+      );
+      assert.throws(
+        () => requireActor(ctxFor({ ...regulator, mspId: 'CvppMSP' }), VPP_OPERATOR, REGULATOR_DESK),
+        vppError(
+          ErrorCode.FORBIDDEN,
+          /role "regulator" is not allowed; requires vpp\.role in operator, admin$/,
+        ),
       );
     });
   });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isJsonObject, type JsonValue } from '../../../../chaincode/src/ledger/codec';
-import { compositeKey, keyPrefix, ORG_PROFILE } from '../../../../chaincode/src/ledger/keys';
+import { isJsonObject, type JsonValue } from '../../../../chaincode/src/encoding/canonical-json';
+import { compositeKey, keyPrefix, ORG_PROFILE } from '../../../../chaincode/src/encoding/keys';
 import {
   deleteState,
   emitEvent,
-  printableKey,
   readState,
   requireState,
   scanPrefix,
@@ -164,12 +163,6 @@ describe('ledger/store', () => {
       emitEvent(tx.ctx, 'Something', Buffer.from('{}'));
       assert.equal(tx.event?.name, 'Something');
       assert.equal(Buffer.from(tx.event?.payload ?? []).toString(), '{}');
-    });
-  });
-
-  describe('#printableKey', () => {
-    it('should show separators as ~', () => {
-      assert.equal(printableKey(compositeKey(ORG_PROFILE, ['CvppMSP'])), 'vpp.orgProfile~CvppMSP~');
     });
   });
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_RULEBOOK } from '../../../../chaincode/src/domain/credit/rulebook';
+import { DEFAULT_RULEBOOK } from '../../../../chaincode/src/domain/credit/default-rulebook';
 import { ApiError } from '../../../../gateway/src/core/api-error';
 import { API_ROLES, type ApiRole } from '../../../../gateway/src/core/roles';
 import { bearer, FakeLedger, openGateway, routeCaseTests, tokenFor } from '../../../support/route-harness';

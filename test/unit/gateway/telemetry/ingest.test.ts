@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BatchResult } from '../../../../chaincode/src/contracts/telemetry-contract';
+import type { BatchResult } from '../../../../chaincode/src/domain/telemetry/batch';
 import type { SignedReading } from '../../../../chaincode/src/domain/telemetry/reading';
 import { DerDirectory } from '../../../../gateway/src/telemetry/der-directory';
 import { ReadingIngest } from '../../../../gateway/src/telemetry/ingest';

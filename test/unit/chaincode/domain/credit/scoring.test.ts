@@ -1,84 +1,40 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { type CreditEventType } from '../../../../../chaincode/src/domain/credit/rulebook';
+import { DEFAULT_RULEBOOK } from '../../../../../chaincode/src/domain/credit/default-rulebook';
 import {
   buildRulebookVersion,
-  DEFAULT_RULEBOOK,
   rulebookEffectiveAt,
-  type CreditEventType,
-  type RulebookInput,
-} from '../../../../../chaincode/src/domain/credit/rulebook';
+} from '../../../../../chaincode/src/domain/credit/rulebook-versions';
 import {
   applyCreditEvent,
-  buildReinstatement,
-  buildSuspension,
-  creditStanding,
   initialIndicators,
-  isSuspended,
-  levelOf,
   parseCreditEvent,
   parseIndicatorValues,
   parseStoredScoreRecord,
-  parseStoredSuspension,
-  penaltyFactorOf,
-  quotaOf,
-  rankParticipants,
   totalScore,
   type CreditEvent,
   type IndicatorValues,
-  type Participant,
 } from '../../../../../chaincode/src/domain/credit/scoring';
+import { creditStanding, levelOf } from '../../../../../chaincode/src/domain/credit/standing';
 import {
   deliveryCreditEvent,
   settleInterval,
 } from '../../../../../chaincode/src/domain/settlement/settlement';
-import { MspId, Role } from '../../../../../chaincode/src/types/consortium';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
+import { REGULATOR, T0, T1, T2, V1, V2, VPP, DER, event, uniform } from '../../../../support/credit-rules';
+import {
+  entityIds,
+  marketIds,
+  NARROWED_ENTITY_IDS,
+  NARROWED_MARKET_IDS,
+  NARROWED_TX_IDS,
+  TX_IDS,
+} from '../../../../support/id-kinds';
 import { prng, randomInt } from '../../../../support/prng';
 import { vppError } from '../../../../support/vpp-assert';
 
 const invalid = (pattern?: RegExp) => vppError(ErrorCode.INVALID_ARGUMENT, pattern);
-
-const REGULATOR = { mspId: MspId.REGULATOR, role: Role.REGULATOR };
-const T0 = '2025-01-01T00:00:00.000Z';
-const T1 = '2025-02-01T00:00:00.000Z';
-const T2 = '2025-03-01T00:00:00.000Z';
-
-const V1 = buildRulebookVersion(DEFAULT_RULEBOOK, undefined, T0, REGULATOR);
-// Version 2 from T2: deviations cost 100 instead of 30, and a new indicator RESPONSE_TIME (weight
-// taken from DELIVERY_ACCURACY: 20 + 10) that DISPATCH_ACKNOWLEDGED also moves.
-const V2_INPUT: RulebookInput = {
-  ...DEFAULT_RULEBOOK,
-  effectiveFrom: T2,
-  indicators: [
-    { id: 'DELIVERY_ACCURACY', weight: 20, initialScore: 700 },
-    ...DEFAULT_RULEBOOK.indicators.slice(1),
-    { id: 'RESPONSE_TIME', weight: 10, initialScore: 600 },
-  ],
-  events: DEFAULT_RULEBOOK.events.map((event) =>
-    event.eventType === 'DELIVERY_DEVIATION'
-      ? { ...event, effects: [{ indicator: 'DELIVERY_ACCURACY', points: -100 }] }
-      : event.eventType === 'DISPATCH_ACKNOWLEDGED'
-        ? { ...event, effects: [...event.effects, { indicator: 'RESPONSE_TIME', points: 3 }] }
-        : event,
-  ),
-};
-const V2 = buildRulebookVersion(V2_INPUT, V1, T1, REGULATOR);
-
-const VPP: Participant = { type: 'vpp', id: 'vpp-1' };
-const DER: Participant = { type: 'der', id: 'der-7' };
-
-const event = (eventType: CreditEventType, changes: Partial<CreditEvent> = {}): CreditEvent => ({
-  participant: VPP,
-  eventType,
-  intervalId: 'iv-42',
-  txId: 'tx-9',
-  at: '2025-01-15T10:00:00.000Z',
-  ...changes,
-});
-
-/** Every indicator of version 1 at `value`; their total score is then `value` (weights sum to 100). */
-const uniform = (value: number): IndicatorValues =>
-  Object.fromEntries(DEFAULT_RULEBOOK.indicators.map((indicator) => [indicator.id, value]));
 
 describe('domain/credit/scoring', () => {
   describe('#initialIndicators and #totalScore', () => {
@@ -122,7 +78,6 @@ describe('domain/credit/scoring', () => {
       assert.throws(() => parseIndicatorValues([]), invalid(/indicator values must be a JSON object/));
     });
   });
-
   describe('#applyCreditEvent', () => {
     it('should apply each event type as the default rulebook prescribes', () => {
       const expected: [CreditEventType, string, number][] = [
@@ -285,8 +240,11 @@ describe('domain/credit/scoring', () => {
       const cases: [unknown, RegExp][] = [
         [{ ...event('VIOLATION'), eventType: 'LATE' }, /eventType must be one of/],
         [{ ...event('VIOLATION'), participant: { type: 'org', id: 'x' } }, /type must be one of vpp, der/],
-        [{ ...event('VIOLATION'), participant: { type: 'vpp' } }, /id must be a string/],
-        [{ ...event('VIOLATION'), txId: '' }, /txId must be 1\.\.128 characters/],
+        [
+          { ...event('VIOLATION'), participant: { type: 'vpp' } },
+          /id must be 1\.\.64 characters of A-Z, a-z, 0-9, '\.', '_' or '-', starting alphanumeric/,
+        ],
+        [{ ...event('VIOLATION'), txId: '' }, /txId must be 1\.\.128 printable ASCII characters/],
         [{ ...event('VIOLATION'), at: 'today' }, /at must be an ISO-8601/],
         [{ ...event('VIOLATION'), note: 'x' }, /credit event has unsupported field\(s\): note/],
       ];
@@ -301,6 +259,41 @@ describe('domain/credit/scoring', () => {
         () => applyCreditEvent({ VIOLATIONS: -1 }, event('VIOLATION'), V1),
         invalid(/VIOLATIONS/),
       );
+    });
+
+    it('should take any participant and interval id the registry and the market accept', () => {
+      const intervals = marketIds(32);
+      entityIds(31).forEach((id, i) => {
+        const txId = TX_IDS[i % TX_IDS.length]!;
+        const parsed = parseCreditEvent(
+          event('VIOLATION', { participant: { type: 'der', id }, intervalId: intervals[i]!, txId }),
+        );
+        assert.deepEqual([parsed.participant.id, parsed.intervalId, parsed.txId], [id, intervals[i], txId]);
+      });
+    });
+
+    it('should refuse, with INVALID_ARGUMENT, ids that no participant, interval or transaction can have', () => {
+      const cases: [Partial<CreditEvent>, RegExp][] = [
+        ...NARROWED_ENTITY_IDS.map((id): [Partial<CreditEvent>, RegExp] => [
+          { participant: { type: 'vpp', id } },
+          /^INVALID_ARGUMENT: id must be 1\.\.64/,
+        ]),
+        ...NARROWED_MARKET_IDS.map((intervalId): [Partial<CreditEvent>, RegExp] => [
+          { intervalId },
+          /^INVALID_ARGUMENT: intervalId must be 1\.\.64/,
+        ]),
+        ...NARROWED_TX_IDS.map((txId): [Partial<CreditEvent>, RegExp] => [
+          { txId },
+          /^INVALID_ARGUMENT: txId must be 1\.\.128 printable ASCII/,
+        ]),
+      ];
+      for (const [change, message] of cases) {
+        assert.throws(
+          () => parseCreditEvent(event('VIOLATION', change)),
+          invalid(message),
+          JSON.stringify(change),
+        );
+      }
     });
 
     it('should keep every value in range and every record consistent on 300 random event sequences', () => {
@@ -325,267 +318,6 @@ describe('domain/credit/scoring', () => {
       }
     });
   });
-
-  describe('#levelOf, #quotaOf, #penaltyFactorOf', () => {
-    it('should earn a level exactly at its threshold and lose it one point below', () => {
-      const cases: [number, string][] = [
-        [1000, 'AAA'],
-        [900, 'AAA'],
-        [899, 'AA'],
-        [800, 'AA'],
-        [799, 'A'],
-        [650, 'A'],
-        [649, 'B'],
-        [500, 'B'],
-        [499, 'C'],
-        [0, 'C'],
-      ];
-      for (const [score, level] of cases) {
-        assert.equal(levelOf(score, V1), level, String(score));
-        assert.equal(levelOf(totalScore(uniform(score), V1), V1), level, `uniform ${score}`);
-      }
-      for (const score of [-1, 1001, 899.5]) {
-        assert.throws(() => levelOf(score, V1), invalid(/score must be an integer in 0\.\.1000/));
-      }
-    });
-
-    it('should give each level its quota and penalty factor', () => {
-      const table = ['AAA', 'AA', 'A', 'B', 'C', 'SUSPENDED'].map((level) => [
-        level,
-        quotaOf(level, V1),
-        penaltyFactorOf(level, V1),
-      ]);
-      assert.deepEqual(table, [
-        ['AAA', 50_000_000, 1000],
-        ['AA', 30_000_000, 1000],
-        ['A', 20_000_000, 1200],
-        ['B', 10_000_000, 1500],
-        ['C', 2_000_000, 2000],
-        ['SUSPENDED', 0, 2000],
-      ]);
-      assert.throws(() => quotaOf('D', V1), invalid(/level "D" is not defined in rulebook version 1/));
-      assert.throws(() => penaltyFactorOf('D', V1), invalid(/level "D"/));
-    });
-  });
-
-  describe('suspension', () => {
-    const suspension = buildSuspension({
-      input: { participant: VPP, reason: '  Repeated meter tampering  ' },
-      current: undefined,
-      by: REGULATOR,
-      at: T1,
-      txId: 'tx-s1',
-    });
-
-    it('should record who suspended whom, when and why', () => {
-      assert.deepEqual(suspension, {
-        participant: { type: 'vpp', id: 'vpp-1' },
-        status: 'suspended',
-        reason: 'Repeated meter tampering',
-        by: { mspId: 'RegulatorMSP', role: 'regulator' },
-        at: T1,
-        txId: 'tx-s1',
-      });
-      assert.equal(isSuspended(suspension), true);
-      assert.equal(isSuspended(undefined), false);
-    });
-
-    it('should report a suspended participant as SUSPENDED with quota 0 and the worst penalty factor', () => {
-      const values = uniform(950);
-      assert.deepEqual(creditStanding(VPP, values, V1, suspension), {
-        participant: VPP,
-        score: 950,
-        level: 'SUSPENDED',
-        suspended: true,
-        bidQuotaWh: 0,
-        penaltyFactorPermille: 2000,
-        ruleVersion: 1,
-      });
-      assert.deepEqual(creditStanding(VPP, values, V1, undefined), {
-        participant: VPP,
-        score: 950,
-        level: 'AAA',
-        suspended: false,
-        bidQuotaWh: 50_000_000,
-        penaltyFactorPermille: 1000,
-        ruleVersion: 1,
-      });
-    });
-
-    it('should reinstate, after which the level derives from the score again', () => {
-      const reinstated = buildReinstatement({
-        input: { participant: VPP, reason: 'Meters replaced and audited' },
-        current: suspension,
-        by: REGULATOR,
-        at: T2,
-        txId: 'tx-s2',
-      });
-      assert.equal(reinstated.status, 'reinstated');
-      assert.equal(isSuspended(reinstated), false);
-      assert.equal(creditStanding(VPP, undefined, V1, reinstated).level, 'A');
-      // ...and may be suspended again.
-      const again = buildSuspension({
-        input: { participant: VPP, reason: 'Relapse' },
-        current: reinstated,
-        by: REGULATOR,
-        at: T2,
-        txId: 'tx-s3',
-      });
-      assert.equal(again.status, 'suspended');
-    });
-
-    it('should refuse to suspend twice or to reinstate who is not suspended (INVALID_STATE)', () => {
-      assert.throws(
-        () =>
-          buildSuspension({
-            input: { participant: VPP, reason: 'again' },
-            current: suspension,
-            by: REGULATOR,
-            at: T2,
-            txId: 'tx-x',
-          }),
-        vppError(
-          ErrorCode.INVALID_STATE,
-          /vpp "vpp-1" is already suspended \(since 2025-02-01T00:00:00.000Z\)/,
-        ),
-      );
-      assert.throws(
-        () =>
-          buildReinstatement({
-            input: { participant: DER, reason: 'fine' },
-            current: undefined,
-            by: REGULATOR,
-            at: T2,
-            txId: 'tx-x',
-          }),
-        vppError(ErrorCode.INVALID_STATE, /der "der-7" is not suspended/),
-      );
-    });
-
-    it('should let only the regulator decide, and require a reason', () => {
-      assert.throws(
-        () =>
-          buildSuspension({
-            input: { participant: VPP, reason: 'x' },
-            current: undefined,
-            by: { mspId: MspId.CONTROL, role: Role.ADMIN },
-            at: T1,
-            txId: 'tx-x',
-          }),
-        vppError(
-          ErrorCode.FORBIDDEN,
-          /only RegulatorMSP may suspend or reinstate participants, not ControlMSP/,
-        ),
-      );
-      assert.throws(
-        () =>
-          buildSuspension({
-            input: { participant: VPP, reason: ' ' },
-            current: undefined,
-            by: REGULATOR,
-            at: T1,
-            txId: 't',
-          }),
-        invalid(/reason must be 1\.\.500 characters/),
-      );
-      assert.throws(
-        () =>
-          buildSuspension({
-            input: { participant: VPP },
-            current: undefined,
-            by: REGULATOR,
-            at: T1,
-            txId: 't',
-          }),
-        invalid(/reason must be a string/),
-      );
-    });
-
-    it('should refuse a stored record of another participant (INTERNAL)', () => {
-      assert.throws(
-        () =>
-          buildReinstatement({
-            input: { participant: DER, reason: 'x' },
-            current: suspension,
-            by: REGULATOR,
-            at: T2,
-            txId: 't',
-          }),
-        vppError(ErrorCode.INTERNAL, /stored suspension belongs to vpp "vpp-1", not der "der-7"/),
-      );
-      assert.throws(() => creditStanding(DER, undefined, V1, suspension), vppError(ErrorCode.INTERNAL));
-    });
-
-    it('should decode stored suspensions', () => {
-      assert.deepEqual(parseStoredSuspension(JSON.parse(JSON.stringify(suspension))), suspension);
-      for (const value of [
-        { ...suspension, status: 'paused' },
-        { ...suspension, by: { mspId: 'RegulatorMSP', role: 'root' } },
-        { ...suspension, extra: 1 },
-      ]) {
-        assert.throws(() => parseStoredSuspension(value), invalid());
-      }
-    });
-  });
-
-  describe('#rankParticipants', () => {
-    it('should rank by score, then type and id, suspended participants last', () => {
-      const ranked = rankParticipants([
-        { participant: { type: 'vpp', id: 'vpp-b' }, score: 700 },
-        { participant: { type: 'vpp', id: 'vpp-a' }, score: 700 },
-        { participant: { type: 'der', id: 'der-z' }, score: 700 },
-        { participant: { type: 'vpp', id: 'vpp-top' }, score: 990, suspended: true },
-        { participant: { type: 'vpp', id: 'vpp-c' }, score: 820 },
-        { participant: { type: 'vpp', id: 'vpp-low' }, score: 10 },
-      ]);
-      assert.deepEqual(
-        ranked.map((entry) => [entry.rank, entry.participant.id, entry.score, entry.suspended]),
-        [
-          [1, 'vpp-c', 820, false],
-          [2, 'der-z', 700, false],
-          [3, 'vpp-a', 700, false],
-          [4, 'vpp-b', 700, false],
-          [5, 'vpp-low', 10, false],
-          [6, 'vpp-top', 990, true],
-        ],
-      );
-    });
-
-    it('should not depend on input order', () => {
-      const random = prng(99);
-      const entries = Array.from({ length: 40 }, (_, i) => ({
-        participant: { type: (i % 3 === 0 ? 'der' : 'vpp') as 'der' | 'vpp', id: `p-${i}` },
-        score: randomInt(random, 600, 610),
-        suspended: random() < 0.1,
-      }));
-      const expected = rankParticipants(entries);
-      for (let round = 0; round < 20; round++) {
-        const shuffled = [...entries].sort(() => random() - 0.5);
-        assert.deepEqual(rankParticipants(shuffled), expected);
-      }
-    });
-
-    it('should refuse duplicates and out-of-range scores', () => {
-      assert.throws(
-        () =>
-          rankParticipants([
-            { participant: VPP, score: 1 },
-            { participant: VPP, score: 2 },
-          ]),
-        invalid(/vpp "vpp-1" appears twice in the ranking/),
-      );
-      assert.throws(() => rankParticipants([{ participant: VPP, score: 1001 }]), invalid(/score/));
-      // The same id as a VPP and as a DER are two participants.
-      assert.equal(
-        rankParticipants([
-          { participant: VPP, score: 1 },
-          { participant: { type: 'der', id: 'vpp-1' }, score: 1 },
-        ]).length,
-        2,
-      );
-    });
-  });
-
   describe('stored score records', () => {
     it('should decode what applyCreditEvent produces and reject corrupted records', () => {
       const [record] = applyCreditEvent(undefined, event('BID_NOT_REVEALED'), V1).records;
@@ -602,7 +334,6 @@ describe('domain/credit/scoring', () => {
       }
     });
   });
-
   describe('with settlement', () => {
     it('should feed the level penalty factor into settlement and its delivery outcome back into the score', () => {
       // A level-B VPP (score 600): penalty factor 1.5×.

@@ -17,6 +17,7 @@ import {
 } from '../../../../../chaincode/src/domain/privacy/consent';
 import { MspId } from '../../../../../chaincode/src/types/consortium';
 import { ErrorCode, VppError } from '../../../../../chaincode/src/types/errors';
+import { NARROWED_TX_IDS, TX_IDS } from '../../../../support/id-kinds';
 import { vppError } from '../../../../support/vpp-assert';
 
 const DATA_SET: DataSet = { kind: 'samples', derId: 'pv-001' };
@@ -151,6 +152,17 @@ describe('domain/privacy/consent', () => {
       );
     });
 
+    it('should take Fabric transaction ids only', () => {
+      const build = (txId: string) =>
+        buildGrant({ input: INPUT, previous: undefined, grantedBy: 'x', at: AT, txId });
+      for (const txId of TX_IDS) {
+        assert.equal(build(txId).txId, txId);
+      }
+      for (const txId of NARROWED_TX_IDS) {
+        assert.throws(() => build(txId), invalid(/^INVALID_ARGUMENT: txId must be 1\.\.128 printable ASCII/));
+      }
+    });
+
     it('should not share the input’s data set object', () => {
       const dataSet = { ...DATA_SET };
       const built = buildGrant({
@@ -256,7 +268,10 @@ describe('domain/privacy/consent', () => {
         invalid(/validUntil must be after/),
       );
       assert.throws(() => parseStoredGrant({ ...g, extra: true }), invalid(/unsupported field\(s\): extra/));
-      assert.throws(() => parseStoredGrant(without(g, 'txId')), invalid(/txId must be a string/));
+      assert.throws(
+        () => parseStoredGrant(without(g, 'txId')),
+        invalid(/txId must be 1\.\.128 printable ASCII characters/),
+      );
     });
   });
 

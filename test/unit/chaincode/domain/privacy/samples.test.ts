@@ -18,6 +18,7 @@ import {
   type Sample,
 } from '../../../../../chaincode/src/domain/privacy/samples';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
+import { NARROWED_TX_IDS, TX_IDS } from '../../../../support/id-kinds';
 import { vppError } from '../../../../support/vpp-assert';
 
 const SAMPLE: Sample = {
@@ -156,14 +157,28 @@ describe('domain/privacy/samples', () => {
         [{ count: 100_001 }, /count must be an integer in 1\.\.100000/],
         [{ count: 2.5 }, /count must be an integer/],
         [{ at: '2026-11-25 10:31' }, /at must be an ISO-8601 UTC timestamp/],
-        [{ txId: '' }, /txId must be 1\.\.128 characters/],
-        [{ txId: ' tx' }, /txId must not start or end with whitespace/],
+        [{ txId: '' }, /txId must be 1\.\.128 printable ASCII characters/],
+        [{ txId: ' tx' }, /txId must be 1\.\.128 printable ASCII characters/],
       ];
       for (const [change, pattern] of cases) {
         assert.throws(
           () => buildSampleAnchor({ ...base, ...change } as typeof base),
           invalid(pattern),
           JSON.stringify(change),
+        );
+      }
+    });
+  });
+
+  describe('anchor ids', () => {
+    it('should anchor under Fabric transaction ids only', () => {
+      for (const txId of TX_IDS) {
+        assert.equal(buildSampleAnchor({ root: ROOT, count: 1, at: AT, txId }).anchorId, txId);
+      }
+      for (const txId of NARROWED_TX_IDS) {
+        assert.throws(
+          () => buildSampleAnchor({ root: ROOT, count: 1, at: AT, txId }),
+          invalid(/^INVALID_ARGUMENT: txId must be 1\.\.128 printable ASCII/),
         );
       }
     });
@@ -202,7 +217,10 @@ describe('domain/privacy/samples', () => {
         () => parseStoredSampleAnchor({ ...anchor, recordedAt: 'now' }),
         invalid(/recordedAt must be/),
       );
-      assert.throws(() => parseStoredSampleAnchor(without(anchor, 'txId')), invalid(/txId must be a string/));
+      assert.throws(
+        () => parseStoredSampleAnchor(without(anchor, 'txId')),
+        invalid(/txId must be 1\.\.128 printable ASCII characters/),
+      );
       assert.throws(() => parseStoredSampleAnchor('anchor'), invalid(/must be a JSON object/));
     });
   });

@@ -1,49 +1,31 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  deliveryCreditEvent,
+  type DerReadings,
   parseSettlementInputs,
+  readingsHashOfDer,
+  type SettlementInputs,
+  settlementInputsHash,
+} from '../../../../../chaincode/src/domain/settlement/inputs';
+import {
   parseStoredDerSettlementLine,
   parseStoredVppSettlementLine,
-  readingsHashOfDer,
+} from '../../../../../chaincode/src/domain/settlement/lines';
+import {
+  deliveryCreditEvent,
   requireNotSettled,
   requireReadingWindowClosed,
   settleInterval,
-  settlementInputsHash,
-  verifySettlement,
-  type DerReadings,
-  type SettlementInputs,
   type SettlementResult,
 } from '../../../../../chaincode/src/domain/settlement/settlement';
+import { verifySettlement } from '../../../../../chaincode/src/domain/settlement/verification';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
-import { prng, randomInt, type Random } from '../../../../support/prng';
+import { prng, type Random, randomInt } from '../../../../support/prng';
+import { BASE, der, settle } from '../../../../support/settlement-inputs';
 import { vppError } from '../../../../support/vpp-assert';
 
 const invalid = (pattern?: RegExp) => vppError(ErrorCode.INVALID_ARGUMENT, pattern);
 
-/** A DER whose readings carry the given energies, sequences 1, 2, ... */
-const der = (derId: string, ...energies: number[]): DerReadings => ({
-  derId,
-  readings: energies.map((energyWh, i) => ({ sequence: i + 1, energyWh })),
-});
-
-// Award 10 000 Wh at 50 000 minor units/MWh (500.00 per MWh, i.e. 0.05 per Wh); tolerance 5 % of the
-// award = 500 Wh; penalty factor 1.5×; operator fee 10 %.
-const BASE: SettlementInputs = {
-  intervalId: 'iv-2025-03-01T10:00Z',
-  intervalStart: '2025-03-01T10:00:00.000Z',
-  vppId: 'vpp-1',
-  award: { awardId: 'award-7', quantityWh: 10_000, clearingPrice: 50_000 },
-  ders: [der('der-a', 2500, 2500), der('der-b', 3000), der('der-c', 1000, 1000)],
-  toleranceBps: 500,
-  penaltyFactorPermille: 1500,
-  feeBps: 1000,
-  ruleVersion: 1,
-  settledAt: '2025-03-01T10:20:00.000Z',
-  txId: 'tx-settle-1',
-};
-
-const settle = (changes: Partial<SettlementInputs>) => settleInterval({ ...BASE, ...changes });
 const amounts = (result: SettlementResult) =>
   Object.fromEntries(result.derLines.map((line) => [line.derId, line.amountMinor]));
 const money = (result: SettlementResult) => {
@@ -326,7 +308,6 @@ describe('domain/settlement/settlement', () => {
       );
     });
   });
-
   describe('#settleInterval validation', () => {
     it('should refuse malformed inputs with INVALID_ARGUMENT', () => {
       const cases: [unknown, RegExp][] = [
@@ -359,7 +340,10 @@ describe('domain/settlement/settlement', () => {
           { ...BASE, ders: [{ derId: 'der-a', readings: [{ sequence: 1, energyWh: 1, sig: 'x' }] }] },
           /unsupported field\(s\): sig/,
         ],
-        [{ ...BASE, ders: [der(' der-a', 1)] }, /derId must not start or end with whitespace/],
+        [
+          { ...BASE, ders: [der(' der-a', 1)] },
+          /derId must be 1\.\.64 characters of A-Z, a-z, 0-9, '\.', '_' or '-', starting alphanumeric/,
+        ],
         [{ ...BASE, ders: 'none' }, /ders must be an array/],
         [{ ...BASE, toleranceBps: 10_001 }, /toleranceBps must be an integer in 0\.\.10000/],
         [{ ...BASE, feeBps: -1 }, /feeBps must be an integer in 0\.\.10000/],
@@ -369,8 +353,11 @@ describe('domain/settlement/settlement', () => {
         ],
         [{ ...BASE, ruleVersion: 0 }, /ruleVersion must be a positive integer/],
         [{ ...BASE, settledAt: '2025-03-01 10:20' }, /settledAt must be an ISO-8601/],
-        [{ ...BASE, intervalId: '' }, /intervalId must be 1\.\.128 characters/],
-        [{ ...BASE, txId: undefined }, /txId must be a string/],
+        [
+          { ...BASE, intervalId: '' },
+          /intervalId must be 1\.\.64 characters of A-Z, a-z, 0-9, '\.', '_', ':', '-' starting with a letter or digit/,
+        ],
+        [{ ...BASE, txId: undefined }, /txId must be 1\.\.128 printable ASCII characters/],
       ];
       for (const [value, message] of cases) {
         assert.throws(() => settleInterval(value as SettlementInputs), invalid(message), String(message));
@@ -419,7 +406,6 @@ describe('domain/settlement/settlement', () => {
       ]);
     });
   });
-
   describe('tie seeding', () => {
     it('should not always hand the remainder unit to the same DER across intervals', () => {
       // Three DERs deliver 1000 Wh each. gross = floor(3000 × 33 334 / 1e6) = floor(100.002) = 100,
@@ -446,7 +432,6 @@ describe('domain/settlement/settlement', () => {
       assert.deepEqual([...winners.keys()].sort(), ['der-a', 'der-b', 'der-c']);
     });
   });
-
   describe('properties on random inputs', () => {
     function randomInputs(random: Random, round: number): SettlementInputs {
       const derCount = randomInt(random, 0, 12);
@@ -589,55 +574,6 @@ describe('domain/settlement/settlement', () => {
       assert.ok(owing > 10, `only ${owing} settlements with an amount owed`);
     });
   });
-
-  describe('#verifySettlement', () => {
-    const result = settle({ ders: [der('der-a', 3334), der('der-b', 3333), der('der-c', 3333)] });
-    const inputs = { ...BASE, ders: [der('der-a', 3334), der('der-b', 3333), der('der-c', 3333)] };
-
-    it('should match the stored lines and return the recomputation', () => {
-      const check = verifySettlement(result, inputs);
-      assert.equal(check.matches, true);
-      assert.deepEqual(check.differences, []);
-      assert.deepEqual(check.recomputed, result);
-    });
-
-    it('should name every tampered field', () => {
-      const vppTampered = { ...result, vppLine: { ...result.vppLine, feeMinor: 51, netToDersMinor: 449 } };
-      assert.deepEqual(verifySettlement(vppTampered, inputs).differences, [
-        'vppLine.feeMinor',
-        'vppLine.netToDersMinor',
-      ]);
-      const derTampered = {
-        ...result,
-        derLines: result.derLines.map((line) =>
-          line.derId === 'der-b' ? { ...line, deliveredWh: 3300 } : line,
-        ),
-      };
-      assert.deepEqual(verifySettlement(derTampered, inputs).differences, ['derLines[der-b].deliveredWh']);
-    });
-
-    it('should notice missing, extra and doubled DER lines', () => {
-      const [a, b, c] = result.derLines;
-      assert.deepEqual(verifySettlement({ ...result, derLines: [a!, c!] }, inputs).differences, [
-        'derLines[der-b]: missing',
-      ]);
-      const extra = { ...a!, derId: 'der-z', amountMinor: 0 };
-      assert.deepEqual(verifySettlement({ ...result, derLines: [a!, b!, c!, extra] }, inputs).differences, [
-        'derLines[der-z]: not in the recomputation',
-      ]);
-      assert.deepEqual(verifySettlement({ ...result, derLines: [a!, b!, b!, c!] }, inputs).differences, [
-        'derLines[der-b]: stored twice',
-      ]);
-    });
-
-    it('should notice inputs that differ from the ones the lines were computed from', () => {
-      const check = verifySettlement(result, { ...inputs, feeBps: 900 });
-      assert.equal(check.matches, false);
-      assert.ok(check.differences.includes('vppLine.inputsHash'));
-      assert.ok(check.differences.includes('vppLine.feeMinor'));
-    });
-  });
-
   describe('#requireNotSettled', () => {
     it('should pass when nothing is stored and refuse a second run with ALREADY_SETTLED', () => {
       requireNotSettled(undefined);
@@ -651,7 +587,6 @@ describe('domain/settlement/settlement', () => {
       );
     });
   });
-
   describe('#requireReadingWindowClosed', () => {
     const end = '2025-03-01T10:20:00.000Z';
 
@@ -676,7 +611,6 @@ describe('domain/settlement/settlement', () => {
       assert.throws(() => requireReadingWindowClosed(end, '2025-03-01T10:20:00Z'), invalid(/txTime/));
     });
   });
-
   describe('#deliveryCreditEvent', () => {
     it('should report the delivery outcome of the VPP at the settling transaction', () => {
       assert.deepEqual(deliveryCreditEvent(settle({}).vppLine), {
@@ -688,54 +622,6 @@ describe('domain/settlement/settlement', () => {
       });
       const deviation = deliveryCreditEvent(settle({ ders: [der('der-a', 12_000)] }).vppLine);
       assert.equal(deviation.eventType, 'DELIVERY_DEVIATION');
-    });
-  });
-
-  describe('stored lines', () => {
-    const result = settle({ feeBps: 333 });
-
-    it('should decode what settleInterval produces', () => {
-      assert.deepEqual(
-        parseStoredVppSettlementLine(JSON.parse(JSON.stringify(result.vppLine))),
-        result.vppLine,
-      );
-      for (const line of result.derLines) {
-        assert.deepEqual(parseStoredDerSettlementLine(JSON.parse(JSON.stringify(line))), line);
-      }
-      const owing = settle({ ders: [der('der-a', 1000)] }).vppLine;
-      assert.deepEqual(parseStoredVppSettlementLine(owing), owing);
-    });
-
-    it('should reject corrupted VPP lines', () => {
-      const v = result.vppLine;
-      const corrupt: [unknown, RegExp][] = [
-        [{ ...v, extra: true }, /unsupported field/],
-        [{ ...v, grossMinor: -1 }, /grossMinor must be a non-negative integer/],
-        [{ ...v, inputsHash: 'abc' }, /inputsHash must be a SHA-256 digest/],
-        [{ ...v, formulaVersion: 2 }, /formulaVersion must be an integer in 1\.\.1/],
-        [{ ...v, paidWh: v.paidWh - 1 }, /paidWh is not min/],
-        [{ ...v, deviationWh: 1 }, /deviationWh is not/],
-        [{ ...v, feeMinor: v.feeMinor + 1 }, /grossMinor − penaltyMinor − feeMinor/],
-        [{ ...v, owedMinor: 1, netToDersMinor: v.netToDersMinor + 1 }, /an amount is owed/],
-        [[], /must be a JSON object/],
-      ];
-      for (const [value, message] of corrupt) {
-        assert.throws(() => parseStoredVppSettlementLine(value), invalid(message), String(message));
-      }
-    });
-
-    it('should reject corrupted DER lines', () => {
-      const d = result.derLines[0]!;
-      const corrupt: [unknown, RegExp][] = [
-        [{ ...d, amountMinor: -1 }, /amountMinor must be a non-negative integer/],
-        [{ ...d, amountMinor: d.netToDersMinor + 1 }, /amountMinor exceeds netToDersMinor/],
-        [{ ...d, deliveredWh: d.vppDeliveredWh + 1 }, /deliveredWh exceeds vppDeliveredWh/],
-        [{ ...d, deliveredWh: 0 }, /a DER that delivered nothing is paid/],
-        [{ ...d, settledAt: 'yesterday' }, /settledAt must be an ISO-8601/],
-      ];
-      for (const [value, message] of corrupt) {
-        assert.throws(() => parseStoredDerSettlementLine(value), invalid(message), String(message));
-      }
     });
   });
 });

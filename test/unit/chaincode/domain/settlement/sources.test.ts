@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_RULEBOOK, type RulebookVersion } from '../../../../../chaincode/src/domain/credit/rulebook';
+import { type RulebookVersion } from '../../../../../chaincode/src/domain/credit/rulebook';
+import { DEFAULT_RULEBOOK } from '../../../../../chaincode/src/domain/credit/default-rulebook';
 import type { MarketInterval } from '../../../../../chaincode/src/domain/market/interval';
 import type { ClearingRecord } from '../../../../../chaincode/src/domain/market/records';
 import { settleInterval } from '../../../../../chaincode/src/domain/settlement/settlement';

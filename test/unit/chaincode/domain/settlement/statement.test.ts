@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { settleInterval } from '../../../../../chaincode/src/domain/settlement/settlement';
 import {
-  settleInterval,
   type DerSettlementLine,
-  type SettlementInputs,
   type VppSettlementLine,
-} from '../../../../../chaincode/src/domain/settlement/settlement';
+} from '../../../../../chaincode/src/domain/settlement/lines';
+import { type SettlementInputs } from '../../../../../chaincode/src/domain/settlement/inputs';
 import {
   buildDerStatement,
   buildVppStatement,
@@ -13,6 +13,7 @@ import {
   type StatementUnit,
 } from '../../../../../chaincode/src/domain/settlement/statement';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
+import { entityIds, NARROWED_ENTITY_IDS } from '../../../../support/id-kinds';
 import { prng, randomInt } from '../../../../support/prng';
 import { vppError } from '../../../../support/vpp-assert';
 
@@ -114,6 +115,19 @@ describe('domain/settlement/statement', () => {
         () => buildDerStatement('der-a', linesOf('der-a'), 'week' as StatementUnit),
         invalid(/unit must be one of day, month/),
       );
+    });
+  });
+
+  describe('id kinds', () => {
+    it('should state any DER or VPP the registry accepts and refuse ids none can have', () => {
+      for (const id of entityIds(21)) {
+        assert.equal(buildDerStatement(id, [], 'day').derId, id);
+        assert.equal(buildVppStatement(id, [], 'month').vppId, id);
+      }
+      for (const id of NARROWED_ENTITY_IDS) {
+        assert.throws(() => buildDerStatement(id, [], 'day'), invalid(/^INVALID_ARGUMENT: derId must be/));
+        assert.throws(() => buildVppStatement(id, [], 'day'), invalid(/^INVALID_ARGUMENT: vppId must be/));
+      }
     });
   });
 

@@ -6,14 +6,15 @@ import {
   isJsonObject,
   MAX_DEPTH,
   parseJson,
+  parseJsonArgument,
   toCanonicalJson,
-} from '../../../../chaincode/src/ledger/codec';
+} from '../../../../chaincode/src/encoding/canonical-json';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { vppError } from '../../../support/vpp-assert';
 
 const invalid = vppError(ErrorCode.INVALID_ARGUMENT);
 
-describe('ledger/codec', () => {
+describe('encoding/canonical-json', () => {
   describe('#toCanonicalJson', () => {
     it('should sort object keys recursively and keep array order', () => {
       const value = { b: 1, a: { d: [3, 1, { z: true, y: null }], c: 'x' } };
@@ -117,6 +118,23 @@ describe('ledger/codec', () => {
       assert.throws(() => decode(Buffer.from('{"a":')), invalid);
       assert.throws(() => decode(Buffer.from('\uFEFF{}', 'utf8')), invalid);
       assert.throws(() => decode(new Uint8Array()), invalid);
+    });
+  });
+
+  describe('#parseJsonArgument', () => {
+    it('should parse an argument up to its bound and refuse a longer one before parsing it', () => {
+      assert.deepEqual(parseJsonArgument('[1,2]', 'listJson', 5), [1, 2]);
+      assert.throws(
+        () => parseJsonArgument('[1,2,3]', 'listJson', 5),
+        vppError(
+          ErrorCode.INVALID_ARGUMENT,
+          /^INVALID_ARGUMENT: listJson must be JSON text of at most 5 characters$/,
+        ),
+      );
+      assert.throws(
+        () => parseJsonArgument('[1', 'listJson', 5),
+        vppError(ErrorCode.INVALID_ARGUMENT, /malformed JSON/),
+      );
     });
   });
 

@@ -101,6 +101,20 @@ export function parseJson(text: string): JsonValue {
   }
 }
 
+/**
+ * Parses a transaction argument that must be JSON text of at most `maxLength` characters; anything
+ * longer is refused before it is parsed (INVALID_ARGUMENT naming `what`).
+ */
+export function parseJsonArgument(json: string, what: string, maxLength: number): JsonValue {
+  if (typeof json !== 'string' || json.length > maxLength) {
+    throw new VppError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${what} must be JSON text of at most ${maxLength} characters`,
+    );
+  }
+  return parseJson(json);
+}
+
 /** Decodes UTF-8 JSON bytes; invalid UTF-8 is rejected rather than replaced with U+FFFD. */
 export function decode(bytes: Uint8Array): JsonValue {
   let text: string;

@@ -1,0 +1,45 @@
+// Lists: bounded in length, and, where a record keeps a list by id, sorted by that id without
+// duplicates, so the list has exactly one stored form.
+
+import { compareIds } from './ids';
+import { invalid, type Fields } from './objects';
+
+/** An array of min..max elements (elements are checked by the caller). */
+export function requireList(
+  fields: Fields,
+  field: string,
+  rule: { readonly min: number; readonly max: number },
+): readonly unknown[] {
+  const raw = fields[field];
+  if (!Array.isArray(raw)) {
+    throw invalid(`${field} must be an array`);
+  }
+  if (raw.length < rule.min || raw.length > rule.max) {
+    throw invalid(`${field} must have ${rule.min}..${rule.max} entries, got ${raw.length}`);
+  }
+  return raw as readonly unknown[];
+}
+
+/**
+ * Decodes the array `fields[field]` item by item (`<field>[i]`) and checks that its items are sorted
+ * by `idOf` (compareIds) without duplicates; `idName` names that id in the message.
+ */
+export function requireSortedList<T>(
+  fields: Fields,
+  field: string,
+  parse: (raw: unknown, what: string) => T,
+  idOf: (item: T) => string,
+  idName: string,
+): T[] {
+  const raw = fields[field];
+  if (!Array.isArray(raw)) {
+    throw invalid(`${field} must be an array`);
+  }
+  const items = raw.map((item: unknown, i) => parse(item, `${field}[${i}]`));
+  for (let i = 1; i < items.length; i++) {
+    if (compareIds(idOf(items[i - 1]), idOf(items[i])) >= 0) {
+      throw invalid(`${field} must be sorted by ${idName} without duplicates`);
+    }
+  }
+  return items;
+}

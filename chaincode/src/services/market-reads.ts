@@ -1,0 +1,104 @@
+// Market records as the market, dispatch and settlement contracts read them: an interval, its demand,
+// its book of revealed bids and its clearing, and what a VPP may still offer in it.
+
+import type { Context } from 'fabric-contract-api';
+import { parseStoredRevealedBid, type RevealedBid } from '../domain/market/reveal';
+import { backedCapacityW } from '../domain/market/backing';
+import { parseStoredDemand, type Demand } from '../domain/market/demand';
+import { parseStoredMarketInterval, type MarketInterval } from '../domain/market/interval';
+import { parseStoredVppQuota } from '../domain/market/quota';
+import { parseStoredClearingRecord, type ClearingRecord } from '../domain/market/records';
+import {
+  clearingKey,
+  demandKey,
+  marketIntervalKey,
+  revealedBidByVppPrefix,
+  revealedBidPrefix,
+  vppQuotaKey,
+} from '../encoding/keys';
+import { readState, requireState, scanPrefix, type Decoder } from '../ledger/store';
+import { MARKET_ID, NON_NEGATIVE, requireId, requireIntegerValue } from '../rules';
+import { ErrorCode, VppError } from '../types/errors';
+import { creditStandingOf, rulebookVersions } from './credit-reads';
+import { dersOfVpp } from './registry-reads';
+
+/** Index entries of revealed bids by VPP hold the bid's total quantity. */
+const parseOfferedQuantity: Decoder<number> = (value) =>
+  requireIntegerValue(value, 'offered quantity', NON_NEGATIVE);
+
+export async function requireMarketInterval(ctx: Context, intervalId: string): Promise<MarketInterval> {
+  requireId({ intervalId }, 'intervalId', MARKET_ID);
+  return requireState(
+    ctx,
+    marketIntervalKey(intervalId),
+    parseStoredMarketInterval,
+    `market interval ${intervalId}`,
+  );
+}
+
+/** The interval's demand (NOT_FOUND until the control centre posted it). */
+export async function requireDemand(ctx: Context, intervalId: string): Promise<Demand> {
+  return requireState(ctx, demandKey(intervalId), parseStoredDemand, `demand of interval ${intervalId}`);
+}
+
+/** Every revealed bid of the interval, with one range scan. */
+export async function revealedBook(ctx: Context, intervalId: string): Promise<RevealedBid[]> {
+  const book = await scanPrefix(ctx, revealedBidPrefix(intervalId), parseStoredRevealedBid);
+  return book.map((entry) => entry.value);
+}
+
+/** The interval's clearing record (NOT_FOUND until it was cleared). */
+export async function requireClearingRecord(ctx: Context, intervalId: string): Promise<ClearingRecord> {
+  return requireState(
+    ctx,
+    clearingKey(intervalId),
+    parseStoredClearingRecord,
+    `clearing of interval ${intervalId}`,
+  );
+}
+
+/** The clearing a later step needs: INVALID_STATE (not NOT_FOUND) while the interval is not cleared. */
+export async function requireCleared(ctx: Context, intervalId: string): Promise<ClearingRecord> {
+  const clearing = await readState(ctx, clearingKey(intervalId), parseStoredClearingRecord);
+  if (clearing === undefined) {
+    throw new VppError(ErrorCode.INVALID_STATE, `interval ${intervalId} has not been cleared yet`);
+  }
+  return clearing;
+}
+
+/**
+ * The most a VPP may offer in one interval (Σ of its bids there, in the interval product's unit), or
+ * undefined if nothing entitles it to bid. A quota the regulator set for the VPP (SetVppQuota) takes
+ * precedence; otherwise the quota of the VPP's credit level under the rulebook in force at `atIso`
+ * (0 while the VPP is suspended). Without either (no rulebook installed yet) the VPP may not bid.
+ */
+export async function quotaOfVpp(ctx: Context, vppId: string, atIso: string): Promise<number | undefined> {
+  const set = await readState(ctx, vppQuotaKey(vppId), parseStoredVppQuota);
+  if (set !== undefined) return set.quantity;
+  if ((await rulebookVersions(ctx)).length === 0) return undefined;
+  return (await creditStandingOf(ctx, { type: 'vpp', id: vppId }, atIso)).bidQuotaWh;
+}
+
+/** What limits a VPP's next reveal in an interval (domain/market/backing.ts applies them). */
+export interface OfferLimits {
+  /** quotaOfVpp at the reveal's time; undefined if nothing entitles the VPP to bid. */
+  readonly quota: number | undefined;
+  /** The total quantities of the VPP's bids already revealed in the interval. */
+  readonly offered: number[];
+  /** The capacity of the VPP's active DERs with a valid certificate, in W. */
+  readonly capacityW: number;
+}
+
+export async function offerLimitsOf(
+  ctx: Context,
+  intervalId: string,
+  vppId: string,
+  atIso: string,
+): Promise<OfferLimits> {
+  const quota = await quotaOfVpp(ctx, vppId, atIso);
+  const offered = (
+    await scanPrefix(ctx, revealedBidByVppPrefix(intervalId, vppId), parseOfferedQuantity)
+  ).map((entry) => entry.value);
+  const capacityW = backedCapacityW(await dersOfVpp(ctx, vppId), vppId);
+  return { quota, offered, capacityW };
+}
