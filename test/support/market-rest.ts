@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { newKeyAndCsr } from '../../gateway/src/core/x509';
 import { call, loginAdmin, registerAndLogin, type HttpResult } from '../../platform/src/http/gateway-rest';
+import { eventually } from './eventually';
 
 export type ErrorBody = { error: { code: string; message: string } };
 export type Org = 'cvpp' | 'trading' | 'control' | 'regulator';
@@ -46,6 +47,23 @@ export type AsOrg = <T = unknown>(
 export function requestsAs(tokens: Record<Org, string>): AsOrg {
   return (org, method, url, body) =>
     call(org, method, url, { token: tokens[org], ...(body === undefined ? {} : { body }) });
+}
+
+/**
+ * Waits until `url` answers 200 to the user of `org` with a body `ready` accepts: the hand-over from
+ * a write through another org's gateway to this org (see eventually.ts). Fails after 15 s.
+ */
+export async function visibleTo(
+  as: AsOrg,
+  org: Org,
+  url: string,
+  ready: (body: unknown) => boolean = () => true,
+): Promise<void> {
+  const res = await eventually(
+    () => as(org, 'GET', url),
+    (answer) => answer.status === 200 && ready(answer.body),
+  );
+  if (res.status !== 200 || !ready(res.body)) assert.fail(`${url} never became visible to ${org}`);
 }
 
 /** Registers and logs in one user per organisation, `<prefix>-<role>-<stamp>`, with its market role. */

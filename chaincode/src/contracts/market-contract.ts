@@ -74,7 +74,7 @@ import {
   type Decoder,
 } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
-import { MARKET_ID, requireId } from '../rules';
+import { ENTITY_ID, MARKET_ID, requireId } from '../rules';
 import { CONTROL_ROOM, REGULATOR_DESK, TRADING_DESK, VPP_OPERATOR } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 import {
@@ -269,7 +269,7 @@ export class MarketContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetVppQuota(ctx: Context, vppId: string): Promise<string> {
-    requireId({ vppId }, 'vppId', MARKET_ID);
+    requireId({ vppId }, 'vppId', ENTITY_ID);
     return toCanonicalJson(
       await requireState(ctx, vppQuotaKey(vppId), parseStoredVppQuota, `quota of vpp ${vppId}`),
     );
@@ -321,7 +321,7 @@ export class MarketContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async ListVppViolations(ctx: Context, vppId: string): Promise<string> {
-    requireId({ vppId }, 'vppId', MARKET_ID);
+    requireId({ vppId }, 'vppId', ENTITY_ID);
     const entries = await scanPrefix(ctx, violationPrefix(vppId), parseStoredViolation);
     return toCanonicalJson(entries.map((entry) => entry.value));
   }

@@ -7,7 +7,7 @@ import { parseStoredVpp, type Vpp } from '../domain/registry/vpp';
 import { derByVppPrefix, derKey, vppKey } from '../encoding/keys';
 import type { Actor } from '../ledger/identity';
 import { indexEntry, requireState, scanPrefix } from '../ledger/store';
-import { MARKET_ID, requireId } from '../rules';
+import { ENTITY_ID, requireId } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
 
 /** Index entries of the registry (DERs by VPP, DERs by certificate serial) hold a DER id. */
@@ -28,7 +28,7 @@ export async function requireDer(ctx: Context, derId: string): Promise<Der> {
  * by the caller's organisation (FORBIDDEN).
  */
 export async function requireOperatedVpp(ctx: Context, vppId: string, caller: Actor): Promise<Vpp> {
-  requireId({ vppId }, 'vppId', MARKET_ID);
+  requireId({ vppId }, 'vppId', ENTITY_ID);
   const vpp = await requireVpp(ctx, vppId);
   if (vpp.operatorMspId !== caller.mspId) {
     throw new VppError(

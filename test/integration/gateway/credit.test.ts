@@ -15,6 +15,7 @@ import {
   type HttpResult,
   type RestUser,
 } from '../../../platform/src/http/gateway-rest';
+import { eventually } from '../../support/eventually';
 
 const ORGS = ['cvpp', 'trading', 'control', 'regulator'] as const;
 type Org = (typeof ORGS)[number];
@@ -23,18 +24,15 @@ const VPP_ID = `vpp-credit-${stamp}`;
 type ErrorBody = { error: { code: string; message: string } };
 
 /** Each org's peer commits a block in its own time: poll until `ok`, for at most 30 s. */
-async function eventually<T>(
+/** Polls `read` (bounded, 30 s) until `ok` holds; fails naming `what` and the last answer if it never does. */
+async function seenEventually<T>(
   read: () => Promise<HttpResult<T>>,
   ok: (res: HttpResult<T>) => boolean,
   what: string,
 ): Promise<HttpResult<T>> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const res = await read();
-    if (ok(res)) return res;
-    if (Date.now() > deadline) assert.fail(`${what}: last answer ${res.status} ${JSON.stringify(res.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  const res = await eventually(read, ok, 30_000);
+  if (!ok(res)) assert.fail(`${what}: last answer ${res.status} ${JSON.stringify(res.body)}`);
+  return res;
 }
 
 describe('credit: rulebook, standings and suspensions over REST', () => {
@@ -73,7 +71,7 @@ describe('credit: rulebook, standings and suspensions over REST', () => {
     assert.deepEqual(createdBy, { mspId: 'RegulatorMSP', role: 'regulator' });
     for (const org of ORGS) {
       const token = adminOf(org);
-      const read = await eventually(
+      const read = await seenEventually(
         () => call<RulebookVersion>(org, 'GET', `/v1/credit/rulebook/versions/${version}`, { token }),
         (res) => res.status === 200,
         `version ${version} in ${org}`,
@@ -121,7 +119,7 @@ describe('credit: rulebook, standings and suspensions over REST', () => {
       ['suspended', 'integration test suspension'],
     );
     for (const org of ORGS) {
-      const standing = await eventually(
+      const standing = await seenEventually(
         () => standingIn(org),
         (res) => res.status === 200 && res.body.suspended,
         `suspension seen by ${org}`,
@@ -146,7 +144,7 @@ describe('credit: rulebook, standings and suspensions over REST', () => {
       body: { reason: 'integration test over' },
     });
     assert.equal(reinstated.status, 200, JSON.stringify(reinstated.body));
-    const after = await eventually(
+    const after = await seenEventually(
       () => standingIn('trading'),
       (res) => res.status === 200 && !res.body.suspended,
       'reinstatement seen by trading',
@@ -173,7 +171,7 @@ describe('credit: rulebook, standings and suspensions over REST', () => {
       recorded.body.record.records.map((r) => [r.indicator, r.reasonCode, r.txId]),
       [['VIOLATIONS', 'VIOLATION', recorded.body.txId]],
     );
-    const records = await eventually(
+    const records = await seenEventually(
       () =>
         call<{ records: ScoreRecord[]; bookmark: string }>(
           'cvpp',

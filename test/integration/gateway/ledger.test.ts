@@ -10,16 +10,7 @@ import { startRegulatorGateway, type Harness } from '../../support/regulator-gat
 import { cryptoPaths } from '../../../platform/src/paths';
 import { connectAs, topology, utf8, type Connection } from '../../support/fabric-client';
 import { endorseInStep } from '../../../platform/src/fabric/bft-submit';
-
-/** Retries `fn` (bounded, 10 s) until `done` holds, then returns the last answer either way. */
-async function eventually<T>(fn: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await fn();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+import { eventually } from '../../support/eventually';
 
 describe('gateway ledger views (regulator, real network)', () => {
   let gw: Harness;

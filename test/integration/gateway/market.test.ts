@@ -17,6 +17,7 @@ import {
   registerVppWithDers,
   requestsAs,
   sleepUntil,
+  visibleTo,
   type Org,
 } from '../../support/market-rest';
 
@@ -42,16 +43,6 @@ describe('market interval over REST (real network)', () => {
    * Polls a GET as `org` until it answers 200 with what `ready` wants: that org's peer has committed
    * the other org's write (each gateway answers once its own peer committed). Bounded.
    */
-  const visibleTo = async (org: Org, url: string, ready: (body: unknown) => boolean = () => true) => {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const res = await as(org, 'GET', url);
-      if (res.status === 200 && ready(res.body)) return;
-      if (Date.now() > deadline) assert.fail(`${url} never became visible to ${org}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  };
-
   before(async () => {
     Object.assign(tokens, await loginMarketUsers('mkt', stamp));
     // A VPP with two DERs whose devices enroll with their own keys: 12,000 W backs 3,000 Wh in 15 min.
@@ -79,7 +70,7 @@ describe('market interval over REST (real network)', () => {
       { intervalId: INTERVAL, product: 'energy-up', ...instants },
     );
     expectStatus(opened, 201, 'open interval');
-    await visibleTo('control', base);
+    await visibleTo(as, 'control', base);
     assert.deepEqual(
       [opened.body.record.quantityUnit, opened.body.record.openedBy.mspId],
       ['Wh', 'TradingMSP'],
@@ -91,7 +82,7 @@ describe('market interval over REST (real network)', () => {
       'demand as the VPP operator',
     );
     await postDemand(as, base, 1500);
-    await visibleTo('cvpp', base, (body) => (body as { demand: unknown }).demand !== null);
+    await visibleTo(as, 'cvpp', base, (body) => (body as { demand: unknown }).demand !== null);
 
     const bid = (bidId: string, steps: [number, number][]): Bid => ({
       bidId: `${bidId}-${stamp}`,
@@ -122,7 +113,7 @@ describe('market interval over REST (real network)', () => {
       'INVALID_STATE',
       'reveal before gate closure',
     );
-    await visibleTo('regulator', base, (body) => (body as { demand: unknown }).demand !== null);
+    await visibleTo(as, 'regulator', base, (body) => (body as { demand: unknown }).demand !== null);
     const phase = await as<{ phase: string; demand: { priceCap: number } }>('regulator', 'GET', base);
     expectStatus(phase, 200, 'get interval');
     assert.deepEqual([phase.body.phase, phase.body.demand.priceCap], ['open', 10_000]);
@@ -174,6 +165,8 @@ describe('market interval over REST (real network)', () => {
     );
     // Written through the trading org's peer: wait until the regulator's peer has the block too.
     await visibleTo(
+      as,
+
       'regulator',
       `/v1/market/vpps/${VPP}/violations`,
       (body) => (body as unknown[]).length > 0,
@@ -203,8 +196,8 @@ describe('market interval over REST (real network)', () => {
       [[cheap.bidId, 1500]],
     );
     expectRefusal(await as('trading', 'POST', `${base}/clearing`), 409, 'ALREADY_EXISTS', 'clear twice');
-    await visibleTo('regulator', `${base}/clearing`);
-    await visibleTo('control', `${base}/clearing`);
+    await visibleTo(as, 'regulator', `${base}/clearing`);
+    await visibleTo(as, 'control', `${base}/clearing`);
     const stored = await as<{ result: unknown }>('regulator', 'GET', `${base}/clearing`);
     expectStatus(stored, 200, 'get clearing');
     assert.deepEqual(stored.body.result, result);
@@ -226,7 +219,7 @@ describe('market interval over REST (real network)', () => {
       [1500, 6000, 'issued'],
     );
     // Each org's gateway answers once its own peer committed: wait until the CVPP peer has the block.
-    await visibleTo('cvpp', dispatchUrl);
+    await visibleTo(as, 'cvpp', dispatchUrl);
     const acknowledged = await as<{ record: { status: string } }>('cvpp', 'POST', `${dispatchUrl}/ack`);
     expectStatus(acknowledged, 200, 'acknowledge dispatch');
     assert.equal(acknowledged.body.record.status, 'acknowledged');
@@ -245,6 +238,13 @@ describe('market interval over REST (real network)', () => {
         [`bat-${stamp}`, 2000],
         [`pv-${stamp}`, 4000],
       ],
+    );
+    // Allocated through the CVPP's gateway: wait until the trading centre's peer has the block.
+    await visibleTo(
+      as,
+      'trading',
+      dispatchUrl,
+      (body) => (body as { setpoints: unknown[] }).setpoints.length > 0,
     );
     const view = await as<{ instruction: { status: string }; setpoints: unknown[] }>(
       'trading',

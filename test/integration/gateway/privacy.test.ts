@@ -19,6 +19,7 @@ import {
   registerAndLogin,
   type RestUser,
 } from '../../../platform/src/http/gateway-rest';
+import { eventually } from '../../support/eventually';
 
 const stamp = Date.now().toString(36);
 const VPP_ID = `vpp-priv-${stamp}`;
@@ -101,20 +102,27 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     assert.equal(own.status, 200, JSON.stringify(own.body));
     assert.equal(own.body.name, OWNER_NAME);
     assert.match(own.body.salt, /^[0-9a-f]{64}$/);
-    const regulator = await call<{ name: string }>('regulator', 'GET', `/v1/ders/${DER_ID}/owner`, {
-      token: regulatorUser.token,
-    });
+    // Written through the CVPP's gateway: the regulator's and trading centre's peers may be a block behind.
+    const regulator = await eventually(
+      () =>
+        call<{ name: string }>('regulator', 'GET', `/v1/ders/${DER_ID}/owner`, {
+          token: regulatorUser.token,
+        }),
+      (res) => res.status === 200,
+    );
     assert.equal(regulator.body.name, OWNER_NAME, 'the regulator, a member, reads it on its own peer');
-    const hashRecord = await call<{ sha256: string; txId: string }>(
-      'trading',
-      'GET',
-      `/v1/ders/${DER_ID}/owner/hash`,
-      { token: tradingUser.token },
+    const hashRecord = await eventually(
+      () =>
+        call<{ sha256: string; txId: string }>('trading', 'GET', `/v1/ders/${DER_ID}/owner/hash`, {
+          token: tradingUser.token,
+        }),
+      (res) => res.status === 200,
     );
     assert.match(hashRecord.body.sha256, /^[0-9a-f]{64}$/);
-    const tx = await call('regulator', 'GET', `/v1/ledger/transactions/${ownerTxId}`, {
-      token: regulatorUser.token,
-    });
+    const tx = await eventually(
+      () => call('regulator', 'GET', `/v1/ledger/transactions/${ownerTxId}`, { token: regulatorUser.token }),
+      (res) => res.status === 200,
+    );
     assert.equal(tx.status, 200);
     assert.ok(!JSON.stringify(tx.body).includes(OWNER_NAME), 'the transaction carries no personal data');
   });
@@ -180,22 +188,21 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
       },
     });
     assert.equal(granted.status, 201, JSON.stringify(granted.body));
-    let shared = await call<Shared>('trading', 'GET', `/v1/shared/${grantId}`, { token: tradingUser.token });
-    for (let i = 0; shared.status === 403 && i < 20; i++) {
-      // The trading org's peer may not have committed the grant's block yet.
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      shared = await call<Shared>('trading', 'GET', `/v1/shared/${grantId}`, { token: tradingUser.token });
-    }
+    // The trading org's peer may not have committed the grant's block yet.
+    const shared = await eventually(
+      () => call<Shared>('trading', 'GET', `/v1/shared/${grantId}`, { token: tradingUser.token }),
+      (res) => res.status !== 403,
+    );
     assert.equal(shared.status, 200, JSON.stringify(shared.body));
     assert.equal(shared.body.data.name, OWNER_NAME);
     assert.equal(shared.body.dataHash, shared.body.onChainHash);
-    const log = await call<{ accessorMspId: string; txId: string }[]>(
-      'cvpp',
-      'GET',
-      `/v1/consents/${grantId}/accesses`,
-      {
-        token: cvppOperator.token,
-      },
+    // The access was recorded through the trading centre's gateway: the CVPP's peer may be a block behind.
+    const log = await eventually(
+      () =>
+        call<{ accessorMspId: string; txId: string }[]>('cvpp', 'GET', `/v1/consents/${grantId}/accesses`, {
+          token: cvppOperator.token,
+        }),
+      (res) => res.status === 200 && res.body.length > 0,
     );
     assert.deepEqual(
       log.body.map((entry) => [entry.accessorMspId, entry.txId]),
@@ -205,13 +212,10 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
       token: cvppOperator.token,
     });
     assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
-    let after = await call<ErrorBody>('trading', 'GET', `/v1/shared/${grantId}`, {
-      token: tradingUser.token,
-    });
-    for (let i = 0; after.status === 200 && i < 20; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      after = await call<ErrorBody>('trading', 'GET', `/v1/shared/${grantId}`, { token: tradingUser.token });
-    }
+    const after = await eventually(
+      () => call<ErrorBody>('trading', 'GET', `/v1/shared/${grantId}`, { token: tradingUser.token }),
+      (res) => res.status !== 200,
+    );
     assert.equal(after.status, 403);
     assert.ok(!JSON.stringify(after.body).includes(OWNER_NAME));
   });

@@ -22,6 +22,7 @@ import {
   registerVppWithDers,
   requestsAs,
   sleepUntil,
+  visibleTo,
   type ErrorBody,
   type Org,
 } from '../../support/market-rest';
@@ -82,7 +83,10 @@ describe('settlement over REST (real network)', () => {
     expectRefusal(fresh, 422, 'INVALID_STATE', 'settle a fresh interval');
     assert.match(fresh.body.error.message, new RegExp(`reading window is open until ${windowEnd}`));
 
+    // Opened through the trading centre's gateway: the control centre and the CVPP act on it next.
+    await visibleTo(as, 'control', base);
     await postDemand(as, base, 1500);
+    await visibleTo(as, 'cvpp', base, (body) => (body as { demand: unknown }).demand !== null);
     const bid = {
       bidId: `b-stl-${stamp}`,
       intervalId: INTERVAL,
@@ -113,6 +117,8 @@ describe('settlement over REST (real network)', () => {
       [[VPP, 1500]],
     );
 
+    // Cleared through the trading centre's gateway: the other orgs settle on their own peers next.
+    for (const org of ['cvpp', 'regulator'] as const) await visibleTo(as, org, `${base}/clearing`);
     // Cleared, awarded, still long before the window closes: every org allowed to settle is refused.
     for (const org of ['trading', 'cvpp', 'regulator'] as const) {
       const res = await as<ErrorBody>(org, 'POST', settlementUrl);

@@ -25,6 +25,7 @@ import {
   type Fields,
   invalid,
   isIntegerIn,
+  ENTITY_ID,
   MARKET_ID,
   NON_NEGATIVE,
   POSITIVE,
@@ -68,7 +69,7 @@ export function parseBid(value: unknown): Bid {
   const fields = requireObject(value, 'bid', BID_FIELDS);
   const bidId = requireId(fields, 'bidId', MARKET_ID);
   const intervalId = requireId(fields, 'intervalId', MARKET_ID);
-  const vppId = requireId(fields, 'vppId', MARKET_ID);
+  const vppId = requireId(fields, 'vppId', ENTITY_ID);
   const rawSteps = fields.steps;
   if (!Array.isArray(rawSteps) || rawSteps.length < 1 || rawSteps.length > MAX_BID_STEPS) {
     throw invalid(`steps must be an array of 1..${MAX_BID_STEPS} steps`);
@@ -150,7 +151,7 @@ export function parseCommitmentInput(value: unknown): CommitmentInput {
     commitment: requireLowerHex(fields, 'commitment', COMMITMENT_BYTES),
     bidId: requireId(fields, 'bidId', MARKET_ID),
     intervalId: requireId(fields, 'intervalId', MARKET_ID),
-    vppId: requireId(fields, 'vppId', MARKET_ID),
+    vppId: requireId(fields, 'vppId', ENTITY_ID),
   };
 }
 

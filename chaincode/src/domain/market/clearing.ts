@@ -26,6 +26,7 @@ import { toCanonicalJson } from '../../encoding/canonical-json';
 import {
   compareIds,
   invalid,
+  ENTITY_ID,
   MARKET_ID,
   NON_NEGATIVE,
   POSITIVE,
@@ -284,7 +285,7 @@ function parseAward(value: unknown, what: string): Award {
   }
   return {
     bidId: requireId(fields, 'bidId', MARKET_ID),
-    vppId: requireId(fields, 'vppId', MARKET_ID),
+    vppId: requireId(fields, 'vppId', ENTITY_ID),
     quantity,
     acceptedSteps,
   };

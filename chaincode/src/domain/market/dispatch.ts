@@ -19,6 +19,7 @@
 import {
   compareIds,
   invalid,
+  ENTITY_ID,
   MARKET_ID,
   NON_NEGATIVE,
   POSITIVE,
@@ -98,7 +99,7 @@ export function splitAwardToSetpoints(
   const parties = ders.map((der) => {
     const fields = { derId: der.derId, availableW: der.availableW };
     return {
-      id: requireId(fields, 'derId', MARKET_ID),
+      id: requireId(fields, 'derId', ENTITY_ID),
       weight: requireInteger(fields, 'availableW', NON_NEGATIVE),
     };
   });
@@ -172,7 +173,7 @@ export function parseDispatchRequest(value: unknown): DispatchRequest {
   const fields = requireObject(value, 'dispatch request', REQUEST_FIELDS);
   return {
     intervalId: requireId(fields, 'intervalId', MARKET_ID),
-    vppId: requireId(fields, 'vppId', MARKET_ID),
+    vppId: requireId(fields, 'vppId', ENTITY_ID),
   };
 }
 
@@ -277,7 +278,7 @@ export function acknowledgeDispatch(ack: DispatchAcknowledgement): DispatchInstr
 function parseSetpoint(value: unknown, what: string): DerSetpoint {
   const fields = requireObject(value, what, SETPOINT_FIELDS);
   return {
-    derId: requireId(fields, 'derId', MARKET_ID),
+    derId: requireId(fields, 'derId', ENTITY_ID),
     setpointW: requireInteger(fields, 'setpointW', NON_NEGATIVE),
   };
 }

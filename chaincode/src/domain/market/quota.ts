@@ -9,7 +9,7 @@
 import {
   invalid,
   isIntegerIn,
-  MARKET_ID,
+  ENTITY_ID,
   NON_NEGATIVE,
   requireId,
   requireInteger,
@@ -57,7 +57,7 @@ export interface QuotaSetting {
 /** The quota record to store; it replaces any earlier quota of the VPP. */
 export function buildVppQuota(setting: QuotaSetting): VppQuota {
   return {
-    vppId: requireId({ vppId: setting.vppId }, 'vppId', MARKET_ID),
+    vppId: requireId({ vppId: setting.vppId }, 'vppId', ENTITY_ID),
     quantity: parseQuotaQuantity(setting.quantity),
     setAt: requireIsoTimestamp({ setAt: setting.txTime }, 'setAt'),
     setBy: copyActor(setting.caller),
@@ -68,7 +68,7 @@ export function buildVppQuota(setting: QuotaSetting): VppQuota {
 export function parseStoredVppQuota(value: unknown): VppQuota {
   const fields = requireObject(value, 'stored vpp quota', FIELDS);
   return {
-    vppId: requireId(fields, 'vppId', MARKET_ID),
+    vppId: requireId(fields, 'vppId', ENTITY_ID),
     quantity: requireInteger(fields, 'quantity', NON_NEGATIVE),
     setAt: requireIsoTimestamp(fields, 'setAt'),
     setBy: parseActor(fields.setBy, 'setBy'),

@@ -4,6 +4,7 @@
 
 import {
   invalid,
+  ENTITY_ID,
   MARKET_ID,
   NON_NEGATIVE,
   requireId,
@@ -124,7 +125,7 @@ export function parseStoredViolation(value: unknown): BidViolation {
   return {
     intervalId: requireId(fields, 'intervalId', MARKET_ID),
     bidId: requireId(fields, 'bidId', MARKET_ID),
-    vppId: requireId(fields, 'vppId', MARKET_ID),
+    vppId: requireId(fields, 'vppId', ENTITY_ID),
     reason: requireOneOf(fields, 'reason', KNOWN_REASONS),
     detectedAt: requireIsoTimestamp(fields, 'detectedAt'),
   };

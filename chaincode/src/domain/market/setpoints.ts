@@ -13,6 +13,7 @@
 
 import {
   invalid,
+  ENTITY_ID,
   MARKET_ID,
   NON_NEGATIVE,
   requireId,
@@ -132,8 +133,8 @@ export function parseStoredSetpoint(value: unknown): DerSetpointRecord {
   }
   return {
     intervalId: requireId(fields, 'intervalId', MARKET_ID),
-    vppId: requireId(fields, 'vppId', MARKET_ID),
-    derId: requireId(fields, 'derId', MARKET_ID),
+    vppId: requireId(fields, 'vppId', ENTITY_ID),
+    derId: requireId(fields, 'derId', ENTITY_ID),
     setpointW: requireInteger(fields, 'setpointW', NON_NEGATIVE),
     product: requireOneOf(fields, 'product', KNOWN_MARKET_PRODUCTS),
     deliveryStart,

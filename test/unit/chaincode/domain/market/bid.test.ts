@@ -23,6 +23,7 @@ import {
   REVEAL_DEADLINE,
   SALT,
 } from '../../../../support/market-fixtures';
+import { entityIds, NARROWED_ENTITY_IDS } from '../../../../support/id-kinds';
 import { vppError } from '../../../../support/vpp-assert';
 
 const invalid = (pattern?: RegExp) => vppError(ErrorCode.INVALID_ARGUMENT, pattern);
@@ -38,6 +39,17 @@ describe('domain/market/bid', () => {
       const bid = parseBid(bidInput());
       assert.deepEqual(bid, bidInput());
       assert.equal(totalQuantity(bid), 1_000);
+    });
+
+    it("should take the VPP id by the entity rule: every registrable id passes, a ':' or non-ASCII one is refused", () => {
+      for (const vppId of entityIds(31)) assert.equal(parseBid(bidInput({ vppId })).vppId, vppId);
+      for (const vppId of NARROWED_ENTITY_IDS) {
+        assert.throws(
+          () => parseBid(bidInput({ vppId })),
+          invalid(/vppId must be 1\.\.64 characters/),
+          vppId,
+        );
+      }
     });
 
     it('should accept 1..10 steps and a zero price', () => {
