@@ -86,6 +86,29 @@ export interface RecordedEvent {
 }
 
 /** Shaped like the unsigned Long fabric-shim returns, without depending on the `long` package. */
+interface RowIterator<T> {
+  next(): Promise<{ value: T; done: boolean }>;
+  close(): Promise<void>;
+}
+
+/**
+ * fabric-shim's query results are both awaitable (the iterator, closed by the caller) and async
+ * iterable (the rows, the iterator closed after the last one or on break).
+ */
+function iterable<T, I>(iterator: RowIterator<T>): Promise<I> & AsyncIterable<T> {
+  return Object.assign(Promise.resolve(iterator as unknown as I), {
+    [Symbol.asyncIterator]: async function* () {
+      try {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          yield next.value;
+        }
+      } finally {
+        await iterator.close();
+      }
+    },
+  });
+}
+
 function longLike(value: number): Timestamp['seconds'] {
   const long = { low: value % 2 ** 32, high: Math.floor(value / 2 ** 32), unsigned: true };
   return Object.assign(long, {
@@ -220,19 +243,7 @@ export class MemoryStub {
       .filter(([key]) => compareKeys(key, start) >= 0 && compareKeys(key, end) < 0)
       .sort(([a], [b]) => compareKeys(a, b))
       .map(([key, value]) => ({ namespace: 'vpp', key, value: Uint8Array.from(value) }));
-    const iterator = this.iterate(rows);
-    const promise = Promise.resolve(iterator);
-    return Object.assign(promise, {
-      [Symbol.asyncIterator]: async function* () {
-        try {
-          for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-            yield next.value;
-          }
-        } finally {
-          await iterator.close();
-        }
-      },
-    });
+    return iterable(this.iterate(rows));
   }
 
   /**
@@ -270,24 +281,10 @@ export class MemoryStub {
       value: record.value === undefined ? new Uint8Array() : Uint8Array.from(record.value),
       timestamp: { seconds: longLike(record.seconds), nanos: record.nanos },
     }));
-    const iterator = this.iterate(rows);
-    return Object.assign(Promise.resolve(iterator), {
-      [Symbol.asyncIterator]: async function* () {
-        try {
-          for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-            yield next.value;
-          }
-        } finally {
-          await iterator.close();
-        }
-      },
-    });
+    return iterable<KeyModification, HistoryQueryIterator>(this.iterate(rows));
   }
 
-  private iterate<T>(rows: readonly T[]): {
-    next(): Promise<{ value: T; done: boolean }>;
-    close(): Promise<void>;
-  } {
+  private iterate<T>(rows: readonly T[]): RowIterator<T> {
     this.openIterators += 1;
     let position = 0;
     let closed = false;

@@ -55,6 +55,16 @@ async function requireInstruction(ctx: Context, intervalId: string, vppId: strin
   );
 }
 
+/** What the VPP operator's steps start from: its own VPP's instruction in a known interval. */
+async function operatorsInstruction(ctx: Context, intervalId: string, vppId: string) {
+  const caller = requireActor(ctx, VPP_OPERATOR);
+  parseDispatchRequest({ intervalId, vppId });
+  await requireOperatedVpp(ctx, vppId, caller);
+  const interval = await requireMarketInterval(ctx, intervalId);
+  const instruction = await requireInstruction(ctx, intervalId, vppId);
+  return { caller, interval, instruction };
+}
+
 @Info({ title: 'DispatchContract', description: 'Dispatch instructions and per-DER setpoints' })
 export class DispatchContract extends VppContract {
   constructor() {
@@ -93,11 +103,7 @@ export class DispatchContract extends VppContract {
   @Transaction()
   @Returns('string')
   async AcknowledgeDispatch(ctx: Context, intervalId: string, vppId: string): Promise<string> {
-    const caller = requireActor(ctx, VPP_OPERATOR);
-    parseDispatchRequest({ intervalId, vppId });
-    await requireOperatedVpp(ctx, vppId, caller);
-    const interval = await requireMarketInterval(ctx, intervalId);
-    const instruction = await requireInstruction(ctx, intervalId, vppId);
+    const { caller, interval, instruction } = await operatorsInstruction(ctx, intervalId, vppId);
     const acknowledged = acknowledgeDispatch({ instruction, interval, caller, txTime: txTimestampIso(ctx) });
     await writeState(ctx, dispatchKey(intervalId, vppId), acknowledged);
     await reportCreditEvents(ctx, [
@@ -118,11 +124,7 @@ export class DispatchContract extends VppContract {
   @Transaction()
   @Returns('string')
   async AllocateSetpoints(ctx: Context, intervalId: string, vppId: string): Promise<string> {
-    const caller = requireActor(ctx, VPP_OPERATOR);
-    parseDispatchRequest({ intervalId, vppId });
-    await requireOperatedVpp(ctx, vppId, caller);
-    const interval = await requireMarketInterval(ctx, intervalId);
-    const instruction = await requireInstruction(ctx, intervalId, vppId);
+    const { caller, interval, instruction } = await operatorsInstruction(ctx, intervalId, vppId);
     const existing = await scanPrefix(ctx, derSetpointPrefix(intervalId, vppId), parseStoredSetpoint);
     const setpoints = allocateSetpoints({
       instruction,

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -41,19 +40,12 @@ function caSpec(topology: Topology): LaunchSpec {
 }
 import { caContext, caUrl, clientHome, runCaClient } from '../../../ca/src/ca-client';
 import { crlSerials, fabricAttrs, normalSerial } from './x509-support';
+import { freePort } from '../../support/free-port';
 
 // runDir() is read lazily, so setting it before the first call keeps every path in this folder.
 const RUN_DIR = mkdtempSync(path.join(os.tmpdir(), 'vpp-ca-'));
 process.env.VPP_RUN_DIR = RUN_DIR;
 const ORG = 'cvpp';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The project topology with cvpp's CA moved to free ports, validated like the real one. */
 async function testTopology(): Promise<Topology> {

@@ -8,21 +8,11 @@ import net from 'node:net';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CHAINCODE_MODULE_PATH, FABRIC_CHAINCODE_NODE_CLI, REPO_ROOT } from '../../support/repo';
+import { freePort } from '../../support/free-port';
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
-
-/** Asks the OS for a port that is free right now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, HOST);
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 async function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {

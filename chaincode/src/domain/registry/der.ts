@@ -79,16 +79,23 @@ export interface Der {
 
 const INPUT_FIELDS = ['derId', 'vppId', 'derType', 'capacityW', 'zone', 'certificatePem'] as const;
 
-export function parseDerInput(value: unknown): DerInput {
-  const fields = requireObject(value, 'der', INPUT_FIELDS);
-  const certificatePem = fields.certificatePem;
-  parseCertificate(certificatePem, 'certificatePem');
+/** The fields a DER is registered with, checked the same way on input and in stored records. */
+function registeredFields(fields: Fields) {
   return {
     derId: requireId(fields, 'derId', ENTITY_ID),
     vppId: requireId(fields, 'vppId', ENTITY_ID),
     derType: requireOneOf(fields, 'derType', DER_TYPES),
     capacityW: requireInteger(fields, 'capacityW', CAPACITY_RULE),
     zone: requireId(fields, 'zone', ENTITY_ID),
+  };
+}
+
+export function parseDerInput(value: unknown): DerInput {
+  const fields = requireObject(value, 'der', INPUT_FIELDS);
+  const certificatePem = fields.certificatePem;
+  parseCertificate(certificatePem, 'certificatePem');
+  return {
+    ...registeredFields(fields),
     certificatePem: certificatePem as string,
   };
 }
@@ -268,11 +275,7 @@ export function parseStoredDer(value: unknown): Der {
   const fields: Fields = requireObject(value, 'stored der', DER_FIELDS);
   const version = requireInteger(fields, 'version', POSITIVE);
   return {
-    derId: requireId(fields, 'derId', ENTITY_ID),
-    vppId: requireId(fields, 'vppId', ENTITY_ID),
-    derType: requireOneOf(fields, 'derType', DER_TYPES),
-    capacityW: requireInteger(fields, 'capacityW', CAPACITY_RULE),
-    zone: requireId(fields, 'zone', ENTITY_ID),
+    ...registeredFields(fields),
     status: requireOneOf(fields, 'status', DER_STATUSES),
     ...(fields.statusReason === undefined
       ? {}

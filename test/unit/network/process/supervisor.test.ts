@@ -15,18 +15,11 @@ import {
   stopNode,
   type LaunchSpec,
 } from '../../../../network/src/process/supervisor';
+import { freePort } from '../../../support/free-port';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'supervisor-'));
 const HEALTHZ_SERVER = path.resolve(__dirname, '..', '..', '..', 'support', 'healthz-server.js');
 const started: LaunchSpec[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function specFor(id: string, args?: string[]): Promise<LaunchSpec> {
   const port = await freePort();
