@@ -1,51 +1,39 @@
-/** Device telemetry: the DER directory for early checks and the batching ingest of signed readings. */
+/**
+ * The path of a device reading, wired once: POST /v1/readings → ReadingIngest (pre-check against the
+ * DER directory, then the batcher) → the telemetry ledger facade → Fabric, as the gateway's ingest
+ * identity. Raw samples go to the off-chain store, anchored by the batch's transaction.
+ */
 import fp from 'fastify-plugin';
-import type { BatchResult } from '../../../../chaincode/src/api';
-import { toApiError } from '../../core/fabric-errors';
 import type { GatewayConfig } from '../../config';
 import { DerDirectory } from '../../telemetry/der-directory';
 import { ReadingIngest } from '../../telemetry/ingest';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    telemetry: { ingest: ReadingIngest; directory: DerDirectory };
+    readingIngest: ReadingIngest;
   }
 }
 
 export default fp(
   async (app, opts: { config: GatewayConfig }) => {
-    const directory = new DerDirectory(async (derId) => {
-      try {
-        return Buffer.from(await app.fabric.service.evaluate('registry', 'GetDer', [derId])).toString('utf8');
-      } catch (err) {
-        if (toApiError(err).code === 'NOT_FOUND') return undefined;
-        throw err;
-      }
-    }, opts.config.derCacheTtlMs);
+    const { registry, telemetry } = app.ledger;
+    const directory = new DerDirectory(
+      (derId) => registry.storedDerAsService(derId),
+      opts.config.derCacheTtlMs,
+    );
     const ingest = new ReadingIngest({
       directory,
       limits: opts.config.batching,
-      samples: {
-        save: (batchId, samples) => app.offChain.saveBatch(batchId, samples),
-        anchored: (batchId, txId) => app.offChain.markAnchored(batchId, txId),
-        drop: (batchId) => app.offChain.dropBatch(batchId),
-      },
+      samples: app.offChain,
       record: async (readings, samples) => {
         app.metrics.batchSize.observe(readings.length);
-        const batch = samples === undefined ? readings : { readings, samples };
-        const { result } = await app.fabric.service.submit(
-          'telemetry',
-          'RecordReadings',
-          [JSON.stringify(batch)],
-          app.log,
-        );
-        const outcome = JSON.parse(Buffer.from(result).toString('utf8')) as BatchResult;
+        const outcome = await telemetry.recordReadings(readings, samples, app.log);
         for (const r of outcome.results) app.metrics.readings.inc({ status: r.status, code: r.code ?? '' });
         return outcome;
       },
     });
-    app.decorate('telemetry', { ingest, directory });
+    app.decorate('readingIngest', ingest);
     app.addHook('onClose', async () => ingest.close());
   },
-  { name: 'telemetry', dependencies: ['fabric-connection', 'metrics', 'privacy'] },
+  { name: 'reading-ingest', dependencies: ['ledger', 'metrics', 'off-chain-store'] },
 );
