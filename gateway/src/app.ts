@@ -1,7 +1,8 @@
 /**
  * The gateway's fastify app: external plugins (swagger, metrics) → app plugins (Fabric connection,
- * registration authority, auth) → routes, each tier loaded by @fastify/autoload from its folder; one
- * error handler and one not-found handler for the whole app.
+ * ledger facades, registration authority, auth, off-chain store, reading ingest) → routes, each tier
+ * loaded by @fastify/autoload from its folder; one error handler and one not-found handler for the
+ * whole app.
  *
  * ## Route plugin contract (for everyone adding `gateway/src/routes/<area>/index.ts`)
  *
@@ -11,21 +12,21 @@
  * URLs are written in full (`/v1/...`): the folder name is not a prefix.
  *
  * ```ts
- * import type { FastifyPluginAsync } from 'fastify';
+ * import type { RoutePlugin } from '../../core/schema-types';
  * import { callerOf } from '../../plugins/app/auth';
  * import { ApiError } from '../../core/api-error';
  *
- * const routes: FastifyPluginAsync = async (app) => {
- *   app.get('/v1/ledger/things/:id', {
+ * const routes: RoutePlugin = async (app) => {
+ *   app.put('/v1/orgs/things/:id', {
  *     config: { roles: ['regulator', 'admin'] },   // REQUIRED: roles, or `public: true`
- *     schema: { tags: ['ledger'], params: ThingParamsSchema, response: { 200: ThingSchema } },
+ *     schema: putThingSchema,                     // `as const`: params and body are typed from it
  *   }, async (request) => {
  *     const caller = callerOf(request);            // { enrollmentId, role, serial, mspId }
- *     // Read: evaluate as the caller (signed with the caller's own key). Returns the raw bytes.
- *     const bytes = await app.fabric.evaluate(request, 'org', 'GetOrgProfile', [id]);
+ *     // Read: a typed facade of app.ledger evaluates as the caller (signed with the caller's own key).
+ *     const profile = await app.ledger.org.profile(request, request.params.id);
  *     // Write: endorse + submit + wait for commit; the tx id is logged and counted in /metrics.
- *     const { result, txId } = await app.fabric.submit(request, 'org', 'PutOrgProfile', [json]);
- *     // Anything else (events, qscc, block reads): the caller's own Network / Contract.
+ *     const { result, txId } = await app.ledger.org.putOwnProfile(request, request.body);
+ *     // Anything else (events, qscc, block reads): the caller's own Network.
  *     const network = app.fabric.network(caller);
  *     if (!found) throw new ApiError(404, 'NOT_FOUND', 'no such thing');
  *   });
@@ -39,8 +40,13 @@
  *   before the handler runs; `request.caller` is set for every non-public route. The integration
  *   tests build the 401/403 table from `app.routeTable`, so a new route is covered automatically.
  *   The chaincode checks MSP and `vpp.role` again from the certificate.
- * - **Fabric.** `app.fabric` (plugins/app/fabric-connection.ts) owns one gRPC client to the org's
- *   peer and a cache of per-caller Gateways; never build your own connection or sign with another key.
+ * - **Ledger.** Routes call the facades of `app.ledger` (plugins/app/ledger/, one per business area),
+ *   which own the contract and transaction names, argument encoding and result decoding; a route
+ *   never names a contract or a transaction (a unit test holds them to it). Under them `app.fabric`
+ *   (plugins/app/fabric-connection.ts) owns one gRPC client to the org's peer and a cache of
+ *   per-caller Gateways; never build your own connection or sign with another key.
+ * - **Types.** Schemas live in `schemas/<area>.ts` as `as const` literals; `RoutePlugin`
+ *   (core/schema-types.ts) types each handler's params, querystring, headers and body from them.
  * - **Errors.** Throw `ApiError(status, CODE, message, details?)` for your own failures and let Fabric
  *   errors propagate: the error handler maps them (core/fabric-errors.ts toApiError) to
  *   `{ "error": { "code", "message", "details?", "txId?" } }` with a stable code. Schema failures are

@@ -2,11 +2,6 @@ import { ENROLLMENT_ID_PATTERN } from '../core/identity-store';
 import { API_ROLES } from '../core/roles';
 import { errorResponses } from './common';
 
-export interface LoginBody {
-  enrollmentId: string;
-  secret: string;
-}
-
 export const LoginBodySchema = {
   type: 'object',
   required: ['enrollmentId', 'secret'],
@@ -47,4 +42,4 @@ export const loginSchema = {
   summary: 'Log in with an enrollment id and secret; returns a bearer token (at most 15 minutes)',
   body: LoginBodySchema,
   response: { 200: TokenSchema, ...errorResponses(400, 401, 403, 503) },
-};
+} as const;

@@ -1,4 +1,14 @@
-/** Shapes every area shares: the error body. */
+/**
+ * Shapes every area shares: the error body, ledger records as documented responses, and the field
+ * rules that come from the chaincode (its pattern sources, so a schema refuses early exactly what the
+ * chaincode would refuse later).
+ */
+import {
+  ENTITY_ID_PATTERN_SOURCE,
+  ISO_INSTANT_PATTERN_SOURCE,
+  MARKET_ID_PATTERN_SOURCE,
+} from '../../../chaincode/src/api';
+
 export const ErrorSchema = {
   type: 'object',
   required: ['error'],
@@ -20,3 +30,34 @@ export const ErrorSchema = {
 export function errorResponses(...statuses: number[]): Record<number, typeof ErrorSchema> {
   return Object.fromEntries(statuses.map((s) => [s, ErrorSchema]));
 }
+
+/** Ledger records are returned as stored; documented loosely so that new fields are not stripped. */
+export const LedgerRecordSchema = { type: 'object', additionalProperties: true } as const;
+
+/** A committed write: the record the chaincode answered and the transaction that carried it. */
+export const WithTxSchema = {
+  type: 'object',
+  required: ['txId'],
+  properties: { txId: { type: 'string' }, record: LedgerRecordSchema },
+} as const;
+
+/** The chaincode's entity ids: VPPs, DERs, participants, grants, zones. */
+export const entityId = { type: 'string', pattern: ENTITY_ID_PATTERN_SOURCE } as const;
+/** The chaincode's market ids: intervals, bids and what the market names (entity ids plus ':'). */
+export const marketId = { type: 'string', pattern: MARKET_ID_PATTERN_SOURCE } as const;
+/** The one instant form the chaincode accepts: Date#toISOString (UTC, milliseconds, Z). */
+export const isoInstant = { type: 'string', pattern: ISO_INSTANT_PATTERN_SOURCE } as const;
+
+export const DerParamsSchema = {
+  type: 'object',
+  required: ['derId'],
+  additionalProperties: false,
+  properties: { derId: entityId },
+} as const;
+
+export const VppParamsSchema = {
+  type: 'object',
+  required: ['vppId'],
+  additionalProperties: false,
+  properties: { vppId: entityId },
+} as const;

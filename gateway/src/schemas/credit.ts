@@ -5,51 +5,37 @@ import {
   KNOWN_CREDIT_EVENT_TYPES,
   KNOWN_PARTICIPANT_TYPES,
   LEVEL_NAME_PATTERN,
-  MARKET_ID_PATTERN_SOURCE,
   MAX_EVENT_RULES,
   MAX_INDICATORS,
   MAX_LEVELS,
   MAX_PENALTY_FACTOR_PERMILLE,
   MIN_LEVELS,
-  type ParticipantType,
   SCORE_MAX,
   SCORE_MIN,
   SUSPENSION_REASON_RULE,
   WEIGHT_TOTAL,
 } from '../../../chaincode/src/api';
-import { errorResponses } from './common';
-import { LEDGER_ID_PATTERN } from './ders';
+import {
+  entityId,
+  errorResponses,
+  isoInstant,
+  LedgerRecordSchema as LedgerRecord,
+  marketId,
+  WithTxSchema as withTx,
+} from './common';
 
-const tags = ['credit'];
-/** The only timestamp form the chaincode accepts (Date#toISOString). */
-export const ISO_INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$';
-const instant = {
-  type: 'string',
-  pattern: ISO_INSTANT_PATTERN,
-  description: 'ISO-8601 UTC, e.g. 2026-03-01T00:00:00.000Z',
-} as const;
+const tags = ['credit'] as const;
+const instant = { ...isoInstant, description: 'ISO-8601 UTC, e.g. 2026-03-01T00:00:00.000Z' } as const;
 const score = { type: 'integer', minimum: SCORE_MIN, maximum: SCORE_MAX } as const;
 const participantType = { type: 'string', enum: [...KNOWN_PARTICIPANT_TYPES] } as const;
-const participantId = { type: 'string', pattern: LEDGER_ID_PATTERN } as const;
-/** Ledger records are returned as stored; documented loosely so that new fields are not stripped. */
-const LedgerRecord = { type: 'object', additionalProperties: true } as const;
-const withTx = {
-  type: 'object',
-  required: ['txId'],
-  properties: { txId: { type: 'string' }, record: LedgerRecord },
-} as const;
 
 const ParticipantSchema = {
   type: 'object',
   required: ['type', 'id'],
   additionalProperties: false,
-  properties: { type: participantType, id: participantId },
+  properties: { type: participantType, id: entityId },
 } as const;
 
-export interface ParticipantParams {
-  type: ParticipantType;
-  id: string;
-}
 export const ParticipantParamsSchema = ParticipantSchema;
 
 // ---- rulebook ----
@@ -128,24 +114,13 @@ export const RulebookBodySchema = {
   },
 } as const;
 
-export interface RulebookBody {
-  effectiveFrom?: string;
-  description: string;
-  indicators: unknown[];
-  events: unknown[];
-  levels: unknown[];
-}
-
 export const publishRulebookSchema = {
   tags,
   summary: 'Publish the next rulebook version (the regulator); earlier versions are never changed',
   body: RulebookBodySchema,
   response: { 201: withTx, ...errorResponses(400, 401, 403, 422, 503) },
-};
+} as const;
 
-export interface RulebookInForceQuery {
-  at?: string;
-}
 export const rulebookInForceSchema = {
   tags,
   summary: 'The rulebook version in force now, or at `at`',
@@ -155,17 +130,14 @@ export const rulebookInForceSchema = {
     properties: { at: instant },
   },
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+} as const;
 
 export const listRulebookVersionsSchema = {
   tags,
   summary: 'Every rulebook version, oldest first, including versions scheduled for later',
   response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(401, 403, 503) },
-};
+} as const;
 
-export interface VersionParams {
-  version: string;
-}
 export const getRulebookVersionSchema = {
   tags,
   summary: 'One rulebook version',
@@ -176,7 +148,7 @@ export const getRulebookVersionSchema = {
     properties: { version: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' } },
   },
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+} as const;
 
 // ---- standings, records, rankings ----
 
@@ -207,12 +179,8 @@ export const getStandingSchema = {
   summary: "A participant's score, level, bid quota, penalty factor, suspension and rule version now",
   params: ParticipantParamsSchema,
   response: { 200: StandingSchema, ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+} as const;
 
-export interface RecordsQuery {
-  pageSize?: number;
-  bookmark?: string;
-}
 export const listScoreRecordsSchema = {
   tags,
   summary: "One page of a participant's score records in event-time order; pass the bookmark for the next",
@@ -233,7 +201,7 @@ export const listScoreRecordsSchema = {
     },
     ...errorResponses(400, 401, 403, 422, 503),
   },
-};
+} as const;
 
 export const rankingSchema = {
   tags,
@@ -258,37 +226,30 @@ export const rankingSchema = {
     },
     ...errorResponses(400, 401, 403, 404, 422, 503),
   },
-};
+} as const;
 
 // ---- suspensions and direct events ----
 
-export interface ReasonBody {
-  reason: string;
-}
-export const suspensionSchema = (summary: string) => ({
-  tags,
-  summary,
-  params: ParticipantParamsSchema,
-  body: {
-    type: 'object',
-    required: ['reason'],
-    additionalProperties: false,
-    properties: {
-      reason: {
-        type: 'string',
-        minLength: SUSPENSION_REASON_RULE.min,
-        maxLength: SUSPENSION_REASON_RULE.max,
+export const suspensionSchema = <Summary extends string>(summary: Summary) =>
+  ({
+    tags,
+    summary,
+    params: ParticipantParamsSchema,
+    body: {
+      type: 'object',
+      required: ['reason'],
+      additionalProperties: false,
+      properties: {
+        reason: {
+          type: 'string',
+          minLength: SUSPENSION_REASON_RULE.min,
+          maxLength: SUSPENSION_REASON_RULE.max,
+        },
       },
     },
-  },
-  response: { 200: withTx, ...errorResponses(400, 401, 403, 404, 422, 503) },
-});
+    response: { 200: withTx, ...errorResponses(400, 401, 403, 404, 422, 503) },
+  }) as const;
 
-export interface CreditEventBody {
-  participant: { type: ParticipantType; id: string };
-  eventType: (typeof KNOWN_CREDIT_EVENT_TYPES)[number];
-  intervalId?: string;
-}
 export const recordEventSchema = {
   tags,
   summary:
@@ -301,8 +262,8 @@ export const recordEventSchema = {
     properties: {
       participant: ParticipantSchema,
       eventType: { type: 'string', enum: [...KNOWN_CREDIT_EVENT_TYPES] },
-      intervalId: { type: 'string', pattern: MARKET_ID_PATTERN_SOURCE },
+      intervalId: marketId,
     },
   },
   response: { 201: withTx, ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+} as const;

@@ -1,35 +1,17 @@
 /** VPPs, DERs and device identities: request bodies, params and documented responses. */
-import { DER_TYPES, ENTITY_ID_PATTERN_SOURCE, MAX_CAPACITY_W } from '../../../chaincode/src/api';
-import { errorResponses } from './common';
+import { DER_TYPES, MAX_CAPACITY_W, MAX_FEE_BPS } from '../../../chaincode/src/api';
+import {
+  DerParamsSchema as DerParams,
+  entityId as ledgerId,
+  errorResponses,
+  LedgerRecordSchema as LedgerRecord,
+  VppParamsSchema as VppParams,
+  WithTxSchema,
+} from './common';
 
-/** The ledger's id rule for VPPs, DERs, participants and grants (the chaincode's entity ids), checked early here too. */
-export const LEDGER_ID_PATTERN = ENTITY_ID_PATTERN_SOURCE;
-const ledgerId = { type: 'string', pattern: LEDGER_ID_PATTERN } as const;
 const pem = { type: 'string', minLength: 1, maxLength: 8192 } as const;
 const reason = { type: 'string', minLength: 1, maxLength: 200 } as const;
-/** Ledger records are returned as stored; documented loosely so that new fields are not stripped. */
-const LedgerRecord = { type: 'object', additionalProperties: true } as const;
-const withTx = (record: object) =>
-  ({ type: 'object', required: ['txId'], properties: { txId: { type: 'string' }, record } }) as const;
 
-export const VppParams = {
-  type: 'object',
-  required: ['vppId'],
-  additionalProperties: false,
-  properties: { vppId: ledgerId },
-} as const;
-export const DerParams = {
-  type: 'object',
-  required: ['derId'],
-  additionalProperties: false,
-  properties: { derId: ledgerId },
-} as const;
-
-export interface VppBody {
-  vppId: string;
-  displayName: string;
-  feeBps: number;
-}
 export const registerVppSchema = {
   tags: ['registry'],
   summary: 'Register a VPP run by this (CVPP) organisation, with its public operator fee',
@@ -40,27 +22,28 @@ export const registerVppSchema = {
     properties: {
       vppId: ledgerId,
       displayName: { type: 'string', minLength: 1, maxLength: 100 },
-      feeBps: { type: 'integer', minimum: 0, maximum: 10_000, description: 'basis points of net revenue' },
+      feeBps: {
+        type: 'integer',
+        minimum: 0,
+        maximum: MAX_FEE_BPS,
+        description: 'basis points of net revenue',
+      },
     },
   },
-  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 409, 422, 503) },
-};
+  response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 409, 422, 503) },
+} as const;
 export const listVppsSchema = {
   tags: ['registry'],
   summary: 'Every registered VPP',
   response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(401, 403, 503) },
-};
+} as const;
 export const getVppSchema = {
   tags: ['registry'],
   summary: 'One VPP',
   params: VppParams,
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 503) },
-};
+} as const;
 
-export interface DerPageQuery {
-  pageSize?: number;
-  bookmark?: string;
-}
 export const listVppDersSchema = {
   tags: ['registry'],
   summary: "One page of a VPP's DERs in id order; pass the returned bookmark for the next page",
@@ -81,16 +64,8 @@ export const listVppDersSchema = {
     },
     ...errorResponses(400, 401, 403, 503),
   },
-};
+} as const;
 
-export interface DerBody {
-  derId: string;
-  vppId: string;
-  derType: string;
-  capacityW: number;
-  zone: string;
-  certificatePem: string;
-}
 export const registerDerSchema = {
   tags: ['registry'],
   summary: "Register a DER with its device's certificate (issued by this org's CA through /v1/devices)",
@@ -107,36 +82,30 @@ export const registerDerSchema = {
       certificatePem: pem,
     },
   },
-  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-};
+  response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+} as const;
 export const getDerSchema = {
   tags: ['registry'],
   summary: 'One DER with its certificate and status',
   params: DerParams,
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 503) },
-};
+} as const;
 
-export interface ReasonBody {
-  reason: string;
-}
 const reasonBody = {
   type: 'object',
   required: ['reason'],
   additionalProperties: false,
   properties: { reason },
 } as const;
-export const derStatusSchema = (summary: string) => ({
-  tags: ['registry'],
-  summary,
-  params: DerParams,
-  body: reasonBody,
-  response: { 200: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-});
+export const derStatusSchema = <Summary extends string>(summary: Summary) =>
+  ({
+    tags: ['registry'],
+    summary,
+    params: DerParams,
+    body: reasonBody,
+    response: { 200: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+  }) as const;
 
-export interface DeviceBody {
-  derId: string;
-  vppId: string;
-}
 export const registerDeviceSchema = {
   tags: ['devices'],
   summary:
@@ -155,12 +124,8 @@ export const registerDeviceSchema = {
     },
     ...errorResponses(400, 401, 403, 409, 422, 503),
   },
-};
+} as const;
 
-export interface EnrollBody {
-  secret: string;
-  csr: string;
-}
 export const enrollDeviceSchema = {
   tags: ['devices'],
   summary:
@@ -184,7 +149,7 @@ export const enrollDeviceSchema = {
     },
     ...errorResponses(400, 401, 422, 503),
   },
-};
+} as const;
 
 export const revokeDeviceSchema = {
   tags: ['devices'],
@@ -204,4 +169,4 @@ export const revokeDeviceSchema = {
     },
     ...errorResponses(400, 401, 403, 404, 409, 422, 503),
   },
-};
+} as const;

@@ -12,9 +12,6 @@ export const EventsQuerySchema = {
     },
   },
 } as const;
-export interface EventsQuery {
-  startBlock?: string;
-}
 
 export const EventsHeadersSchema = {
   type: 'object',

@@ -1,12 +1,6 @@
 import { ENROLLMENT_ID_PATTERN } from '../core/identity-store';
-import { API_ROLES, type ApiRole } from '../core/roles';
+import { API_ROLES } from '../core/roles';
 import { errorResponses } from './common';
-
-export interface RegisterBody {
-  enrollmentId: string;
-  role: ApiRole;
-  attrs?: Record<string, string>;
-}
 
 export const RegisterBodySchema = {
   type: 'object',
@@ -74,13 +68,13 @@ export const registerSchema = {
     },
     ...errorResponses(400, 401, 403, 409, 422, 503),
   },
-};
+} as const;
 
 export const listSchema = {
   tags: ['identities'],
   summary: "The org CA's identities",
   response: { 200: { type: 'array', items: IdentitySchema }, ...errorResponses(401, 403, 503) },
-};
+} as const;
 
 export const revokeSchema = {
   tags: ['identities'],
@@ -98,4 +92,4 @@ export const revokeSchema = {
     },
     ...errorResponses(400, 401, 403, 404, 409, 422, 503),
   },
-};
+} as const;

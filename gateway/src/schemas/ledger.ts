@@ -1,6 +1,6 @@
 // The regulator's ledger views: one JSON schema per request part and response, used by fastify for
-// validation and serialisation and by swagger for the OpenAPI document. The TS types beside each
-// schema are what the handlers return (kept in step by the route unit and integration tests).
+// validation and serialisation, by swagger for the OpenAPI document and, for requests, for the
+// handlers' types.
 
 const hex = { type: 'string', pattern: '^[0-9a-f]*$' } as const;
 const stringList = { type: 'array', items: { type: 'string' } } as const;
@@ -11,9 +11,6 @@ export const BlockParamsSchema = {
   additionalProperties: false,
   properties: { number: { type: 'string', pattern: '^(0|[1-9][0-9]{0,19})$', description: 'Block number' } },
 } as const;
-export interface BlockParams {
-  number: string;
-}
 
 export const TransactionParamsSchema = {
   type: 'object',
@@ -21,9 +18,6 @@ export const TransactionParamsSchema = {
   additionalProperties: false,
   properties: { txId: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Transaction ID (hex)' } },
 } as const;
-export interface TransactionParams {
-  txId: string;
-}
 
 export const HistoryQuerySchema = {
   type: 'object',
@@ -39,10 +33,6 @@ export const HistoryQuerySchema = {
     },
   },
 } as const;
-export interface HistoryQuery {
-  objectType: string;
-  attr?: string[];
-}
 
 const TransactionProperties = {
   txId: { type: 'string' },
@@ -106,12 +96,6 @@ export const KeyHistorySchema = {
     },
   },
 } as const;
-export interface KeyHistoryEntry {
-  txId: string;
-  timestamp: string;
-  isDelete: boolean;
-  value: string;
-}
 
 export const ChannelOrgsSchema = {
   type: 'object',

@@ -2,14 +2,17 @@
  * The market and dispatch: request bodies, params and documented responses. The chaincode checks
  * every rule again (chaincode/src/domain/market); these schemas only refuse malformed requests early.
  */
-import { KNOWN_MARKET_PRODUCTS, MARKET_ID_PATTERN, MAX_BID_STEPS } from '../../../chaincode/src/api';
-import { errorResponses } from './common';
+import { KNOWN_MARKET_PRODUCTS, MAX_BID_STEPS } from '../../../chaincode/src/api';
+import {
+  errorResponses,
+  isoInstant,
+  LedgerRecordSchema as LedgerRecord,
+  marketId,
+  WithTxSchema,
+} from './common';
 
-const marketId = { type: 'string', pattern: MARKET_ID_PATTERN.source } as const;
-/** Date#toISOString form, the only one the chaincode accepts (milliseconds and Z required). */
 const isoTime = {
-  type: 'string',
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$',
+  ...isoInstant,
   description: 'ISO-8601 UTC with milliseconds, e.g. 2026-01-02T12:00:00.000Z',
 } as const;
 const hex32 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
@@ -25,16 +28,8 @@ const price = {
   description: 'minor currency units per MWh (reserve: per MW of capacity held for one hour)',
 } as const;
 
-/** Ledger records are returned as stored; documented loosely so that new fields are not stripped. */
-export const LedgerRecord = { type: 'object', additionalProperties: true } as const;
-export const withTx = (record: object) =>
-  ({ type: 'object', required: ['txId'], properties: { txId: { type: 'string' }, record } }) as const;
-
 export const tags = { market: ['market'], dispatch: ['dispatch'] } as const;
 
-export interface IntervalParams {
-  intervalId: string;
-}
 export const IntervalParamsSchema = {
   type: 'object',
   required: ['intervalId'],
@@ -42,20 +37,13 @@ export const IntervalParamsSchema = {
   properties: { intervalId: marketId },
 } as const;
 
-export interface VppParams {
-  vppId: string;
-}
-export const VppParamsSchema = {
+export const MarketVppParamsSchema = {
   type: 'object',
   required: ['vppId'],
   additionalProperties: false,
   properties: { vppId: marketId },
 } as const;
 
-export interface DispatchParams {
-  intervalId: string;
-  vppId: string;
-}
 export const DispatchParamsSchema = {
   type: 'object',
   required: ['intervalId', 'vppId'],
@@ -65,14 +53,6 @@ export const DispatchParamsSchema = {
 
 // ---- intervals and demand ----
 
-export interface IntervalBody {
-  intervalId: string;
-  product: string;
-  deliveryStart: string;
-  deliveryEnd: string;
-  gateClosure: string;
-  revealDeadline: string;
-}
 export const openIntervalSchema = {
   tags: tags.market,
   summary: 'Open a market interval (trading centre)',
@@ -92,8 +72,8 @@ export const openIntervalSchema = {
       revealDeadline: isoTime,
     },
   },
-  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 409, 422, 503) },
-};
+  response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 409, 422, 503) },
+} as const;
 
 export const getIntervalSchema = {
   tags: tags.market,
@@ -111,13 +91,8 @@ export const getIntervalSchema = {
     },
     ...errorResponses(400, 401, 403, 404, 422, 503),
   },
-};
+} as const;
 
-export interface DemandBody {
-  product: string;
-  quantity: number;
-  priceCap: number;
-}
 export const postDemandSchema = {
   tags: tags.market,
   summary: "Post the interval's demand, once, before gate closure (control centre)",
@@ -128,16 +103,11 @@ export const postDemandSchema = {
     additionalProperties: false,
     properties: { product, quantity, priceCap: price },
   },
-  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-};
+  response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+} as const;
 
 // ---- sealed bids ----
 
-export interface CommitmentBody {
-  commitment: string;
-  bidId: string;
-  vppId: string;
-}
 export const commitBidSchema = {
   tags: tags.market,
   summary: 'Commit a sealed bid before gate closure (VPP operator)',
@@ -152,19 +122,9 @@ export const commitBidSchema = {
     additionalProperties: false,
     properties: { commitment: hex32, bidId: marketId, vppId: marketId },
   },
-  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-};
+  response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+} as const;
 
-export interface BidBody {
-  bidId: string;
-  intervalId: string;
-  vppId: string;
-  steps: { price: number; quantity: number }[];
-}
-export interface RevealBody {
-  bid: BidBody;
-  salt: string;
-}
 export const revealBidSchema = {
   tags: tags.market,
   summary: 'Reveal a committed bid and its salt between gate closure and the reveal deadline (VPP operator)',
@@ -201,35 +161,32 @@ export const revealBidSchema = {
       salt: { ...hex32, description: '32 random bytes as 64 lowercase hex characters' },
     },
   },
-  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-};
+  response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+} as const;
 
 // ---- quotas and violations ----
 
-export interface QuotaBody {
-  quantity: number;
-}
 export const putQuotaSchema = {
   tags: tags.market,
   summary: "Set a VPP's bid quota: the most all its bids in one interval may offer (regulator)",
   description:
     "In the interval product's unit. Until credit ratings exist, a VPP without a quota cannot reveal bids.",
-  params: VppParamsSchema,
+  params: MarketVppParamsSchema,
   body: {
     type: 'object',
     required: ['quantity'],
     additionalProperties: false,
     properties: { quantity: nonNegative },
   },
-  response: { 200: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+  response: { 200: WithTxSchema, ...errorResponses(400, 401, 403, 404, 422, 503) },
+} as const;
 
 export const getQuotaSchema = {
   tags: tags.market,
   summary: "A VPP's bid quota",
-  params: VppParamsSchema,
+  params: MarketVppParamsSchema,
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+} as const;
 
 export const recordViolationsSchema = {
   tags: tags.market,
@@ -249,14 +206,14 @@ export const recordViolationsSchema = {
     },
     ...errorResponses(400, 401, 403, 404, 422, 503),
   },
-};
+} as const;
 
 export const listViolationsSchema = {
   tags: tags.market,
   summary: 'Every violation recorded against a VPP, by interval and bid',
-  params: VppParamsSchema,
+  params: MarketVppParamsSchema,
   response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(400, 401, 403, 422, 503) },
-};
+} as const;
 
 // ---- clearing ----
 
@@ -265,15 +222,15 @@ export const clearIntervalSchema = {
   summary: 'Clear the interval once, after the reveal deadline (trading centre)',
   description: 'Merit order with a uniform marginal price; the result is stored with the hash of its inputs.',
   params: IntervalParamsSchema,
-  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-};
+  response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+} as const;
 
 export const getClearingSchema = {
   tags: tags.market,
   summary: "The interval's clearing: price, awards, inputs hash, who cleared it and when",
   params: IntervalParamsSchema,
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+} as const;
 
 export const verifyClearingSchema = {
   tags: tags.market,
@@ -287,7 +244,7 @@ export const verifyClearingSchema = {
     },
     ...errorResponses(400, 401, 403, 404, 422, 503),
   },
-};
+} as const;
 
 // ---- dispatch ----
 
@@ -295,15 +252,15 @@ export const issueDispatchSchema = {
   tags: tags.dispatch,
   summary: "Issue the dispatch instruction for a VPP's award, once, before delivery (control centre)",
   params: DispatchParamsSchema,
-  response: { 201: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-};
+  response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+} as const;
 
 export const acknowledgeDispatchSchema = {
   tags: tags.dispatch,
   summary: 'Acknowledge a dispatch instruction, once, before delivery (VPP operator)',
   params: DispatchParamsSchema,
-  response: { 200: withTx(LedgerRecord), ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+  response: { 200: WithTxSchema, ...errorResponses(400, 401, 403, 404, 422, 503) },
+} as const;
 
 export const allocateSetpointsSchema = {
   tags: tags.dispatch,
@@ -325,7 +282,7 @@ export const allocateSetpointsSchema = {
     },
     ...errorResponses(400, 401, 403, 404, 409, 422, 503),
   },
-};
+} as const;
 
 export const getDispatchSchema = {
   tags: tags.dispatch,
@@ -339,4 +296,4 @@ export const getDispatchSchema = {
     },
     ...errorResponses(400, 401, 403, 404, 422, 503),
   },
-};
+} as const;

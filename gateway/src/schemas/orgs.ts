@@ -1,10 +1,6 @@
+/** Member profiles: the caller's own profile body, profiles as stored, and the routes' documentation. */
+import { KNOWN_ORG_ROLES } from '../../../chaincode/src/api';
 import { errorResponses } from './common';
-
-export interface OrgProfileBody {
-  displayName: string;
-  orgRole: string;
-  contactEmail: string;
-}
 
 export const OrgProfileBodySchema = {
   type: 'object',
@@ -12,7 +8,7 @@ export const OrgProfileBodySchema = {
   additionalProperties: false,
   properties: {
     displayName: { type: 'string', minLength: 1, maxLength: 100 },
-    orgRole: { type: 'string', enum: ['cvpp', 'trading', 'control', 'regulator'] },
+    orgRole: { type: 'string', enum: [...KNOWN_ORG_ROLES] },
     contactEmail: { type: 'string', minLength: 3, maxLength: 254 },
   },
 } as const;
@@ -45,14 +41,14 @@ export const listOrgsSchema = {
   tags: ['orgs'],
   summary: 'Every consortium member profile, sorted by MSP ID',
   response: { 200: { type: 'array', items: OrgProfileSchema }, ...errorResponses(401, 403, 503) },
-};
+} as const;
 
 export const getOrgSchema = {
   tags: ['orgs'],
   summary: 'One member profile',
   params: MspIdParamsSchema,
   response: { 200: OrgProfileSchema, ...errorResponses(400, 401, 403, 404, 503) },
-};
+} as const;
 
 export const putOwnOrgSchema = {
   tags: ['orgs'],
@@ -66,4 +62,4 @@ export const putOwnOrgSchema = {
     },
     ...errorResponses(400, 401, 403, 409, 422, 503),
   },
-};
+} as const;

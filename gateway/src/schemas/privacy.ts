@@ -1,21 +1,16 @@
 /** Owner data, consent grants, samples and shared data: bodies, params and documented responses. */
-import { errorResponses } from './common';
-import { DerParams, LEDGER_ID_PATTERN } from './ders';
+import type { FromSchema } from 'json-schema-to-ts';
+import { DATA_SET_KINDS } from '../../../chaincode/src/api';
+import {
+  DerParamsSchema as DerParams,
+  entityId,
+  errorResponses,
+  LedgerRecordSchema as LedgerRecord,
+  WithTxSchema as withTx,
+} from './common';
 
-const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
-const LedgerRecord = { type: 'object', additionalProperties: true } as const;
-const withTx = {
-  type: 'object',
-  required: ['txId'],
-  properties: { txId: { type: 'string' }, record: LedgerRecord },
-} as const;
+const text = <Max extends number>(max: Max) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 
-export interface OwnerDataBody {
-  name: string;
-  address: string;
-  contractId: string;
-  email?: string;
-}
 export const putOwnerDataSchema = {
   tags: ['privacy'],
   summary:
@@ -28,78 +23,74 @@ export const putOwnerDataSchema = {
     properties: { name: text(200), address: text(400), contractId: text(100), email: text(254) },
   },
   response: { 200: withTx, ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+} as const;
 export const getOwnerDataSchema = {
   tags: ['privacy'],
   summary: 'A DER owner’s personal data (members of the private collection only)',
   params: DerParams,
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 503) },
-};
+} as const;
 export const getOwnerDataHashSchema = {
   tags: ['privacy'],
   summary: 'The public SHA-256 of a DER owner’s personal data (to check any copy against)',
   params: DerParams,
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 503) },
-};
+} as const;
 
-export interface GrantBody {
-  grantId: string;
-  dataSet: { kind: 'owner-data' | 'samples'; derId: string };
-  granteeMspId: string;
-  purpose: string;
-  validFrom: string;
-  validUntil: string;
-}
-export const GrantParams = {
+export const GrantParamsSchema = {
   type: 'object',
   required: ['grantId'],
   additionalProperties: false,
-  properties: { grantId: { type: 'string', pattern: LEDGER_ID_PATTERN } },
+  properties: { grantId: entityId },
 } as const;
+/** A grant as the operator sends it; the chaincode checks the grantee, the period and the DER again. */
+export const GrantBodySchema = {
+  type: 'object',
+  required: ['grantId', 'dataSet', 'granteeMspId', 'purpose', 'validFrom', 'validUntil'],
+  additionalProperties: false,
+  properties: {
+    grantId: entityId,
+    dataSet: {
+      type: 'object',
+      required: ['kind', 'derId'],
+      additionalProperties: false,
+      properties: {
+        kind: { type: 'string', enum: [...DATA_SET_KINDS] },
+        derId: entityId,
+      },
+    },
+    granteeMspId: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*MSP$' },
+    purpose: text(200),
+    validFrom: { type: 'string', maxLength: 30 },
+    validUntil: { type: 'string', maxLength: 30 },
+  },
+} as const;
+export type GrantBody = FromSchema<typeof GrantBodySchema>;
+
 export const grantSchema = {
   tags: ['privacy'],
   summary: "Grant another org read access to one of a DER's data sets, for a purpose and a period",
-  body: {
-    type: 'object',
-    required: ['grantId', 'dataSet', 'granteeMspId', 'purpose', 'validFrom', 'validUntil'],
-    additionalProperties: false,
-    properties: {
-      grantId: { type: 'string', pattern: LEDGER_ID_PATTERN },
-      dataSet: {
-        type: 'object',
-        required: ['kind', 'derId'],
-        additionalProperties: false,
-        properties: {
-          kind: { type: 'string', enum: ['owner-data', 'samples'] },
-          derId: { type: 'string', pattern: LEDGER_ID_PATTERN },
-        },
-      },
-      granteeMspId: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*MSP$' },
-      purpose: text(200),
-      validFrom: { type: 'string', maxLength: 30 },
-      validUntil: { type: 'string', maxLength: 30 },
-    },
-  },
+  body: GrantBodySchema,
   response: { 201: withTx, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
-};
+} as const;
 export const revokeGrantSchema = {
   tags: ['privacy'],
   summary: 'Revoke a grant: from the next block on, its grantee gets nothing',
-  params: GrantParams,
+  params: GrantParamsSchema,
   response: { 200: withTx, ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+} as const;
 export const getGrantSchema = {
   tags: ['privacy'],
   summary: 'A grant (owner’s operator, regulator and grantee only)',
-  params: GrantParams,
+  params: GrantParamsSchema,
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 503) },
-};
+} as const;
 export const accessLogSchema = {
   tags: ['privacy'],
   summary: 'Every access recorded on chain under a grant',
-  params: GrantParams,
+  params: GrantParamsSchema,
   response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(400, 401, 403, 404, 503) },
-};
+} as const;
 export const sampleProofSchema = {
   tags: ['privacy'],
   summary: 'A raw sample with its Merkle proof against the root its batch anchored on chain',
@@ -110,7 +101,7 @@ export const sampleProofSchema = {
     properties: { id: { type: 'integer', minimum: 1 } },
   },
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 503) },
-};
+} as const;
 export const derSamplesSchema = {
   tags: ['privacy'],
   summary: 'Raw samples of a DER in a metering interval, from the off-chain store',
@@ -122,19 +113,19 @@ export const derSamplesSchema = {
     properties: { intervalId: { type: 'string', maxLength: 30 } },
   },
   response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(400, 401, 403, 503) },
-};
+} as const;
 export const sharedSchema = {
   tags: ['privacy'],
   summary:
     "Another org's data shared with the caller's org under a grant: records the access on chain as the caller, then fetches the data from its holder",
-  params: GrantParams,
+  params: GrantParamsSchema,
   querystring: {
     type: 'object',
     additionalProperties: false,
     properties: { intervalId: { type: 'string', maxLength: 30 } },
   },
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 502, 503) },
-};
+} as const;
 export const sharedDataSchema = {
   tags: ['privacy'],
   summary:
@@ -147,4 +138,4 @@ export const sharedDataSchema = {
   },
   querystring: sharedSchema.querystring,
   response: { 200: LedgerRecord, ...errorResponses(400, 403, 503) },
-};
+} as const;

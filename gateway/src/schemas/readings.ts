@@ -1,31 +1,9 @@
-/** Device-signed readings: the wire format (see chaincode/src/domain/telemetry/reading.ts) and results. */
-import { MAX_SEQUENCE, SIGNATURE_SCHEMES } from '../../../chaincode/src/api';
-import { errorResponses } from './common';
-import { DerParams, LEDGER_ID_PATTERN } from './ders';
+/** Device-signed readings: the request envelope (each reading is parsed by the chaincode's own rules, one by one) and results. */
+import { DerParamsSchema, entityId, errorResponses } from './common';
 
 /** Readings per request: a device sends a few; a site concentrator may send many. */
 export const MAX_READINGS_PER_REQUEST = 200;
 const iso = { type: 'string', maxLength: 30 } as const;
-
-export const SignedReadingSchema = {
-  type: 'object',
-  required: ['derId', 'intervalId', 'sequence', 'energyWh', 'timestamp', 'scheme', 'signature'],
-  additionalProperties: false,
-  properties: {
-    derId: { type: 'string', pattern: LEDGER_ID_PATTERN },
-    intervalId: { ...iso, description: 'start of the 15-minute metering interval, ISO-8601 UTC' },
-    sequence: { type: 'integer', minimum: 0, maximum: MAX_SEQUENCE },
-    energyWh: { type: 'integer', minimum: 0 },
-    timestamp: iso,
-    scheme: { type: 'string', enum: [...SIGNATURE_SCHEMES] },
-    signature: { type: 'string', maxLength: 128, description: 'base64 DER ECDSA signature' },
-  },
-} as const;
-
-export interface ReadingsBody {
-  readings: unknown[];
-  samples?: unknown[];
-}
 
 /** Raw samples per request: up to 60 per reading (one a minute of a 15-minute interval, ×4). */
 export const MAX_SAMPLES_PER_REQUEST = 12_000;
@@ -80,7 +58,7 @@ export const postReadingsSchema = {
     },
     ...errorResponses(400, 413, 503),
   },
-};
+} as const;
 
 const intervalQuery = {
   type: 'object',
@@ -93,10 +71,10 @@ const readingList = { type: 'array', items: { type: 'object', additionalProperti
 export const derReadingsSchema = {
   tags: ['readings'],
   summary: "One DER's recorded readings in a metering interval",
-  params: DerParams,
+  params: DerParamsSchema,
   querystring: intervalQuery,
   response: { 200: readingList, ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+} as const;
 
 export const vppReadingsSchema = {
   tags: ['readings'],
@@ -104,10 +82,8 @@ export const vppReadingsSchema = {
   params: {
     type: 'object',
     required: ['vppId'],
-    properties: { vppId: { type: 'string', pattern: LEDGER_ID_PATTERN } },
+    properties: { vppId: entityId },
   },
   querystring: intervalQuery,
   response: { 200: readingList, ...errorResponses(400, 401, 403, 422, 503) },
-};
-
-export { SignedReadingSchema as ReadingSchema };
+} as const;

@@ -2,20 +2,20 @@
  * Settlement: params, statement queries and documented responses. The chaincode checks every rule
  * again (chaincode/src/domain/settlement); these schemas only refuse malformed requests early.
  */
-import { KNOWN_STATEMENT_UNITS, MARKET_ID_PATTERN, StatementUnit } from '../../../chaincode/src/api';
-import { errorResponses } from './common';
-import { LEDGER_ID_PATTERN } from './ders';
+import { KNOWN_STATEMENT_UNITS, StatementUnit } from '../../../chaincode/src/api';
+import {
+  DerParamsSchema,
+  entityId as ledgerId,
+  errorResponses,
+  LedgerRecordSchema as LedgerRecord,
+  marketId as intervalId,
+  VppParamsSchema,
+} from './common';
 
-const tags = ['settlement'];
-const intervalId = { type: 'string', pattern: MARKET_ID_PATTERN.source } as const;
-const ledgerId = { type: 'string', pattern: LEDGER_ID_PATTERN } as const;
+const tags = ['settlement'] as const;
 const integer = { type: 'integer' } as const;
 const text = { type: 'string' } as const;
 
-export interface SettlementParams {
-  intervalId: string;
-  vppId: string;
-}
 export const SettlementParamsSchema = {
   type: 'object',
   required: ['intervalId', 'vppId'],
@@ -23,30 +23,6 @@ export const SettlementParamsSchema = {
   properties: { intervalId, vppId: ledgerId },
 } as const;
 
-export interface DerParams {
-  derId: string;
-}
-const DerParamsSchema = {
-  type: 'object',
-  required: ['derId'],
-  additionalProperties: false,
-  properties: { derId: ledgerId },
-} as const;
-
-export interface VppParams {
-  vppId: string;
-}
-const VppParamsSchema = {
-  type: 'object',
-  required: ['vppId'],
-  additionalProperties: false,
-  properties: { vppId: ledgerId },
-} as const;
-
-export interface StatementQuery {
-  period: string;
-  unit?: StatementUnit;
-}
 const StatementQuerySchema = {
   type: 'object',
   required: ['period'],
@@ -123,8 +99,6 @@ const SettlementSchema = {
   properties: { vppLine: VppLineSchema, derLines: { type: 'array', items: DerLineSchema } },
 } as const;
 
-const LedgerRecord = { type: 'object', additionalProperties: true } as const;
-
 export const settleSchema = {
   tags,
   summary: "Settle a VPP's award in an interval, once, from its reading window end on",
@@ -149,14 +123,14 @@ export const settleSchema = {
     },
     ...errorResponses(400, 401, 403, 404, 409, 422, 503),
   },
-};
+} as const;
 
 export const getSettlementSchema = {
   tags,
   summary: 'The settlement of a VPP in an interval: its line and one line per DER',
   params: SettlementParamsSchema,
   response: { 200: SettlementSchema, ...errorResponses(400, 401, 403, 404, 422, 503) },
-};
+} as const;
 
 export const verifySettlementSchema = {
   tags,
@@ -179,7 +153,7 @@ export const verifySettlementSchema = {
     },
     ...errorResponses(400, 401, 403, 404, 422, 503),
   },
-};
+} as const;
 
 const derTotals = {
   intervalCount: integer,
@@ -228,7 +202,7 @@ export const derStatementSchema = {
     200: statementResponse('derId', derTotals, DerLineSchema),
     ...errorResponses(400, 401, 403, 404, 422, 503),
   },
-};
+} as const;
 
 export const vppStatementSchema = {
   tags,
@@ -240,4 +214,4 @@ export const vppStatementSchema = {
     200: statementResponse('vppId', vppTotals, VppLineSchema),
     ...errorResponses(400, 401, 403, 404, 422, 503),
   },
-};
+} as const;

@@ -15,6 +15,7 @@ import {
   type ReadingResult,
   rejectionOf,
   type Sample,
+  type SampleAnchorInput,
   type SignedReading,
 } from '../../../chaincode/src/api';
 import { Batcher, type BatchLimits } from './batcher';
@@ -36,20 +37,14 @@ export interface ReadingOutcome {
   readonly sampleIds?: number[];
 }
 
-/** The Merkle anchor of a batch's raw samples, recorded in the same transaction as its readings. */
-export interface SamplesAnchor {
-  readonly root: string;
-  readonly count: number;
-}
+/** Submits one batch of readings (with the Merkle anchor of its raw samples, if any) to the ledger. */
+export type RecordBatch = (readings: SignedReading[], samples?: SampleAnchorInput) => Promise<BatchResult>;
 
-/** Submits one batch of readings (and its samples' anchor) to RecordReadings. */
-export type RecordBatch = (readings: SignedReading[], samples?: SamplesAnchor) => Promise<BatchResult>;
-
-/** Where the raw samples go: the off-chain store, one group per batch. */
+/** Where the raw samples go: the off-chain store, one group per batch (OffChainStore is one). */
 export interface SampleSink {
-  save(batchId: string, samples: readonly Sample[]): { root: string; sampleIds: number[] };
-  anchored(batchId: string, txId: string): void;
-  drop(batchId: string): void;
+  saveBatch(batchId: string, samples: readonly Sample[]): { root: string; sampleIds: number[] };
+  markAnchored(batchId: string, txId: string): void;
+  dropBatch(batchId: string): void;
 }
 
 export interface IngestOptions {
@@ -94,7 +89,7 @@ export class ReadingIngest {
         return outcomesOf(await options.record(pending.map((p) => p.reading)));
       // Samples are stored first, then anchored by the transaction; a failed batch drops them.
       const batchId = randomUUID();
-      const { root, sampleIds } = sink.save(batchId, samples);
+      const { root, sampleIds } = sink.saveBatch(batchId, samples);
       let outcome: BatchResult;
       try {
         outcome = await options.record(
@@ -102,10 +97,10 @@ export class ReadingIngest {
           { root, count: samples.length },
         );
       } catch (err) {
-        sink.drop(batchId);
+        sink.dropBatch(batchId);
         throw err;
       }
-      sink.anchored(batchId, outcome.txId);
+      sink.markAnchored(batchId, outcome.txId);
       let next = 0;
       return outcomesOf(outcome).map((result, i) => {
         const ids = sampleIds.slice(next, next + (pending[i]?.samples.length ?? 0));
@@ -128,6 +123,11 @@ export class ReadingIngest {
     const recorded = good.length > 0 ? await this.#batcher.submit(good) : [];
     let next = 0;
     return checked.map((c) => ('status' in c ? c : (recorded[next++] as ReadingOutcome)));
+  }
+
+  /** Drops what the pre-check knows of a DER: the gateway has just changed it on the ledger. */
+  forgetDer(derId: string): void {
+    this.#directory.forget(derId);
   }
 
   get backlog(): number {

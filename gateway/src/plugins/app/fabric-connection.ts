@@ -13,7 +13,7 @@ import { ApiError } from '../../core/api-error';
 import { commitFailure } from '../../core/fabric-errors';
 import type { AppPorts } from '../../app';
 import type { GatewayConfig } from '../../config';
-import type { GatewayMetrics } from '../external/metrics';
+import type { GatewayMetrics } from '../external/gateway-metrics';
 import { submitAndWait, type PrivateInput } from '../../../../platform/src/fabric/bft-submit';
 import { newGateway, newPeerClient } from '../../../../platform/src/fabric/connect';
 import { callerOf, type Caller } from './auth';

@@ -1,15 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
+// Login (a token for an enrolled identity) and who the token names.
 import { ANY_ROLE } from '../../core/roles';
+import type { RoutePlugin } from '../../core/schema-types';
 import { callerOf } from '../../plugins/app/auth';
-import { CallerSchema, loginSchema, type LoginBody } from '../../schemas/auth';
+import { CallerSchema, loginSchema } from '../../schemas/auth';
 import { errorResponses } from '../../schemas/common';
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   // Enrolls on first login (the CA secret is one-time); later logins reuse the kept key.
-  app.post<{ Body: LoginBody }>(
-    '/v1/auth/token',
-    { config: { public: true }, schema: loginSchema },
-    async (request) => app.auth.login(request.body.enrollmentId, request.body.secret),
+  app.post('/v1/auth/token', { config: { public: true }, schema: loginSchema }, async (request) =>
+    app.auth.login(request.body.enrollmentId, request.body.secret),
   );
 
   app.get(

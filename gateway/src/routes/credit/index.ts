@@ -3,10 +3,10 @@
 // the trading centre and the regulator record the failures they supervise. Writes are signed by the
 // calling user and the chaincode checks MSP and vpp.role again; direct events are also checked here
 // against this org's MSP (domain/credit/direct-events.ts), so a refusal costs no endorsement.
-import type { FastifyPluginAsync } from 'fastify';
 import { checkDirectEvent, ErrorCode, isVppError } from '../../../../chaincode/src/api';
 import { ApiError } from '../../core/api-error';
 import { ANY_ROLE, type ApiRole } from '../../core/roles';
+import type { RoutePlugin } from '../../core/schema-types';
 import { callerOf } from '../../plugins/app/auth';
 import {
   getRulebookVersionSchema,
@@ -18,111 +18,81 @@ import {
   recordEventSchema,
   rulebookInForceSchema,
   suspensionSchema,
-  type CreditEventBody,
-  type ParticipantParams,
-  type ReasonBody,
-  type RecordsQuery,
-  type RulebookBody,
-  type RulebookInForceQuery,
-  type VersionParams,
 } from '../../schemas/credit';
 
-const CONTRACT = 'credit';
 const REGULATOR: readonly ApiRole[] = ['regulator', 'admin'];
 /** Roles that may record some event in some org; which one exactly depends on the org. */
 const EVENT_RECORDERS: readonly ApiRole[] = ['control', 'trading', 'regulator', 'admin'];
-const json = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));
 
-const routes: FastifyPluginAsync = async (app) => {
-  app.get<{ Querystring: RulebookInForceQuery }>(
+const routes: RoutePlugin = async (app) => {
+  const credit = app.ledger.credit;
+
+  app.get(
     '/v1/credit/rulebook',
     { config: { roles: ANY_ROLE }, schema: rulebookInForceSchema },
-    async (request) =>
-      json(await app.fabric.evaluate(request, CONTRACT, 'GetRulebookInForce', [request.query.at ?? ''])),
+    async (request) => credit.rulebookInForce(request, request.query.at),
   );
 
   app.get(
     '/v1/credit/rulebook/versions',
     { config: { roles: ANY_ROLE }, schema: listRulebookVersionsSchema },
-    async (request) => json(await app.fabric.evaluate(request, CONTRACT, 'ListRulebookVersions', [])),
+    async (request) => credit.rulebookVersions(request),
   );
 
-  app.get<{ Params: VersionParams }>(
+  app.get(
     '/v1/credit/rulebook/versions/:version',
     { config: { roles: ANY_ROLE }, schema: getRulebookVersionSchema },
-    async (request) =>
-      json(await app.fabric.evaluate(request, CONTRACT, 'GetRulebook', [request.params.version])),
+    async (request) => credit.rulebook(request, request.params.version),
   );
 
-  app.post<{ Body: RulebookBody }>(
+  app.post(
     '/v1/credit/rulebook',
     { config: { roles: REGULATOR }, schema: publishRulebookSchema },
     async (request, reply) => {
-      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'PublishRulebook', [
-        JSON.stringify(request.body),
-      ]);
-      return reply.code(201).send({ record: json(result), txId });
+      const { result, txId } = await credit.publishRulebook(request, request.body);
+      return reply.code(201).send({ record: result, txId });
     },
   );
 
-  app.get<{ Params: ParticipantParams }>(
+  app.get(
     '/v1/credit/participants/:type/:id',
     { config: { roles: ANY_ROLE }, schema: getStandingSchema },
-    async (request) =>
-      json(
-        await app.fabric.evaluate(request, CONTRACT, 'GetCreditStanding', [
-          request.params.type,
-          request.params.id,
-        ]),
-      ),
+    async (request) => credit.standing(request, request.params),
   );
 
-  app.get<{ Params: ParticipantParams; Querystring: RecordsQuery }>(
+  app.get(
     '/v1/credit/participants/:type/:id/records',
     { config: { roles: ANY_ROLE }, schema: listScoreRecordsSchema },
     async (request) => {
-      const { pageSize = 100, bookmark = '' } = request.query;
-      return json(
-        await app.fabric.evaluate(request, CONTRACT, 'ListScoreRecords', [
-          request.params.type,
-          request.params.id,
-          String(pageSize),
-          bookmark,
-        ]),
-      );
+      const { pageSize, bookmark } = request.query;
+      return credit.scoreRecords(request, request.params, pageSize, bookmark);
     },
   );
 
-  app.get<{ Params: Pick<ParticipantParams, 'type'> }>(
+  app.get(
     '/v1/credit/ranking/:type',
     { config: { roles: ANY_ROLE }, schema: rankingSchema },
-    async (request) =>
-      json(await app.fabric.evaluate(request, CONTRACT, 'RankParticipants', [request.params.type])),
+    async (request) => credit.ranking(request, request.params.type),
   );
 
-  for (const [action, tx, summary] of [
+  for (const [action, summary] of [
     [
       'suspend',
-      'SuspendParticipant',
       'Suspend a participant (the regulator): level SUSPENDED, bid quota 0, the worst penalty factor',
     ],
-    ['reinstate', 'ReinstateParticipant', "Lift a participant's suspension (the regulator)"],
+    ['reinstate', "Lift a participant's suspension (the regulator)"],
   ] as const) {
-    app.post<{ Params: ParticipantParams; Body: ReasonBody }>(
+    app.post(
       `/v1/credit/participants/:type/:id/${action}`,
       { config: { roles: REGULATOR }, schema: suspensionSchema(summary) },
       async (request) => {
-        const participant = { type: request.params.type, id: request.params.id };
-        const { result, txId } = await app.fabric.submit(request, CONTRACT, tx, [
-          JSON.stringify(participant),
-          request.body.reason,
-        ]);
-        return { record: json(result), txId };
+        const { result, txId } = await credit[action](request, request.params, request.body.reason);
+        return { record: result, txId };
       },
     );
   }
 
-  app.post<{ Body: CreditEventBody }>(
+  app.post(
     '/v1/credit/events',
     { config: { roles: EVENT_RECORDERS }, schema: recordEventSchema },
     async (request, reply) => {
@@ -142,10 +112,8 @@ const routes: FastifyPluginAsync = async (app) => {
           ? new ApiError(403, err.code, err.detail)
           : new ApiError(422, err.code, err.detail);
       }
-      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'RecordCreditEvent', [
-        JSON.stringify(request.body),
-      ]);
-      return reply.code(201).send({ record: json(result), txId });
+      const { result, txId } = await credit.recordEvent(request, request.body);
+      return reply.code(201).send({ record: result, txId });
     },
   );
 };

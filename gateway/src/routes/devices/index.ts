@@ -1,22 +1,15 @@
 // Device identities through the registration authority. A device is registered with the CVPP CA by
 // an operator (one-time secret), enrolls itself with its own CSR (the key never leaves the device),
 // and is revoked at the CA and on chain in one request.
-import type { FastifyPluginAsync } from 'fastify';
 import { DER_ID_ATTRIBUTE, VPP_ID_ATTRIBUTE } from '../../../../chaincode/src/api';
 import { ApiError } from '../../core/api-error';
 import { toApiError } from '../../core/fabric-errors';
+import type { RoutePlugin } from '../../core/schema-types';
 import { deviceEnrollmentId } from '../../telemetry/device-identity';
-import {
-  enrollDeviceSchema,
-  registerDeviceSchema,
-  revokeDeviceSchema,
-  type DeviceBody,
-  type EnrollBody,
-  type ReasonBody,
-} from '../../schemas/ders';
+import { enrollDeviceSchema, registerDeviceSchema, revokeDeviceSchema } from '../../schemas/ders';
 
-const routes: FastifyPluginAsync = async (app) => {
-  app.post<{ Body: DeviceBody }>(
+const routes: RoutePlugin = async (app) => {
+  app.post(
     '/v1/devices',
     { config: { roles: ['operator', 'admin'] }, schema: registerDeviceSchema },
     async (request, reply) => {
@@ -33,7 +26,7 @@ const routes: FastifyPluginAsync = async (app) => {
   );
 
   // Authenticated by the one-time secret, which the CA checks; no token exists yet for a device.
-  app.post<{ Params: { derId: string }; Body: EnrollBody }>(
+  app.post(
     '/v1/devices/:derId/enroll',
     { config: { public: true }, schema: enrollDeviceSchema },
     async (request, reply) => {
@@ -48,14 +41,12 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post<{ Params: { derId: string }; Body: ReasonBody }>(
+  app.post(
     '/v1/devices/:derId/revoke',
     { config: { roles: ['operator', 'admin'] }, schema: revokeDeviceSchema },
     async (request) => {
       const { derId } = request.params;
-      const der = JSON.parse(
-        Buffer.from(await app.fabric.evaluate(request, 'registry', 'GetDer', [derId])).toString('utf8'),
-      ) as { certificate: { serial: string; status: string } };
+      const der = await app.ledger.registry.der(request, derId);
       if (der.certificate.status === 'revoked') {
         throw new ApiError(409, 'ALREADY_REVOKED', `the certificate of der ${derId} is already revoked`);
       }
@@ -67,12 +58,13 @@ const routes: FastifyPluginAsync = async (app) => {
       } catch (err) {
         if (toApiError(err).code !== 'ALREADY_REVOKED') throw err;
       }
-      const { txId } = await app.fabric.submit(request, 'registry', 'RevokeDerCertificate', [
+      const { txId } = await app.ledger.registry.revokeDerCertificate(
+        request,
         derId,
         der.certificate.serial,
         request.body.reason,
-      ]);
-      app.telemetry.directory.forget(derId);
+      );
+      app.readingIngest.forgetDer(derId);
       request.log.info({ derId, serial: der.certificate.serial, txId }, 'device certificate revoked');
       return { derId, revokedSerials, txId };
     },

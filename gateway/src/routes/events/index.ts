@@ -2,26 +2,21 @@
 // The response is hijacked from fastify (a stream that never ends on its own); everything that can
 // fail with a status code (auth, validation, the start position) happens before that.
 
-import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../../core/api-error';
 import { ANY_ROLE } from '../../core/roles';
+import type { RoutePlugin } from '../../core/schema-types';
 import { parsePosition, startOfBlock, type EventPosition } from '../../ledger/checkpoint';
 import { pumpEvents, readyMessage, type EventSource } from '../../ledger/event-stream';
 import { newLedgerReader } from '../../ledger/ledger-reader';
 import { formatSseComment, formatSseMessage, formatSseRetry, type SseMessage } from '../../ledger/sse';
 import { callerOf } from '../../plugins/app/auth';
-import {
-  EVENTS_DESCRIPTION,
-  EventsHeadersSchema,
-  EventsQuerySchema,
-  type EventsQuery,
-} from '../../schemas/events';
+import { EVENTS_DESCRIPTION, EventsHeadersSchema, EventsQuerySchema } from '../../schemas/events';
 
 export const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 2_000;
 
-const routes: FastifyPluginAsync = async (app) => {
-  app.get<{ Querystring: EventsQuery; Headers: { 'last-event-id'?: string } }>(
+const routes: RoutePlugin = async (app) => {
+  app.get(
     '/v1/events',
     {
       config: { roles: ANY_ROLE },

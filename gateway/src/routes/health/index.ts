@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { RoutePlugin } from '../../core/schema-types';
 import { ApiError } from '../../core/api-error';
 import { errorResponses } from '../../schemas/common';
 
 // 200 only while the gRPC connection to the org's peer is up: the supervisor's readiness probe.
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   app.get(
     '/healthz',
     {

@@ -1,9 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify';
+// The org's users at its CA, for the org's admins: register with a role, list, revoke at once.
 import { ApiError } from '../../core/api-error';
-import { listSchema, registerSchema, revokeSchema, type RegisterBody } from '../../schemas/identities';
+import type { RoutePlugin } from '../../core/schema-types';
+import { listSchema, registerSchema, revokeSchema } from '../../schemas/identities';
 
-const routes: FastifyPluginAsync = async (app) => {
-  app.post<{ Body: RegisterBody }>(
+const routes: RoutePlugin = async (app) => {
+  app.post(
     '/v1/identities',
     { config: { roles: ['admin'] }, schema: registerSchema },
     async (request, reply) => {
@@ -22,7 +23,7 @@ const routes: FastifyPluginAsync = async (app) => {
   );
 
   // Effective at once: the revoked set is checked on every request, before any Fabric call.
-  app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(
+  app.post(
     '/v1/identities/:id/revoke',
     { config: { roles: ['admin'] }, schema: revokeSchema },
     async (request) => {

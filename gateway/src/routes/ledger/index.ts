@@ -3,8 +3,9 @@
 // certificate directory. Each read is signed by the caller; the chaincode checks the regulator again
 // for key history (qscc and cscc apply the channel's Readers policy).
 
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { ApiRole } from '../../core/roles';
+import type { RoutePlugin } from '../../core/schema-types';
 import { newLedgerReader, ledgerKey, type LedgerReader } from '../../ledger/ledger-reader';
 import { callerOf } from '../../plugins/app/auth';
 import {
@@ -16,16 +17,12 @@ import {
   KeyHistorySchema,
   TransactionParamsSchema,
   TransactionSchema,
-  type BlockParams,
-  type HistoryQuery,
-  type KeyHistoryEntry,
-  type TransactionParams,
 } from '../../schemas/ledger';
 
 const REGULATOR: readonly ApiRole[] = ['regulator'];
 const tags = ['ledger'];
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const channel = app.config.channel;
   const reader = (request: FastifyRequest): LedgerReader =>
     newLedgerReader(app.fabric.network(callerOf(request)), channel);
@@ -39,7 +36,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async (request) => ({ channel, ...(await reader(request).chainInfo()) }),
   );
 
-  app.get<{ Params: BlockParams }>(
+  app.get(
     '/v1/ledger/blocks/:number',
     {
       config: { roles: REGULATOR },
@@ -53,7 +50,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async (request) => reader(request).block(BigInt(request.params.number)),
   );
 
-  app.get<{ Params: TransactionParams }>(
+  app.get(
     '/v1/ledger/transactions/:txId',
     {
       config: { roles: REGULATOR },
@@ -67,7 +64,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async (request) => reader(request).transaction(request.params.txId),
   );
 
-  app.get<{ Querystring: HistoryQuery }>(
+  app.get(
     '/v1/ledger/history',
     {
       config: { roles: REGULATOR },
@@ -83,9 +80,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const { objectType, attr = [] } = request.query;
-      const key = ledgerKey(objectType, attr);
-      const bytes = await app.fabric.evaluate(request, 'audit', 'GetKeyHistory', [key]);
-      const entries = JSON.parse(Buffer.from(bytes).toString('utf8')) as KeyHistoryEntry[];
+      const entries = await app.ledger.audit.keyHistory(request, ledgerKey(objectType, attr));
       return { objectType, attributes: attr, entries };
     },
   );

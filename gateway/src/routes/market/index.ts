@@ -2,7 +2,7 @@
 // operator), quotas (regulator), violations and clearing. Every call is signed by the calling user;
 // the chaincode checks the MSP and vpp.role again, so the roles here are a first filter only. Reads
 // are open to every role: a market's rules and results are meant to be checkable by all members.
-import type { FastifyPluginAsync } from 'fastify';
+import type { RoutePlugin } from '../../core/schema-types';
 import { ANY_ROLE } from '../../core/roles';
 import {
   clearIntervalSchema,
@@ -17,137 +17,105 @@ import {
   recordViolationsSchema,
   revealBidSchema,
   verifyClearingSchema,
-  type CommitmentBody,
-  type DemandBody,
-  type IntervalBody,
-  type IntervalParams,
-  type QuotaBody,
-  type RevealBody,
-  type VppParams,
 } from '../../schemas/market';
 
-const CONTRACT = 'market';
-const json = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));
+const routes: RoutePlugin = async (app) => {
+  const market = app.ledger.market;
 
-const routes: FastifyPluginAsync = async (app) => {
-  app.post<{ Body: IntervalBody }>(
+  app.post(
     '/v1/market/intervals',
     { config: { roles: ['trading', 'admin'] }, schema: openIntervalSchema },
     async (request, reply) => {
-      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'OpenInterval', [
-        JSON.stringify(request.body),
-      ]);
-      return reply.code(201).send({ record: json(result), txId });
+      const { result, txId } = await market.openInterval(request, request.body);
+      return reply.code(201).send({ record: result, txId });
     },
   );
 
-  app.get<{ Params: IntervalParams }>(
+  app.get(
     '/v1/market/intervals/:intervalId',
     { config: { roles: ANY_ROLE }, schema: getIntervalSchema },
-    async (request) =>
-      json(await app.fabric.evaluate(request, CONTRACT, 'GetInterval', [request.params.intervalId])),
+    async (request) => market.interval(request, request.params.intervalId),
   );
 
-  app.post<{ Params: IntervalParams; Body: DemandBody }>(
+  app.post(
     '/v1/market/intervals/:intervalId/demand',
     { config: { roles: ['control', 'admin'] }, schema: postDemandSchema },
     async (request, reply) => {
-      const demand = { intervalId: request.params.intervalId, ...request.body };
-      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'PostDemand', [
-        JSON.stringify(demand),
-      ]);
-      return reply.code(201).send({ record: json(result), txId });
+      const { result, txId } = await market.postDemand(request, request.params.intervalId, request.body);
+      return reply.code(201).send({ record: result, txId });
     },
   );
 
-  app.post<{ Params: IntervalParams; Body: CommitmentBody }>(
+  app.post(
     '/v1/market/intervals/:intervalId/commitments',
     { config: { roles: ['operator', 'admin'] }, schema: commitBidSchema },
     async (request, reply) => {
-      const commitment = { intervalId: request.params.intervalId, ...request.body };
-      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'CommitBid', [
-        JSON.stringify(commitment),
-      ]);
-      return reply.code(201).send({ record: json(result), txId });
+      const { result, txId } = await market.commitBid(request, request.params.intervalId, request.body);
+      return reply.code(201).send({ record: result, txId });
     },
   );
 
   // The bid travels as sent (its intervalId included): the chaincode hashes it, so the gateway must
   // not complete or correct it. A bid naming another interval fails there as COMMITMENT_MISMATCH.
-  app.post<{ Params: IntervalParams; Body: RevealBody }>(
+  app.post(
     '/v1/market/intervals/:intervalId/reveals',
     { config: { roles: ['operator', 'admin'] }, schema: revealBidSchema },
     async (request, reply) => {
       const { bid, salt } = request.body;
-      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'RevealBid', [
-        request.params.intervalId,
-        JSON.stringify(bid),
-        salt,
-      ]);
-      return reply.code(201).send({ record: json(result), txId });
+      const { result, txId } = await market.revealBid(request, request.params.intervalId, bid, salt);
+      return reply.code(201).send({ record: result, txId });
     },
   );
 
-  app.post<{ Params: IntervalParams }>(
+  app.post(
     '/v1/market/intervals/:intervalId/violations',
     { config: { roles: ['trading', 'regulator', 'admin'] }, schema: recordViolationsSchema },
     async (request) => {
-      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'RecordUnrevealedViolations', [
-        request.params.intervalId,
-      ]);
-      return { ...(json(result) as object), txId };
+      const { result, txId } = await market.recordUnrevealedViolations(request, request.params.intervalId);
+      return { ...result, txId };
     },
   );
 
-  app.post<{ Params: IntervalParams }>(
+  app.post(
     '/v1/market/intervals/:intervalId/clearing',
     { config: { roles: ['trading', 'admin'] }, schema: clearIntervalSchema },
     async (request, reply) => {
-      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'ClearInterval', [
-        request.params.intervalId,
-      ]);
-      return reply.code(201).send({ record: json(result), txId });
+      const { result, txId } = await market.clearInterval(request, request.params.intervalId);
+      return reply.code(201).send({ record: result, txId });
     },
   );
 
-  app.get<{ Params: IntervalParams }>(
+  app.get(
     '/v1/market/intervals/:intervalId/clearing',
     { config: { roles: ANY_ROLE }, schema: getClearingSchema },
-    async (request) =>
-      json(await app.fabric.evaluate(request, CONTRACT, 'GetClearing', [request.params.intervalId])),
+    async (request) => market.clearing(request, request.params.intervalId),
   );
 
-  app.get<{ Params: IntervalParams }>(
+  app.get(
     '/v1/market/intervals/:intervalId/clearing/verify',
     { config: { roles: ANY_ROLE }, schema: verifyClearingSchema },
-    async (request) =>
-      json(await app.fabric.evaluate(request, CONTRACT, 'VerifyClearing', [request.params.intervalId])),
+    async (request) => market.verifyClearing(request, request.params.intervalId),
   );
 
-  app.put<{ Params: VppParams; Body: QuotaBody }>(
+  app.put(
     '/v1/market/quotas/:vppId',
     { config: { roles: ['regulator', 'admin'] }, schema: putQuotaSchema },
     async (request) => {
-      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'SetVppQuota', [
-        request.params.vppId,
-        String(request.body.quantity),
-      ]);
-      return { record: json(result), txId };
+      const { result, txId } = await market.setVppQuota(request, request.params.vppId, request.body.quantity);
+      return { record: result, txId };
     },
   );
 
-  app.get<{ Params: VppParams }>(
+  app.get(
     '/v1/market/quotas/:vppId',
     { config: { roles: ANY_ROLE }, schema: getQuotaSchema },
-    async (request) =>
-      json(await app.fabric.evaluate(request, CONTRACT, 'GetVppQuota', [request.params.vppId])),
+    async (request) => market.vppQuota(request, request.params.vppId),
   );
 
-  app.get<{ Params: VppParams }>(
+  app.get(
     '/v1/market/vpps/:vppId/violations',
     { config: { roles: ANY_ROLE }, schema: listViolationsSchema },
-    async (request) =>
-      json(await app.fabric.evaluate(request, CONTRACT, 'ListVppViolations', [request.params.vppId])),
+    async (request) => market.vppViolations(request, request.params.vppId),
   );
 };
 

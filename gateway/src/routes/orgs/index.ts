@@ -1,33 +1,24 @@
-import type { FastifyPluginAsync } from 'fastify';
+// Member profiles: every member reads them; an org's admin writes its own.
 import { ANY_ROLE } from '../../core/roles';
-import { getOrgSchema, listOrgsSchema, putOwnOrgSchema, type OrgProfileBody } from '../../schemas/orgs';
+import type { RoutePlugin } from '../../core/schema-types';
+import { getOrgSchema, listOrgsSchema, putOwnOrgSchema } from '../../schemas/orgs';
 
-const CONTRACT = 'org';
-const json = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));
+const routes: RoutePlugin = async (app) => {
+  const org = app.ledger.org;
 
-const routes: FastifyPluginAsync = async (app) => {
   app.get('/v1/orgs', { config: { roles: ANY_ROLE }, schema: listOrgsSchema }, async (request) =>
-    json(await app.fabric.evaluate(request, CONTRACT, 'ListOrgProfiles', [])),
+    org.profiles(request),
   );
 
-  app.get<{ Params: { mspId: string } }>(
-    '/v1/orgs/:mspId',
-    { config: { roles: ANY_ROLE }, schema: getOrgSchema },
-    async (request) =>
-      json(await app.fabric.evaluate(request, CONTRACT, 'GetOrgProfile', [request.params.mspId])),
+  app.get('/v1/orgs/:mspId', { config: { roles: ANY_ROLE }, schema: getOrgSchema }, async (request) =>
+    org.profile(request, request.params.mspId),
   );
 
   // The org is the caller's (from its certificate); the chaincode checks admin again.
-  app.put<{ Body: OrgProfileBody }>(
-    '/v1/orgs/self',
-    { config: { roles: ['admin'] }, schema: putOwnOrgSchema },
-    async (request) => {
-      const { result, txId } = await app.fabric.submit(request, CONTRACT, 'PutOrgProfile', [
-        JSON.stringify(request.body),
-      ]);
-      return { profile: json(result), txId };
-    },
-  );
+  app.put('/v1/orgs/self', { config: { roles: ['admin'] }, schema: putOwnOrgSchema }, async (request) => {
+    const { result, txId } = await org.putOwnProfile(request, request.body);
+    return { profile: result, txId };
+  });
 };
 
 export default routes;

@@ -1,10 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { RoutePlugin } from '../../core/schema-types';
 import { errorResponses } from '../../schemas/common';
 
 const PEM = 'application/x-pem-file';
 
 // Public PKI material, for anyone who must check this org's certificates.
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   app.get(
     '/v1/pki/ca-chain',
     {

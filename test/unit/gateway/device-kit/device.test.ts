@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { KJUR } from 'jsrsasign';
 import { verifyReadingSignature } from '../../../../chaincode/src/domain/telemetry/reading';
-import { main } from '../../../../gateway/device-kit/cli';
+import { main } from '../../../../gateway/device-kit/vpp-device';
 import { Device, newDeviceKey } from '../../../../gateway/device-kit/device';
 import { deviceAttrs, newTestCa, newTestDevice } from '../../../support/test-pki';
 

@@ -22,5 +22,5 @@ export default fp(
     app.decorate('offChain', store);
     app.addHook('onClose', async () => store.close());
   },
-  { name: 'privacy' },
+  { name: 'off-chain-store' },
 );

@@ -1,0 +1,80 @@
+/** The registry contract as the gateway calls it: VPPs, DERs and their device certificates. */
+import type { FastifyRequest } from 'fastify';
+import {
+  REGISTRY_CONTRACT_NAME,
+  REGISTRY_TX,
+  type Der,
+  type DerInput,
+  type DerPage,
+  type Vpp,
+  type VppInput,
+} from '../../../../../chaincode/src/api';
+import { toApiError } from '../../../core/fabric-errors';
+import type { FabricPort } from '../fabric-connection';
+import { ContractClient, type Committed } from './contract-client';
+
+/** TSDoc'd facade: the registry's records, typed as the chaincode answers them. */
+export class RegistryLedger {
+  readonly #contract: ContractClient<keyof typeof REGISTRY_TX>;
+
+  constructor(fabric: FabricPort) {
+    this.#contract = new ContractClient(fabric, REGISTRY_CONTRACT_NAME);
+  }
+
+  registerVpp(as: FastifyRequest, vpp: VppInput): Promise<Committed<Vpp>> {
+    return this.#contract.submit(as, REGISTRY_TX.RegisterVpp, [JSON.stringify(vpp)]);
+  }
+
+  vpps(as: FastifyRequest): Promise<Vpp[]> {
+    return this.#contract.evaluate(as, REGISTRY_TX.ListVpps, []);
+  }
+
+  vpp(as: FastifyRequest, vppId: string): Promise<Vpp> {
+    return this.#contract.evaluate(as, REGISTRY_TX.GetVpp, [vppId]);
+  }
+
+  /** One page of a VPP's DERs in id order; `bookmark` is the previous page's ('' for the first). */
+  dersOfVpp(as: FastifyRequest, vppId: string, pageSize: number, bookmark: string): Promise<DerPage> {
+    return this.#contract.evaluate(as, REGISTRY_TX.ListDersByVpp, [vppId, String(pageSize), bookmark]);
+  }
+
+  registerDer(as: FastifyRequest, der: DerInput): Promise<Committed<Der>> {
+    return this.#contract.submit(as, REGISTRY_TX.RegisterDer, [JSON.stringify(der)]);
+  }
+
+  der(as: FastifyRequest, derId: string): Promise<Der> {
+    return this.#contract.evaluate(as, REGISTRY_TX.GetDer, [derId]);
+  }
+
+  suspendDer(as: FastifyRequest, derId: string, reason: string): Promise<Committed<Der>> {
+    return this.#contract.submit(as, REGISTRY_TX.SuspendDer, [derId, reason]);
+  }
+
+  reinstateDer(as: FastifyRequest, derId: string, reason: string): Promise<Committed<Der>> {
+    return this.#contract.submit(as, REGISTRY_TX.ReinstateDer, [derId, reason]);
+  }
+
+  revokeDerCertificate(
+    as: FastifyRequest,
+    derId: string,
+    serial: string,
+    reason: string,
+  ): Promise<Committed<Der>> {
+    return this.#contract.submit(as, REGISTRY_TX.RevokeDerCertificate, [derId, serial, reason]);
+  }
+
+  /**
+   * A DER's record as stored (JSON text), read as the gateway's ingest identity, or undefined if no
+   * such DER is registered. Left undecoded: its reader checks it with the chaincode's own parser.
+   */
+  async storedDerAsService(derId: string): Promise<string | undefined> {
+    try {
+      return Buffer.from(await this.#contract.evaluateAsServiceRaw(REGISTRY_TX.GetDer, [derId])).toString(
+        'utf8',
+      );
+    } catch (err) {
+      if (toApiError(err).code === 'NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+}
