@@ -29,6 +29,9 @@ export {
   TX_ID_PATTERN_SOURCE,
 } from '../rules/ids';
 export { ISO_INSTANT_PATTERN_SOURCE } from '../rules/instants';
+export { SHA256_HEX_PATTERN_SOURCE } from '../rules/hex';
+export { DISPLAY_NAME_RULE, REASON_RULE } from '../rules/text';
+export { MAX_PAGE_SIZE } from '../rules/lists';
 
 // ---- org and audit ----
 

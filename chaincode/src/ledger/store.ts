@@ -6,7 +6,7 @@
 // committed state), and range scans are re-executed at validation to detect phantoms.
 
 import type { Context } from 'fabric-contract-api';
-import { requireIntegerValue } from '../rules';
+import { MAX_PAGE_SIZE, requireIntegerValue } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
 import type { HistoryEntry } from '../types/history';
 import { decode, encode, type JsonValue } from '../encoding/canonical-json';
@@ -123,9 +123,6 @@ export interface Page<T> {
   /** Pass back to get the next page; '' when there is none. */
   readonly bookmark: string;
 }
-
-/** Largest page a query may ask for; bounds the work one evaluate does. */
-export const MAX_PAGE_SIZE = 1000;
 
 /**
  * One page of entries under a partial composite key. Paged range queries are read-only in Fabric

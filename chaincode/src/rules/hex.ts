@@ -5,6 +5,9 @@ import { invalid, type Fields } from './objects';
 
 const LOWER_HEX = /^[0-9a-f]*$/;
 
+/** A SHA-256 digest (or any 32 bytes: salts, Fabric transaction ids) in lowercase hex, for JSON schemas. */
+export const SHA256_HEX_PATTERN_SOURCE = '^[0-9a-f]{64}$';
+
 /** Whether `value` is the lowercase hex of exactly `bytes` bytes. */
 export function isLowerHex(value: unknown, bytes: number): value is string {
   return typeof value === 'string' && value.length === bytes * 2 && LOWER_HEX.test(value);

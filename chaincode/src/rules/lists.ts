@@ -4,6 +4,9 @@
 import { compareIds } from './ids';
 import { invalid, type Fields } from './objects';
 
+/** Largest page a list query may ask for; bounds the work one evaluate does. */
+export const MAX_PAGE_SIZE = 1000;
+
 /** An array of min..max elements (elements are checked by the caller). */
 export function requireList(
   fields: Fields,

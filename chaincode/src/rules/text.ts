@@ -12,6 +12,12 @@ export interface TextRule {
   readonly max: number;
 }
 
+/** Display names (of organisations and VPPs). */
+export const DISPLAY_NAME_RULE: TextRule = { min: 1, max: 100 };
+
+/** Why a DER was suspended, reinstated or had its certificate revoked. */
+export const REASON_RULE: TextRule = { min: 1, max: 200 };
+
 /** A trimmed string whose length in code points is within [min, max], without control characters. */
 export function requireText(fields: Fields, field: string, rule: TextRule): string {
   const raw = fields[field];

@@ -4,9 +4,13 @@
  * chaincode would refuse later).
  */
 import {
+  DISPLAY_NAME_RULE,
   ENTITY_ID_PATTERN_SOURCE,
   ISO_INSTANT_PATTERN_SOURCE,
   MARKET_ID_PATTERN_SOURCE,
+  MAX_PAGE_SIZE,
+  REASON_RULE,
+  SHA256_HEX_PATTERN_SOURCE,
 } from '../../../chaincode/src/api';
 
 export const ErrorSchema = {
@@ -47,6 +51,19 @@ export const entityId = { type: 'string', pattern: ENTITY_ID_PATTERN_SOURCE } as
 export const marketId = { type: 'string', pattern: MARKET_ID_PATTERN_SOURCE } as const;
 /** The one instant form the chaincode accepts: Date#toISOString (UTC, milliseconds, Z). */
 export const isoInstant = { type: 'string', pattern: ISO_INSTANT_PATTERN_SOURCE } as const;
+
+/** 32 bytes in lowercase hex: SHA-256 digests, salts, Fabric transaction ids. */
+export const sha256Hex = { type: 'string', pattern: SHA256_HEX_PATTERN_SOURCE } as const;
+/** Display names of organisations and VPPs. */
+export const displayName = {
+  type: 'string',
+  minLength: DISPLAY_NAME_RULE.min,
+  maxLength: DISPLAY_NAME_RULE.max,
+} as const;
+/** Why a DER was suspended, reinstated or revoked. */
+export const reason = { type: 'string', minLength: REASON_RULE.min, maxLength: REASON_RULE.max } as const;
+/** The page size of a list query: the chaincode's bound, 100 unless asked. */
+export const pageSize = { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 } as const;
 
 export const DerParamsSchema = {
   type: 'object',

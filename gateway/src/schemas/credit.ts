@@ -21,6 +21,7 @@ import {
   isoInstant,
   LedgerRecordSchema as LedgerRecord,
   marketId,
+  pageSize,
   WithTxSchema as withTx,
 } from './common';
 
@@ -189,7 +190,7 @@ export const listScoreRecordsSchema = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      pageSize,
       bookmark: { type: 'string', maxLength: 1024, default: '' },
     },
   },

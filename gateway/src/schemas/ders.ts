@@ -2,15 +2,17 @@
 import { DER_TYPES, MAX_CAPACITY_W, MAX_FEE_BPS } from '../../../chaincode/src/api';
 import {
   DerParamsSchema as DerParams,
+  displayName,
   entityId as ledgerId,
   errorResponses,
   LedgerRecordSchema as LedgerRecord,
+  pageSize,
+  reason,
   VppParamsSchema as VppParams,
   WithTxSchema,
 } from './common';
 
 const pem = { type: 'string', minLength: 1, maxLength: 8192 } as const;
-const reason = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
 export const registerVppSchema = {
   tags: ['registry'],
@@ -21,7 +23,7 @@ export const registerVppSchema = {
     additionalProperties: false,
     properties: {
       vppId: ledgerId,
-      displayName: { type: 'string', minLength: 1, maxLength: 100 },
+      displayName,
       feeBps: {
         type: 'integer',
         minimum: 0,
@@ -52,7 +54,7 @@ export const listVppDersSchema = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      pageSize,
       bookmark: { type: 'string', maxLength: 512, default: '' },
     },
   },

@@ -2,6 +2,8 @@
 // validation and serialisation, by swagger for the OpenAPI document and, for requests, for the
 // handlers' types.
 
+import { sha256Hex } from './common';
+
 const hex = { type: 'string', pattern: '^[0-9a-f]*$' } as const;
 const stringList = { type: 'array', items: { type: 'string' } } as const;
 
@@ -16,7 +18,7 @@ export const TransactionParamsSchema = {
   type: 'object',
   required: ['txId'],
   additionalProperties: false,
-  properties: { txId: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Transaction ID (hex)' } },
+  properties: { txId: { ...sha256Hex, description: 'Transaction ID (hex)' } },
 } as const;
 
 export const HistoryQuerySchema = {

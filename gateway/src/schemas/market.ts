@@ -8,6 +8,8 @@ import {
   isoInstant,
   LedgerRecordSchema as LedgerRecord,
   marketId,
+  sha256Hex,
+  VppParamsSchema,
   WithTxSchema,
 } from './common';
 
@@ -15,7 +17,6 @@ const isoTime = {
   ...isoInstant,
   description: 'ISO-8601 UTC with milliseconds, e.g. 2026-01-02T12:00:00.000Z',
 } as const;
-const hex32 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 const product = { type: 'string', enum: [...KNOWN_MARKET_PRODUCTS] } as const;
 const nonNegative = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 const positive = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
@@ -35,13 +36,6 @@ export const IntervalParamsSchema = {
   required: ['intervalId'],
   additionalProperties: false,
   properties: { intervalId: marketId },
-} as const;
-
-export const MarketVppParamsSchema = {
-  type: 'object',
-  required: ['vppId'],
-  additionalProperties: false,
-  properties: { vppId: marketId },
 } as const;
 
 export const DispatchParamsSchema = {
@@ -120,7 +114,7 @@ export const commitBidSchema = {
     type: 'object',
     required: ['commitment', 'bidId', 'vppId'],
     additionalProperties: false,
-    properties: { commitment: hex32, bidId: marketId, vppId: marketId },
+    properties: { commitment: sha256Hex, bidId: marketId, vppId: marketId },
   },
   response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
 } as const;
@@ -158,7 +152,7 @@ export const revealBidSchema = {
           },
         },
       },
-      salt: { ...hex32, description: '32 random bytes as 64 lowercase hex characters' },
+      salt: { ...sha256Hex, description: '32 random bytes as 64 lowercase hex characters' },
     },
   },
   response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
@@ -171,7 +165,7 @@ export const putQuotaSchema = {
   summary: "Set a VPP's bid quota: the most all its bids in one interval may offer (regulator)",
   description:
     "In the interval product's unit. Until credit ratings exist, a VPP without a quota cannot reveal bids.",
-  params: MarketVppParamsSchema,
+  params: VppParamsSchema,
   body: {
     type: 'object',
     required: ['quantity'],
@@ -184,7 +178,7 @@ export const putQuotaSchema = {
 export const getQuotaSchema = {
   tags: tags.market,
   summary: "A VPP's bid quota",
-  params: MarketVppParamsSchema,
+  params: VppParamsSchema,
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 422, 503) },
 } as const;
 
@@ -211,7 +205,7 @@ export const recordViolationsSchema = {
 export const listViolationsSchema = {
   tags: tags.market,
   summary: 'Every violation recorded against a VPP, by interval and bid',
-  params: MarketVppParamsSchema,
+  params: VppParamsSchema,
   response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(400, 401, 403, 422, 503) },
 } as const;
 

@@ -1,13 +1,13 @@
 /** Member profiles: the caller's own profile body, profiles as stored, and the routes' documentation. */
 import { KNOWN_ORG_ROLES } from '../../../chaincode/src/api';
-import { errorResponses } from './common';
+import { displayName, errorResponses } from './common';
 
 export const OrgProfileBodySchema = {
   type: 'object',
   required: ['displayName', 'orgRole', 'contactEmail'],
   additionalProperties: false,
   properties: {
-    displayName: { type: 'string', minLength: 1, maxLength: 100 },
+    displayName,
     orgRole: { type: 'string', enum: [...KNOWN_ORG_ROLES] },
     contactEmail: { type: 'string', minLength: 3, maxLength: 254 },
   },

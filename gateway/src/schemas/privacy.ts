@@ -5,7 +5,9 @@ import {
   DerParamsSchema as DerParams,
   entityId,
   errorResponses,
+  isoInstant,
   LedgerRecordSchema as LedgerRecord,
+  sha256Hex,
   WithTxSchema as withTx,
 } from './common';
 
@@ -110,7 +112,7 @@ export const derSamplesSchema = {
     type: 'object',
     required: ['intervalId'],
     additionalProperties: false,
-    properties: { intervalId: { type: 'string', maxLength: 30 } },
+    properties: { intervalId: isoInstant },
   },
   response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(400, 401, 403, 503) },
 } as const;
@@ -122,7 +124,7 @@ export const sharedSchema = {
   querystring: {
     type: 'object',
     additionalProperties: false,
-    properties: { intervalId: { type: 'string', maxLength: 30 } },
+    properties: { intervalId: isoInstant },
   },
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 502, 503) },
 } as const;
@@ -134,7 +136,7 @@ export const sharedDataSchema = {
     type: 'object',
     required: ['txId'],
     additionalProperties: false,
-    properties: { txId: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+    properties: { txId: sha256Hex },
   },
   querystring: sharedSchema.querystring,
   response: { 200: LedgerRecord, ...errorResponses(400, 403, 503) },

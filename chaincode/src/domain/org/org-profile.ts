@@ -3,6 +3,7 @@
 // testable without Fabric.
 
 import {
+  DISPLAY_NAME_RULE,
   invalid,
   POSITIVE,
   requireEmail,
@@ -22,8 +23,6 @@ import {
   type Role,
 } from '../../types/consortium';
 import { ErrorCode, VppError } from '../../types/errors';
-
-export const DISPLAY_NAME_RULE = { min: 1, max: 100 } as const;
 
 /** What a client may send. The MSP ID is deliberately absent: it always comes from the certificate. */
 export interface OrgProfileInput {

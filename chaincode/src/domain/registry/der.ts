@@ -9,6 +9,7 @@
 
 import type { X509Certificate } from 'node:crypto';
 import {
+  REASON_RULE,
   ENTITY_ID,
   type Fields,
   invalid,
@@ -39,7 +40,6 @@ export type DerStatus = (typeof DER_STATUSES)[number];
 
 /** 1 GW: far above any single DER, low enough that capacity × interval stays a safe integer. */
 export const MAX_CAPACITY_W = 1_000_000_000;
-export const REASON_RULE = { min: 1, max: 200 } as const;
 const CAPACITY_RULE = { min: 1, max: MAX_CAPACITY_W } as const;
 
 export interface DerInput {

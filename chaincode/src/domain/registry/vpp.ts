@@ -3,6 +3,7 @@
 // DER owner can recompute a statement.
 
 import {
+  DISPLAY_NAME_RULE,
   ENTITY_ID,
   invalid,
   requireId,
@@ -36,7 +37,7 @@ export function parseVppInput(value: unknown): VppInput {
   const fields = requireObject(value, 'vpp', INPUT_FIELDS);
   return {
     vppId: requireId(fields, 'vppId', ENTITY_ID),
-    displayName: requireText(fields, 'displayName', { min: 1, max: 100 }),
+    displayName: requireText(fields, 'displayName', DISPLAY_NAME_RULE),
     feeBps: requireInteger(fields, 'feeBps', { min: 0, max: MAX_FEE_BPS }),
   };
 }
