@@ -23,7 +23,7 @@ import type { Topology } from '../../../platform/src/topology';
 import { ApiError } from '../core/api-error';
 import { toApiError } from '../core/fabric-errors';
 import type { PrivacyLedger } from '../plugins/app/ledger/privacy-ledger';
-import type { OffChainStore } from './sample-store';
+import type { OffChainStore } from './off-chain-database';
 
 /** A ticket (access transaction) is honoured this long after it was recorded. */
 const TICKET_TTL_MS = 5 * 60_000;

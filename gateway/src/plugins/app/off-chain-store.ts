@@ -7,7 +7,7 @@ import path from 'node:path';
 import fp from 'fastify-plugin';
 import type { GatewayConfig } from '../../config';
 import { loadOrCreateFieldKey } from '../../privacy/field-crypto';
-import { OffChainStore } from '../../privacy/sample-store';
+import { OffChainStore } from '../../privacy/off-chain-database';
 
 declare module 'fastify' {
   interface FastifyInstance {

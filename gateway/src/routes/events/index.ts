@@ -5,10 +5,15 @@
 import { ApiError } from '../../core/api-error';
 import { ANY_ROLE } from '../../core/roles';
 import type { RoutePlugin } from '../../core/schema-types';
-import { parsePosition, startOfBlock, type EventPosition } from '../../ledger/checkpoint';
-import { pumpEvents, readyMessage, type EventSource } from '../../ledger/event-stream';
-import { newLedgerReader } from '../../ledger/ledger-reader';
-import { formatSseComment, formatSseMessage, formatSseRetry, type SseMessage } from '../../ledger/sse';
+import { parsePosition, startOfBlock, type EventPosition } from '../../blocks-and-events/checkpoint';
+import { pumpEvents, readyMessage, type EventSource } from '../../blocks-and-events/event-stream';
+import { newLedgerReader } from '../../blocks-and-events/ledger-reader';
+import {
+  formatSseComment,
+  formatSseMessage,
+  formatSseRetry,
+  type SseMessage,
+} from '../../blocks-and-events/sse';
 import { callerOf } from '../../plugins/app/auth';
 import { EVENTS_DESCRIPTION, EventsHeadersSchema, EventsQuerySchema } from '../../schemas/events';
 

@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ApiRole } from '../../core/roles';
 import type { RoutePlugin } from '../../core/schema-types';
-import { newLedgerReader, ledgerKey, type LedgerReader } from '../../ledger/ledger-reader';
+import { newLedgerReader, ledgerKey, type LedgerReader } from '../../blocks-and-events/ledger-reader';
 import { callerOf } from '../../plugins/app/auth';
 import {
   BlockParamsSchema,

@@ -6,8 +6,8 @@ import {
   readyMessage,
   type ChaincodeEventLike,
   type EventSource,
-} from '../../../../gateway/src/ledger/event-stream';
-import type { SseMessage } from '../../../../gateway/src/ledger/sse';
+} from '../../../../gateway/src/blocks-and-events/event-stream';
+import type { SseMessage } from '../../../../gateway/src/blocks-and-events/sse';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

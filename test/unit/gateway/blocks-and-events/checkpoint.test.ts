@@ -6,7 +6,7 @@ import {
   formatPosition,
   parsePosition,
   startOfBlock,
-} from '../../../../gateway/src/ledger/checkpoint';
+} from '../../../../gateway/src/blocks-and-events/checkpoint';
 
 describe('gateway/ledger/checkpoint', () => {
   describe('#formatPosition / #parsePosition', () => {

@@ -6,7 +6,7 @@ import {
   decodeChainInfo,
   decodeProcessedTransaction,
   validationCodeName,
-} from '../../../../gateway/src/ledger/block-decoder';
+} from '../../../../gateway/src/blocks-and-events/block-decoder';
 import { LedgerDecodeError } from '../../../../platform/src/ledger/decode-error';
 import {
   block,

@@ -9,11 +9,11 @@ import { ownerDataHash, type OwnerData } from '../../../../chaincode/src/domain/
 import { sampleLeaf, type Sample } from '../../../../chaincode/src/domain/privacy/samples';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { fieldKeyOf } from '../../../../gateway/src/privacy/field-crypto';
-import { OffChainStore } from '../../../../gateway/src/privacy/sample-store';
+import { OffChainStore } from '../../../../gateway/src/privacy/off-chain-database';
 import { prng, randomInt } from '../../../support/prng';
 import { vppError } from '../../../support/vpp-assert';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'sample-store-'));
+const dir = mkdtempSync(path.join(os.tmpdir(), 'off-chain-database-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const newFile = () => path.join(dir, `store-${(files += 1)}.sqlite`);
@@ -51,7 +51,7 @@ function raw(file: string): DatabaseSync {
   return db;
 }
 
-describe('gateway/privacy/sample-store', () => {
+describe('gateway/privacy/off-chain-database', () => {
   describe('batches', () => {
     it('should save a batch and return its root, leaf hashes in input order and sample ids', () => {
       const store = new OffChainStore(':memory:', KEY);

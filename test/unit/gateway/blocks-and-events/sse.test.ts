@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatSseComment, formatSseMessage, formatSseRetry } from '../../../../gateway/src/ledger/sse';
+import {
+  formatSseComment,
+  formatSseMessage,
+  formatSseRetry,
+} from '../../../../gateway/src/blocks-and-events/sse';
 
 describe('ledger/sse', () => {
   describe('#formatSseMessage', () => {
