@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { peer } from '@hyperledger/fabric-protos';
-import { intervalIdOf, type SignedReading } from '../../chaincode/src/api';
+import { intervalIdOf, type MarketCalendarRules, type SignedReading } from '../../chaincode/src/api';
 import type { Device } from '../../gateway/device-kit/device';
 import { energyOf, newFleet, type FleetMember } from '../../gateway/device-kit/fleet';
 import { postReadings } from '../../gateway/device-kit/device-api';
@@ -16,7 +16,7 @@ import { runPaths } from '../../platform/src/paths';
 import { NotCommittedError } from '../../platform/src/fabric/bft-submit';
 import { connectAs } from '../../platform/src/fabric/org-connection';
 import { loadTopology } from '../../platform/src/topology';
-import { call, gatewayUrl } from '../../platform/src/http/gateway-rest';
+import { call, gatewayUrl, marketCalendarNow } from '../../platform/src/http/gateway-rest';
 import { benchOperator, enrollFleet, inParallel, registerVpp } from './fleet-setup';
 
 const ORG = 'cvpp';
@@ -86,11 +86,12 @@ function readingsOf(
   devices: Map<string, Device>,
   intervalId: string,
   sequences: number[],
+  calendar: MarketCalendarRules,
 ) {
   const readings: SignedReading[] = [];
   for (const sequence of sequences) {
     for (const member of fleet) {
-      const energyWh = Math.floor(energyOf(member, intervalId) / 60);
+      const energyWh = Math.floor(energyOf(member, intervalId, calendar) / 60);
       const device = devices.get(member.derId);
       if (!device) throw new Error(`device ${member.derId} was not enrolled`);
       readings.push(device.sign({ intervalId, sequence, energyWh, timestamp: new Date().toISOString() }));
@@ -110,14 +111,24 @@ export async function telemetryBench(options: TelemetryBenchOptions): Promise<vo
     `telemetry: ${fleet.length} devices enrolled and registered in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
   );
 
-  // Two recent intervals, both open for readings for the next half hour at least.
+  // Two recently ended metering intervals of the market calendar in force. Their readings must land
+  // within the calendar's reading window: on a calendar with a short window (a test network's), run
+  // fewer readings per device.
+  const calendar = await marketCalendarNow(ORG, operator.token);
+  const length = calendar.meteringIntervalSeconds * 1000;
   const now = Date.now();
-  const batchedInterval = intervalIdOf(new Date(now - 15 * 60_000).toISOString());
-  const singleInterval = intervalIdOf(new Date(now - 30 * 60_000).toISOString());
+  const batchedInterval = intervalIdOf(
+    new Date(now - length).toISOString(),
+    calendar.meteringIntervalSeconds,
+  );
+  const singleInterval = intervalIdOf(
+    new Date(now - 2 * length).toISOString(),
+    calendar.meteringIntervalSeconds,
+  );
 
   // --- batched, through the gateway ---
   const sequences = Array.from({ length: options.readingsPerDevice }, (_, i) => i);
-  const batched = readingsOf(fleet, devices, batchedInterval, sequences);
+  const batched = readingsOf(fleet, devices, batchedInterval, sequences, calendar);
   const requests: SignedReading[][] = [];
   for (let i = 0; i < batched.length; i += options.readingsPerRequest)
     requests.push(batched.slice(i, i + options.readingsPerRequest));
@@ -137,7 +148,7 @@ export async function telemetryBench(options: TelemetryBenchOptions): Promise<vo
 
   // --- one reading per transaction, straight to the ledger ---
   const ingest = connectAs(loadTopology(), ORG, 'ingest');
-  const singles = readingsOf(fleet, devices, singleInterval, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]).slice(
+  const singles = readingsOf(fleet, devices, singleInterval, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], calendar).slice(
     0,
     options.singleReadings,
   );

@@ -3,6 +3,7 @@
 // chaincode's names, types and pure rules from api/, never from here (this module loads Fabric).
 
 import { AuditContract } from './contracts/audit-contract';
+import { CalendarContract } from './contracts/calendar-contract';
 import { CreditContract } from './contracts/credit-contract';
 import { DispatchContract } from './contracts/dispatch-contract';
 import { MarketContract } from './contracts/market-contract';
@@ -17,6 +18,7 @@ export const contracts = [
   AuditContract,
   RegistryContract,
   TelemetryContract,
+  CalendarContract,
   MarketContract,
   DispatchContract,
   CreditContract,

@@ -2,7 +2,7 @@
 // the telemetry benchmark and a demo source; figures come from a seeded generator, so a run can be
 // reproduced exactly.
 
-import { type DerType, maxEnergyWh } from '../../chaincode/src/api';
+import { type DerType, type MarketCalendarRules, maxEnergyWh } from '../../chaincode/src/api';
 import { prng as generator } from './prng';
 
 export interface FleetMember {
@@ -46,11 +46,19 @@ function loadShape(derType: DerType, hour: number): number {
   }
 }
 
-/** Energy (Wh) a member delivers in the interval starting at `intervalId`; never above its cap. */
-export function energyOf(member: FleetMember, intervalId: string, seed = 1): number {
+/**
+ * Energy (Wh) a member delivers in the metering interval starting at `intervalId` (its length from the
+ * market `calendar`); never above its cap.
+ */
+export function energyOf(
+  member: FleetMember,
+  intervalId: string,
+  calendar: Pick<MarketCalendarRules, 'meteringIntervalSeconds'>,
+  seed = 1,
+): number {
   const hour = new Date(intervalId).getUTCHours();
   const noise = generator(seed ^ hash(member.derId + intervalId))();
-  const cap = maxEnergyWh(member.capacityW);
+  const cap = maxEnergyWh(member.capacityW, calendar);
   return Math.min(cap, Math.max(0, Math.round(cap * loadShape(member.derType, hour) * (0.85 + 0.3 * noise))));
 }
 

@@ -13,8 +13,11 @@ import { enrollDevice, postReadings } from './device-api';
 
 const USAGE = `usage:
   vpp-device enroll --gateway URL --der-id ID --secret SECRET --out DIR
-  vpp-device sign   --dir DIR --energy WH [--interval ISO] [--sequence N]
-  vpp-device send   --dir DIR --gateway URL --energy WH [--interval ISO] [--sequence N]`;
+  vpp-device sign   --dir DIR --energy WH [--interval ISO | --metering-seconds S] [--sequence N]
+  vpp-device send   --dir DIR --gateway URL --energy WH [--interval ISO | --metering-seconds S] [--sequence N]
+
+Without --interval the reading is for the metering interval that has just ended; its length is
+--metering-seconds (default 900), the meteringIntervalSeconds of GET /v1/market/calendar.`;
 
 function required(values: Record<string, string | undefined>, name: string): string {
   const value = values[name];
@@ -25,8 +28,12 @@ function required(values: Record<string, string | undefined>, name: string): str
 function readingFrom(values: Record<string, string | undefined>): SignedReading {
   const device = Device.load(required(values, 'dir'));
   const now = new Date();
-  // Default: the interval that has just ended.
-  const interval = values.interval ?? intervalIdOf(new Date(now.getTime() - 15 * 60_000).toISOString());
+  // Default: the metering interval that has just ended.
+  const seconds = Number(values['metering-seconds'] ?? '900');
+  if (!Number.isInteger(seconds) || seconds < 1)
+    throw new Error(`--metering-seconds must be a positive integer\n${USAGE}`);
+  const interval =
+    values.interval ?? intervalIdOf(new Date(now.getTime() - seconds * 1000).toISOString(), seconds);
   const energyWh = Number(required(values, 'energy'));
   const sequence = Number(values.sequence ?? '0');
   return device.sign({ intervalId: interval, sequence, energyWh, timestamp: now.toISOString() });
@@ -43,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       dir: { type: 'string' },
       interval: { type: 'string' },
+      'metering-seconds': { type: 'string' },
       energy: { type: 'string' },
       sequence: { type: 'string' },
     },

@@ -7,6 +7,13 @@
  * an org whose recorded certificates already equal the channel's is left alone.
  */
 import { GatewayError } from '@hyperledger/fabric-gateway';
+import {
+  CALENDAR_CONTRACT_NAME,
+  CALENDAR_TX,
+  DEFAULT_MARKET_CALENDAR,
+  MspId,
+  type MarketCalendarVersion,
+} from '../../chaincode/src/api';
 import { connectAs } from '../../platform/src/fabric/org-connection';
 import { channelOrgsFromBlock } from '../../platform/src/ledger/channel-config';
 import type { Topology } from '../../platform/src/topology';
@@ -64,7 +71,50 @@ export async function installRulebook(topology: Topology, log: (line: string) =>
   }
 }
 
+/**
+ * The market calendar: the regulator's admin installs the topology's calendar (or the default one) as
+ * version 1 when no version exists yet. A calendar already installed is left alone, even if the
+ * topology now names another: later versions are the regulator's to publish (POST /v1/market/calendar),
+ * and a changed topology says so in the log.
+ */
+export async function installMarketCalendar(topology: Topology, log: (line: string) => void): Promise<void> {
+  const regulator = topology.orgs.find((org) => org.mspId === MspId.REGULATOR);
+  if (!regulator) return;
+  const wanted = topology.marketCalendar ?? DEFAULT_MARKET_CALENDAR;
+  const connection = connectAs(topology, regulator.name, 'admin');
+  try {
+    const calendar = connection.contract(CALENDAR_CONTRACT_NAME);
+    const versions = JSON.parse(
+      Buffer.from(await calendar.evaluateTransaction(CALENDAR_TX.ListMarketCalendarVersions)).toString(
+        'utf8',
+      ),
+    ) as MarketCalendarVersion[];
+    const first = versions[0];
+    if (first !== undefined) {
+      if (
+        first.meteringIntervalSeconds !== wanted.meteringIntervalSeconds ||
+        first.readingWindowSeconds !== wanted.readingWindowSeconds
+      ) {
+        log(
+          `RegulatorMSP: the ledger's market calendar (version ${versions.length}) differs from the topology's; left as it is`,
+        );
+      }
+      return;
+    }
+    await connection.submit(CALENDAR_CONTRACT_NAME, CALENDAR_TX.InstallMarketCalendar, [
+      JSON.stringify(wanted),
+    ]);
+    log(
+      `RegulatorMSP: installed the market calendar (version 1): ${wanted.meteringIntervalSeconds}-second metering intervals, ` +
+        `${wanted.readingWindowSeconds}-second reading window`,
+    );
+  } finally {
+    connection.close();
+  }
+}
+
 export async function prepareLedger(topology: Topology, log: (line: string) => void): Promise<void> {
   await recordTrustAnchors(topology, log);
   await installRulebook(topology, log);
+  await installMarketCalendar(topology, log);
 }

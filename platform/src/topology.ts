@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { isVppError, parseMarketCalendarInput } from '../../chaincode/src/api';
 import { repoRoot } from './paths';
 
 export const ORG_ROLES = ['cvpp', 'trading', 'control', 'regulator'] as const;
@@ -88,6 +89,20 @@ export const TopologySchema = z.strictObject({
       )
       .default([]),
   }),
+  /**
+   * The market calendar the setup installs as version 1 (chaincode domain/market/calendar.ts); the
+   * default calendar (15-minute metering, 60-minute reading window) when absent. Figures in seconds.
+   */
+  marketCalendar: z
+    .strictObject({
+      description: z.string().min(1),
+      meteringIntervalSeconds: z.number().int().positive(),
+      readingWindowSeconds: z.number().int().positive(),
+      clockSkewSeconds: z.number().int().nonnegative(),
+      maxDeliverySeconds: z.number().int().positive(),
+      maxLeadSeconds: z.number().int().positive(),
+    })
+    .optional(),
   orgs: z.array(OrgSchema).min(1),
 });
 
@@ -178,6 +193,13 @@ function crossFieldProblems(topology: Topology): string[] {
       const previous = seen.get(key);
       if (previous) problems.push(`${where}: port ${value} on ${node.host} is already used by ${previous}`);
       else seen.set(key, where);
+    }
+  }
+  if (topology.marketCalendar !== undefined) {
+    try {
+      parseMarketCalendarInput(topology.marketCalendar);
+    } catch (err) {
+      problems.push(`marketCalendar: ${isVppError(err) ? err.detail : String(err)}`);
     }
   }
   // SmartBFT tolerates f faulty orderers out of 3f+1: fewer than four tolerates none.

@@ -1,6 +1,7 @@
 // Shared fixtures for the market domain tests: one energy-up interval with a 15-minute delivery
 // period, its demand, and helpers to commit and reveal bids against it.
 
+import { DEFAULT_CALENDAR_V1 } from './market-calendar';
 import {
   buildCommitment,
   computeCommitment,
@@ -44,6 +45,7 @@ export function openInterval(overrides: Record<string, unknown> = {}): MarketInt
     input: { ...INTERVAL_INPUT, ...overrides },
     caller: TRADER,
     txTime: OPENED_AT,
+    calendar: DEFAULT_CALENDAR_V1,
   });
 }
 

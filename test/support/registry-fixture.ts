@@ -3,6 +3,7 @@
 
 import { RegistryContract } from '../../chaincode/src/contracts/registry-contract';
 import type { DerType } from '../../chaincode/src/domain/registry/der';
+import { installDefaultCalendar } from './market-calendar';
 import { MemoryLedger, type Caller } from './memory-stub';
 import { deviceAttrs, newTestCa, newTestDevice, type TestCa, type TestDevice } from './test-pki';
 
@@ -57,6 +58,7 @@ export async function newFixture(specs: readonly DerSpec[] = []): Promise<Fixtur
   await ledger.submit({ caller: cvppAdmin, time: SETUP_TIME }, (ctx) =>
     registry.RecordCaCertificates(ctx, JSON.stringify([ca.certPem])),
   );
+  await installDefaultCalendar(ledger, SETUP_TIME);
   await ledger.submit({ caller: cvppOperator }, (ctx) =>
     registry.RegisterVpp(ctx, JSON.stringify({ vppId: VPP_ID, displayName: 'North VPP', feeBps: 500 })),
   );

@@ -56,17 +56,36 @@ export {
 export type { CaCertificates } from '../domain/registry/ca-certificates';
 export { fabricAttrsOf, normalSerial, serialOf } from '../domain/pki/certificate';
 
+// ---- the market calendar: metering grid, reading window, bounds of market instants ----
+
+export {
+  calendarAt,
+  calendarHistory,
+  CALENDAR_DESCRIPTION_RULE,
+  CLOCK_SKEW_SECONDS_RULE,
+  DEFAULT_MARKET_CALENDAR,
+  MAX_DELIVERY_SECONDS_RULE,
+  MAX_LEAD_SECONDS_RULE,
+  maxEnergyWh,
+  meteringIntervalIdAt,
+  METERING_INTERVAL_SECONDS_RULE,
+  parseMarketCalendarInput,
+  READING_WINDOW_SECONDS_RULE,
+  requireMeteringInterval,
+  type MarketCalendarHistory,
+  type MarketCalendarInput,
+  type MarketCalendarRules,
+  type MarketCalendarVersion,
+} from '../domain/market/calendar';
+
 // ---- telemetry: the signed reading format and batch results ----
 
 export {
   checkReading,
   intervalIdOf,
   MAX_SEQUENCE,
-  maxEnergyWh,
-  METERING_INTERVAL_MINUTES,
   parseSignedReading,
   READING_TYPE,
-  READING_WINDOW_MINUTES,
   readingSigningBytes,
   rejectionOf,
   SIGNATURE_SCHEMES,

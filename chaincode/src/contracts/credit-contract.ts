@@ -47,12 +47,13 @@ import {
   type SuspensionRecord,
   type SuspensionWrite,
 } from '../domain/credit/suspension';
+import { parseVersionArgument } from '../domain/shared/versions';
 import { parseJsonArgument, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import { MAX_RULEBOOK_VERSION, rulebookKey, scoreRecordPrefix, suspensionKey } from '../encoding/keys';
 import { callerName, requireActor, requireMsp, requireRole } from '../ledger/identity';
 import { emitEvent, emitJson, readState, requireState, scanPrefixPage, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
-import { isIntegerIn, requireIsoTimestamp, requireOneOf } from '../rules';
+import { requireIsoTimestamp, requireOneOf } from '../rules';
 import { MspId, REGULATOR_DESK, Role, type Authority } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 import {
@@ -81,14 +82,6 @@ const REGULATOR_ADMIN: Authority = { [MspId.REGULATOR]: [Role.ADMIN] };
 
 function parseArgument(json: string, what: string): JsonValue {
   return parseJsonArgument(json, what, MAX_ARGUMENT_LENGTH);
-}
-
-function parseVersion(version: string): number {
-  const number = /^[1-9][0-9]{0,9}$/.test(version) ? Number(version) : NaN;
-  if (!isIntegerIn(number, { min: 1, max: MAX_RULEBOOK_VERSION })) {
-    throw new VppError(ErrorCode.INVALID_ARGUMENT, `version must be a positive integer, got ${version}`);
-  }
-  return number;
 }
 
 function participantOf(participantType: string, participantId: string): Participant {
@@ -166,7 +159,7 @@ export class CreditContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async GetRulebook(ctx: Context, version: string): Promise<string> {
-    const number = parseVersion(version);
+    const number = parseVersionArgument(version, MAX_RULEBOOK_VERSION);
     const stored = await requireState(
       ctx,
       rulebookKey(number),

@@ -33,6 +33,7 @@ import {
 } from '../domain/market/reveal';
 import { remainingCapacityW, remainingQuota } from '../domain/market/backing';
 import { buildDemand, parseDemandInput, parseStoredDemand } from '../domain/market/demand';
+import { calendarAt } from '../domain/market/calendar';
 import {
   buildMarketInterval,
   intervalPhase,
@@ -96,6 +97,7 @@ import {
   VIOLATIONS_RECORDED_EVENT,
   VPP_QUOTA_SET_EVENT,
 } from '../types/contracts';
+import { marketCalendar } from '../services/calendar-reads';
 import { VppContract } from './vpp-contract';
 
 /** Market arguments are small JSON objects (a bid has at most ten steps); refuse to parse more. */
@@ -120,7 +122,9 @@ export class MarketContract extends VppContract {
   async OpenInterval(ctx: Context, intervalJson: string): Promise<string> {
     const caller = requireActor(ctx, TRADING_DESK);
     const input = parseMarketIntervalInput(parseMarketArgument(intervalJson, 'intervalJson'));
-    const interval = buildMarketInterval({ input, caller, txTime: txTimestampIso(ctx) });
+    const txTime = txTimestampIso(ctx);
+    const calendar = calendarAt(await marketCalendar(ctx), txTime);
+    const interval = buildMarketInterval({ input, caller, txTime, calendar });
     const key = marketIntervalKey(interval.intervalId);
     await requireAbsent(
       ctx,

@@ -80,6 +80,7 @@ import {
   writeSettlement,
 } from '../services/settlement-records';
 import { INTERVAL_SETTLED_EVENT, SETTLEMENT_CONTRACT_NAME } from '../types/contracts';
+import { marketCalendar } from '../services/calendar-reads';
 import { VppContract } from './vpp-contract';
 
 function requireVppId(vppId: string): string {
@@ -113,7 +114,8 @@ export class SettlementContract extends VppContract {
     const interval = await requireMarketInterval(ctx, intervalId);
     requireEnergyProduct(interval);
     const txTime = txTimestampIso(ctx);
-    requireReadingWindowClosed(readingWindowEndOf(interval), txTime);
+    const calendar = await marketCalendar(ctx);
+    requireReadingWindowClosed(readingWindowEndOf(interval, calendar), txTime);
     requireNotSettled(
       await readState(ctx, settlementVppKey(intervalId, vppId), parseStoredVppSettlementLine),
     );
@@ -128,7 +130,8 @@ export class SettlementContract extends VppContract {
       clearing,
       vpp,
       ders: await dersOfVpp(ctx, vppId),
-      readings: await deliveryReadings(ctx, interval, vppId),
+      readings: await deliveryReadings(ctx, interval, vppId, calendar),
+      calendar,
       toleranceBps: SETTLEMENT_TOLERANCE_BPS,
       penaltyFactorPermille: standing.penaltyFactorPermille,
       ruleVersion: standing.ruleVersion,
@@ -177,12 +180,14 @@ export class SettlementContract extends VppContract {
     const stored = await requireSettlement(ctx, intervalId, vppId);
     const { vppLine } = stored;
     const rulebook = await rulebookAt(ctx, interval.deliveryStart);
+    const calendar = await marketCalendar(ctx);
     const inputs = settlementInputsOf({
       interval,
       clearing: await requireClearingRecord(ctx, intervalId),
       vpp: await requireVpp(ctx, vppId),
       ders: await dersOfVpp(ctx, vppId),
-      readings: await deliveryReadings(ctx, interval, vppId),
+      readings: await deliveryReadings(ctx, interval, vppId, calendar),
+      calendar,
       toleranceBps: vppLine.toleranceBps,
       penaltyFactorPermille: vppLine.penaltyFactorPermille,
       ruleVersion: rulebook.version,

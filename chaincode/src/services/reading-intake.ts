@@ -7,6 +7,7 @@
 
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
+import { requireMeteringInterval } from '../domain/market/calendar';
 import type { ReadingResult } from '../domain/telemetry/batch';
 import { parseStoredDer, type Der } from '../domain/registry/der';
 import {
@@ -22,6 +23,7 @@ import {
 import { derKey, readingKey } from '../encoding/keys';
 import { readState, writeState } from '../ledger/store';
 import { ErrorCode, isVppError } from '../types/errors';
+import { marketCalendar } from './calendar-reads';
 
 interface DerView {
   readonly der: Der | undefined;
@@ -59,8 +61,9 @@ export async function recordReadings(
     let reading: SignedReading | undefined;
     try {
       reading = parseSignedReading(item);
+      const calendar = requireMeteringInterval(await marketCalendar(ctx), reading.intervalId);
       const { der, publicKey } = await derView(reading.derId);
-      checkReading({ reading, der, publicKey, at });
+      checkReading({ reading, der, publicKey, at, calendar });
       const vppId = (der as Der).vppId;
       const key = readingKey(vppId, reading.intervalId, reading.derId, reading.sequence);
       const existing = written.get(key) ?? (await readState(ctx, key, parseStoredReading));

@@ -9,6 +9,7 @@
 // prefix scan, plus one read per line). No key is shared between settlements.
 
 import type { Context } from 'fabric-contract-api';
+import type { MarketCalendarHistory } from '../domain/market/calendar';
 import type { MarketInterval } from '../domain/market/interval';
 import {
   parseStoredDerSettlementLine,
@@ -105,9 +106,10 @@ export async function deliveryReadings(
   ctx: Context,
   interval: MarketInterval,
   vppId: string,
+  calendar: MarketCalendarHistory,
 ): Promise<LedgerReading[]> {
   const readings: LedgerReading[] = [];
-  for (const meteringIntervalId of meteringIntervalsOf(interval)) {
+  for (const meteringIntervalId of meteringIntervalsOf(interval, calendar)) {
     const entries = await scanPrefix(ctx, readingPrefix(vppId, meteringIntervalId), parseStoredReading);
     readings.push(...entries.map((entry) => entry.value));
   }

@@ -109,6 +109,18 @@ export const CREDIT_EVENT_RECORDED_EVENT = 'CreditEventRecorded';
 export const PARTICIPANT_SUSPENDED_EVENT = 'ParticipantSuspended';
 export const PARTICIPANT_REINSTATED_EVENT = 'ParticipantReinstated';
 
+// ---- calendar: the regulator's versioned market calendar ----
+
+export const CALENDAR_CONTRACT_NAME = 'calendar';
+export const CALENDAR_TX = txNames(
+  'InstallMarketCalendar',
+  'PublishMarketCalendar',
+  'GetMarketCalendar',
+  'GetMarketCalendarInForce',
+  'ListMarketCalendarVersions',
+);
+export const MARKET_CALENDAR_PUBLISHED_EVENT = 'MarketCalendarPublished';
+
 // ---- settlement: per interval, VPP and DER; statements ----
 
 export const SETTLEMENT_CONTRACT_NAME = 'settlement';

@@ -78,3 +78,40 @@ export const VppParamsSchema = {
   additionalProperties: false,
   properties: { vppId: entityId },
 } as const;
+
+const versionInstant = { ...isoInstant, description: 'ISO-8601 UTC, e.g. 2026-03-01T00:00:00.000Z' } as const;
+
+/**
+ * The three reads of a versioned record (credit rulebook, market calendar): the version in force now
+ * or at `at`, every version, one version by number.
+ */
+export function versionedRecordSchemas<Tag extends string>(tags: readonly [Tag], noun: string) {
+  return {
+    inForce: {
+      tags,
+      summary: `The ${noun} version in force now, or at \`at\``,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { at: versionInstant },
+      },
+      response: { 200: LedgerRecordSchema, ...errorResponses(400, 401, 403, 404, 422, 503) },
+    },
+    list: {
+      tags,
+      summary: `Every ${noun} version, oldest first, including versions scheduled for later`,
+      response: { 200: { type: 'array', items: LedgerRecordSchema }, ...errorResponses(401, 403, 503) },
+    },
+    get: {
+      tags,
+      summary: `One ${noun} version`,
+      params: {
+        type: 'object',
+        required: ['version'],
+        additionalProperties: false,
+        properties: { version: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' } },
+      },
+      response: { 200: LedgerRecordSchema, ...errorResponses(400, 401, 403, 404, 422, 503) },
+    },
+  } as const;
+}

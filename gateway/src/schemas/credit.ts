@@ -22,10 +22,11 @@ import {
   LedgerRecordSchema as LedgerRecord,
   marketId,
   pageSize,
+  versionedRecordSchemas,
   WithTxSchema as withTx,
 } from './common';
 
-const tags = ['credit'] as const;
+const tags: readonly ['credit'] = ['credit'];
 const instant = { ...isoInstant, description: 'ISO-8601 UTC, e.g. 2026-03-01T00:00:00.000Z' } as const;
 const score = { type: 'integer', minimum: SCORE_MIN, maximum: SCORE_MAX } as const;
 const participantType = { type: 'string', enum: [...KNOWN_PARTICIPANT_TYPES] } as const;
@@ -122,34 +123,10 @@ export const publishRulebookSchema = {
   response: { 201: withTx, ...errorResponses(400, 401, 403, 422, 503) },
 } as const;
 
-export const rulebookInForceSchema = {
-  tags,
-  summary: 'The rulebook version in force now, or at `at`',
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { at: instant },
-  },
-  response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 422, 503) },
-} as const;
-
-export const listRulebookVersionsSchema = {
-  tags,
-  summary: 'Every rulebook version, oldest first, including versions scheduled for later',
-  response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(401, 403, 503) },
-} as const;
-
-export const getRulebookVersionSchema = {
-  tags,
-  summary: 'One rulebook version',
-  params: {
-    type: 'object',
-    required: ['version'],
-    additionalProperties: false,
-    properties: { version: { type: 'string', pattern: '^[1-9][0-9]{0,9}$' } },
-  },
-  response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 422, 503) },
-} as const;
+const rulebookReads = versionedRecordSchemas(tags, 'rulebook');
+export const rulebookInForceSchema = rulebookReads.inForce;
+export const listRulebookVersionsSchema = rulebookReads.list;
+export const getRulebookVersionSchema = rulebookReads.get;
 
 // ---- standings, records, rankings ----
 

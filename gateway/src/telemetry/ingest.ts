@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import {
   type BatchResult,
   checkReading,
+  type MarketCalendarHistory,
+  requireMeteringInterval,
   ErrorCode,
   isVppError,
   parseSignedReading,
@@ -49,6 +51,8 @@ export interface SampleSink {
 
 export interface IngestOptions {
   readonly directory: DerDirectory;
+  /** The market calendar's versions (metering grid, window, skew), e.g. cached from the ledger. */
+  readonly calendar: () => Promise<MarketCalendarHistory>;
   readonly record: RecordBatch;
   readonly limits: BatchLimits;
   readonly samples?: SampleSink;
@@ -77,10 +81,12 @@ const samePlace = (sample: Sample, reading: SignedReading) =>
 export class ReadingIngest {
   readonly #batcher: Batcher<Pending, ReadingOutcome>;
   readonly #directory: DerDirectory;
+  readonly #calendar: () => Promise<MarketCalendarHistory>;
   readonly #now: () => Date;
 
   constructor(options: IngestOptions) {
     this.#directory = options.directory;
+    this.#calendar = options.calendar;
     this.#now = options.now ?? (() => new Date());
     this.#batcher = new Batcher(options.limits, async (pending) => {
       const samples = pending.flatMap((p) => p.samples);
@@ -142,8 +148,9 @@ export class ReadingIngest {
     let reading: SignedReading | undefined;
     try {
       reading = parseSignedReading(item);
+      const calendar = requireMeteringInterval(await this.#calendar(), reading.intervalId);
       const { der, publicKey } = await this.#directory.get(reading.derId);
-      checkReading({ reading, der, publicKey, at });
+      checkReading({ reading, der, publicKey, at, calendar });
       return reading;
     } catch (err) {
       if (!isVppError(err) || err.code === ErrorCode.INTERNAL) throw err;

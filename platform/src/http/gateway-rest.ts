@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { MarketCalendarVersion } from '../../../chaincode/src/api';
 import { bootstrapSecretFile, caNames, derivedSecret, enrollmentIdsOf } from '../ca-layout';
 import { loadTopology, orgByName, type Org, type Topology } from '../topology';
 import { bodyOf, httpRequest } from './http-client';
@@ -77,6 +78,15 @@ export async function statusOf(
     headOnly: true,
   });
   return answer.status;
+}
+
+/** The market calendar in force now (GET /v1/market/calendar), as any member reads it. */
+export async function marketCalendarNow(orgName: string, token: string): Promise<MarketCalendarVersion> {
+  const answer = await call<MarketCalendarVersion>(orgName, 'GET', '/v1/market/calendar', { token });
+  if (answer.status !== 200) {
+    throw new Error(`GET /v1/market/calendar on ${orgName}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+  return answer.body;
 }
 
 export async function login(orgName: string, enrollmentId: string, secret: string): Promise<string> {

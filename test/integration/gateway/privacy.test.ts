@@ -16,6 +16,7 @@ import {
   call,
   gatewayUrl,
   loginAdmin,
+  marketCalendarNow,
   registerAndLogin,
   type RestUser,
 } from '../../../platform/src/http/gateway-rest';
@@ -221,20 +222,25 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
   });
 
   it('should prove each raw sample against the root anchored with its readings, and fail a tampered one', async () => {
-    const intervalId = intervalIdOf(new Date(Date.now() - 15 * 60_000).toISOString());
+    // The metering interval that has just ended, on the grid of the calendar in force.
+    const { meteringIntervalSeconds: seconds } = await marketCalendarNow('cvpp', cvppOperator.token);
+    const intervalId = intervalIdOf(new Date(Date.now() - seconds * 1000).toISOString(), seconds);
     const reading = device.sign({
       intervalId,
       sequence: 0,
-      energyWh: 300,
+      energyWh: 6,
       timestamp: new Date().toISOString(),
     });
-    const samples = [0, 300, 600].map((offsetSeconds) => ({
-      derId: DER_ID,
-      intervalId,
-      sequence: 0,
-      offsetSeconds,
-      energyWh: 100,
-    }));
+    // Three samples spread over the interval: 0, 300 and 600 s into a 15-minute one.
+    const samples = [0, 1, 2]
+      .map((i) => Math.floor((i * seconds) / 3))
+      .map((offsetSeconds) => ({
+        derId: DER_ID,
+        intervalId,
+        sequence: 0,
+        offsetSeconds,
+        energyWh: 2,
+      }));
     const answer = await postReadings(gatewayUrl('cvpp'), [reading], samples);
     assert.equal(answer.results[0]?.status, 'accepted', JSON.stringify(answer.results));
     const ids = answer.results[0]?.sampleIds ?? [];

@@ -61,11 +61,16 @@ describe('settlement over REST (real network)', () => {
   });
 
   it('should refuse to settle a cleared interval before its reading window closes, and store nothing', async () => {
-    // Delivery on the next 15-minute boundary after the reveal deadline: its reading window closes
-    // 60 minutes after the delivery ends, i.e. 75 to 90 minutes from now.
+    // Delivery on the next 15-minute boundary after the reveal deadline (on every calendar's metering
+    // grid): its reading window closes the calendar's reading window after the delivery ends, i.e.
+    // at least 16 minutes from now.
     const instants = intervalInstants(OPEN_FOR_MS, REVEAL_FOR_MS, QUARTER_MS);
     const { gateClosure, revealDeadline, deliveryStart, deliveryEnd } = instants;
-    const windowEnd = new Date(Date.parse(deliveryEnd) + 60 * 60_000).toISOString();
+    const calendar = await as<{ readingWindowSeconds: number }>('trading', 'GET', '/v1/market/calendar');
+    expectStatus(calendar, 200, 'read the market calendar');
+    const windowEnd = new Date(
+      Date.parse(deliveryEnd) + calendar.body.readingWindowSeconds * 1000,
+    ).toISOString();
     const base = `/v1/market/intervals/${INTERVAL}`;
     const settlementUrl = `/v1/settlement/${INTERVAL}/${VPP}`;
 

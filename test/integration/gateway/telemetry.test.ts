@@ -3,7 +3,7 @@
 // gateway and again by the chaincode.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import type { BatchResult } from '../../../chaincode/src/domain/telemetry/batch';
 import { serialOf } from '../../../chaincode/src/domain/pki/certificate';
 import { intervalIdOf, type SignedReading } from '../../../chaincode/src/domain/telemetry/reading';
@@ -16,6 +16,7 @@ import {
   call,
   gatewayUrl,
   loginAdmin,
+  marketCalendarNow,
   registerAndLogin,
   type RestUser,
 } from '../../../platform/src/http/gateway-rest';
@@ -26,8 +27,15 @@ const VPP_ID = `vpp-${stamp}`;
 const CVPP_URL = gatewayUrl(ORG);
 type ErrorBody = { error: { code: string; message: string } };
 
-/** The metering interval that ended most recently: open for readings for the next hour. */
-const interval = () => intervalIdOf(new Date(Date.now() - 15 * 60_000).toISOString());
+/** The market calendar in force (the network's topology installs it): metering grid and window. */
+let meteringSeconds = 0;
+/** The metering interval that had ended most recently when the test began: open for readings for the
+ * calendar's reading window after its end, which leaves every test here time to finish. */
+let current = '';
+const interval = () => current;
+const intervalAt = (ms: number) => intervalIdOf(new Date(ms).toISOString(), meteringSeconds);
+/** The capacity (W) whose most energy per metering interval is `capWh` (8000 W for 2000 Wh in 15 minutes). */
+const capacityFor = (capWh: number) => (capWh * 3600) / meteringSeconds;
 const codes = (answer: ReadingsAnswer) =>
   answer.results.map((r) => [r.status, r.code ?? null, r.checkedBy ?? null]);
 
@@ -78,8 +86,13 @@ describe('telemetry: DER registry and device-signed readings', () => {
       body: { vppId: VPP_ID, displayName: 'Telemetry test VPP', feeBps: 250 },
     });
     assert.equal(vpp.status, 201, JSON.stringify(vpp.body));
-    await newDevice(`pv-${stamp}`, 8000);
-    await newDevice(`bat-${stamp}`, 4000, 'battery');
+    meteringSeconds = (await marketCalendarNow(ORG, adminToken)).meteringIntervalSeconds;
+    await newDevice(`pv-${stamp}`, capacityFor(2000));
+    await newDevice(`bat-${stamp}`, capacityFor(1000), 'battery');
+  });
+
+  beforeEach(() => {
+    current = intervalAt(Date.now() - meteringSeconds * 1000);
   });
 
   after(() => {
@@ -124,9 +137,9 @@ describe('telemetry: DER registry and device-signed readings', () => {
     const good = sign(pv, 100, 10);
     const answer = await postReadings(CVPP_URL, [
       { ...sign(pv, 100, 11), energyWh: 101 }, // tampered after signing
-      sign(pv, 2001, 12), // 8000 W × 15 min = 2000 Wh
-      sign(pv, 10, 13, intervalIdOf(new Date(Date.now() - 3 * 3600_000).toISOString())), // window closed
-      sign(pv, 10, 14, intervalIdOf(new Date(Date.now() + 30 * 60_000).toISOString())), // not ended
+      sign(pv, 2001, 12), // capacity × metering interval = 2000 Wh
+      sign(pv, 10, 13, intervalAt(Date.now() - 3 * 3600_000)), // window closed
+      sign(pv, 10, 14, intervalAt(Date.now() + 30 * 60_000)), // not ended
       { ...sign(pv, 10, 15), derId: `ghost-${stamp}` }, // unknown DER
       { ...sign(pv, 10, 16), energyWh: -1 }, // negative
       good,

@@ -5,16 +5,10 @@
 //
 // Pure rules only; the contract supplies caller identity and transaction time.
 
-import {
-  invalid,
-  POSITIVE,
-  requireInteger,
-  requireIsoTimestamp,
-  requireObject,
-  requireOneOf,
-} from '../../rules';
+import { POSITIVE, requireInteger, requireIsoTimestamp, requireObject, requireOneOf } from '../../rules';
 import { KNOWN_MSP_IDS, KNOWN_ROLES, MspId } from '../../types/consortium';
 import { ErrorCode, VppError } from '../../types/errors';
+import { nextVersionNumber, orderedHistory, versionInForce, type VersionNames } from '../shared/versions';
 import {
   parseRulebookInput,
   RULEBOOK_INPUT_FIELDS,
@@ -24,6 +18,7 @@ import {
 
 const VERSION_FIELDS = [...RULEBOOK_INPUT_FIELDS, 'version', 'createdAt', 'createdBy'] as const;
 const AUTHOR_FIELDS = ['mspId', 'role'] as const;
+const RULEBOOK_NAMES: VersionNames = { history: 'rulebook', record: 'credit rulebook' };
 
 function checkAuthor(author: RulebookAuthor): void {
   if (author.mspId !== MspId.REGULATOR) {
@@ -50,18 +45,9 @@ export function buildRulebookVersion(
   const now = requireIsoTimestamp({ txTime }, 'txTime');
   const parsed = parseRulebookInput(input);
   const effectiveFrom = parsed.effectiveFrom ?? now;
-  if (Date.parse(effectiveFrom) < Date.parse(now)) {
-    throw invalid(
-      `effectiveFrom ${effectiveFrom} lies before the transaction time ${now}: past rules cannot be changed`,
-    );
-  }
-  if (previous !== undefined && Date.parse(effectiveFrom) <= Date.parse(previous.effectiveFrom)) {
-    throw invalid(
-      `effectiveFrom ${effectiveFrom} must be after version ${previous.version}'s ${previous.effectiveFrom}`,
-    );
-  }
+  const version = nextVersionNumber(previous, effectiveFrom, now);
   return {
-    version: previous === undefined ? 1 : previous.version + 1,
+    version,
     effectiveFrom,
     description: parsed.description,
     indicators: parsed.indicators,
@@ -106,29 +92,5 @@ export function parseStoredRulebookVersion(value: unknown): RulebookVersion {
  */
 export function rulebookEffectiveAt(versions: readonly RulebookVersion[], time: string): RulebookVersion {
   const at = Date.parse(requireIsoTimestamp({ time }, 'time'));
-  const ordered = [...versions].sort((a, b) => a.version - b.version);
-  ordered.forEach((version, i) => {
-    if (version.version !== i + 1) {
-      throw new VppError(
-        ErrorCode.INTERNAL,
-        `rulebook history is broken: expected version ${i + 1}, found ${version.version}`,
-      );
-    }
-    const before = ordered[i - 1];
-    if (before !== undefined && Date.parse(version.effectiveFrom) <= Date.parse(before.effectiveFrom)) {
-      throw new VppError(
-        ErrorCode.INTERNAL,
-        `rulebook history is broken: version ${version.version} does not take effect after version ${before.version}`,
-      );
-    }
-  });
-  let inForce: RulebookVersion | undefined;
-  for (const version of ordered) {
-    if (Date.parse(version.effectiveFrom) > at) break;
-    inForce = version;
-  }
-  if (inForce === undefined) {
-    throw new VppError(ErrorCode.NOT_FOUND, `no credit rulebook is in force at ${time}`);
-  }
-  return inForce;
+  return versionInForce(orderedHistory(versions, RULEBOOK_NAMES), at, time, RULEBOOK_NAMES);
 }

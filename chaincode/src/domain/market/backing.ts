@@ -15,7 +15,7 @@
 import { ErrorCode, VppError } from '../../types/errors';
 import type { Der } from '../registry/der';
 import { requiredPowerW, type DerAvailability } from './dispatch';
-import { deliveryMinutes, type MarketInterval } from './interval';
+import { deliverySeconds, type MarketInterval } from './interval';
 
 function requireOwnDers(ders: readonly Der[], vppId: string): void {
   const foreign = ders.find((der) => der.vppId !== vppId);
@@ -60,10 +60,10 @@ export function remainingCapacityW(
   capacityW: number,
   offered: readonly number[],
 ): number {
-  const minutes = deliveryMinutes(interval);
+  const seconds = deliverySeconds(interval);
   const reserved = offered.reduce(
     (sum, quantity) =>
-      sum + requiredPowerW({ product: interval.product, quantity, deliveryMinutes: minutes }),
+      sum + requiredPowerW({ product: interval.product, quantity, deliverySeconds: seconds }),
     0,
   );
   return Math.max(0, capacityW - reserved);

@@ -3,9 +3,9 @@
 //
 // Unit choice: setpoints are in watts, because a DER is commanded in power and its availability is
 // registered in watts. A reserve award is already in W. An energy award of E Wh over a delivery
-// period of m minutes needs a constant power of E × 60 / m W, rounded UP to a whole watt so that the
+// period of s seconds needs a constant power of E × 3600 / s W, rounded UP to a whole watt so that the
 // award is delivered in full (the excess is below one watt over the period). This is consistent with
-// checkReveal, which lets W watts back floor(W × m / 60) Wh: any bid it accepted needs at most W.
+// checkReveal, which lets W watts back floor(W × s / 3600) Wh: any bid it accepted needs at most W.
 // The setpoints sum exactly to that required power and are split in proportion to each DER's
 // available watts (allocateProportionally), so no DER is ever asked for more than it has.
 //
@@ -34,12 +34,12 @@ import {
 import { ErrorCode, VppError } from '../../types/errors';
 import { allocateProportionally } from '../shared/allocation';
 import { copyActor, isoMillis, parseActor, txMillis, type MarketActor } from './common';
+import { MAX_DELIVERY_SECONDS } from './calendar';
 import { awardedQuantityOfVpp, type ClearingResult } from './clearing';
 import {
-  deliveryMinutes,
+  deliverySeconds,
   KNOWN_MARKET_PRODUCTS,
   MarketProduct,
-  MAX_DELIVERY_MINUTES,
   quantityUnitOf,
   requireQuantityUnitOf,
   requireSameInterval,
@@ -50,8 +50,8 @@ export interface AwardToSplit {
   readonly product: MarketProduct;
   /** Awarded quantity in the product's unit (Wh for energy, W for reserve); zero allowed. */
   readonly quantity: number;
-  /** Whole minutes of the delivery period (deliveryMinutes(interval)). */
-  readonly deliveryMinutes: number;
+  /** Whole seconds of the delivery period (deliverySeconds(interval)). */
+  readonly deliverySeconds: number;
 }
 
 export interface DerAvailability {
@@ -67,20 +67,20 @@ export interface DerSetpoint {
 
 /** Constant power in W that delivers the award over the delivery period (see module comment). */
 export function requiredPowerW(award: AwardToSplit): number {
-  const fields = { quantity: award.quantity, deliveryMinutes: award.deliveryMinutes };
+  const fields = { quantity: award.quantity, deliverySeconds: award.deliverySeconds };
   const quantity = requireInteger(fields, 'quantity', NON_NEGATIVE);
-  const minutes = requireInteger(fields, 'deliveryMinutes', NON_NEGATIVE);
-  if (minutes < 1 || minutes > MAX_DELIVERY_MINUTES) {
-    throw invalid(`deliveryMinutes must be 1..${MAX_DELIVERY_MINUTES}`);
+  const seconds = requireInteger(fields, 'deliverySeconds', NON_NEGATIVE);
+  if (seconds < 1 || seconds > MAX_DELIVERY_SECONDS) {
+    throw invalid(`deliverySeconds must be 1..${MAX_DELIVERY_SECONDS}`);
   }
   const product = requireOneOf({ product: award.product }, 'product', KNOWN_MARKET_PRODUCTS);
   if (product === MarketProduct.RESERVE) {
     return quantity;
   }
-  const numerator = BigInt(quantity) * 60n;
-  const watts = (numerator + BigInt(minutes) - 1n) / BigInt(minutes);
+  const numerator = BigInt(quantity) * 3600n;
+  const watts = (numerator + BigInt(seconds) - 1n) / BigInt(seconds);
   if (watts > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw invalid(`award of ${quantity} Wh over ${minutes} min needs more than ${Number.MAX_SAFE_INTEGER} W`);
+    throw invalid(`award of ${quantity} Wh over ${seconds} s needs more than ${Number.MAX_SAFE_INTEGER} W`);
   }
   return Number(watts);
 }
@@ -218,7 +218,7 @@ export function buildDispatchInstruction(issue: DispatchIssue): DispatchInstruct
       `VPP ${request.vppId} has no award in interval ${interval.intervalId}`,
     );
   }
-  const award = { product: interval.product, quantity, deliveryMinutes: deliveryMinutes(interval) };
+  const award = { product: interval.product, quantity, deliverySeconds: deliverySeconds(interval) };
   const setpoints = splitAwardToSetpoints(
     award,
     issue.ders,

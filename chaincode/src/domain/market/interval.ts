@@ -21,6 +21,7 @@ import {
   requireQuantityUnit,
 } from '../../rules';
 import { ErrorCode, VppError } from '../../types/errors';
+import { durationText, MAX_DELIVERY_SECONDS, type MarketCalendarVersion } from './calendar';
 import { copyActor, isoMillis, parseActor, txMillis, type MarketActor } from './common';
 
 export const MarketProduct = {
@@ -46,12 +47,7 @@ export function requireQuantityUnitOf(fields: Fields, product: MarketProduct): Q
   return requireQuantityUnit(fields, quantityUnitOf(product), `product ${product}`);
 }
 
-const MINUTE_MS = 60_000;
-/** One delivery period is at most a day; longer products are several intervals. */
-export const MAX_DELIVERY_MINUTES = 24 * 60;
-/** An interval may be opened at most this long before its delivery starts (catches year typos). */
-export const MAX_LEAD_DAYS = 31;
-const MAX_LEAD_MS = MAX_LEAD_DAYS * 24 * 60 * MINUTE_MS;
+const SECOND_MS = 1_000;
 
 export interface MarketIntervalInput {
   readonly intervalId: string;
@@ -107,11 +103,12 @@ export function parseMarketIntervalInput(value: unknown): MarketIntervalInput {
     throw invalid('deliveryStart must be before deliveryEnd');
   }
   const length = end - start;
-  if (length % MINUTE_MS !== 0) {
-    throw invalid('delivery length (deliveryEnd - deliveryStart) must be a whole number of minutes');
+  if (length % SECOND_MS !== 0) {
+    throw invalid('delivery length (deliveryEnd - deliveryStart) must be a whole number of seconds');
   }
-  if (length > MAX_DELIVERY_MINUTES * MINUTE_MS) {
-    throw invalid(`delivery length must be at most ${MAX_DELIVERY_MINUTES} minutes`);
+  // The market calendar may allow less (buildMarketInterval); no calendar allows more.
+  if (length > MAX_DELIVERY_SECONDS * SECOND_MS) {
+    throw invalid(`delivery length must be at most ${durationText(MAX_DELIVERY_SECONDS)}`);
   }
   return input;
 }
@@ -122,6 +119,12 @@ export interface MarketIntervalOpening {
   readonly caller: MarketActor;
   /** Transaction timestamp, ISO-8601 UTC. */
   readonly txTime: string;
+  /** The market calendar in force at txTime: the bounds of delivery length and lead time. */
+  readonly calendar: Pick<MarketCalendarVersion, 'version' | 'maxDeliverySeconds' | 'maxLeadSeconds'>;
+}
+
+function leadText(seconds: number): string {
+  return seconds % 86_400 === 0 ? `${seconds / 86_400} days` : durationText(seconds);
 }
 
 /**
@@ -134,8 +137,16 @@ export function buildMarketInterval(opening: MarketIntervalOpening): MarketInter
   if (!(now < isoMillis(input.gateClosure))) {
     throw invalid(`gateClosure ${input.gateClosure} is not after the transaction time ${opening.txTime}`);
   }
-  if (isoMillis(input.deliveryStart) - now > MAX_LEAD_MS) {
-    throw invalid(`deliveryStart must be at most ${MAX_LEAD_DAYS} days after the transaction time`);
+  const { calendar } = opening;
+  if (deliverySeconds(input) > calendar.maxDeliverySeconds) {
+    throw invalid(
+      `delivery length must be at most ${durationText(calendar.maxDeliverySeconds)} (market calendar version ${calendar.version})`,
+    );
+  }
+  if (isoMillis(input.deliveryStart) - now > calendar.maxLeadSeconds * SECOND_MS) {
+    throw invalid(
+      `deliveryStart must be at most ${leadText(calendar.maxLeadSeconds)} after the transaction time`,
+    );
   }
   return {
     ...input,
@@ -179,14 +190,14 @@ export function intervalPhase(interval: MarketIntervalInput, txTime: string): In
   return now < isoMillis(interval.revealDeadline) ? IntervalPhase.REVEAL : IntervalPhase.CLOSED;
 }
 
-/** Length of the delivery period in whole minutes (validated to be whole on parse). */
-export function deliveryMinutes(interval: MarketIntervalInput): number {
-  return (isoMillis(interval.deliveryEnd) - isoMillis(interval.deliveryStart)) / MINUTE_MS;
+/** Length of the delivery period in whole seconds (validated to be whole on parse). */
+export function deliverySeconds(interval: MarketIntervalInput): number {
+  return (isoMillis(interval.deliveryEnd) - isoMillis(interval.deliveryStart)) / SECOND_MS;
 }
 
 /**
  * How much of `product` a capacity of `capacityW` watts can back over the delivery period, in the
- * product's unit: for reserve the watts themselves; for energy W × minutes / 60, rounded down (a
+ * product's unit: for reserve the watts themselves; for energy W × seconds / 3600, rounded down (a
  * fraction of a watt-hour cannot be offered). Capped at Number.MAX_SAFE_INTEGER, which keeps every
  * comparison with a (safe-integer) quantity exact.
  */
@@ -197,7 +208,7 @@ export function backedQuantity(interval: MarketIntervalInput, capacityW: number)
   if (interval.product === MarketProduct.RESERVE) {
     return capacityW;
   }
-  const wattHours = (BigInt(capacityW) * BigInt(deliveryMinutes(interval))) / 60n;
+  const wattHours = (BigInt(capacityW) * BigInt(deliverySeconds(interval))) / 3600n;
   return wattHours > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(wattHours);
 }
 

@@ -33,7 +33,7 @@ import {
   type DispatchInstruction,
 } from './dispatch';
 import {
-  deliveryMinutes,
+  deliverySeconds,
   KNOWN_MARKET_PRODUCTS,
   requireSameInterval,
   type MarketInterval,
@@ -101,7 +101,7 @@ export function allocateSetpoints(allocation: SetpointAllocation): DerSetpointRe
   const award = {
     product: interval.product,
     quantity: instruction.quantity,
-    deliveryMinutes: deliveryMinutes(interval),
+    deliverySeconds: deliverySeconds(interval),
   };
   const setpoints = splitAwardToSetpoints(
     award,

@@ -33,12 +33,15 @@ import {
   requireSha256Hex,
   TX_ID,
 } from '../../rules';
-import { METERING_INTERVAL_MINUTES, requireIntervalId, SEQUENCE_RULE } from '../telemetry/reading';
+import { DEFAULT_MARKET_CALENDAR } from '../market/calendar';
+import { requireIntervalId, SEQUENCE_RULE } from '../telemetry/reading';
 import { leafHash } from './merkle';
 
 export const SAMPLE_TYPE = 'vpp.sample.v1';
 /** The last second of a metering interval. */
-export const MAX_OFFSET_SECONDS = METERING_INTERVAL_MINUTES * 60 - 1;
+// Off-chain only (the ledger holds the samples' Merkle root, not their offsets): bounded by the
+// default calendar's metering interval, which no deployment's is longer than today.
+export const MAX_OFFSET_SECONDS = DEFAULT_MARKET_CALENDAR.meteringIntervalSeconds - 1;
 /** Most samples one anchor (one Merkle root) may cover. */
 export const MAX_ANCHOR_SAMPLES = 100_000;
 

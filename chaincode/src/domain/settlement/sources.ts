@@ -7,13 +7,14 @@
 // - Only energy products settle ('energy-up', 'energy-down': quantities in Wh, like the readings).
 //   A 'reserve' award is paid for capacity held available, not for metered energy, and no rule for
 //   it exists yet: INVALID_STATE.
-// - Delivered energy = Σ of the VPP's accepted readings over the metering intervals (15 minutes,
-//   identified by their start) whose start lies in [deliveryStart, deliveryEnd). Readings of a
-//   metering interval are accepted until READING_WINDOW_MINUTES after its end (exclusive), so the
-//   market interval's reading window closes READING_WINDOW_MINUTES after the end of the last metering
-//   interval counted; that is deliveryEnd + 60 minutes when the delivery period ends on a 15-minute
-//   boundary (the market's intervals normally do). A delivery period in which no metering interval
-//   starts counts no reading and its window closes at deliveryEnd + 60 minutes.
+// - Delivered energy = Σ of the VPP's accepted readings over the metering intervals (of the market
+//   calendar, domain/market/calendar.ts; identified by their start) whose start lies in
+//   [deliveryStart, deliveryEnd). Readings of a metering interval are accepted until the calendar's
+//   reading window after its end (exclusive), so the market interval's reading window closes that long
+//   after the end of the last metering interval counted; with the default calendar that is
+//   deliveryEnd + 60 minutes when the delivery period ends on a 15-minute boundary. A delivery period
+//   in which no metering interval starts counts no reading and its window closes one reading window
+//   (of the calendar in force at deliveryEnd) after deliveryEnd.
 // - A reading keeps its place: in the settlement inputs its sequence becomes
 //   k × SEQUENCES_PER_METERING_INTERVAL + sequence, k being the index of its metering interval within
 //   the delivery period (0, 1, ...), so sequences stay unique per DER across metering intervals and
@@ -39,11 +40,12 @@ import type { ClearingRecord } from '../market/records';
 import type { Der } from '../registry/der';
 import type { Vpp } from '../registry/vpp';
 import {
-  MAX_SEQUENCE,
-  METERING_INTERVAL_MINUTES,
-  READING_WINDOW_MINUTES,
-  SEQUENCE_RULE,
-} from '../telemetry/reading';
+  calendarAt,
+  meteringIntervalsBetween,
+  readingWindowEndMillis,
+  type MarketCalendarHistory,
+} from '../market/calendar';
+import { MAX_SEQUENCE, SEQUENCE_RULE } from '../telemetry/reading';
 import {
   parseSettlementInputs,
   type DerReadings,
@@ -59,10 +61,6 @@ export const SETTLEMENT_TOLERANCE_BPS = 500;
 /** Sequence numbers a device may use in one metering interval (0..MAX_SEQUENCE). */
 export const SEQUENCES_PER_METERING_INTERVAL = MAX_SEQUENCE + 1;
 
-const MINUTE_MS = 60_000;
-const METERING_MS = METERING_INTERVAL_MINUTES * MINUTE_MS;
-const WINDOW_MS = READING_WINDOW_MINUTES * MINUTE_MS;
-
 type Delivery = Pick<MarketInterval, 'intervalId' | 'deliveryStart' | 'deliveryEnd'>;
 
 /** INVALID_STATE unless the interval trades energy (see the rules above). */
@@ -75,22 +73,24 @@ export function requireEnergyProduct(interval: Pick<MarketInterval, 'intervalId'
   }
 }
 
-/** Ids (start instants) of the metering intervals whose start lies in [deliveryStart, deliveryEnd). */
-export function meteringIntervalsOf(delivery: Delivery): string[] {
-  const start = Date.parse(delivery.deliveryStart);
-  const end = Date.parse(delivery.deliveryEnd);
-  const ids: string[] = [];
-  for (let t = Math.ceil(start / METERING_MS) * METERING_MS; t < end; t += METERING_MS) {
-    ids.push(new Date(t).toISOString());
-  }
-  return ids;
+/**
+ * Ids (start instants) of the metering intervals whose start lies in [deliveryStart, deliveryEnd), on
+ * the grid of the market calendar in force at each of them.
+ */
+export function meteringIntervalsOf(delivery: Delivery, calendar: MarketCalendarHistory): string[] {
+  return meteringIntervalsBetween(calendar, delivery.deliveryStart, delivery.deliveryEnd);
 }
 
-/** The instant from which the interval may be settled: no reading it counts can be recorded then. */
-export function readingWindowEndOf(delivery: Delivery): string {
-  const last = meteringIntervalsOf(delivery).at(-1);
-  const readingsEnd = last === undefined ? Date.parse(delivery.deliveryEnd) : Date.parse(last) + METERING_MS;
-  return new Date(readingsEnd + WINDOW_MS).toISOString();
+/**
+ * The instant from which the interval may be settled: no reading it counts can be recorded then (the
+ * reading window of its last metering interval, by the calendar in force at that interval's start).
+ * A delivery in which no metering interval starts waits the reading window in force at its end.
+ */
+export function readingWindowEndOf(delivery: Delivery, calendar: MarketCalendarHistory): string {
+  const last = meteringIntervalsOf(delivery, calendar).at(-1);
+  if (last !== undefined) return new Date(readingWindowEndMillis(calendar, last)).toISOString();
+  const window = calendarAt(calendar, delivery.deliveryEnd).readingWindowSeconds * 1000;
+  return new Date(Date.parse(delivery.deliveryEnd) + window).toISOString();
 }
 
 /** A reading's sequence in the settlement inputs (see the rules above). */
@@ -139,6 +139,8 @@ export interface SettlementSources {
   readonly ders: readonly LedgerDer[];
   /** The VPP's readings in the metering intervals of the delivery (meteringIntervalsOf), any order. */
   readonly readings: readonly LedgerReading[];
+  /** The market calendar history: which metering intervals the delivery has. */
+  readonly calendar: MarketCalendarHistory;
   readonly toleranceBps: number;
   readonly penaltyFactorPermille: number;
   readonly ruleVersion: number;
@@ -159,7 +161,7 @@ export function settlementInputsOf(sources: SettlementSources): SettlementInputs
   const { interval, vpp } = sources;
   requireEnergyProduct(interval);
   const award = awardOfVpp(sources.clearing, interval.intervalId, vpp.vppId);
-  const metering = meteringIntervalsOf(interval);
+  const metering = meteringIntervalsOf(interval, sources.calendar);
   const meteringIndex = new Map(metering.map((id, index) => [id, index]));
   const deliveryEnd = Date.parse(interval.deliveryEnd);
 

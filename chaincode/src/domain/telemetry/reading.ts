@@ -9,8 +9,9 @@
 //   { "derId", "energyWh", "intervalId", "scheme", "sequence", "timestamp", "type": "vpp.reading.v1" }
 //
 //   derId       the DER's id (as registered, also in the certificate's vpp.derId)
-//   intervalId  start of the metering interval, ISO-8601 UTC with milliseconds, on a 15-minute boundary
-//               (e.g. "2026-11-25T10:15:00.000Z"); the interval lasts METERING_INTERVAL_MINUTES
+//   intervalId  start of the metering interval, ISO-8601 UTC with milliseconds, on the metering grid of
+//               the market calendar in force then (domain/market/calendar.ts; by default 15 minutes,
+//               e.g. "2026-11-25T10:15:00.000Z")
 //   sequence    0, 1, 2 … : parts of the same interval's measurement; each (derId, intervalId, sequence)
 //               is recorded once
 //   energyWh    integer Wh, ≥ 0, delivered in that part
@@ -38,18 +39,19 @@ import {
   TX_ID,
 } from '../../rules';
 import { ErrorCode, VppError } from '../../types/errors';
+import {
+  durationText,
+  maxEnergyWh,
+  meteringIntervalEndMillis,
+  meteringStartOf,
+  type MarketCalendarRules,
+} from '../market/calendar';
 import type { Der } from '../registry/der';
 
 export const READING_TYPE = 'vpp.reading.v1';
 export const SIGNATURE_SCHEMES = ['ecdsa-p256-sha256'] as const;
 export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
 
-export const METERING_INTERVAL_MINUTES = 15;
-const INTERVAL_MS = METERING_INTERVAL_MINUTES * 60_000;
-/** A reading may arrive this long after its interval ended; settlement may run once it has passed. */
-export const READING_WINDOW_MINUTES = 60;
-/** Tolerated difference between device clocks and the transaction time at the interval's end. */
-export const CLOCK_SKEW_MINUTES = 2;
 /** Parts of one interval's measurement a device may send. */
 export const MAX_SEQUENCE = 59;
 export const SEQUENCE_RULE = { min: 0, max: MAX_SEQUENCE } as const;
@@ -86,19 +88,12 @@ export function readingSigningBytes(reading: UnsignedReading): Buffer {
   );
 }
 
-/** Start of the metering interval containing `isoTime`, as an interval id. */
-export function intervalIdOf(isoTime: string): string {
-  const ms = Date.parse(isoTime);
-  return new Date(ms - (ms % INTERVAL_MS)).toISOString();
-}
-
-export function intervalEnd(intervalId: string): string {
-  return new Date(Date.parse(intervalId) + INTERVAL_MS).toISOString();
-}
-
-/** Most energy a DER of `capacityW` can deliver in one metering interval (floor, in Wh). */
-export function maxEnergyWh(capacityW: number): number {
-  return Math.floor((capacityW * METERING_INTERVAL_MINUTES) / 60);
+/**
+ * Start of the metering interval containing `isoTime`, as an interval id, for metering intervals of
+ * `meteringIntervalSeconds` (the market calendar's, e.g. from GET /v1/market/calendar).
+ */
+export function intervalIdOf(isoTime: string, meteringIntervalSeconds: number): string {
+  return new Date(meteringStartOf(Date.parse(isoTime), meteringIntervalSeconds)).toISOString();
 }
 
 const READING_FIELDS = [
@@ -111,13 +106,13 @@ const READING_FIELDS = [
   'signature',
 ] as const;
 
-/** An interval id: an ISO-8601 UTC timestamp on a metering-interval boundary (INVALID_ARGUMENT otherwise). */
+/**
+ * An interval id's form: an ISO-8601 UTC timestamp (INVALID_ARGUMENT otherwise). Whether it starts a
+ * metering interval depends on the market calendar then in force (calendar.requireMeteringInterval),
+ * which the contract checks where it has the calendar.
+ */
 export function requireIntervalId(value: unknown): string {
-  const intervalId = requireIsoTimestamp({ intervalId: value }, 'intervalId');
-  if (Date.parse(intervalId) % INTERVAL_MS !== 0) {
-    throw invalid(`intervalId must start on a ${METERING_INTERVAL_MINUTES}-minute boundary`);
-  }
-  return intervalId;
+  return requireIsoTimestamp({ intervalId: value }, 'intervalId');
 }
 
 /** Validates a reading's shape and figures; INVALID_ARGUMENT for negative or non-integer values. */
@@ -168,6 +163,8 @@ export interface ReadingCheck {
   readonly publicKey: KeyObject | undefined;
   /** Transaction time, ISO-8601 UTC. */
   readonly at: string;
+  /** The market calendar in force at the reading's interval start (calendar.requireMeteringInterval). */
+  readonly calendar: MarketCalendarRules;
 }
 
 /**
@@ -175,7 +172,7 @@ export interface ReadingCheck {
  * UNKNOWN_DER, DER_SUSPENDED, CERTIFICATE_REVOKED, BAD_SIGNATURE, OUTSIDE_WINDOW, ENERGY_ABOVE_CAPACITY.
  * (Replays are decided by the caller, which knows what is already on the ledger.)
  */
-export function checkReading({ reading, der, publicKey, at }: ReadingCheck): void {
+export function checkReading({ reading, der, publicKey, at, calendar }: ReadingCheck): void {
   if (der === undefined || publicKey === undefined) {
     throw new VppError(ErrorCode.UNKNOWN_DER, `der ${reading.derId} is not registered`);
   }
@@ -192,22 +189,22 @@ export function checkReading({ reading, der, publicKey, at }: ReadingCheck): voi
     );
   }
   const now = Date.parse(at);
-  const end = Date.parse(intervalEnd(reading.intervalId));
-  if (now < end - CLOCK_SKEW_MINUTES * 60_000) {
+  const end = meteringIntervalEndMillis(calendar, reading.intervalId);
+  if (now < end - calendar.clockSkewSeconds * 1000) {
     throw new VppError(ErrorCode.OUTSIDE_WINDOW, `interval ${reading.intervalId} has not ended yet`);
   }
   // Exclusive: at window end settlement may run (domain/settlement), so no reading may land then.
-  if (now >= end + READING_WINDOW_MINUTES * 60_000) {
+  if (now >= end + calendar.readingWindowSeconds * 1000) {
     throw new VppError(
       ErrorCode.OUTSIDE_WINDOW,
-      `interval ${reading.intervalId} closed for readings ${READING_WINDOW_MINUTES} minutes after its end`,
+      `interval ${reading.intervalId} closed for readings ${durationText(calendar.readingWindowSeconds)} after its end`,
     );
   }
-  const cap = maxEnergyWh(der.capacityW);
+  const cap = maxEnergyWh(der.capacityW, calendar);
   if (reading.energyWh > cap) {
     throw new VppError(
       ErrorCode.ENERGY_ABOVE_CAPACITY,
-      `${reading.energyWh} Wh exceeds ${cap} Wh, what ${der.capacityW} W can deliver in ${METERING_INTERVAL_MINUTES} minutes`,
+      `${reading.energyWh} Wh exceeds ${cap} Wh, what ${der.capacityW} W can deliver in ${durationText(calendar.meteringIntervalSeconds)}`,
     );
   }
 }

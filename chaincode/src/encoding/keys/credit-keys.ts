@@ -11,16 +11,19 @@ import { RULEBOOK, CREDIT_INDICATORS, SCORE_RECORD, SUSPENSION } from './object-
 /** Widest rulebook version the key layout orders correctly (10 digits). */
 export const MAX_RULEBOOK_VERSION = 9_999_999_999;
 
-/** Rulebook versions are zero-padded so that a range scan returns them in version order. */
-function rulebookVersionPart(version: number): string {
+/**
+ * Versions of a versioned record (rulebook, market calendar) are zero-padded so that a range scan
+ * returns them in version order.
+ */
+export function versionKeyPart(version: number, what: string): string {
   if (!isIntegerIn(version, { min: 1, max: MAX_RULEBOOK_VERSION })) {
-    throw new VppError(ErrorCode.INVALID_ARGUMENT, `rulebook version ${version} is out of range`);
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, `${what} version ${version} is out of range`);
   }
   return String(version).padStart(10, '0');
 }
 
 export function rulebookKey(version: number): string {
-  return compositeKey(RULEBOOK, [rulebookVersionPart(version)]);
+  return compositeKey(RULEBOOK, [versionKeyPart(version, 'rulebook')]);
 }
 
 /** Every rulebook version, oldest first. */

@@ -2,7 +2,9 @@
 // interval, so that concurrent bids, reveals and instructions never share a key.
 
 import { compositeKey, keyPrefix, type KeyPrefix } from './composite-key';
+import { versionKeyPart } from './credit-keys';
 import {
+  MARKET_CALENDAR,
   MARKET_INTERVAL,
   DEMAND,
   BID_COMMITMENT,
@@ -14,6 +16,17 @@ import {
   DISPATCH,
   DER_SETPOINT,
 } from './object-types';
+
+// ---- market calendar: one record per version, never rewritten ----
+
+export function marketCalendarKey(version: number): string {
+  return compositeKey(MARKET_CALENDAR, [versionKeyPart(version, 'market calendar')]);
+}
+
+/** Every market calendar version, oldest first. */
+export function marketCalendarPrefix(): KeyPrefix {
+  return keyPrefix(MARKET_CALENDAR);
+}
 
 // ---- market: one interval per id; everything else keyed under its interval ----
 

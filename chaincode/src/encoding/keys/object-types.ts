@@ -20,6 +20,7 @@ export const VIOLATION = 'vpp.violation';
 export const DISPATCH = 'vpp.dispatch';
 export const DER_SETPOINT = 'vpp.derSetpoint';
 export const RULEBOOK = 'vpp.rulebook';
+export const MARKET_CALENDAR = 'vpp.marketCalendar';
 export const CREDIT_INDICATORS = 'vpp.creditIndicators';
 export const SCORE_RECORD = 'vpp.scoreRecord';
 export const SUSPENSION = 'vpp.suspension';
@@ -55,6 +56,7 @@ export const OBJECT_TYPES = [
   DISPATCH,
   DER_SETPOINT,
   RULEBOOK,
+  MARKET_CALENDAR,
   CREDIT_INDICATORS,
   SCORE_RECORD,
   SUSPENSION,

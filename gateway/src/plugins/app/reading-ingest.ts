@@ -4,9 +4,13 @@
  * identity. Raw samples go to the off-chain store, anchored by the batch's transaction.
  */
 import fp from 'fastify-plugin';
+import { calendarHistory, type MarketCalendarHistory } from '../../../../chaincode/src/api';
 import type { GatewayConfig } from '../../config';
 import { DerDirectory } from '../../telemetry/der-directory';
 import { ReadingIngest } from '../../telemetry/ingest';
+
+/** How long the pre-check trusts the market calendar it read. */
+const CALENDAR_TTL_MS = 10_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,13 +20,28 @@ declare module 'fastify' {
 
 export default fp(
   async (app, opts: { config: GatewayConfig }) => {
-    const { registry, telemetry } = app.ledger;
+    const { calendar, registry, telemetry } = app.ledger;
+    // The calendar changes rarely and only from a published effectiveFrom on; re-read it often enough
+    // that a new version is seen before it takes effect (the chaincode checks every reading again).
+    let cached: { readAt: number; history: Promise<MarketCalendarHistory> } | undefined;
+    const calendarHistoryNow = (): Promise<MarketCalendarHistory> => {
+      if (cached === undefined || Date.now() - cached.readAt > CALENDAR_TTL_MS) {
+        const history = calendar.versionsAsService().then(calendarHistory);
+        const entry = { readAt: Date.now(), history };
+        history.catch(() => {
+          if (cached === entry) cached = undefined; // a failed read is not remembered
+        });
+        cached = entry;
+      }
+      return cached.history;
+    };
     const directory = new DerDirectory(
       (derId) => registry.storedDerAsService(derId),
       opts.config.derCacheTtlMs,
     );
     const ingest = new ReadingIngest({
       directory,
+      calendar: calendarHistoryNow,
       limits: opts.config.batching,
       samples: app.offChain,
       record: async (readings, samples) => {

@@ -106,7 +106,7 @@ describe('contracts/market-contract', () => {
       const refused: [unknown, RegExp][] = [
         [intervalInput({ gateClosure: T.open }), /gateClosure .* is not after the transaction time/],
         [intervalInput({ revealDeadline: T.gate }), /gateClosure must be before revealDeadline/],
-        [intervalInput({ deliveryEnd: '2026-01-02T12:15:30.000Z' }), /whole number of minutes/],
+        [intervalInput({ deliveryEnd: '2026-01-02T12:15:30.001Z' }), /whole number of seconds/],
         [intervalInput({ product: 'heat' }), /product/],
         [{ ...intervalInput(), priceCap: 1 }, /unsupported field/],
       ];

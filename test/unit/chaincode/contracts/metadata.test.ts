@@ -73,6 +73,13 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     AllocateSetpoints: ['submit', ['intervalId', 'vppId']],
     GetDispatch: ['evaluate', ['intervalId', 'vppId']],
   },
+  calendar: {
+    InstallMarketCalendar: ['submit', ['calendarJson']],
+    PublishMarketCalendar: ['submit', ['calendarJson']],
+    GetMarketCalendar: ['evaluate', ['version']],
+    GetMarketCalendarInForce: ['evaluate', ['atIso']],
+    ListMarketCalendarVersions: ['evaluate', []],
+  },
   credit: {
     InstallDefaultRulebook: ['submit', []],
     PublishRulebook: ['submit', ['rulebookJson']],

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DEFAULT_CALENDAR } from '../../../support/market-calendar';
 import { describe, it } from 'node:test';
 import type { BatchResult } from '../../../../chaincode/src/domain/telemetry/batch';
 import type { SignedReading } from '../../../../chaincode/src/domain/telemetry/reading';
@@ -43,6 +44,7 @@ function newIngest(lookups: string[], batches: SignedReading[][], der = storedDe
   }, 60_000);
   return new ReadingIngest({
     directory,
+    calendar: async () => DEFAULT_CALENDAR,
     limits: { maxSize: 100, maxDelayMs: 5, maxInFlight: 1 },
     now: () => new Date('2026-11-25T10:16:00.000Z'),
     record: async (readings): Promise<BatchResult> => {

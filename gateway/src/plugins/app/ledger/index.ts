@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import type { GatewayConfig } from '../../../config';
 import type { FabricPort } from '../fabric-connection';
 import { AuditLedger } from './audit-ledger';
+import { CalendarLedger } from './calendar-ledger';
 import { CreditLedger } from './credit-ledger';
 import { DispatchLedger } from './dispatch-ledger';
 import { MarketLedger } from './market-ledger';
@@ -24,6 +25,7 @@ export interface Ledger {
   readonly audit: AuditLedger;
   readonly registry: RegistryLedger;
   readonly telemetry: TelemetryLedger;
+  readonly calendar: CalendarLedger;
   readonly market: MarketLedger;
   readonly dispatch: DispatchLedger;
   readonly settlement: SettlementLedger;
@@ -46,6 +48,7 @@ export function newLedger(fabric: FabricPort, config: GatewayConfig): Ledger {
     audit: new AuditLedger(fabric),
     registry: new RegistryLedger(fabric),
     telemetry: new TelemetryLedger(fabric),
+    calendar: new CalendarLedger(fabric),
     market: new MarketLedger(fabric),
     dispatch: new DispatchLedger(fabric),
     settlement: new SettlementLedger(fabric),

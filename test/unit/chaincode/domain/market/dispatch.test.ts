@@ -14,7 +14,7 @@ import {
   splitAwardToSetpoints,
   type DerAvailability,
 } from '../../../../../chaincode/src/domain/market/dispatch';
-import { backedQuantity, deliveryMinutes } from '../../../../../chaincode/src/domain/market/interval';
+import { backedQuantity, deliverySeconds } from '../../../../../chaincode/src/domain/market/interval';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
 import {
   CLOSED_AT,
@@ -38,29 +38,30 @@ const total = (setpoints: { setpointW: number }[]) => setpoints.reduce((sum, s) 
 describe('domain/market/dispatch', () => {
   describe('#requiredPowerW', () => {
     it('should take reserve watts as is and convert energy at constant power, rounding up', () => {
-      assert.equal(requiredPowerW({ product: 'reserve', quantity: 1_234, deliveryMinutes: 15 }), 1_234);
+      assert.equal(requiredPowerW({ product: 'reserve', quantity: 1_234, deliverySeconds: 900 }), 1_234);
       // 1000 Wh over 15 min = 1000 × 60 / 15 = 4000 W exactly.
-      assert.equal(requiredPowerW({ product: 'energy-up', quantity: 1_000, deliveryMinutes: 15 }), 4_000);
+      assert.equal(requiredPowerW({ product: 'energy-up', quantity: 1_000, deliverySeconds: 900 }), 4_000);
       // 1000 Wh over 7 min = 8571.43 W → 8572 W (delivers 1000.07 Wh, never less than awarded).
-      assert.equal(requiredPowerW({ product: 'energy-down', quantity: 1_000, deliveryMinutes: 7 }), 8_572);
-      assert.equal(requiredPowerW({ product: 'energy-up', quantity: 0, deliveryMinutes: 7 }), 0);
+      assert.equal(requiredPowerW({ product: 'energy-down', quantity: 1_000, deliverySeconds: 420 }), 8_572);
+      assert.equal(requiredPowerW({ product: 'energy-up', quantity: 0, deliverySeconds: 420 }), 0);
     });
 
     it('should refuse bad awards', () => {
       assert.throws(
-        () => requiredPowerW({ product: 'energy-up', quantity: -1, deliveryMinutes: 15 }),
+        () => requiredPowerW({ product: 'energy-up', quantity: -1, deliverySeconds: 900 }),
         invalid(/quantity/),
       );
       assert.throws(
-        () => requiredPowerW({ product: 'energy-up', quantity: 1, deliveryMinutes: 0 }),
-        invalid(/deliveryMinutes/),
+        () => requiredPowerW({ product: 'energy-up', quantity: 1, deliverySeconds: 0 }),
+        invalid(/deliverySeconds/),
       );
       assert.throws(
-        () => requiredPowerW({ product: 'energy-up', quantity: 1, deliveryMinutes: 1_441 }),
-        invalid(/deliveryMinutes/),
+        () => requiredPowerW({ product: 'energy-up', quantity: 1, deliverySeconds: 86_460 }),
+        invalid(/deliverySeconds/),
       );
       assert.throws(
-        () => requiredPowerW({ product: 'energy-up', quantity: Number.MAX_SAFE_INTEGER, deliveryMinutes: 1 }),
+        () =>
+          requiredPowerW({ product: 'energy-up', quantity: Number.MAX_SAFE_INTEGER, deliverySeconds: 60 }),
         invalid(/needs more than/),
       );
     });
@@ -71,7 +72,7 @@ describe('domain/market/dispatch', () => {
       // Reserve 1000 W over DERs of 3000 W and 1000 W: 750 + 250.
       assert.deepEqual(
         splitAwardToSetpoints(
-          { product: 'reserve', quantity: 1_000, deliveryMinutes: 60 },
+          { product: 'reserve', quantity: 1_000, deliverySeconds: 3600 },
           [
             { derId: 'der-b', availableW: 3_000 },
             { derId: 'der-a', availableW: 1_000 },
@@ -86,7 +87,7 @@ describe('domain/market/dispatch', () => {
       // Energy 1000 Wh over 15 min needs 4000 W; DERs 2000 W, 6000 W, 0 W: 1000 + 3000 + 0.
       assert.deepEqual(
         splitAwardToSetpoints(
-          { product: 'energy-up', quantity: 1_000, deliveryMinutes: 15 },
+          { product: 'energy-up', quantity: 1_000, deliverySeconds: 900 },
           [
             { derId: 'pv-1', availableW: 2_000 },
             { derId: 'bat-1', availableW: 6_000 },
@@ -108,7 +109,7 @@ describe('domain/market/dispatch', () => {
         { derId: 'b', availableW: 2_999 },
       ];
       const setpoints = splitAwardToSetpoints(
-        { product: 'energy-up', quantity: 1_000, deliveryMinutes: 15 },
+        { product: 'energy-up', quantity: 1_000, deliverySeconds: 900 },
         ders,
         's',
       );
@@ -125,21 +126,21 @@ describe('domain/market/dispatch', () => {
       ];
       assert.throws(
         () =>
-          splitAwardToSetpoints({ product: 'energy-up', quantity: 1_000, deliveryMinutes: 15 }, ders, 's'),
+          splitAwardToSetpoints({ product: 'energy-up', quantity: 1_000, deliverySeconds: 900 }, ders, 's'),
         notBacked(/needs 4000 W but the DERs provide only 3999 W/),
       );
       assert.throws(
-        () => splitAwardToSetpoints({ product: 'reserve', quantity: 1, deliveryMinutes: 15 }, [], 's'),
+        () => splitAwardToSetpoints({ product: 'reserve', quantity: 1, deliverySeconds: 900 }, [], 's'),
         notBacked(),
       );
       assert.deepEqual(
-        splitAwardToSetpoints({ product: 'reserve', quantity: 0, deliveryMinutes: 15 }, [], 's'),
+        splitAwardToSetpoints({ product: 'reserve', quantity: 0, deliverySeconds: 900 }, [], 's'),
         [],
       );
     });
 
     it('should refuse malformed DER lists', () => {
-      const award = { product: 'reserve', quantity: 10, deliveryMinutes: 15 } as const;
+      const award = { product: 'reserve', quantity: 10, deliverySeconds: 900 } as const;
       assert.throws(
         () => splitAwardToSetpoints(award, [{ derId: 'a', availableW: -1 }], 's'),
         invalid(/availableW/),
@@ -179,7 +180,7 @@ describe('domain/market/dispatch', () => {
           deliveryEnd: new Date(Date.parse(DELIVERY_START) + minutes * 60_000).toISOString(),
         });
         const quantity = randomInt(random, 0, backedQuantity(interval, availableW));
-        const award = { product, quantity, deliveryMinutes: deliveryMinutes(interval) };
+        const award = { product, quantity, deliverySeconds: deliverySeconds(interval) };
         const setpoints = splitAwardToSetpoints(award, ders, `round-${round}`);
         const required = requiredPowerW(award);
         assert.equal(total(setpoints), required);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import {
   backedQuantity,
   buildMarketInterval,
-  deliveryMinutes,
+  deliverySeconds,
   intervalPhase,
   KNOWN_MARKET_PRODUCTS,
   parseMarketIntervalInput,
@@ -24,6 +24,7 @@ import {
   REVEAL_DEADLINE,
   TRADER,
 } from '../../../../support/market-fixtures';
+import { DEFAULT_CALENDAR_V1 } from '../../../../support/market-calendar';
 import { vppError } from '../../../../support/vpp-assert';
 
 const invalid = (pattern?: RegExp) => vppError(ErrorCode.INVALID_ARGUMENT, pattern);
@@ -80,26 +81,29 @@ describe('domain/market/interval', () => {
       }
     });
 
-    it('should require a delivery length of whole minutes, at most 24 hours', () => {
-      for (const deliveryEnd of ['2025-03-01T12:15:30.000Z', '2025-03-01T12:15:00.001Z']) {
-        assert.throws(
-          () => parseMarketIntervalInput({ ...INTERVAL_INPUT, deliveryEnd }),
-          invalid(/whole number of minutes/),
-        );
-      }
-      const day = parseMarketIntervalInput({ ...INTERVAL_INPUT, deliveryEnd: '2025-03-02T12:00:00.000Z' });
-      assert.equal(deliveryMinutes(day), 1440);
+    it('should require a delivery length of whole seconds, at most 24 hours', () => {
       assert.throws(
-        () => parseMarketIntervalInput({ ...INTERVAL_INPUT, deliveryEnd: '2025-03-02T12:01:00.000Z' }),
+        () => parseMarketIntervalInput({ ...INTERVAL_INPUT, deliveryEnd: '2025-03-01T12:15:00.001Z' }),
+        invalid(/whole number of seconds/),
+      );
+      const seconds = parseMarketIntervalInput({
+        ...INTERVAL_INPUT,
+        deliveryEnd: '2025-03-01T12:00:20.000Z',
+      });
+      assert.equal(deliverySeconds(seconds), 20);
+      const day = parseMarketIntervalInput({ ...INTERVAL_INPUT, deliveryEnd: '2025-03-02T12:00:00.000Z' });
+      assert.equal(deliverySeconds(day), 86_400);
+      assert.throws(
+        () => parseMarketIntervalInput({ ...INTERVAL_INPUT, deliveryEnd: '2025-03-02T12:00:01.000Z' }),
         invalid(/at most 1440 minutes/),
       );
-      // Whole minutes of length; the start itself need not sit on a minute boundary.
+      // Whole seconds of length; the start itself need not sit on a minute boundary.
       const odd = parseMarketIntervalInput({
         ...INTERVAL_INPUT,
         deliveryStart: '2025-03-01T12:00:30.000Z',
         deliveryEnd: '2025-03-01T12:05:30.000Z',
       });
-      assert.equal(deliveryMinutes(odd), 5);
+      assert.equal(deliverySeconds(odd), 300);
     });
 
     it('should refuse bad products, ids, timestamps and unknown fields', () => {
@@ -137,6 +141,7 @@ describe('domain/market/interval', () => {
         input: { ...INTERVAL_INPUT, product: 'reserve' },
         caller: TRADER,
         txTime: OPENED_AT,
+        calendar: DEFAULT_CALENDAR_V1,
       });
       assert.deepEqual(reserve, {
         ...INTERVAL_INPUT,
@@ -149,22 +154,45 @@ describe('domain/market/interval', () => {
     });
 
     it('should open only before gate closure', () => {
-      const at = (txTime: string) => buildMarketInterval({ input: INTERVAL_INPUT, caller: TRADER, txTime });
+      const at = (txTime: string) =>
+        buildMarketInterval({ input: INTERVAL_INPUT, caller: TRADER, txTime, calendar: DEFAULT_CALENDAR_V1 });
       assert.equal(at(msBefore(GATE_CLOSURE)).openedAt, msBefore(GATE_CLOSURE));
       assert.throws(() => at(GATE_CLOSURE), invalid(/gateClosure .* is not after the transaction time/));
       assert.throws(() => at(DELIVERY_END), invalid(/is not after the transaction time/));
     });
 
     it('should refuse delivery more than 31 days ahead', () => {
-      const at = (txTime: string) => buildMarketInterval({ input: INTERVAL_INPUT, caller: TRADER, txTime });
+      const at = (txTime: string) =>
+        buildMarketInterval({ input: INTERVAL_INPUT, caller: TRADER, txTime, calendar: DEFAULT_CALENDAR_V1 });
       // 2025-03-01T12:00 minus exactly 31 days is 2025-01-29T12:00.
       assert.equal(at('2025-01-29T12:00:00.000Z').openedAt, '2025-01-29T12:00:00.000Z');
       assert.throws(() => at('2025-01-29T11:59:59.999Z'), invalid(/at most 31 days/));
     });
 
+    it("should hold delivery length and lead time to the market calendar's bounds", () => {
+      const calendar = { ...DEFAULT_CALENDAR_V1, version: 3, maxDeliverySeconds: 600, maxLeadSeconds: 7_200 };
+      const open = (input: Record<string, unknown>, txTime: string) =>
+        buildMarketInterval({ input: { ...INTERVAL_INPUT, ...input }, caller: TRADER, txTime, calendar });
+      // 15 minutes of delivery exceed the calendar's 10 (the structural cap is a day).
+      assert.throws(
+        () => open({}, '2025-03-01T09:30:00.000Z'),
+        invalid(/delivery length must be at most 10 minutes \(market calendar version 3\)/),
+      );
+      const short = { deliveryEnd: '2025-03-01T12:10:00.000Z', gateClosure: '2025-03-01T10:30:00.000Z' };
+      // Delivery at 12:00 may be opened from 10:00 on (two hours' lead), not a second earlier.
+      assert.equal(open(short, '2025-03-01T10:00:00.000Z').openedAt, '2025-03-01T10:00:00.000Z');
+      assert.throws(() => open(short, '2025-03-01T09:59:59.000Z'), invalid(/at most 120 minutes after/));
+    });
+
     it('should refuse a malformed transaction time', () => {
       assert.throws(
-        () => buildMarketInterval({ input: INTERVAL_INPUT, caller: TRADER, txTime: 'yesterday' }),
+        () =>
+          buildMarketInterval({
+            input: INTERVAL_INPUT,
+            caller: TRADER,
+            txTime: 'yesterday',
+            calendar: DEFAULT_CALENDAR_V1,
+          }),
         invalid(/txTime/),
       );
     });

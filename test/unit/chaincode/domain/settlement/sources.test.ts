@@ -1,4 +1,10 @@
 import assert from 'node:assert/strict';
+import { DEFAULT_CALENDAR, DEFAULT_CALENDAR_V1 } from '../../../../support/market-calendar';
+import {
+  buildMarketCalendarVersion,
+  calendarHistory,
+} from '../../../../../chaincode/src/domain/market/calendar';
+import { MspId, Role } from '../../../../../chaincode/src/types/consortium';
 import { describe, it } from 'node:test';
 import { type RulebookVersion } from '../../../../../chaincode/src/domain/credit/rulebook';
 import { DEFAULT_RULEBOOK } from '../../../../../chaincode/src/domain/credit/default-rulebook';
@@ -85,11 +91,20 @@ const SOURCES: SettlementSources = {
     reading('der-a', '2026-01-02T12:00:00.000Z', 0, 900),
     reading('der-a', '2026-01-02T12:00:00.000Z', 1, 100),
   ],
+  calendar: DEFAULT_CALENDAR,
   toleranceBps: SETTLEMENT_TOLERANCE_BPS,
   penaltyFactorPermille: 1200,
   ruleVersion: 1,
   settledAt: '2026-01-02T13:30:00.000Z',
   txId: 'tx-settle',
+};
+
+const FAST_RULES = {
+  meteringIntervalSeconds: 10,
+  readingWindowSeconds: 30,
+  clockSkewSeconds: 5,
+  maxDeliverySeconds: 3_600,
+  maxLeadSeconds: 86_400,
 };
 
 describe('domain/settlement/sources', () => {
@@ -106,13 +121,39 @@ describe('domain/settlement/sources', () => {
       const iso = (hhmm: string) => `2026-01-02T${hhmm}:00.000Z`;
       for (const [start, end, ids, windowEnd] of cases) {
         const interval = delivery(iso(start), iso(end));
-        assert.deepEqual(meteringIntervalsOf(interval), ids.map(iso), `${start}-${end}`);
-        assert.equal(readingWindowEndOf(interval), iso(windowEnd), `${start}-${end}`);
+        assert.deepEqual(meteringIntervalsOf(interval, DEFAULT_CALENDAR), ids.map(iso), `${start}-${end}`);
+        assert.equal(readingWindowEndOf(interval, DEFAULT_CALENDAR), iso(windowEnd), `${start}-${end}`);
       }
     });
 
+    it('should follow a calendar change inside the delivery, each metering interval by its own version', () => {
+      // From 12:30 on, 10-second metering intervals with a 30-second reading window.
+      const fast = buildMarketCalendarVersion(
+        { ...FAST_RULES, effectiveFrom: '2026-01-02T12:30:00.000Z', description: 'fast' },
+        DEFAULT_CALENDAR_V1,
+        '2026-01-02T12:00:00.000Z',
+        { mspId: MspId.REGULATOR, role: Role.REGULATOR },
+      );
+      const history = calendarHistory([fast, DEFAULT_CALENDAR_V1]);
+      const interval = delivery('2026-01-02T12:15:00.000Z', '2026-01-02T12:30:30.000Z');
+      assert.deepEqual(meteringIntervalsOf(interval, history), [
+        '2026-01-02T12:15:00.000Z',
+        '2026-01-02T12:30:00.000Z',
+        '2026-01-02T12:30:10.000Z',
+        '2026-01-02T12:30:20.000Z',
+      ]);
+      assert.equal(readingWindowEndOf(interval, history), '2026-01-02T12:31:00.000Z');
+      // The same delivery before the change is read as before.
+      const before = delivery('2026-01-02T12:00:00.000Z', '2026-01-02T12:30:00.000Z');
+      assert.deepEqual(meteringIntervalsOf(before, history), meteringIntervalsOf(before, DEFAULT_CALENDAR));
+      assert.equal(readingWindowEndOf(before, history), '2026-01-02T13:30:00.000Z');
+    });
+
     it('should give a full day 96 metering intervals', () => {
-      const ids = meteringIntervalsOf(delivery('2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z'));
+      const ids = meteringIntervalsOf(
+        delivery('2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z'),
+        DEFAULT_CALENDAR,
+      );
       assert.equal(ids.length, 96);
       assert.equal(ids.at(-1), '2026-01-02T23:45:00.000Z');
     });

@@ -5,15 +5,15 @@ import type { Der } from '../../../../../chaincode/src/domain/registry/der';
 import {
   checkReading,
   decideWrite,
-  intervalEnd,
   intervalIdOf,
-  maxEnergyWh,
   parseSignedReading,
   readingSigningBytes,
   verifyReadingSignature,
   type UnsignedReading,
 } from '../../../../../chaincode/src/domain/telemetry/reading';
+import { maxEnergyWh, meteringIntervalEndMillis } from '../../../../../chaincode/src/domain/market/calendar';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
+import { DEFAULT_CALENDAR_V1 } from '../../../../support/market-calendar';
 import { deviceAttrs, newTestCa, newTestDevice, signReading } from '../../../../support/test-pki';
 import { vppError } from '../../../../support/vpp-assert';
 
@@ -48,7 +48,14 @@ const DER: Der = {
 };
 
 const check = (overrides: Partial<Parameters<typeof checkReading>[0]> = {}) =>
-  checkReading({ reading: READING, der: DER, publicKey, at: AT_END, ...overrides });
+  checkReading({
+    reading: READING,
+    der: DER,
+    publicKey,
+    at: AT_END,
+    calendar: DEFAULT_CALENDAR_V1,
+    ...overrides,
+  });
 
 describe('domain/telemetry/reading', () => {
   describe('#readingSigningBytes', () => {
@@ -91,7 +98,6 @@ describe('domain/telemetry/reading', () => {
         [{ energyWh: '12' }, /energyWh/],
         [{ sequence: -1 }, /sequence/],
         [{ sequence: 60 }, /sequence/],
-        [{ intervalId: '2026-11-25T10:16:00.000Z' }, /15-minute boundary/],
         [{ intervalId: 'yesterday' }, /intervalId/],
         [{ scheme: 'sm2-sm3' }, /scheme/],
         [{ signature: 'not base64!' }, /signature/],
@@ -111,7 +117,7 @@ describe('domain/telemetry/reading', () => {
   describe('#checkReading', () => {
     it('should pass a valid reading at the end of its interval', () => {
       assert.doesNotThrow(() => check());
-      assert.equal(intervalEnd(READING.intervalId), AT_END);
+      assert.equal(meteringIntervalEndMillis(DEFAULT_CALENDAR_V1, READING.intervalId), Date.parse(AT_END));
     });
 
     it('should refuse with the code of the first failing rule', () => {
@@ -137,9 +143,38 @@ describe('domain/telemetry/reading', () => {
       );
     });
 
+    it("should follow the calendar's skew, window and metering length", () => {
+      // 10-second intervals, readings from 5 s before the end until 30 s after it.
+      const fast = {
+        ...DEFAULT_CALENDAR_V1,
+        meteringIntervalSeconds: 10,
+        clockSkewSeconds: 5,
+        readingWindowSeconds: 30,
+      };
+      const unsigned = { ...UNSIGNED, intervalId: '2026-11-25T10:15:10.000Z', energyWh: 22 };
+      const reading = signReading(unsigned, device.privateKey);
+      const at = (iso: string) => check({ reading, at: iso, calendar: fast });
+      assert.throws(() => at('2026-11-25T10:15:14.999Z'), vppError(ErrorCode.OUTSIDE_WINDOW, /not ended/));
+      assert.doesNotThrow(() => at('2026-11-25T10:15:15.000Z'));
+      assert.doesNotThrow(() => at('2026-11-25T10:15:49.999Z'));
+      assert.throws(
+        () => at('2026-11-25T10:15:50.000Z'),
+        vppError(ErrorCode.OUTSIDE_WINDOW, /closed for readings 30 seconds after its end/),
+      );
+      // 8000 W for 10 s is 22.2 Wh: 22 passes, 23 does not.
+      const above = signReading({ ...unsigned, energyWh: 23 }, device.privateKey);
+      assert.throws(
+        () => check({ reading: above, at: '2026-11-25T10:15:20.000Z', calendar: fast }),
+        vppError(
+          ErrorCode.ENERGY_ABOVE_CAPACITY,
+          /23 Wh exceeds 22 Wh, what 8000 W can deliver in 10 seconds/,
+        ),
+      );
+    });
+
     it('should refuse energy above capacity × 15 minutes (8000 W → 2000 Wh)', () => {
-      assert.equal(maxEnergyWh(8000), 2000);
-      assert.equal(maxEnergyWh(10), 2); // 2.5 Wh, floored
+      assert.equal(maxEnergyWh(8000, DEFAULT_CALENDAR_V1), 2000);
+      assert.equal(maxEnergyWh(10, DEFAULT_CALENDAR_V1), 2); // 2.5 Wh, floored
       const at2000 = signReading({ ...UNSIGNED, energyWh: 2000 }, device.privateKey);
       const at2001 = signReading({ ...UNSIGNED, energyWh: 2001 }, device.privateKey);
       assert.doesNotThrow(() => check({ reading: at2000 }));
@@ -160,9 +195,10 @@ describe('domain/telemetry/reading', () => {
   });
 
   describe('#intervalIdOf', () => {
-    it('should give the start of the 15-minute interval', () => {
-      assert.equal(intervalIdOf('2026-11-25T10:29:59.999Z'), '2026-11-25T10:15:00.000Z');
-      assert.equal(intervalIdOf('2026-11-25T10:30:00.000Z'), '2026-11-25T10:30:00.000Z');
+    it('should give the start of the metering interval of the given length', () => {
+      assert.equal(intervalIdOf('2026-11-25T10:29:59.999Z', 900), '2026-11-25T10:15:00.000Z');
+      assert.equal(intervalIdOf('2026-11-25T10:30:00.000Z', 900), '2026-11-25T10:30:00.000Z');
+      assert.equal(intervalIdOf('2026-11-25T10:30:19.999Z', 10), '2026-11-25T10:30:10.000Z');
     });
   });
 });
