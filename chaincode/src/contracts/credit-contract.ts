@@ -11,8 +11,8 @@
 //   omitted (then it is the transaction time). Versions are numbered by the chaincode.
 // - GetRulebookInForce('') means "at the transaction time"; any other value must be ISO-8601 UTC.
 // - Who may record which event directly: domain/credit/direct-events.ts (control → missing dispatch
-//   acknowledgements, trading → unrevealed bids, regulator → violations; nobody records positive events
-//   and the rated organisation records nothing).
+//   acknowledgements, regulator → violations; nobody records positive events, the rated organisation
+//   records nothing, and nobody records unrevealed bids, which the market contract records itself).
 // - Suspending and reinstating both need a reason, and both need a registered participant. The key
 //   holds the latest decision; earlier ones remain in the key's history.
 // - GetCreditStanding, RankParticipants: at the transaction time; current indicators and suspension.
@@ -26,6 +26,7 @@ import {
   directEventRolesOf,
   DIRECT_EVENT_MSP_IDS,
   parseDirectEventInput,
+  refuseMarketRecordedEvent,
   type CreditEventRecorded,
 } from '../domain/credit/direct-events';
 import { type RulebookVersion } from '../domain/credit/rulebook';
@@ -186,17 +187,21 @@ export class CreditContract extends VppContract {
 
   /**
    * Records a credit event the caller's organisation observed: `{ participant: { type, id },
-   * eventType, intervalId? }` (who may record what: domain/credit/direct-events.ts). Returns the
-   * event, the score records written and the participant's standing afterwards.
+   * eventType, intervalId? }` (who may record what: domain/credit/direct-events.ts; BID_NOT_REVEALED
+   * is FORBIDDEN to all, the market records it). Returns the event, the score records written and the
+   * participant's standing afterwards.
    */
   @Transaction()
   @Returns('string')
   async RecordCreditEvent(ctx: Context, eventJson: string): Promise<string> {
-    const mspId = requireMsp(ctx, DIRECT_EVENT_MSP_IDS);
-    const role = requireRole(ctx, directEventRolesOf(mspId));
     const { participant, eventType, intervalId } = parseDirectEventInput(
       parseArgument(eventJson, 'eventJson'),
     );
+    // Before the organisation check, which refuses the trading centre outright now that it records
+    // nothing here: the one who sends BID_NOT_REVEALED should learn that the market records it.
+    refuseMarketRecordedEvent(eventType);
+    const mspId = requireMsp(ctx, DIRECT_EVENT_MSP_IDS);
+    const role = requireRole(ctx, directEventRolesOf(mspId));
     checkDirectEvent({ mspId, role, eventType, participantType: participant.type, intervalId });
     const at = txTimestampIso(ctx);
     const event: CreditEvent = {

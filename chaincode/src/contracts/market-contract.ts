@@ -40,7 +40,12 @@ import {
   parseMarketIntervalInput,
   parseStoredMarketInterval,
 } from '../domain/market/interval';
-import { buildVppQuota, explainMissingQuota, parseStoredVppQuota } from '../domain/market/quota';
+import {
+  buildVppQuota,
+  explainMissingQuota,
+  parseStoredVppQuota,
+  quotaInProductUnit,
+} from '../domain/market/quota';
 import {
   buildClearingRecord,
   checkStoredClearing,
@@ -238,7 +243,7 @@ export class MarketContract extends VppContract {
         interval,
         demand,
         txTime: txTimestampIso(ctx),
-        quotaForVpp: remainingQuota(quota ?? 0, offered),
+        quotaForVpp: remainingQuota(quotaInProductUnit(interval, quota ?? 0), offered),
         backedCapacityOfVpp: remainingCapacityW(interval, capacityW, offered),
       }),
     );
@@ -252,7 +257,7 @@ export class MarketContract extends VppContract {
     return toCanonicalJson(revealed);
   }
 
-  /** Sets (or replaces) a VPP's bid quota; `quantity` is a non-negative integer in decimal digits. */
+  /** Sets (or replaces) a VPP's bid quota: `quantity` Wh per interval, a non-negative decimal integer. */
   @Transaction()
   @Returns('string')
   async SetVppQuota(ctx: Context, vppId: string, quantity: string): Promise<string> {

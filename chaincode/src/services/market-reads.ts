@@ -67,10 +67,11 @@ export async function requireCleared(ctx: Context, intervalId: string): Promise<
 }
 
 /**
- * The most a VPP may offer in one interval (Σ of its bids there, in the interval product's unit), or
- * undefined if nothing entitles it to bid. A quota the regulator set for the VPP (SetVppQuota) takes
- * precedence; otherwise the quota of the VPP's credit level under the rulebook in force at `atIso`
- * (0 while the VPP is suspended). Without either (no rulebook installed yet) the VPP may not bid.
+ * The most a VPP may offer in one interval (Σ of its bids there), in Wh, or undefined if nothing
+ * entitles it to bid; a reserve interval takes it in W (domain/market/quota.ts quotaInProductUnit).
+ * A quota the regulator set for the VPP (SetVppQuota) takes precedence; otherwise the quota of the
+ * VPP's credit level under the rulebook in force at `atIso` (0 while the VPP is suspended). Without
+ * either (no rulebook installed yet) the VPP may not bid.
  */
 export async function quotaOfVpp(ctx: Context, vppId: string, atIso: string): Promise<number | undefined> {
   const set = await readState(ctx, vppQuotaKey(vppId), parseStoredVppQuota);
@@ -81,7 +82,7 @@ export async function quotaOfVpp(ctx: Context, vppId: string, atIso: string): Pr
 
 /** What limits a VPP's next reveal in an interval (domain/market/backing.ts applies them). */
 export interface OfferLimits {
-  /** quotaOfVpp at the reveal's time; undefined if nothing entitles the VPP to bid. */
+  /** quotaOfVpp at the reveal's time, in Wh; undefined if nothing entitles the VPP to bid. */
   readonly quota: number | undefined;
   /** The total quantities of the VPP's bids already revealed in the interval. */
   readonly offered: number[];

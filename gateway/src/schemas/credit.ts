@@ -231,8 +231,12 @@ export const suspensionSchema = <Summary extends string>(summary: Summary) =>
 export const recordEventSchema = {
   tags,
   summary:
-    'Record a failure the caller organisation supervises: control → DISPATCH_NOT_ACKNOWLEDGED, ' +
-    'trading → BID_NOT_REVEALED (both for a VPP, with intervalId), regulator → VIOLATION',
+    'Record a failure the caller organisation supervises: control → DISPATCH_NOT_ACKNOWLEDGED ' +
+    '(for a VPP, with intervalId), regulator → VIOLATION',
+  description:
+    'BID_NOT_REVEALED is refused to everyone (403 FORBIDDEN): the market records it itself for every ' +
+    'bid commitment not revealed once the reveal deadline has passed ' +
+    '(POST /v1/market/intervals/{intervalId}/violations), so an unrevealed bid is scored once.',
   body: {
     type: 'object',
     required: ['participant', 'eventType'],

@@ -164,7 +164,10 @@ export const putQuotaSchema = {
   tags: tags.market,
   summary: "Set a VPP's bid quota: the most all its bids in one interval may offer (regulator)",
   description:
-    "In the interval product's unit. Until credit ratings exist, a VPP without a quota cannot reveal bids.",
+    "In Wh per interval, like the credit level's quota it replaces for this VPP. A reserve interval, " +
+    'traded in W, allows floor(quantity × 60 / delivery minutes) W: the reserve whose full use over ' +
+    "the delivery period stays within the quota. Without a quota set here the VPP's credit level's " +
+    'applies; with neither (no rulebook installed) the VPP cannot reveal bids.',
   params: VppParamsSchema,
   body: {
     type: 'object',

@@ -6,10 +6,15 @@
 //
 //   event type                  organisation   roles               participants
 //   DISPATCH_NOT_ACKNOWLEDGED   ControlMSP     control, admin      vpp (dispatch instructs VPPs)
-//   BID_NOT_REVEALED            TradingMSP     trading, admin      vpp (VPPs bid)
 //   VIOLATION                   RegulatorMSP   regulator, admin    vpp or der
 //
-// Dispatch and bid events concern one market interval, so they must name it (intervalId).
+// BID_NOT_REVEALED is not in the table: the market contract records it itself, for every commitment
+// still unrevealed once the reveal deadline has passed (RecordUnrevealedViolations), so a second,
+// hand-recorded event would score one unrevealed bid twice. Whoever asks is refused with FORBIDDEN,
+// like every other event a contract reports, but with a message that says where the event comes
+// from: the trading centre recorded it here before and should learn why it no longer can.
+//
+// Dispatch events concern one market interval, so they must name it (intervalId).
 // Pure rules: the contract and the gateway both check a caller against this table.
 
 import { invalid, MARKET_ID, requireId, requireObject, requireOneOf } from '../../rules';
@@ -39,13 +44,6 @@ export const DIRECT_EVENT_AUTHORITIES: readonly DirectEventAuthority[] = [
     eventType: CreditEventType.DISPATCH_NOT_ACKNOWLEDGED,
     mspId: MspId.CONTROL,
     roles: [Role.CONTROL, Role.ADMIN],
-    participantTypes: [ParticipantType.VPP],
-    requiresInterval: true,
-  },
-  {
-    eventType: CreditEventType.BID_NOT_REVEALED,
-    mspId: MspId.TRADING,
-    roles: [Role.TRADING, Role.ADMIN],
     participantTypes: [ParticipantType.VPP],
     requiresInterval: true,
   },
@@ -98,6 +96,17 @@ export function parseDirectEventInput(value: unknown): DirectEventInput {
   return { participant, eventType, intervalId };
 }
 
+/** FORBIDDEN for BID_NOT_REVEALED, whoever the caller: the market records it (see the module comment). */
+export function refuseMarketRecordedEvent(eventType: CreditEventType): void {
+  if (eventType === CreditEventType.BID_NOT_REVEALED) {
+    throw new VppError(
+      ErrorCode.FORBIDDEN,
+      `${eventType} cannot be recorded directly: the market records it itself for every bid ` +
+        `commitment not revealed once the interval's reveal deadline has passed (RecordUnrevealedViolations)`,
+    );
+  }
+}
+
 export interface DirectEventCheck {
   readonly mspId: string;
   readonly role: string;
@@ -107,10 +116,12 @@ export interface DirectEventCheck {
 }
 
 /**
- * FORBIDDEN unless the caller's organisation and role may record this event type directly;
- * INVALID_ARGUMENT if the event cannot concern that type of participant or lacks its interval.
+ * FORBIDDEN for an event the market records itself (refuseMarketRecordedEvent), or unless the
+ * caller's organisation and role may record this event type directly; INVALID_ARGUMENT if the event
+ * cannot concern that type of participant or lacks its interval.
  */
 export function checkDirectEvent(check: DirectEventCheck): DirectEventAuthority {
+  refuseMarketRecordedEvent(check.eventType);
   const authority = DIRECT_EVENT_AUTHORITIES.find((candidate) => candidate.eventType === check.eventType);
   if (
     authority === undefined ||

@@ -87,7 +87,10 @@ export interface LevelRule {
   readonly level: string;
   /** Lowest total score that still earns this level. */
   readonly minScore: number;
-  /** Largest total quantity (Wh) a VPP at this level may offer for one interval. */
+  /**
+   * Largest total quantity (Wh) a VPP at this level may offer for one interval; a reserve interval,
+   * traded in W, allows floor(bidQuotaWh × 60 / delivery minutes) W (domain/market/quota.ts).
+   */
   readonly bidQuotaWh: number;
   /** Multiplies settlement penalties, in permille (1000 = 1.0×). */
   readonly penaltyFactorPermille: number;

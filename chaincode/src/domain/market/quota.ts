@@ -1,10 +1,16 @@
-// Bid quotas: the most a VPP may offer in one interval, summed over all its bids there. Until credit
-// ratings exist the regulator sets one quota per VPP by hand; the contract reads it through a single
-// function (quotaOfVpp), which a credit level can later replace without touching the reveal rules.
+// Bid quotas: the most a VPP may offer in one interval, summed over all its bids there. A VPP's quota
+// is the one the regulator set for it (SetVppQuota, stored here), else its credit level's
+// (bidQuotaWh); the market reads it through one function, services/market-reads.ts quotaOfVpp.
 //
-// Unit choice: the quota is one plain number compared with bid quantities in the interval product's
-// own unit (Wh for energy intervals, W for reserve intervals), exactly as checkReveal's quotaForVpp.
-// A VPP without a quota record may not reveal at all (QUOTA_EXCEEDED); a quota of 0 blocks it too.
+// Unit rule: every quota, from either source, is energy per interval in Wh, so the regulator's quota
+// replaces the level's like for like. An energy interval compares it with bid totals in Wh as it is.
+// A reserve interval trades power in W held for its whole delivery period, and P W held for m minutes
+// is P × m / 60 Wh if fully called (the relation backedQuantity applies to capacity), so there the
+// quota is floor(Wh × 60 / m) W (quotaInProductUnit): rounded down, because a quota is a ceiling. One
+// figure thus bounds the energy a VPP may commit in an interval whatever the product; a separate W
+// quota per level would change the rulebook format without meaning anything different.
+// A VPP with no quota at all (no record and no rulebook yet) may not reveal (QUOTA_EXCEEDED); a quota
+// of 0 (set so, or while suspended) blocks it too.
 
 import {
   invalid,
@@ -19,10 +25,11 @@ import {
 } from '../../rules';
 import { ErrorCode, isVppError, VppError } from '../../types/errors';
 import { copyActor, parseActor, type MarketActor } from './common';
+import { deliveryMinutes, MarketProduct, type MarketIntervalInput } from './interval';
 
 export interface VppQuota {
   readonly vppId: string;
-  /** Non-negative; in the unit of the product of the interval it is applied to. */
+  /** Non-negative, in Wh per interval (quotaInProductUnit gives it in a reserve interval's W). */
   readonly quantity: number;
   /** Transaction time of the last change, ISO-8601 UTC. */
   readonly setAt: string;
@@ -74,6 +81,22 @@ export function parseStoredVppQuota(value: unknown): VppQuota {
     setBy: parseActor(fields.setBy, 'setBy'),
     txId: requireId(fields, 'txId', TX_ID),
   };
+}
+
+/**
+ * A quota in Wh as the limit on bid totals in `interval`'s product unit: the Wh themselves for energy,
+ * floor(Wh × 60 / delivery minutes) W for reserve (see the module comment). Capped at
+ * Number.MAX_SAFE_INTEGER, like backedQuantity, so comparing it with a quantity stays exact.
+ */
+export function quotaInProductUnit(interval: MarketIntervalInput, quotaWh: number): number {
+  if (!isIntegerIn(quotaWh, NON_NEGATIVE)) {
+    throw invalid(`quota must be a non-negative integer number of watt-hours, got ${quotaWh}`);
+  }
+  if (interval.product !== MarketProduct.RESERVE) {
+    return quotaWh;
+  }
+  const watts = (BigInt(quotaWh) * 60n) / BigInt(deliveryMinutes(interval));
+  return watts > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(watts);
 }
 
 /**

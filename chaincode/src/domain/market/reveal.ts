@@ -82,8 +82,9 @@ export interface RevealCheck {
   /** Transaction timestamp, ISO-8601 UTC. */
   readonly txTime: string;
   /**
-   * What the VPP may still offer in this interval, in the product's unit. If a VPP may hold several
-   * bids per interval, the contract passes its quota minus the totals of its bids revealed so far.
+   * What the VPP may still offer in this interval, in the product's unit (its Wh quota as
+   * quotaInProductUnit gives it). If a VPP may hold several bids per interval, the contract passes
+   * its quota minus the totals of its bids revealed so far.
    */
   readonly quotaForVpp: number;
   /** The VPP's registered, active DER capacity in W (likewise net of its other revealed bids). */

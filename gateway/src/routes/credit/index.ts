@@ -1,8 +1,8 @@
 // Credit rating: every member reads the rulebook, standings, score records and rankings; the
-// regulator publishes rulebook versions and suspends or reinstates participants; the control centre,
-// the trading centre and the regulator record the failures they supervise. Writes are signed by the
-// calling user and the chaincode checks MSP and vpp.role again; direct events are also checked here
-// against this org's MSP (domain/credit/direct-events.ts), so a refusal costs no endorsement.
+// regulator publishes rulebook versions and suspends or reinstates participants; the control centre
+// and the regulator record the failures they supervise. Writes are signed by the calling user and
+// the chaincode checks MSP and vpp.role again; direct events are also checked here against this
+// org's MSP (domain/credit/direct-events.ts), so a refusal costs no endorsement.
 import { checkDirectEvent, ErrorCode, isVppError } from '../../../../chaincode/src/api';
 import { ApiError } from '../../core/api-error';
 import { ANY_ROLE, type ApiRole } from '../../core/roles';
@@ -21,7 +21,11 @@ import {
 } from '../../schemas/credit';
 
 const REGULATOR: readonly ApiRole[] = ['regulator', 'admin'];
-/** Roles that may record some event in some org; which one exactly depends on the org. */
+/**
+ * Roles that may call the events route; which event, if any, depends on the org. The trading role
+ * records none (the market records unrevealed bids itself) but stays, so that checkDirectEvent tells
+ * it why BID_NOT_REVEALED is refused instead of the route refusing the role without a reason.
+ */
 const EVENT_RECORDERS: readonly ApiRole[] = ['control', 'trading', 'regulator', 'admin'];
 
 const routes: RoutePlugin = async (app) => {

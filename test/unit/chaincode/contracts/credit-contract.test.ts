@@ -374,7 +374,7 @@ describe('contracts/credit-contract', () => {
       assert.deepEqual(await standingOf(ledger, NORTH, T2), { ...answer.standing, at: T2 });
     });
 
-    it('should let the control centre record missing acknowledgements and trading unrevealed bids, with their interval', async () => {
+    it('should let the control centre record missing acknowledgements, with their interval', async () => {
       const { ledger } = await fixture();
       await installDefaultRulebook(ledger, T0);
       const dispatch = parse<Recorded>(
@@ -390,35 +390,43 @@ describe('contracts/credit-contract', () => {
         dispatch.records.map((r) => [r.indicator, r.delta, r.valueAfter, r.intervalId]),
         [['DISPATCH_ACKNOWLEDGEMENT', -40, 660, INTERVAL]],
       );
-      const south: Participant = { type: 'vpp', id: 'vpp-south' };
-      const bid = parse<Recorded>(
-        (
-          await record(ledger, tradingOperator, T2, {
-            participant: south,
-            eventType: 'BID_NOT_REVEALED',
-            intervalId: INTERVAL,
-          })
-        ).result,
-      );
-      assert.deepEqual(
-        bid.records.map((r) => [r.indicator, r.delta, r.valueAfter]),
-        [['BID_REVEAL_COMPLIANCE', -50, 650]],
-      );
-      // (700 × 70 + 660 × 15 + 1000 × 15) / 100 = 739; (700 × 75 + 650 × 10 + 1000 × 15) / 100 = 740
+      // (700 × 70 + 660 × 15 + 1000 × 15) / 100 = 739
       assert.equal((await standingOf(ledger, NORTH, T3)).score, 739);
-      assert.equal((await standingOf(ledger, south, T3)).score, 740);
       // Admins of those organisations may record the same.
       await record(ledger, controlAdmin, T3, {
         participant: NORTH,
         eventType: 'DISPATCH_NOT_ACKNOWLEDGED',
         intervalId: INTERVAL,
       });
-      await record(ledger, tradingAdmin, T3, {
-        participant: south,
-        eventType: 'BID_NOT_REVEALED',
-        intervalId: INTERVAL,
-      });
       await record(ledger, regulatorAdmin, T3, { participant: PV1, eventType: 'VIOLATION' });
+    });
+
+    it('should refuse BID_NOT_REVEALED from everyone with FORBIDDEN, writing nothing: the market records it itself', async () => {
+      const { ledger } = await fixture();
+      await installDefaultRulebook(ledger, T0);
+      const south: Participant = { type: 'vpp', id: 'vpp-south' };
+      const unrevealed = { participant: south, eventType: 'BID_NOT_REVEALED', intervalId: INTERVAL };
+      for (const caller of [tradingOperator, tradingAdmin, controlOperator, regulatorStaff, regulatorAdmin]) {
+        await expectFailure(
+          ledger,
+          { caller, time: T1 },
+          (ctx) => credit.RecordCreditEvent(ctx, JSON.stringify(unrevealed)),
+          vppError(ErrorCode.FORBIDDEN, /BID_NOT_REVEALED .*the market records it itself .*reveal deadline/),
+        ).catch((err: unknown) => assert.fail(`${JSON.stringify(caller)}: ${String(err)}`));
+      }
+      // Nothing was scored: the standing is a newcomer's and there is no score record.
+      const standing = await standingOf(ledger, south, T2);
+      assert.deepEqual(
+        [standing.score, standing.level, standing.indicators.BID_REVEAL_COMPLIANCE],
+        [745, 'A', 700],
+      );
+      assert.equal(ledger.getText(creditIndicatorsKey('vpp', 'vpp-south')), undefined);
+      const records = parse<{ records: ScoreRecord[]; bookmark: string }>(
+        await ledger.evaluate({ caller: tradingOperator, time: T2 }, (ctx) =>
+          credit.ListScoreRecords(ctx, 'vpp', 'vpp-south', '10', ''),
+        ),
+      );
+      assert.deepEqual(records, { records: [], bookmark: '' });
     });
 
     it('should refuse callers that may not record the event type, and events of the wrong shape, writing nothing', async () => {
@@ -443,8 +451,8 @@ describe('contracts/credit-contract', () => {
           vppError(ErrorCode.FORBIDDEN, /vpp.role/),
         ],
         [
-          tradingOperator,
-          { participant: PV1, eventType: 'BID_NOT_REVEALED', intervalId: INTERVAL },
+          controlOperator,
+          { participant: PV1, eventType: 'DISPATCH_NOT_ACKNOWLEDGED', intervalId: INTERVAL },
           vppError(ErrorCode.INVALID_ARGUMENT, /type vpp/),
         ],
         [
@@ -841,11 +849,10 @@ describe('contracts/credit-contract', () => {
         eventIn(ctx, der('pv-004'), 'READING_REJECTED'),
       ]);
       await record(ledger, regulatorStaff, T2, { participant: NORTH, eventType: 'VIOLATION' });
-      await record(ledger, tradingOperator, T2, {
-        participant: { type: 'vpp', id: 'vpp-south' },
-        eventType: 'BID_NOT_REVEALED',
-        intervalId: INTERVAL,
-      });
+      // As the market contract scores a commitment never revealed.
+      await scoreInTransaction(ledger, T2, (ctx) => [
+        eventIn(ctx, { type: 'vpp', id: 'vpp-south' }, 'BID_NOT_REVEALED', INTERVAL),
+      ]);
       // A suspended DER with the best score still ranks after those in good standing.
       await scoreInTransaction(ledger, T2, (ctx) =>
         [1, 2, 3, 4, 5, 6].map(() => eventIn(ctx, der('bat-001'), 'READINGS_COMPLETE')),

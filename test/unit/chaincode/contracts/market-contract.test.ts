@@ -40,6 +40,7 @@ import {
   intervalInput,
   market,
   newMarketFixture,
+  openWithDemand,
   parse,
   regulatorAdmin,
   revealBid,
@@ -59,6 +60,8 @@ import {
 import { vppError } from '../../../support/vpp-assert';
 
 const OTHER_SALT = 'ab'.repeat(32);
+/** A reserve interval with the fixture's instants: a 15-minute delivery period. */
+const RESERVE_IID = 'i-20260102-1200-res';
 const at = (caller: TxOptions['caller'], time: string): TxOptions => ({ caller, time });
 const text = (bytes: Uint8Array | undefined) => Buffer.from(bytes ?? []).toString('utf8');
 
@@ -502,6 +505,26 @@ describe('contracts/market-contract', () => {
       );
     });
 
+    it('should hold a reserve interval to the W its Wh quota gives over the delivery period', async () => {
+      // 2,500 Wh over a 15-minute delivery: 2,500 × 60 / 15 = 10,000 W of reserve.
+      const { ledger } = await newMarketFixture({
+        interval: { intervalId: RESERVE_IID, product: 'reserve' },
+        demand: { quantity: 12_000, priceCap: 10_000 },
+        quota: 2500,
+      });
+      const atQuota = bidOf('r-1', [[4000, 10_000]], VPP_ID, RESERVE_IID);
+      const beyond = bidOf('r-2', [[4000, 1]], VPP_ID, RESERVE_IID);
+      for (const bid of [atQuota, beyond]) await commitBid(ledger, bid);
+      await revealBid(ledger, atQuota);
+      assert.equal(ledger.getText(revealedBidByVppKey(RESERVE_IID, VPP_ID, 'r-1')), '10000');
+      await expectFailure(
+        ledger,
+        asOperator(T.reveal),
+        (ctx) => market.RevealBid(ctx, RESERVE_IID, JSON.stringify(beyond), SALT),
+        vppError(ErrorCode.QUOTA_EXCEEDED, /offers 1 W, above the quota of 0 W/),
+      );
+    });
+
     it('should refuse a step priced above the demand’s cap with PRICE_ABOVE_CAP', async () => {
       const { ledger } = await newMarketFixture({ demand: { quantity: 2000, priceCap: 10_000 } });
       const bid = bidOf('b-1', [
@@ -921,5 +944,38 @@ describe('contracts/market-contract quota from the credit level', () => {
       (ctx) => market.RevealBid(ctx, IID, JSON.stringify(second), SALT),
       vppError(ErrorCode.QUOTA_EXCEEDED, /quota of 0 Wh/),
     );
+  });
+
+  it('should convert the level’s Wh quota to W over a reserve interval’s delivery period', async () => {
+    // Level A: 20,000,000 Wh, i.e. 10,000,000 W held for 120 minutes and 80,000,000 W for 15.
+    const { ledger } = await newMarketFixture({
+      ders: [{ derId: 'pv-001', capacityW: 40_000_000 }],
+      interval: { intervalId: RESERVE_IID, product: 'reserve' },
+      demand: { quantity: 40_000_000, priceCap: 10_000 },
+      quota: null,
+    });
+    const twoHours = 'i-20260102-1200-res-2h';
+    await openWithDemand(
+      ledger,
+      intervalInput({ intervalId: twoHours, product: 'reserve', deliveryEnd: '2026-01-02T14:00:00.000Z' }),
+      { quantity: 40_000_000, priceCap: 10_000 },
+      T.open,
+    );
+    await installDefaultRulebook(ledger, '2025-12-01T00:00:00.000Z');
+    const aboveLong = bidOf('b-long-1', [[4000, 10_000_001]], VPP_ID, twoHours);
+    const atLong = bidOf('b-long-2', [[4000, 10_000_000]], VPP_ID, twoHours);
+    const aboveWhFigure = bidOf('b-short', [[4000, 30_000_000]], VPP_ID, RESERVE_IID);
+    for (const bid of [aboveLong, atLong, aboveWhFigure]) await commitBid(ledger, bid);
+
+    await expectFailure(
+      ledger,
+      asOperator(T.reveal),
+      (ctx) => market.RevealBid(ctx, twoHours, JSON.stringify(aboveLong), SALT),
+      vppError(ErrorCode.QUOTA_EXCEEDED, /offers 10000001 W, above the quota of 10000000 W/),
+    );
+    await revealBid(ledger, atLong);
+    await revealBid(ledger, aboveWhFigure);
+    assert.equal(ledger.getText(revealedBidByVppKey(twoHours, VPP_ID, 'b-long-2')), '10000000');
+    assert.equal(ledger.getText(revealedBidByVppKey(RESERVE_IID, VPP_ID, 'b-short')), '30000000');
   });
 });

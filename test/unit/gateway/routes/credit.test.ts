@@ -344,8 +344,6 @@ describe('gateway/routes credit', () => {
       for (const [org, role, body] of [
         ['control', 'control', missedAck],
         ['control', 'admin', missedAck],
-        ['trading', 'trading', unrevealed],
-        ['trading', 'admin', unrevealed],
         ['regulator', 'regulator', VIOLATION_BODY],
       ] as const) {
         ledger.calls = [];
@@ -369,16 +367,14 @@ describe('gateway/routes credit', () => {
           403,
           /DISPATCH_ACKNOWLEDGED/,
         ],
-        ['trading', 'admin', missedAck, 403, /BID_NOT_REVEALED/],
+        // The market records unrevealed bids itself; the trading centre is told so, not only refused.
+        ['trading', 'trading', unrevealed, 403, /the market records it itself/],
+        ['trading', 'admin', unrevealed, 403, /the market records it itself/],
+        ['regulator', 'regulator', unrevealed, 403, /the market records it itself/],
+        ['trading', 'admin', missedAck, 403, /may record no event type/],
         ['cvpp', 'admin', VIOLATION_BODY, 403, /may record no event type/],
         ['cvpp', 'operator', VIOLATION_BODY, 403, /role operator may not call this route/],
-        [
-          'trading',
-          'trading',
-          { ...unrevealed, participant: { type: 'der', id: 'pv-001' } },
-          422,
-          /type vpp/,
-        ],
+        ['control', 'control', { ...missedAck, participant: { type: 'der', id: 'pv-001' } }, 422, /type vpp/],
         ['control', 'control', { ...missedAck, intervalId: undefined }, 422, /intervalId/],
       ];
       for (const [org, role, body, status, message] of cases) {

@@ -23,7 +23,7 @@ const check = (changes: Partial<DirectEventCheck>): DirectEventCheck => ({
 
 describe('domain/credit/direct-events', () => {
   describe('DIRECT_EVENT_AUTHORITIES', () => {
-    it('should pin who records which event: only failures, each by its supervising organisation', () => {
+    it('should pin who records which event: only failures, each by its supervising organisation, none the market records', () => {
       assert.deepEqual(
         DIRECT_EVENT_AUTHORITIES.map((a) => [
           a.eventType,
@@ -34,22 +34,22 @@ describe('domain/credit/direct-events', () => {
         ]),
         [
           ['DISPATCH_NOT_ACKNOWLEDGED', 'ControlMSP', ['control', 'admin'], ['vpp'], true],
-          ['BID_NOT_REVEALED', 'TradingMSP', ['trading', 'admin'], ['vpp'], true],
           ['VIOLATION', 'RegulatorMSP', ['regulator', 'admin'], ['vpp', 'der'], false],
         ],
       );
       for (const authority of DIRECT_EVENT_AUTHORITIES) {
         assert.ok(KNOWN_CREDIT_EVENT_TYPES.includes(authority.eventType));
       }
-      assert.deepEqual(DIRECT_EVENT_MSP_IDS, ['ControlMSP', 'TradingMSP', 'RegulatorMSP']);
+      assert.deepEqual(DIRECT_EVENT_MSP_IDS, ['ControlMSP', 'RegulatorMSP']);
     });
   });
 
   describe('#directEventRolesOf / #directEventTypesOf', () => {
-    it('should list the roles and event types of each organisation, none for the CVPP', () => {
+    it('should list the roles and event types of each organisation, none for the CVPP and trading', () => {
       assert.deepEqual(directEventRolesOf('ControlMSP'), ['control', 'admin']);
       assert.deepEqual(directEventRolesOf('CvppMSP'), []);
-      assert.deepEqual(directEventTypesOf('TradingMSP', 'admin'), ['BID_NOT_REVEALED']);
+      assert.deepEqual(directEventRolesOf('TradingMSP'), []);
+      assert.deepEqual(directEventTypesOf('TradingMSP', 'admin'), []);
       assert.deepEqual(directEventTypesOf('TradingMSP', 'operator'), []);
       assert.deepEqual(directEventTypesOf('CvppMSP', 'admin'), []);
     });
@@ -89,15 +89,39 @@ describe('domain/credit/direct-events', () => {
       );
     });
 
+    it('should refuse BID_NOT_REVEALED from anyone with FORBIDDEN: the market records it itself', () => {
+      const unrevealed = { eventType: 'BID_NOT_REVEALED', intervalId: 'i-1' } as const;
+      for (const [mspId, role] of [
+        ['TradingMSP', 'trading'],
+        ['TradingMSP', 'admin'],
+        ['ControlMSP', 'control'],
+        ['RegulatorMSP', 'regulator'],
+        ['CvppMSP', 'admin'],
+      ] as const) {
+        assert.throws(
+          () => checkDirectEvent(check({ ...unrevealed, mspId, role })),
+          vppError(
+            ErrorCode.FORBIDDEN,
+            /BID_NOT_REVEALED cannot be recorded directly: the market records it itself .*reveal deadline/,
+          ),
+          `${mspId}/${role}`,
+        );
+      }
+    });
+
     it('should refuse a participant type the event cannot concern, and a missing interval', () => {
       const invalid = vppError(ErrorCode.INVALID_ARGUMENT);
-      const trading = { mspId: 'TradingMSP', role: 'trading', eventType: 'BID_NOT_REVEALED' } as const;
+      const control = {
+        mspId: 'ControlMSP',
+        role: 'control',
+        eventType: 'DISPATCH_NOT_ACKNOWLEDGED',
+      } as const;
       assert.throws(
-        () => checkDirectEvent(check({ ...trading, participantType: 'der', intervalId: 'i-1' })),
+        () => checkDirectEvent(check({ ...control, participantType: 'der', intervalId: 'i-1' })),
         invalid,
       );
       assert.throws(
-        () => checkDirectEvent(check(trading)),
+        () => checkDirectEvent(check(control)),
         vppError(ErrorCode.INVALID_ARGUMENT, /intervalId/),
       );
     });

@@ -4,8 +4,10 @@ import {
   buildVppQuota,
   parseQuotaQuantity,
   parseStoredVppQuota,
+  quotaInProductUnit,
 } from '../../../../../chaincode/src/domain/market/quota';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
+import { DELIVERY_START, openInterval } from '../../../../support/market-fixtures';
 import { vppError } from '../../../../support/vpp-assert';
 
 const REGULATOR = { mspId: 'RegulatorMSP', role: 'regulator' } as const;
@@ -81,6 +83,55 @@ describe('domain/market/quota', () => {
         () => parseStoredVppQuota({ ...stored, setBy: { mspId: 'X', role: 'admin' } }),
         invalid(/mspId/),
       );
+    });
+  });
+
+  describe('#quotaInProductUnit', () => {
+    /** An interval of `product` whose delivery lasts `minutes` from DELIVERY_START. */
+    const lasting = (product: string, minutes: number) =>
+      openInterval({
+        product,
+        deliveryEnd: new Date(Date.parse(DELIVERY_START) + minutes * 60_000).toISOString(),
+      });
+
+    it('should keep the Wh for energy intervals, whatever their length', () => {
+      for (const product of ['energy-up', 'energy-down']) {
+        assert.equal(quotaInProductUnit(lasting(product, 15), 2_500), 2_500);
+        assert.equal(quotaInProductUnit(lasting(product, 120), 2_500), 2_500);
+      }
+    });
+
+    it('should give reserve the watts whose holding over the delivery stays within the Wh, rounded down', () => {
+      const cases: [minutes: number, quotaWh: number, watts: number][] = [
+        [15, 2_500, 10_000],
+        [15, 0, 0],
+        [60, 2_500, 2_500],
+        [120, 20_000_000, 10_000_000],
+        [120, 2_001, 1_000],
+        [45, 1_000, 1_333],
+        [24 * 60, 23, 0],
+        [24 * 60, 24, 1],
+      ];
+      for (const [minutes, quotaWh, watts] of cases) {
+        assert.equal(
+          quotaInProductUnit(lasting('reserve', minutes), quotaWh),
+          watts,
+          `${quotaWh} Wh / ${minutes} min`,
+        );
+      }
+    });
+
+    it('should stay exact up to the largest safe integer and cap above it', () => {
+      const max = Number.MAX_SAFE_INTEGER;
+      assert.equal(quotaInProductUnit(lasting('reserve', 60), max), max);
+      assert.equal(quotaInProductUnit(lasting('reserve', 15), max), max);
+      assert.equal(quotaInProductUnit(lasting('reserve', 120), max), Math.floor(max / 2));
+    });
+
+    it('should refuse a quota that is not a non-negative integer', () => {
+      for (const bad of [-1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) {
+        assert.throws(() => quotaInProductUnit(lasting('reserve', 15), bad), invalid(/quota/), String(bad));
+      }
     });
   });
 });
