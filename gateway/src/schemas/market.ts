@@ -165,7 +165,7 @@ export const putQuotaSchema = {
   summary: "Set a VPP's bid quota: the most all its bids in one interval may offer (regulator)",
   description:
     "In Wh per interval, like the credit level's quota it replaces for this VPP. A reserve interval, " +
-    'traded in W, allows floor(quantity × 60 / delivery minutes) W: the reserve whose full use over ' +
+    'traded in W, allows floor(quantity × 3600 / delivery seconds) W: the reserve whose full use over ' +
     "the delivery period stays within the quota. Without a quota set here the VPP's credit level's " +
     'applies; with neither (no rulebook installed) the VPP cannot reveal bids.',
   params: VppParamsSchema,

@@ -89,7 +89,7 @@ export interface LevelRule {
   readonly minScore: number;
   /**
    * Largest total quantity (Wh) a VPP at this level may offer for one interval; a reserve interval,
-   * traded in W, allows floor(bidQuotaWh × 60 / delivery minutes) W (domain/market/quota.ts).
+   * traded in W, allows floor(bidQuotaWh × 3600 / delivery seconds) W (domain/market/quota.ts).
    */
   readonly bidQuotaWh: number;
   /** Multiplies settlement penalties, in permille (1000 = 1.0×). */

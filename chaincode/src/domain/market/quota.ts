@@ -4,9 +4,9 @@
 //
 // Unit rule: every quota, from either source, is energy per interval in Wh, so the regulator's quota
 // replaces the level's like for like. An energy interval compares it with bid totals in Wh as it is.
-// A reserve interval trades power in W held for its whole delivery period, and P W held for m minutes
-// is P × m / 60 Wh if fully called (the relation backedQuantity applies to capacity), so there the
-// quota is floor(Wh × 60 / m) W (quotaInProductUnit): rounded down, because a quota is a ceiling. One
+// A reserve interval trades power in W held for its whole delivery period, and P W held for s seconds
+// is P × s / 3600 Wh if fully called (the relation backedQuantity applies to capacity), so there the
+// quota is floor(Wh × 3600 / s) W (quotaInProductUnit): rounded down, because a quota is a ceiling. One
 // figure thus bounds the energy a VPP may commit in an interval whatever the product; a separate W
 // quota per level would change the rulebook format without meaning anything different.
 // A VPP with no quota at all (no record and no rulebook yet) may not reveal (QUOTA_EXCEEDED); a quota
@@ -25,7 +25,7 @@ import {
 } from '../../rules';
 import { ErrorCode, isVppError, VppError } from '../../types/errors';
 import { copyActor, parseActor, type MarketActor } from './common';
-import { deliveryMinutes, MarketProduct, type MarketIntervalInput } from './interval';
+import { deliverySeconds, MarketProduct, type MarketIntervalInput } from './interval';
 
 export interface VppQuota {
   readonly vppId: string;
@@ -85,7 +85,7 @@ export function parseStoredVppQuota(value: unknown): VppQuota {
 
 /**
  * A quota in Wh as the limit on bid totals in `interval`'s product unit: the Wh themselves for energy,
- * floor(Wh × 60 / delivery minutes) W for reserve (see the module comment). Capped at
+ * floor(Wh × 3600 / delivery seconds) W for reserve (see the module comment). Capped at
  * Number.MAX_SAFE_INTEGER, like backedQuantity, so comparing it with a quantity stays exact.
  */
 export function quotaInProductUnit(interval: MarketIntervalInput, quotaWh: number): number {
@@ -95,7 +95,7 @@ export function quotaInProductUnit(interval: MarketIntervalInput, quotaWh: numbe
   if (interval.product !== MarketProduct.RESERVE) {
     return quotaWh;
   }
-  const watts = (BigInt(quotaWh) * 60n) / BigInt(deliveryMinutes(interval));
+  const watts = (BigInt(quotaWh) * 3600n) / BigInt(deliverySeconds(interval));
   return watts > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(watts);
 }
 
