@@ -2,8 +2,15 @@
 // organisation with the role its market step needs, checks of HTTP answers, waiting for the real
 // clock to pass an interval's instants, and a VPP with device-backed DERs and a bid quota.
 import assert from 'node:assert/strict';
-import { newKeyAndCsr } from '../../gateway/src/core/x509';
-import { call, loginAdmin, registerAndLogin, type HttpResult } from '../../platform/src/http/gateway-rest';
+import type { Device } from '../../gateway/device-kit/device';
+import { enrollDevice } from '../../gateway/device-kit/device-api';
+import {
+  call,
+  gatewayUrl,
+  loginAdmin,
+  registerAndLogin,
+  type HttpResult,
+} from '../../platform/src/http/gateway-rest';
 import { eventually } from './eventually';
 
 export type ErrorBody = { error: { code: string; message: string } };
@@ -81,45 +88,47 @@ export type DerSpec = readonly [derId: string, derType: string, capacityW: numbe
 
 /**
  * Registers a VPP (as the CVPP operator) whose DERs are backed by devices that enroll with their own
- * keys, and sets its bid quota (as the regulator).
+ * keys (through the CVPP gateway's RA, as a device does), and sets its bid quota (as the regulator).
+ * The DERs register concurrently: each writes only its own keys. Returns the devices by DER id, so
+ * the caller can sign readings with them.
  */
 export async function registerVppWithDers(
   as: AsOrg,
   vpp: { vppId: string; displayName: string },
   ders: readonly DerSpec[],
   quotaWh: number,
-): Promise<void> {
+): Promise<Map<string, Device>> {
   const { vppId } = vpp;
   expectStatus(await as('cvpp', 'POST', '/v1/vpps', { ...vpp, feeBps: 500 }), 201, 'register VPP');
-  for (const [derId, derType, capacityW] of ders) {
-    const device = await as<{ enrollmentId: string; secret: string }>('cvpp', 'POST', '/v1/devices', {
-      derId,
-      vppId,
-    });
-    expectStatus(device, 201, `register device ${derId}`);
-    const { csrPem } = newKeyAndCsr(device.body.enrollmentId);
-    const enrolled = await call<{ certificatePem: string }>('cvpp', 'POST', `/v1/devices/${derId}/enroll`, {
-      body: { secret: device.body.secret, csr: csrPem },
-    });
-    expectStatus(enrolled, 201, `enroll device ${derId}`);
-    expectStatus(
-      await as('cvpp', 'POST', '/v1/ders', {
+  const devices = await Promise.all(
+    ders.map(async ([derId, derType, capacityW]) => {
+      const registered = await as<{ enrollmentId: string; secret: string }>('cvpp', 'POST', '/v1/devices', {
         derId,
         vppId,
-        derType,
-        capacityW,
-        zone: 'zone-it',
-        certificatePem: enrolled.body.certificatePem,
-      }),
-      201,
-      `register DER ${derId}`,
-    );
-  }
+      });
+      expectStatus(registered, 201, `register device ${derId}`);
+      const device = await enrollDevice(gatewayUrl('cvpp'), derId, registered.body.secret);
+      expectStatus(
+        await as('cvpp', 'POST', '/v1/ders', {
+          derId,
+          vppId,
+          derType,
+          capacityW,
+          zone: 'zone-it',
+          certificatePem: device.credentials.certPem,
+        }),
+        201,
+        `register DER ${derId}`,
+      );
+      return device;
+    }),
+  );
   expectStatus(
     await as('regulator', 'PUT', `/v1/market/quotas/${vppId}`, { quantity: quotaWh }),
     200,
     'set quota',
   );
+  return new Map(devices.map((device) => [device.derId, device]));
 }
 
 /** The instants of an interval opened now, on the real clock. */
@@ -131,19 +140,25 @@ export interface IntervalInstants {
 }
 
 /**
- * Bids for `openForMs` from now, reveals for `revealForMs` after that, and a 15-minute delivery that
- * starts on the first `alignMs` boundary at least a minute after the reveal deadline.
+ * Bids for `openForMs` from now, reveals for `revealForMs` after that, and a delivery of `deliveryMs`
+ * (15 minutes unless given) that starts on the first `alignMs` boundary at least `leadMs` (a minute
+ * unless given: time for clearing and dispatch) after the reveal deadline.
  */
-export function intervalInstants(openForMs: number, revealForMs: number, alignMs: number): IntervalInstants {
+export function intervalInstants(
+  openForMs: number,
+  revealForMs: number,
+  alignMs: number,
+  { leadMs = 60_000, deliveryMs = QUARTER_MS }: { leadMs?: number; deliveryMs?: number } = {},
+): IntervalInstants {
   const now = Date.now();
   const gateClosure = new Date(now + openForMs).toISOString();
   const revealDeadline = new Date(now + openForMs + revealForMs).toISOString();
-  const startMs = Math.ceil((Date.parse(revealDeadline) + 60_000) / alignMs) * alignMs;
+  const startMs = Math.ceil((Date.parse(revealDeadline) + leadMs) / alignMs) * alignMs;
   return {
     gateClosure,
     revealDeadline,
     deliveryStart: new Date(startMs).toISOString(),
-    deliveryEnd: new Date(startMs + QUARTER_MS).toISOString(),
+    deliveryEnd: new Date(startMs + deliveryMs).toISOString(),
   };
 }
 

@@ -4,11 +4,9 @@
 // reading window is still open; nothing is stored, verification finds nothing, and statements of the
 // VPP and its DER (which has no settlement) are empty.
 //
-// A successful settlement is not exercised here: the chaincode only knows the transaction timestamp,
-// which is the real clock on a real network, and a 15-minute delivery period settles no earlier than
-// 60 minutes after it ends, so a settled interval needs 75+ minutes of wall-clock time after its
-// opening. The whole settlement (numbers, credit score, verification, statements) is covered on the
-// memory ledger with explicit transaction times (test/unit/chaincode/contracts/settlement-contract.test.ts).
+// The interval here delivers for 15 minutes, so its reading window stays open for the whole test. A
+// successful settlement on the real network (lines, verification, statements, credit) is the VPP day
+// test's (vpp-day.test.ts), which runs on the network's short market calendar.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
