@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 // table on the whole import graph, require() and import() included). Each folder may import only the
 // folders listed; test/ may import anything. A later `files` block's no-restricted-imports REPLACES an
 // earlier one's for the same files, so every folder gets ONE block below with all its patterns merged.
-const FOLDERS = ['chaincode', 'platform', 'ca', 'network', 'gateway', 'bench', 'test'];
+const FOLDERS = ['chaincode', 'platform', 'ca', 'network', 'gateway', 'bench', 'demo', 'test'];
 const ALLOWED = {
   chaincode: [],
   platform: ['chaincode'], // chaincode/src/api only (PLATFORM_CHAINCODE below)
@@ -15,6 +15,7 @@ const ALLOWED = {
   network: ['platform', 'ca', 'chaincode'],
   gateway: ['platform', 'chaincode'],
   bench: ['platform', 'gateway', 'chaincode'],
+  demo: ['platform', 'gateway', 'chaincode'],
 };
 
 /** A relative import that climbs out of its folder into one of `folders`. */
@@ -32,7 +33,7 @@ const boundaryOf = (folder) =>
       : `${folder}/ may import only ${ALLOWED[folder].map((f) => `${f}/`).join(', ')} (README, Layout)`,
   );
 
-// Clients (gateway with its device kit, network setup, benchmarks, platform) see the chaincode only
+// Clients (gateway with its device kit, network setup, benchmarks, the demo, platform) see the chaincode only
 // through its curated API, which loads no Fabric chaincode library into their process. Merged into the
 // block of every folder that imports chaincode: do not add a separate block for it.
 const CHAINCODE_API_ONLY = {
@@ -78,6 +79,7 @@ const boundaries = [
   restrictedImports(['gateway/**/*.ts'], [boundaryOf('gateway'), ...CHAINCODE_ENTRY]),
   restrictedImports(['gateway/device-kit/**/*.ts'], [boundaryOf('gateway'), ...CHAINCODE_ENTRY, DEVICE_KIT]),
   restrictedImports(['bench/**/*.ts'], [boundaryOf('bench'), ...CHAINCODE_ENTRY]),
+  restrictedImports(['demo/**/*.ts'], [boundaryOf('demo'), ...CHAINCODE_ENTRY]),
 ];
 
 export default tseslint.config(

@@ -8,21 +8,15 @@ import {
   call,
   gatewayUrl,
   loginAdmin,
+  MARKET_ROLES,
   registerAndLogin,
   type HttpResult,
+  type MarketOrg,
 } from '../../platform/src/http/gateway-rest';
 import { eventually } from './eventually';
 
 export type ErrorBody = { error: { code: string; message: string } };
-export type Org = 'cvpp' | 'trading' | 'control' | 'regulator';
-
-/** The role each organisation's test user has: the one its steps of an interval need. */
-const MARKET_ROLES: Record<Org, string> = {
-  cvpp: 'operator',
-  trading: 'trading',
-  control: 'control',
-  regulator: 'regulator',
-};
+export type Org = MarketOrg;
 
 /** How far past an instant to wait, so that the next proposal's timestamp is surely beyond it. */
 const MARGIN_MS = 1_500;
@@ -160,6 +154,15 @@ export function intervalInstants(
     deliveryStart: new Date(startMs).toISOString(),
     deliveryEnd: new Date(startMs + deliveryMs).toISOString(),
   };
+}
+
+/** The trading centre opens an energy-up interval with `instants`. */
+export async function openInterval(as: AsOrg, intervalId: string, instants: IntervalInstants): Promise<void> {
+  expectStatus(
+    await as('trading', 'POST', '/v1/market/intervals', { intervalId, product: 'energy-up', ...instants }),
+    201,
+    `open interval ${intervalId}`,
+  );
 }
 
 /** Posts the control centre's demand for `quantity` Wh of energy-up, with a price cap of 10,000. */

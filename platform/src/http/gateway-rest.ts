@@ -89,6 +89,19 @@ export async function marketCalendarNow(orgName: string, token: string): Promise
   return answer.body;
 }
 
+/**
+ * The role a user of each organisation needs for its steps of a market interval: the operator commits,
+ * reveals, acknowledges and sets setpoints; the trading centre opens, clears and settles; the control
+ * centre posts demand and dispatches; the regulator sets quotas and verifies.
+ */
+export const MARKET_ROLES = {
+  cvpp: 'operator',
+  trading: 'trading',
+  control: 'control',
+  regulator: 'regulator',
+} as const;
+export type MarketOrg = keyof typeof MARKET_ROLES;
+
 export async function login(orgName: string, enrollmentId: string, secret: string): Promise<string> {
   const res = await call<{ token: string }>(orgName, 'POST', '/v1/auth/token', {
     body: { enrollmentId, secret },

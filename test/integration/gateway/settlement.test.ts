@@ -16,6 +16,7 @@ import {
   expectStatus,
   intervalInstants,
   loginMarketUsers,
+  openInterval,
   postDemand,
   registerVppWithDers,
   requestsAs,
@@ -72,15 +73,7 @@ describe('settlement over REST (real network)', () => {
     const base = `/v1/market/intervals/${INTERVAL}`;
     const settlementUrl = `/v1/settlement/${INTERVAL}/${VPP}`;
 
-    expectStatus(
-      await as('trading', 'POST', '/v1/market/intervals', {
-        intervalId: INTERVAL,
-        product: 'energy-up',
-        ...instants,
-      }),
-      201,
-      'open interval',
-    );
+    await openInterval(as, INTERVAL, instants);
     // A fresh interval, not even cleared: refused, and it is the reading window that says why.
     const fresh = await as<ErrorBody>('trading', 'POST', settlementUrl);
     expectRefusal(fresh, 422, 'INVALID_STATE', 'settle a fresh interval');

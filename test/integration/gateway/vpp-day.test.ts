@@ -26,6 +26,7 @@ import {
   expectStatus,
   intervalInstants,
   loginMarketUsers,
+  openInterval,
   registerVppWithDers,
   requestsAs,
   sleepUntil,
@@ -369,15 +370,7 @@ describe('a whole VPP day over REST (real network)', () => {
     }
 
     // ---- the trading centre opens the interval, the control centre posts demand ----
-    expectStatus(
-      await as('trading', 'POST', '/v1/market/intervals', {
-        intervalId: INTERVAL,
-        product: 'energy-up',
-        ...instants,
-      }),
-      201,
-      'open interval',
-    );
+    await openInterval(as, INTERVAL, instants);
     await visibleTo(as, 'control', BASE);
     expectStatus(await as('control', 'POST', `${BASE}/demand`, DEMAND), 201, 'post demand');
     await visibleTo(as, 'cvpp', BASE, (body) => (body as { demand: unknown }).demand !== null);

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { REPO_ROOT } from '../../support/repo';
 
-const FOLDERS = ['chaincode', 'platform', 'ca', 'network', 'gateway', 'bench', 'test'] as const;
+const FOLDERS = ['chaincode', 'platform', 'ca', 'network', 'gateway', 'bench', 'demo', 'test'] as const;
 type Folder = (typeof FOLDERS)[number];
 
 /** What each folder may import: a folder, or a path inside one. test/ may import anything. */
@@ -21,6 +21,7 @@ const ALLOWED: Record<Folder, readonly string[]> = {
   network: ['platform', 'ca', 'chaincode'],
   gateway: ['platform', 'chaincode'],
   bench: ['platform', 'gateway', 'chaincode'],
+  demo: ['platform', 'gateway', 'chaincode'],
   test: FOLDERS,
 };
 
