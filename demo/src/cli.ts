@@ -6,7 +6,6 @@ import path from 'node:path';
 import { runDir } from '../../platform/src/paths';
 import { statusOf } from '../../platform/src/http/gateway-rest';
 import { formatReport } from './report';
-import { DemoStepError } from './rest-session';
 import { runVppDay } from './vpp-day';
 
 const USAGE = `usage: npm run demo [-- --intervals N]
@@ -64,9 +63,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      console.error(
-        error instanceof DemoStepError || error instanceof Error ? `demo failed: ${error.message}` : error,
-      );
+      console.error(error instanceof Error ? `demo failed: ${error.message}` : error);
       process.exitCode = 1;
     },
   );

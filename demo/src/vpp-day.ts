@@ -361,9 +361,9 @@ async function ensureFleet(session: RestSession, fleetFile: string): Promise<Dem
         return {
           spec,
           vppId,
-          ders: ders.map(({ derId, derType, capacityW, ...keys }) => ({
-            member: { derId, derType, capacityW },
-            device: deviceOf({ derId, derType, capacityW, ...keys }),
+          ders: ders.map((der) => ({
+            member: { derId: der.derId, derType: der.derType, capacityW: der.capacityW },
+            device: deviceOf(der),
           })),
         };
       }),
