@@ -66,6 +66,7 @@ import { ApiError, errorBody } from './core/api-error';
 import { toApiError } from './core/fabric-errors';
 import { IdentityStore } from './core/identity-store';
 import { isApiRole, type ApiRole } from './core/roles';
+import { ErrorSchema } from './schemas/common';
 import type { GatewayConfig } from './config';
 import type { FabricPort } from './plugins/app/fabric-connection';
 import type { RaPort } from './plugins/app/ra';
@@ -105,6 +106,17 @@ export interface BuildOptions {
 
 /** Routes of plugins that cannot declare roles themselves (Swagger UI's pages and assets). */
 const PUBLIC_PREFIXES = ['/docs'];
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A write's documented answers, plus 504 OUTCOME_UNKNOWN wherever it can reach the ledger (it lists
+ * 503): its transaction may have been sent for ordering and not confirmed (core/fabric-errors.ts).
+ */
+function withOutcomeUnknown(methods: readonly string[], response: unknown): unknown {
+  if (!methods.some((m) => WRITE_METHODS.has(m)) || typeof response !== 'object' || response === null)
+    return response;
+  return '503' in response && !('504' in response) ? { ...response, 504: ErrorSchema } : response;
+}
 
 function guardRoute(route: RouteOptions, table: RouteEntry[]): void {
   const config = (route.config ?? {}) as { roles?: unknown; public?: unknown };
@@ -124,6 +136,7 @@ function guardRoute(route: RouteOptions, table: RouteEntry[]): void {
     const schema = (route.schema ?? {}) as Record<string, unknown>;
     route.schema = {
       ...schema,
+      ...(schema.response === undefined ? {} : { response: withOutcomeUnknown(methods, schema.response) }),
       security: [{ bearerAuth: [] }],
       description: [schema.description, `Roles: ${(roles as string[]).join(', ')}.`]
         .filter(Boolean)

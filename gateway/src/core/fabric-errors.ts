@@ -7,6 +7,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { ErrorCode, parseVppErrorMessage } from '../../../chaincode/src/api';
+import { OutcomeUnknownError } from '../../../platform/src/fabric/bft-submit';
 import { ApiError } from './api-error';
 
 /** HTTP status of each chaincode error code. */
@@ -85,6 +86,18 @@ function txIdOf(err: GatewayError): string | undefined {
 /** Any error out of a Fabric call → the ApiError to answer with. Unknown errors become 500 INTERNAL. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof OutcomeUnknownError) {
+    // Not a failure: the write may still commit. The caller learns its fate from the status route
+    // and must not send the same intent again as a new request before it has.
+    return new ApiError(
+      504,
+      'OUTCOME_UNKNOWN',
+      'the transaction was sent for ordering but not confirmed; it may still commit: ' +
+        `GET /v1/transactions/${err.txId}/status tells whether it did`,
+      undefined,
+      err.txId,
+    );
+  }
   if (err instanceof CommitError) return commitFailure(err.code, err.transactionId);
   if (err instanceof GatewayError) {
     const txId = txIdOf(err);

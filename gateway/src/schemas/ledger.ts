@@ -2,7 +2,7 @@
 // validation and serialisation, by swagger for the OpenAPI document and, for requests, for the
 // handlers' types.
 
-import { sha256Hex } from './common';
+import { errorResponses, sha256Hex } from './common';
 
 const hex = { type: 'string', pattern: '^[0-9a-f]*$' } as const;
 const stringList = { type: 'array', items: { type: 'string' } } as const;
@@ -127,5 +127,30 @@ export const ChannelOrgsSchema = {
         },
       },
     },
+  },
+} as const;
+
+/** GET /v1/transactions/{txId}/status: what became of a write. */
+export const transactionStatusSchema = {
+  tags: ['ledger'],
+  summary: 'Whether a transaction committed, was invalidated, or is not on the ledger (yet)',
+  description:
+    'Ask after a write answered 504 OUTCOME_UNKNOWN or its connection broke. `unknown` means this ' +
+    "organisation's peer has not seen it: it may still commit (ask again) or never will. Your own " +
+    "organisation's transactions only; the regulator may ask about any.",
+  params: TransactionParamsSchema,
+  response: {
+    200: {
+      type: 'object',
+      required: ['txId', 'status'],
+      additionalProperties: false,
+      properties: {
+        txId: { type: 'string' },
+        status: { type: 'string', enum: ['committed', 'invalid', 'unknown'] },
+        validationCode: { type: 'string', description: 'peer.TxValidationCode name, e.g. VALID' },
+        blockNumber: { type: 'integer' },
+      },
+    },
+    ...errorResponses(400, 401, 403, 503),
   },
 } as const;

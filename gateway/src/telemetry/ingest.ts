@@ -22,6 +22,7 @@ import {
 } from '../../../chaincode/src/api';
 import { Batcher, type BatchLimits } from './batcher';
 import type { DerDirectory } from './der-directory';
+import { OutcomeUnknownError } from '../../../platform/src/fabric/bft-submit';
 
 /** What a device is told about one reading. */
 export interface ReadingOutcome {
@@ -103,7 +104,10 @@ export class ReadingIngest {
           { root, count: samples.length },
         );
       } catch (err) {
-        sink.dropBatch(batchId);
+        // A batch that may still commit keeps its samples, anchored to the transaction that may
+        // carry their root; only one that surely did not commit drops them.
+        if (err instanceof OutcomeUnknownError) sink.markAnchored(batchId, err.txId);
+        else sink.dropBatch(batchId);
         throw err;
       }
       sink.markAnchored(batchId, outcome.txId);

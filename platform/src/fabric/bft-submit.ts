@@ -9,6 +9,13 @@
  * Endorsement has its own race: a peer one block behind the others simulates on older state, and the
  * gateway refuses the set with "ProposalResponsePayloads do not match". The same proposal is then
  * endorsed again after a short pause (bounded), once the lagging peer has committed.
+ *
+ * Once an endorsed transaction has been sent for ordering, a failure no longer means "not written":
+ * orderers that took it may still order it when the others come back (with two of four orderers
+ * down, a transaction the peer reported as unavailable committed minutes later). Such failures
+ * become OutcomeUnknownError, never a plain failure, and the same signed transaction is sent again
+ * first (bounded): one transaction id commits at most once, so that resend is safe where a new
+ * proposal would not be.
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import {
@@ -17,6 +24,7 @@ import {
   type Gateway,
   type Proposal,
   type Status,
+  type SubmittedTransaction,
   type Transaction,
 } from '@hyperledger/fabric-gateway';
 import { gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
@@ -25,6 +33,20 @@ const ALREADY_PROCESSED = 'request already processed';
 const PAYLOADS_DIFFER = 'ProposalResponsePayloads do not match';
 const ENDORSE_ATTEMPTS = 4;
 const ENDORSE_PAUSE_MS = 250;
+const SUBMIT_ATTEMPTS = 3;
+const SUBMIT_PAUSE_MS = 500;
+/**
+ * Answers by which the orderers refused a transaction outright (its signature, creator or form): it
+ * was ordered nowhere. Every other submit failure leaves the outcome open.
+ */
+const REFUSED_BY_ORDERERS = new Set<number>([
+  GrpcStatus.INVALID_ARGUMENT,
+  GrpcStatus.PERMISSION_DENIED,
+  GrpcStatus.UNAUTHENTICATED,
+  GrpcStatus.FAILED_PRECONDITION,
+]);
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Whether endorsement failed only because the endorsing peers were at different heights. */
 export function isPeersOutOfStep(err: unknown): boolean {
@@ -42,7 +64,7 @@ export async function endorseInStep(proposal: Proposal): Promise<Transaction> {
       return await proposal.endorse();
     } catch (err) {
       if (!isPeersOutOfStep(err) || attempt >= ENDORSE_ATTEMPTS) throw err;
-      await new Promise((resolve) => setTimeout(resolve, ENDORSE_PAUSE_MS * attempt));
+      await pause(ENDORSE_PAUSE_MS * attempt);
     }
   }
 }
@@ -56,6 +78,62 @@ export function isAlreadyProcessed(err: unknown): boolean {
     err.code === GrpcStatus.UNAVAILABLE &&
     err.details.some((detail) => detail.message.includes(ALREADY_PROCESSED))
   );
+}
+
+/** Whether the orderers refused a submitted transaction outright, so that it was ordered nowhere. */
+export function isRefusedByOrderers(err: unknown): boolean {
+  return err instanceof GatewayError && REFUSED_BY_ORDERERS.has(err.code);
+}
+
+/**
+ * The transaction was sent for ordering, but whether it commits is not known: the orderers did not
+ * confirm it, or its commit status did not arrive. It may still commit. Its commit status (by
+ * `txId`) settles it; resubmitting a new proposal for the same intent might write twice.
+ */
+export class OutcomeUnknownError extends Error {
+  constructor(
+    readonly transaction: string,
+    readonly txId: string,
+    readonly reason: string,
+  ) {
+    super(`${transaction} ${txId}: outcome unknown (${reason})`);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
+const reasonOf = (err: unknown) =>
+  err instanceof GatewayError
+    ? [err.message, ...err.details.map((d) => d.message)].join('; ')
+    : err instanceof Error
+      ? err.message
+      : String(err);
+
+/**
+ * Sends the endorsed transaction for ordering, and the same signed transaction again (bounded, with
+ * a growing pause) while the orderers neither took it nor refused it.
+ */
+export async function submitToOrderers(endorsed: Transaction): Promise<SubmittedTransaction> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await endorsed.submit();
+    } catch (err) {
+      if (isAlreadyProcessed(err) || isRefusedByOrderers(err) || attempt >= SUBMIT_ATTEMPTS) throw err;
+      await pause(SUBMIT_PAUSE_MS * attempt);
+    }
+  }
+}
+
+/** A commit status, or OutcomeUnknownError if it cannot be had. */
+async function statusOrUnknown(
+  transaction: string,
+  txId: string,
+  read: () => Promise<Status>,
+): Promise<Status> {
+  try {
+    return await read();
+  } catch (err) {
+    throw new OutcomeUnknownError(transaction, txId, `no commit status: ${reasonOf(err)}`);
+  }
 }
 
 /** A commit-status request for a transaction the gateway's identity submitted. */
@@ -90,7 +168,11 @@ export interface SubmitOutcome {
   readonly recovered: boolean;
 }
 
-/** Endorse, submit and wait for the commit status, riding out the "already processed" race. */
+/**
+ * Endorse, submit and wait for the commit status, riding out the "already processed" race. Fails
+ * with the endorsement's error (nothing was sent for ordering), the orderers' outright refusal, or
+ * OutcomeUnknownError once the transaction may have been ordered.
+ */
 export async function submitAndWait(
   gateway: Gateway,
   channel: string,
@@ -109,14 +191,19 @@ export async function submitAndWait(
   const txId = proposal.getTransactionId();
   onTxId(txId);
   const endorsed = await endorseInStep(proposal);
+  let submitted: SubmittedTransaction;
   try {
-    const submitted = await endorsed.submit();
-    return { result: submitted.getResult(), txId, status: await submitted.getStatus(), recovered: false };
+    submitted = await submitToOrderers(endorsed);
   } catch (err) {
-    if (!isAlreadyProcessed(err)) throw err;
-    const status = await commitOf(gateway, channel, txId).getStatus();
+    if (isRefusedByOrderers(err)) throw err;
+    if (!isAlreadyProcessed(err)) throw new OutcomeUnknownError(transaction, txId, reasonOf(err));
+    const status = await statusOrUnknown(transaction, txId, () =>
+      commitOf(gateway, channel, txId).getStatus(),
+    );
     return { result: endorsed.getResult(), txId, status, recovered: true };
   }
+  const status = await statusOrUnknown(transaction, txId, () => submitted.getStatus());
+  return { result: submitted.getResult(), txId, status, recovered: false };
 }
 
 /** A transaction that was ordered but committed as invalid; `code` is its peer.TxValidationCode. */

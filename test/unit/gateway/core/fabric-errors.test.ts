@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { EndorseError } from '@hyperledger/fabric-gateway';
 import { chaincodeErrorOf, commitFailure, toApiError } from '../../../../gateway/src/core/fabric-errors';
+import { OutcomeUnknownError } from '../../../../platform/src/fabric/bft-submit';
 
 function endorseError(code: number, details: string[]): EndorseError {
   return new EndorseError({
@@ -72,6 +73,12 @@ describe('gateway/core/fabric-errors', () => {
         summary(endorseError(status.UNKNOWN, ['access denied: creator org unknown'])),
         '403 FABRIC_ACCESS_DENIED',
       );
+    });
+
+    it('should answer 504 OUTCOME_UNKNOWN with the transaction id and its status route', () => {
+      const api = toApiError(new OutcomeUnknownError('RegisterVpp', 'ab12', 'quorum not reached'));
+      assert.deepEqual([api.status, api.code, api.txId], [504, 'OUTCOME_UNKNOWN', 'ab12']);
+      assert.match(api.message, /may still commit: GET \/v1\/transactions\/ab12\/status/);
     });
 
     it('should hide unknown errors behind 500 INTERNAL', () => {

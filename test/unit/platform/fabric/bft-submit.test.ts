@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { EndorseError, GatewayError, type Proposal, type Transaction } from '@hyperledger/fabric-gateway';
+import type { Contract, Gateway, Status, SubmittedTransaction } from '@hyperledger/fabric-gateway';
 import {
   endorseInStep,
   isAlreadyProcessed,
   isPeersOutOfStep,
+  isRefusedByOrderers,
   NotCommittedError,
+  OutcomeUnknownError,
+  submitAndWait,
 } from '../../../../platform/src/fabric/bft-submit';
 
 const detail = (message: string) => ({ address: 'peer0:7051', mspId: 'CvppMSP', message });
@@ -81,6 +85,77 @@ describe('platform/fabric/bft-submit', () => {
       const err = new NotCommittedError('RecordReadings', 'tx9', 11);
       assert.equal(err.message, 'RecordReadings tx9 committed as invalid (11)');
       assert.deepEqual([err.name, err.txId, err.code], ['NotCommittedError', 'tx9', 11]);
+    });
+  });
+
+  describe('#submitAndWait once the transaction is sent for ordering', () => {
+    const committed = { successful: true, code: 0, blockNumber: 7n, transactionId: 'tx1' } as Status;
+
+    /**
+     * A contract whose one proposal endorses at once and whose submit() meets `submitErrors` in
+     * turn (then succeeds); the submitted transaction's status comes from `status`.
+     */
+    function contractWith(submitErrors: Error[], status: () => Promise<Status>) {
+      let submits = 0;
+      const submitted = {
+        getResult: () => Buffer.from('r'),
+        getStatus: status,
+      } as unknown as SubmittedTransaction;
+      const transaction = {
+        getTransactionId: () => 'tx1',
+        getResult: () => Buffer.from('r'),
+        submit: async () => {
+          const err = submitErrors[submits++];
+          if (err) throw err;
+          return submitted;
+        },
+      };
+      const contract = {
+        newProposal: () => ({ getTransactionId: () => 'tx1', endorse: async () => transaction }),
+      } as unknown as Contract;
+      return { contract, submits: () => submits };
+    }
+    const run = (contract: Contract) =>
+      submitAndWait({} as Gateway, 'vppchannel', contract, 'RegisterVpp', ['{}']);
+    const unknownFor = (reason: RegExp) => (err: unknown) =>
+      err instanceof OutcomeUnknownError &&
+      err.txId === 'tx1' &&
+      err.transaction === 'RegisterVpp' &&
+      reason.test(err.reason);
+
+    it('should send the same signed transaction again while no orderer quorum takes it', async () => {
+      const { contract, submits } = contractWith(
+        [endorseError(status.UNAVAILABLE, 'quorum not reached')],
+        async () => committed,
+      );
+      const outcome = await run(contract);
+      assert.deepEqual(
+        [outcome.txId, outcome.status.blockNumber, outcome.recovered, submits()],
+        ['tx1', 7n, false, 2],
+      );
+    });
+
+    it('should answer outcome unknown, never a failure, when the orderers never confirm it', async () => {
+      const unavailable = [1, 2, 3].map(() => endorseError(status.UNAVAILABLE, 'quorum not reached'));
+      const { contract, submits } = contractWith(unavailable, async () => committed);
+      await assert.rejects(run(contract), unknownFor(/quorum not reached/));
+      assert.equal(submits(), 3);
+    });
+
+    it('should answer outcome unknown when the commit status does not come', async () => {
+      const { contract } = contractWith([], async () => {
+        throw endorseError(status.DEADLINE_EXCEEDED, 'commit status timed out');
+      });
+      await assert.rejects(run(contract), unknownFor(/^no commit status: .*commit status timed out/));
+    });
+
+    it('should pass on an outright refusal by the orderers: nothing was ordered', async () => {
+      const refused = endorseError(status.PERMISSION_DENIED, 'creator not authorised');
+      assert.equal(isRefusedByOrderers(refused), true);
+      assert.equal(isRefusedByOrderers(endorseError(status.UNAVAILABLE, 'x')), false);
+      const { contract, submits } = contractWith([refused], async () => committed);
+      await assert.rejects(run(contract), (err) => err === refused);
+      assert.equal(submits(), 1);
     });
   });
 });
