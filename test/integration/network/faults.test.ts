@@ -133,10 +133,11 @@ describe('honest outcomes and self-healing nodes', () => {
   let operator: RestUser;
   const stopped = new Set<Org>();
 
-  const newVpp = (vppId: string) =>
+  const newVpp = (vppId: string, idempotencyKey?: string) =>
     call<ErrorBody>(ORG, 'POST', '/v1/vpps', {
       token: operator.token,
       body: { vppId, displayName: `Fault test ${vppId}`, feeBps: 100 },
+      ...(idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
     });
   const txStatus = (txId: string) =>
     call<TxStatus>(ORG, 'GET', `/v1/transactions/${txId}/status`, { token: operator.token });
@@ -156,7 +157,8 @@ describe('honest outcomes and self-healing nodes', () => {
       stopped.add(org);
     }
     const vppId = `vpp-quorum-${stamp}`;
-    const answer = await newVpp(vppId);
+    const key = `create-${vppId}`;
+    const answer = await newVpp(vppId, key);
     assert.equal(answer.status, 504, JSON.stringify(answer.body));
     assert.equal(answer.body.error.code, 'OUTCOME_UNKNOWN');
     const txId = answer.body.error.txId!;
@@ -183,9 +185,14 @@ describe('honest outcomes and self-healing nodes', () => {
     assert.ok(Number.isSafeInteger(resolved!.blockNumber) && resolved!.blockNumber! > 0);
     const vpp = await call<{ vppId: string }>(ORG, 'GET', `/v1/vpps/${vppId}`, { token: operator.token });
     assert.deepEqual([vpp.status, vpp.body.vppId], [200, vppId]);
-    // A careless retry is refused rather than counted twice.
-    const retry = await newVpp(vppId);
-    assert.deepEqual([retry.status, retry.body.error.code], [409, 'ALREADY_EXISTS']);
+    // A retry under the same idempotency key answers with the first outcome; one without is refused.
+    const retry = await newVpp(vppId, key);
+    assert.equal(retry.status, 201, JSON.stringify(retry.body));
+    assert.equal(retry.headers['idempotent-replayed'], 'true');
+    const replayed = retry.body as unknown as { record: { vppId: string }; txId: string };
+    assert.deepEqual([replayed.record.vppId, replayed.txId], [vppId, txId]);
+    const careless = await newVpp(vppId);
+    assert.deepEqual([careless.status, careless.body.error.code], [409, 'ALREADY_EXISTS']);
 
     await startNode(specOf(followers[1]!, 'orderer'), 60_000);
     stopped.delete(followers[1]!);

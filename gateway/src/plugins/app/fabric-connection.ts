@@ -15,6 +15,7 @@ import type { AppPorts } from '../../app';
 import type { GatewayConfig } from '../../config';
 import type { GatewayMetrics } from '../external/gateway-metrics';
 import { submitAndWait, type PrivateInput } from '../../../../platform/src/fabric/bft-submit';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../../../platform/src/fabric/idempotency';
 import { newGateway, newPeerClient } from '../../../../platform/src/fabric/connect';
 import { callerOf, type Caller } from './auth';
 
@@ -67,6 +68,27 @@ declare module 'fastify' {
 const MVCC_RETRIES = 2;
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 
+/** Requests whose write was answered from the ledger's record of an earlier try under the same key. */
+const replayedRequests = new WeakSet<FastifyRequest>();
+
+/**
+ * The request's `Idempotency-Key`, if it sent one. A retry with the same key (same caller, same
+ * request) gets the same transaction ids, so the ledger commits the write at most once and answers
+ * the retry with the first outcome.
+ */
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const raw = request.headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(raw)) {
+    throw new ApiError(
+      400,
+      'INVALID_IDEMPOTENCY_KEY',
+      'Idempotency-Key must be 1 to 128 characters of A-Z, a-z, 0-9 and . _ : ~ -',
+    );
+  }
+  return raw;
+}
+
 /** Endorse, order, wait for commit; MVCC conflicts are retried with a fresh proposal. */
 async function submitWithRetry(
   gateway: Gateway,
@@ -77,6 +99,8 @@ async function submitWithRetry(
   log: FastifyBaseLogger,
   metrics: GatewayMetrics,
   privateInput?: PrivateInput,
+  idempotencyKey?: string,
+  onReplay: () => void = () => undefined,
 ): Promise<{ result: Uint8Array; txId: string }> {
   for (let attempt = 0; ; attempt++) {
     const started = process.hrtime.bigint();
@@ -88,8 +112,13 @@ async function submitWithRetry(
       args,
       (txId) => log.info({ txId, ...labels, attempt }, 'submitting transaction'),
       privateInput,
+      idempotencyKey === undefined ? undefined : { key: idempotencyKey, attempt },
     );
     const { txId, status } = outcome;
+    if (outcome.replayed) {
+      onReplay();
+      log.info({ txId, idempotencyKey }, 'answered from the earlier submission under this idempotency key');
+    }
     metrics.submitSeconds.observe(labels, seconds(started));
     if (outcome.recovered)
       log.warn({ txId }, 'orderers reported the transaction already processed; awaited its commit');
@@ -155,6 +184,7 @@ export function newFabricConnection(
     },
     async submit(request, contractName, tx, args, privateInput) {
       const caller = callerOf(request);
+      const idempotencyKey = idempotencyKeyOf(request);
       return submitWithRetry(
         gatewayOf(caller),
         config.channel,
@@ -164,6 +194,8 @@ export function newFabricConnection(
         request.log,
         metrics,
         privateInput,
+        idempotencyKey,
+        () => replayedRequests.add(request),
       );
     },
     service: {
@@ -219,6 +251,9 @@ export default fp(
         app.metrics,
       );
     app.decorate('fabric', port);
+    app.addHook('onSend', async (request, reply) => {
+      if (replayedRequests.has(request)) void reply.header('idempotent-replayed', 'true');
+    });
     app.addHook('onClose', async () => port.close());
   },
   { name: 'fabric-connection', dependencies: ['metrics'] },
