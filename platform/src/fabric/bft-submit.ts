@@ -233,31 +233,56 @@ async function recordedOutcome(
  * with the endorsement's error (nothing was sent for ordering), the orderers' outright refusal, or
  * OutcomeUnknownError once the transaction may have been ordered.
  */
+export interface SubmitOptions {
+  /** Called with the transaction id before anything is sent (for logs). */
+  readonly onTxId?: (txId: string) => void;
+  readonly privateInput?: PrivateInput;
+  readonly idempotency?: Idempotency;
+  /**
+   * The channel's member MSP ids. Given, a write whose endorsement failed only because one org's
+   * peer cannot reach its chaincode server is endorsed by the other orgs instead (when the policy
+   * allows it; the peers' validation decides).
+   */
+  readonly channelOrgs?: readonly string[];
+}
+
+const CHAINCODE_UNREACHABLE = 'could not launch chaincode';
+
+/**
+ * The one org whose peer failed to endorse only because it could not reach its chaincode server
+ * (crashed, restarting), if that is the whole failure.
+ */
+export function orgWithoutChaincode(err: unknown): string | undefined {
+  if (!(err instanceof GatewayError) || err.details.length === 0) return undefined;
+  const orgs = new Set(err.details.map((d) => d.mspId));
+  const unreachable = err.details.every((d) => d.message.includes(CHAINCODE_UNREACHABLE));
+  return unreachable && orgs.size === 1 ? [...orgs][0] : undefined;
+}
+
 export async function submitAndWait(
   gateway: Gateway,
   channel: string,
   contract: Contract,
   transaction: string,
   args: string[],
-  onTxId: (txId: string) => void = () => undefined,
-  privateInput?: PrivateInput,
-  idempotency?: Idempotency,
+  options: SubmitOptions = {},
 ): Promise<SubmitOutcome> {
-  let proposal = contract.newProposal(transaction, {
-    arguments: args,
-    ...(privateInput === undefined
-      ? {}
-      : { transientData: privateInput.transient, endorsingOrganizations: [...privateInput.endorsers] }),
-  });
-  if (idempotency) {
+  const { privateInput, idempotency } = options;
+  const propose = (endorsers: readonly string[] | undefined) => {
+    const built = contract.newProposal(transaction, {
+      arguments: args,
+      ...(privateInput === undefined ? {} : { transientData: privateInput.transient }),
+      ...(endorsers === undefined ? {} : { endorsingOrganizations: [...endorsers] }),
+    });
+    if (!idempotency) return built;
     // The function is part of the nonce, so a request that writes twice gets two ids under one key.
     const seed = `${contract.getContractName() ?? ''}:${transaction}:${idempotency.key}`;
-    proposal = gateway.newProposal(
-      withNonce(proposal.getBytes(), idempotentNonce(seed, idempotency.attempt)).bytes,
-    );
-  }
-  const txId = proposal.getTransactionId();
-  onTxId(txId);
+    return gateway.newProposal(withNonce(built.getBytes(), idempotentNonce(seed, idempotency.attempt)).bytes);
+  };
+  let endorsers = privateInput?.endorsers;
+  let proposal = propose(endorsers);
+  let txId = proposal.getTransactionId();
+  options.onTxId?.(txId);
   const replay = (key: string) => recordedOutcome(gateway, channel, proposal.getBytes(), txId, key);
   let endorsed: Transaction;
   for (let attempt = 1; ; attempt++) {
@@ -266,6 +291,15 @@ export async function submitAndWait(
       break;
     } catch (err) {
       if (idempotency && isDuplicateTransaction(err)) return replay(idempotency.key);
+      const missing = endorsers === undefined ? orgWithoutChaincode(err) : undefined;
+      if (missing !== undefined && options.channelOrgs) {
+        // Nothing was sent for ordering: the same request goes to the other orgs' peers.
+        endorsers = options.channelOrgs.filter((org) => org !== missing);
+        proposal = propose(endorsers);
+        txId = proposal.getTransactionId();
+        options.onTxId?.(txId);
+        continue;
+      }
       // Retries under one key racing each other: wait until the other copy is endorsed (bounded).
       if (!idempotency || !isSameIdInFlight(err) || attempt >= ENDORSE_ATTEMPTS) throw err;
       await pause(ENDORSE_PAUSE_MS * attempt);

@@ -92,7 +92,7 @@ export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
 /** Endorse, order, wait for commit; MVCC conflicts are retried with a fresh proposal. */
 async function submitWithRetry(
   gateway: Gateway,
-  channel: string,
+  channel: { name: string; orgs: readonly string[] },
   target: Contract,
   labels: { contract: string; transaction: string },
   args: string[],
@@ -104,16 +104,12 @@ async function submitWithRetry(
 ): Promise<{ result: Uint8Array; txId: string }> {
   for (let attempt = 0; ; attempt++) {
     const started = process.hrtime.bigint();
-    const outcome = await submitAndWait(
-      gateway,
-      channel,
-      target,
-      labels.transaction,
-      args,
-      (txId) => log.info({ txId, ...labels, attempt }, 'submitting transaction'),
-      privateInput,
-      idempotencyKey === undefined ? undefined : { key: idempotencyKey, attempt },
-    );
+    const outcome = await submitAndWait(gateway, channel.name, target, labels.transaction, args, {
+      onTxId: (txId) => log.info({ txId, ...labels, attempt }, 'submitting transaction'),
+      ...(privateInput === undefined ? {} : { privateInput }),
+      ...(idempotencyKey === undefined ? {} : { idempotency: { key: idempotencyKey, attempt } }),
+      channelOrgs: channel.orgs,
+    });
     const { txId, status } = outcome;
     if (outcome.replayed) {
       onReplay();
@@ -143,6 +139,7 @@ export function newFabricConnection(
     'grpc.keepalive_time_ms': 30_000,
   });
   const gateways = new Map<string, { enrollmentId: string; gateway: Gateway }>();
+  const channelOf = { name: config.channel, orgs: config.topology.orgs.map((org) => org.mspId) };
   const SERVICE: Caller = {
     enrollmentId: config.ingest.enrollmentId,
     role: 'admin',
@@ -187,7 +184,7 @@ export function newFabricConnection(
       const idempotencyKey = idempotencyKeyOf(request);
       return submitWithRetry(
         gatewayOf(caller),
-        config.channel,
+        channelOf,
         contract(caller, contractName),
         { contract: contractName, transaction: tx },
         args,
@@ -208,7 +205,7 @@ export function newFabricConnection(
       submit: (contractName, tx, args, log) =>
         submitWithRetry(
           gatewayOf(SERVICE),
-          config.channel,
+          channelOf,
           contract(SERVICE, contractName),
           { contract: contractName, transaction: tx },
           args,
