@@ -90,6 +90,7 @@ export {
   rejectionOf,
   SIGNATURE_SCHEMES,
   type SignatureScheme,
+  type ReadingPage,
   type SignedReading,
   type StoredReading,
   type UnsignedReading,

@@ -10,7 +10,7 @@ import { MAX_PAGE_SIZE, requireIntegerValue } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
 import type { HistoryEntry } from '../types/history';
 import { decode, encode, type JsonValue } from '../encoding/canonical-json';
-import { printableKey, splitCompositeKey, type KeyPrefix } from '../encoding/keys';
+import { compositeKey, printableKey, splitCompositeKey, type KeyPrefix } from '../encoding/keys';
 import { timestampToIso } from './tx-time';
 
 /** Turns a decoded JSON value into a typed record, throwing if it does not have the expected shape. */
@@ -136,6 +136,11 @@ export async function scanPrefixPage<T>(
   bookmark: string,
 ): Promise<Page<T>> {
   requireIntegerValue(pageSize, 'pageSize', { min: 1, max: MAX_PAGE_SIZE });
+  // The peer starts the scan at the bookmark itself, so one from another list would page through
+  // keys outside this prefix (another VPP's readings, say): only this list's own keys are accepted.
+  if (bookmark !== '' && !bookmark.startsWith(compositeKey(prefix.objectType, prefix.attributes))) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, 'bookmark does not belong to this list');
+  }
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
     prefix.objectType,
     [...prefix.attributes],

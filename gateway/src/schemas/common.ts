@@ -64,6 +64,8 @@ export const displayName = {
 export const reason = { type: 'string', minLength: REASON_RULE.min, maxLength: REASON_RULE.max } as const;
 /** The page size of a list query: the chaincode's bound, 100 unless asked. */
 export const pageSize = { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 } as const;
+/** Where the next page of a list query starts: the previous page's bookmark, '' (the default) first. */
+export const bookmark = { type: 'string', maxLength: 1024, default: '' } as const;
 
 export const DerParamsSchema = {
   type: 'object',

@@ -1,6 +1,7 @@
 /** VPPs, DERs and device identities: request bodies, params and documented responses. */
 import { DER_TYPES, MAX_CAPACITY_W, MAX_FEE_BPS } from '../../../chaincode/src/api';
 import {
+  bookmark,
   DerParamsSchema as DerParams,
   displayName,
   entityId as ledgerId,
@@ -55,7 +56,7 @@ export const listVppDersSchema = {
     additionalProperties: false,
     properties: {
       pageSize,
-      bookmark: { type: 'string', maxLength: 512, default: '' },
+      bookmark,
     },
   },
   response: {

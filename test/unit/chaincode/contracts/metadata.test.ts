@@ -51,7 +51,7 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
   telemetry: {
     RecordReadings: ['submit', ['batchJson']],
     GetDerReadings: ['evaluate', ['derId', 'intervalId']],
-    ListVppReadings: ['evaluate', ['vppId', 'intervalId']],
+    ListVppReadings: ['evaluate', ['vppId', 'intervalId', 'pageSize', 'bookmark']],
   },
   market: {
     OpenInterval: ['submit', ['intervalJson']],
