@@ -125,7 +125,8 @@ export interface Page<T> {
 }
 
 /**
- * One page of entries under a partial composite key. Paged range queries are read-only in Fabric
+ * One page of entries under a partial composite key; `pageSize` must be 1..`maxPageSize` (the list's
+ * own bound, MAX_PAGE_SIZE unless its records are large). Paged range queries are read-only in Fabric
  * (the peer refuses them in a transaction that writes), which suits the list queries that use them.
  */
 export async function scanPrefixPage<T>(
@@ -134,8 +135,9 @@ export async function scanPrefixPage<T>(
   decoder: Decoder<T>,
   pageSize: number,
   bookmark: string,
+  maxPageSize: number = MAX_PAGE_SIZE,
 ): Promise<Page<T>> {
-  requireIntegerValue(pageSize, 'pageSize', { min: 1, max: MAX_PAGE_SIZE });
+  requireIntegerValue(pageSize, 'pageSize', { min: 1, max: maxPageSize });
   // The peer starts the scan at the bookmark itself, so one from another list would page through
   // keys outside this prefix (another VPP's readings, say): only this list's own keys are accepted.
   if (bookmark !== '' && !bookmark.startsWith(compositeKey(prefix.objectType, prefix.attributes))) {

@@ -4,8 +4,18 @@
 import { compareIds } from './ids';
 import { invalid, type Fields } from './objects';
 
-/** Largest page a list query may ask for; bounds the work one evaluate does. */
+/**
+ * Largest page a list query may ask for; bounds the work one evaluate does and the answer's size,
+ * which must fit one gRPC message (4 MiB by default in clients). Records of at most ~1 KB (a stored
+ * reading is ~450 bytes, ~700 with every field at its longest) keep a full page under 1 MiB.
+ */
 export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * Largest page of DER records: each carries its device certificate, up to 8192 characters of PEM
+ * (~1.5 KB typical, ~9.5 KB at the longest), so 200 of the largest stay under 2 MiB.
+ */
+export const MAX_DER_PAGE_SIZE = 200;
 
 /** An array of min..max elements (elements are checked by the caller). */
 export function requireList(

@@ -1,5 +1,5 @@
 /** VPPs, DERs and device identities: request bodies, params and documented responses. */
-import { DER_TYPES, MAX_CAPACITY_W, MAX_FEE_BPS } from '../../../chaincode/src/api';
+import { DER_TYPES, MAX_CAPACITY_W, MAX_DER_PAGE_SIZE, MAX_FEE_BPS } from '../../../chaincode/src/api';
 import {
   bookmark,
   DerParamsSchema as DerParams,
@@ -8,6 +8,7 @@ import {
   errorResponses,
   LedgerRecordSchema as LedgerRecord,
   pageSize,
+  pageSizeUpTo,
   reason,
   VppParamsSchema as VppParams,
   WithTxSchema,
@@ -37,8 +38,17 @@ export const registerVppSchema = {
 } as const;
 export const listVppsSchema = {
   tags: ['registry'],
-  summary: 'Every registered VPP',
-  response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(401, 403, 503) },
+  summary:
+    "One page of the registered VPPs in id order; pass the returned bookmark for the next page ('' after the last)",
+  querystring: { type: 'object', additionalProperties: false, properties: { pageSize, bookmark } },
+  response: {
+    200: {
+      type: 'object',
+      required: ['vpps', 'bookmark'],
+      properties: { vpps: { type: 'array', items: LedgerRecord }, bookmark: { type: 'string' } },
+    },
+    ...errorResponses(400, 401, 403, 422, 503),
+  },
 } as const;
 export const getVppSchema = {
   tags: ['registry'],
@@ -55,7 +65,7 @@ export const listVppDersSchema = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      pageSize,
+      pageSize: pageSizeUpTo(MAX_DER_PAGE_SIZE),
       bookmark,
     },
   },

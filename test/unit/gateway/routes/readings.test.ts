@@ -1,19 +1,12 @@
 // The readings list routes with app.inject and a fake ledger: what reaches the chaincode (paging
 // arguments included), what comes back, and what is refused before Fabric.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { MAX_PAGE_SIZE } from '../../../../chaincode/src/api';
-import { API_ROLES, type ApiRole } from '../../../../gateway/src/core/roles';
-import {
-  bearer,
-  FakeLedger,
-  openGateway,
-  routeCaseTests,
-  tokenFor,
-  type TestGateway,
-} from '../../../support/route-harness';
+import { API_ROLES } from '../../../../gateway/src/core/roles';
+import { FakeLedger, gatewayForGets, routeCaseTests } from '../../../support/route-harness';
 
 const VPP = 'vpp-north';
 const INTERVAL = '2026-11-25T10:15:00.000Z';
@@ -22,15 +15,7 @@ const base = `/v1/vpps/${VPP}/readings?intervalId=${INTERVAL}`;
 
 describe('gateway/routes/readings', () => {
   const ledger = new FakeLedger({ txId: 'tx-readings-1' });
-  let gateway: TestGateway;
-  const send = (role: ApiRole, url: string) =>
-    gateway.app.inject({ method: 'GET', url, headers: bearer(tokenFor(gateway.app, role, 'CvppMSP')) });
-
-  before(async () => {
-    gateway = await openGateway('cvpp', { fabric: ledger.port }, 'gw-readings-');
-  });
-  after(async () => gateway.close());
-  beforeEach(() => ledger.reset());
+  const { app, get: send } = gatewayForGets('cvpp', 'CvppMSP', ledger);
 
   describe('GET /v1/vpps/:vppId/readings with pageSize and bookmark', () => {
     const page = { readings: [READING], bookmark: '\u0000vpp.reading\u0000next\u0000' };
@@ -76,7 +61,7 @@ describe('gateway/routes/readings', () => {
   });
 
   it('should document the page size bounds and the default in OpenAPI', () => {
-    const spec = gateway.app.swagger() as {
+    const spec = app().swagger() as {
       paths: Record<string, { get: { parameters: { name: string; schema: Record<string, unknown> }[] } }>;
     };
     const params = spec.paths['/v1/vpps/{vppId}/readings']!.get.parameters;
