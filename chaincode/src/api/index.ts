@@ -31,12 +31,12 @@ export {
 export { ISO_INSTANT_PATTERN_SOURCE } from '../rules/instants';
 export { SHA256_HEX_PATTERN_SOURCE } from '../rules/hex';
 export { DISPLAY_NAME_RULE, REASON_RULE } from '../rules/text';
-export { MAX_DER_PAGE_SIZE, MAX_PAGE_SIZE } from '../rules/lists';
+export { MAX_DER_PAGE_SIZE, MAX_HISTORY_PAGE_SIZE, MAX_PAGE_SIZE } from '../rules/lists';
 
 // ---- org and audit ----
 
 export type { OrgProfile, OrgProfileAuthor, OrgProfileInput } from '../domain/org/org-profile';
-export type { HistoryEntry } from '../types/history';
+export type { HistoryEntry, HistoryPage } from '../types/history';
 
 // ---- registry and device certificates ----
 

@@ -6,9 +6,9 @@
 // committed state), and range scans are re-executed at validation to detect phantoms.
 
 import type { Context } from 'fabric-contract-api';
-import { MAX_PAGE_SIZE, requireIntegerValue } from '../rules';
+import { MAX_HISTORY_PAGE_SIZE, MAX_PAGE_SIZE, requireIntegerValue } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
-import type { HistoryEntry } from '../types/history';
+import type { HistoryEntry, HistoryPage } from '../types/history';
 import { decode, encode, type JsonValue } from '../encoding/canonical-json';
 import { compositeKey, printableKey, splitCompositeKey, type KeyPrefix } from '../encoding/keys';
 import { timestampToIso } from './tx-time';
@@ -176,15 +176,32 @@ export function indexEntry(what: string): Decoder<string> {
 }
 
 /**
- * Every committed write of `key`, as the peer returns them (newest first). Values are returned as
- * text, not decoded: history is an audit view and must show corrupted or foreign records as they are.
+ * One page of the committed writes of `key`, as the peer returns them (newest first), from the entry
+ * whose txId is `bookmark` ('' for the newest). The peer's history query has no paging, so the
+ * iterator is walked past earlier pages; only the page itself is decoded and answered. Values are
+ * returned as text, not decoded: history is an audit view and must show corrupted or foreign records
+ * as they are.
  */
-export async function history(ctx: Context, key: string): Promise<HistoryEntry[]> {
+export async function history(
+  ctx: Context,
+  key: string,
+  pageSize: number,
+  bookmark: string,
+): Promise<HistoryPage> {
+  requireIntegerValue(pageSize, 'pageSize', { min: 1, max: MAX_HISTORY_PAGE_SIZE });
   const iterator = await ctx.stub.getHistoryForKey(key);
   const entries: HistoryEntry[] = [];
+  let started = bookmark === '';
+  let next = '';
   try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const { txId, timestamp, isDelete, value } = next.value;
+    for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
+      const { txId, timestamp, isDelete, value } = item.value;
+      started ||= txId === bookmark;
+      if (!started) continue;
+      if (entries.length === pageSize) {
+        next = txId;
+        break;
+      }
       entries.push({
         txId,
         timestamp: timestampToIso(timestamp),
@@ -195,7 +212,10 @@ export async function history(ctx: Context, key: string): Promise<HistoryEntry[]
   } finally {
     await iterator.close();
   }
-  return entries;
+  if (!started) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, 'bookmark does not belong to this list');
+  }
+  return { entries, bookmark: next };
 }
 
 // ---- private data collections ----

@@ -17,6 +17,13 @@ export const MAX_PAGE_SIZE = 1000;
  */
 export const MAX_DER_PAGE_SIZE = 200;
 
+/**
+ * Largest page of a key's history: each entry carries a whole stored value of any record type (a DER
+ * with its certificate, a clearing with its bids), so pages stay short; a page that is still too large
+ * for one gRPC message is answered RESULT_TOO_LARGE by the gateway, and a smaller page gets it.
+ */
+export const MAX_HISTORY_PAGE_SIZE = 100;
+
 /** An array of min..max elements (elements are checked by the caller). */
 export function requireList(
   fields: Fields,

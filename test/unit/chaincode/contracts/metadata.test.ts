@@ -31,7 +31,7 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     ListOrgProfiles: ['evaluate', []],
   },
   audit: {
-    GetKeyHistory: ['evaluate', ['key']],
+    GetKeyHistory: ['evaluate', ['key', 'pageSize', 'bookmark']],
   },
   registry: {
     RecordCaCertificates: ['submit', ['certificatesJson']],
