@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { it } from 'node:test';
+import { after, before, beforeEach, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../gateway/src/app';
 import { loadConfig } from '../../gateway/src/config';
@@ -197,4 +197,29 @@ export function routeCaseTests<Malformed>(checks: RouteChecks<Malformed>): void 
       assert.deepEqual(ledger.calls, []);
     });
   }
+}
+
+/**
+ * A gateway of `org` over `ledger` for the current `describe` (opened before, closed after, the ledger
+ * reset before each test), and `get(role, url)` as a user of `mspId` with that role.
+ */
+export function gatewayForGets(
+  org: string,
+  mspId: string,
+  ledger: FakeLedger,
+): { app: () => FastifyInstance; get: (role: ApiRole, url: string) => Promise<LightMyRequestResponse> } {
+  let gateway: TestGateway | undefined;
+  const app = () => {
+    assert.ok(gateway, 'gateway opened');
+    return gateway.app;
+  };
+  before(async () => {
+    gateway = await openGateway(org, { fabric: ledger.port }, `gw-${org}-gets-`);
+  });
+  after(async () => gateway?.close());
+  beforeEach(() => ledger.reset());
+  return {
+    app,
+    get: (role, url) => app().inject({ method: 'GET', url, headers: bearer(tokenFor(app(), role, mspId)) }),
+  };
 }

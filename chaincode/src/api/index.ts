@@ -31,16 +31,16 @@ export {
 export { ISO_INSTANT_PATTERN_SOURCE } from '../rules/instants';
 export { SHA256_HEX_PATTERN_SOURCE } from '../rules/hex';
 export { DISPLAY_NAME_RULE, REASON_RULE } from '../rules/text';
-export { MAX_PAGE_SIZE } from '../rules/lists';
+export { MAX_DER_PAGE_SIZE, MAX_HISTORY_PAGE_SIZE, MAX_PAGE_SIZE } from '../rules/lists';
 
 // ---- org and audit ----
 
 export type { OrgProfile, OrgProfileAuthor, OrgProfileInput } from '../domain/org/org-profile';
-export type { HistoryEntry } from '../types/history';
+export type { HistoryEntry, HistoryPage } from '../types/history';
 
 // ---- registry and device certificates ----
 
-export { MAX_FEE_BPS, type Vpp, type VppInput } from '../domain/registry/vpp';
+export { MAX_FEE_BPS, type Vpp, type VppInput, type VppPage } from '../domain/registry/vpp';
 export {
   DER_STATUSES,
   DER_TYPES,
@@ -90,6 +90,7 @@ export {
   rejectionOf,
   SIGNATURE_SCHEMES,
   type SignatureScheme,
+  type ReadingPage,
   type SignedReading,
   type StoredReading,
   type UnsignedReading,
@@ -130,6 +131,7 @@ export type {
   ClearingCheck,
   ClearingRecord,
   IntervalView,
+  ViolationPage,
   ViolationsRecorded,
 } from '../domain/market/records';
 export type { MarketActor } from '../domain/market/common';
@@ -241,9 +243,11 @@ export {
   parseStoredAccessLogEntry,
   parseStoredGrant,
   type AccessLogEntry,
+  type AccessLogPage,
   type ConsentGrant,
   type DataSet,
   type DataSetKind,
+  type GrantPage,
   type GrantInput,
 } from '../domain/privacy/consent';
 export {

@@ -44,12 +44,16 @@ export class AuditContract extends VppContract {
     super(AUDIT_CONTRACT_NAME);
   }
 
-  /** Every committed write of a key, newest first: [{txId, timestamp, isDelete, value}] as JSON. */
+  /**
+   * One page of the committed writes of a key, newest first: `{ entries: [{txId, timestamp, isDelete,
+   * value}], bookmark }`, bookmark '' on the last page. Paged: a record such as a credit indicator is
+   * rewritten every interval, and every entry carries a whole value.
+   */
   @Transaction(false)
   @Returns('string')
-  async GetKeyHistory(ctx: Context, key: string): Promise<string> {
+  async GetKeyHistory(ctx: Context, key: string, pageSize: string, bookmark: string): Promise<string> {
     requireActor(ctx, AUDITORS);
-    const entries = await history(ctx, requireLedgerKey(key));
-    return toCanonicalJson(entries);
+    const page = await history(ctx, requireLedgerKey(key), Number(pageSize), bookmark);
+    return toCanonicalJson(page);
   }
 }

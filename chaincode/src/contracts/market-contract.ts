@@ -52,6 +52,7 @@ import {
   parseStoredClearingRecord,
   parseStoredViolation,
   type IntervalView,
+  type ViolationPage,
   type ViolationsRecorded,
 } from '../domain/market/records';
 import { parseJsonArgument, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
@@ -76,6 +77,7 @@ import {
   requireAbsent,
   requireState,
   scanPrefix,
+  scanPrefixPage,
   writeState,
   type Decoder,
 } from '../ledger/store';
@@ -326,13 +328,23 @@ export class MarketContract extends VppContract {
     return toCanonicalJson({ intervalId, recorded, alreadyRecorded } satisfies ViolationsRecorded);
   }
 
-  /** Every violation recorded against a VPP, by interval then bid id (a credit rating's input). */
+  /**
+   * One page of the violations recorded against a VPP, by interval then bid id (a credit rating's
+   * input): `{ violations, bookmark }`, bookmark '' on the last page. Paged: a VPP gains them forever.
+   */
   @Transaction(false)
   @Returns('string')
-  async ListVppViolations(ctx: Context, vppId: string): Promise<string> {
+  async ListVppViolations(ctx: Context, vppId: string, pageSize: string, bookmark: string): Promise<string> {
     requireId({ vppId }, 'vppId', ENTITY_ID);
-    const entries = await scanPrefix(ctx, violationPrefix(vppId), parseStoredViolation);
-    return toCanonicalJson(entries.map((entry) => entry.value));
+    const page = await scanPrefixPage(
+      ctx,
+      violationPrefix(vppId),
+      parseStoredViolation,
+      Number(pageSize),
+      bookmark,
+    );
+    const violations = page.entries.map((entry) => entry.value);
+    return toCanonicalJson({ violations, bookmark: page.bookmark } satisfies ViolationPage);
   }
 
   /** Clears the interval once, after its reveal deadline: one scan of the revealed bids, one write. */

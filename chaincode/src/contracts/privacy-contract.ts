@@ -14,7 +14,9 @@ import {
   parseStoredGrant,
   requireValidGrant,
   revokeGrant,
+  type AccessLogPage,
   type DataSet,
+  type GrantPage,
 } from '../domain/privacy/consent';
 import {
   ownerDataHash,
@@ -42,7 +44,7 @@ import {
   readPrivate,
   readState,
   requireState,
-  scanPrefix,
+  scanPrefixPage,
   indexEntry,
   transientText,
   writePrivate,
@@ -205,18 +207,21 @@ export class PrivacyContract extends VppContract {
     return toCanonicalJson(grant);
   }
 
-  /** Every grant on a DER's data, for the owner's operator and the regulator. */
+  /**
+   * One page of the grants on a DER's data, by grant id, for the owner's operator and the regulator:
+   * `{ grants, bookmark }`, bookmark '' on the last page.
+   */
   @Transaction(false)
   @Returns('string')
-  async ListGrantsOfDer(ctx: Context, derId: string): Promise<string> {
+  async ListGrantsOfDer(ctx: Context, derId: string, pageSize: string, bookmark: string): Promise<string> {
     requireMsp(ctx, [MspId.CVPP, MspId.REGULATOR]);
-    const ids = await scanPrefix(ctx, grantByDerPrefix(derId), parseGrantId);
+    const page = await scanPrefixPage(ctx, grantByDerPrefix(derId), parseGrantId, Number(pageSize), bookmark);
     const grants = await Promise.all(
-      ids.map((entry) =>
+      page.entries.map((entry) =>
         requireState(ctx, consentGrantKey(entry.value), parseStoredGrant, `grant ${entry.value}`),
       ),
     );
-    return toCanonicalJson(grants);
+    return toCanonicalJson({ grants, bookmark: page.bookmark } satisfies GrantPage);
   }
 
   /**
@@ -258,13 +263,23 @@ export class PrivacyContract extends VppContract {
     return toCanonicalJson(entry);
   }
 
-  /** Every recorded access under a grant, for the owner's operator, the regulator and the grantee. */
+  /**
+   * One page of the accesses recorded under a grant, by transaction id, for the owner's operator, the
+   * regulator and the grantee: `{ accesses, bookmark }`, bookmark '' on the last page.
+   */
   @Transaction(false)
   @Returns('string')
-  async ListAccessLog(ctx: Context, grantId: string): Promise<string> {
+  async ListAccessLog(ctx: Context, grantId: string, pageSize: string, bookmark: string): Promise<string> {
     await this.GetGrant(ctx, grantId);
-    const entries = await scanPrefix(ctx, accessLogPrefix(grantId), parseStoredAccessLogEntry);
-    return toCanonicalJson(entries.map((entry) => entry.value));
+    const page = await scanPrefixPage(
+      ctx,
+      accessLogPrefix(grantId),
+      parseStoredAccessLogEntry,
+      Number(pageSize),
+      bookmark,
+    );
+    const accesses = page.entries.map((entry) => entry.value);
+    return toCanonicalJson({ accesses, bookmark: page.bookmark } satisfies AccessLogPage);
   }
 
   /** The Merkle root anchored for a batch of raw samples (anchor id = the recording transaction). */

@@ -21,7 +21,7 @@ import {
   type DerPage,
   type DerStatus,
 } from '../domain/registry/der';
-import { buildVpp, parseStoredVpp, parseVppInput } from '../domain/registry/vpp';
+import { buildVpp, parseStoredVpp, parseVppInput, type VppPage } from '../domain/registry/vpp';
 import { normalSerial, parseCertificate, serialOf } from '../domain/pki/certificate';
 import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
 import { callerName, requireActor } from '../ledger/identity';
@@ -34,16 +34,9 @@ import {
   vppKey,
   vppPrefix,
 } from '../encoding/keys';
-import {
-  emitEvent,
-  emitJson,
-  readState,
-  requireState,
-  scanPrefix,
-  scanPrefixPage,
-  writeState,
-} from '../ledger/store';
+import { emitEvent, emitJson, readState, requireState, scanPrefixPage, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
+import { MAX_DER_PAGE_SIZE } from '../rules';
 import { MspId, ORG_ADMINS, REGULATOR_DESK, VPP_OPERATOR } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
 import { derIdEntry, requireDer, requireVpp } from '../services/registry-reads';
@@ -139,11 +132,13 @@ export class RegistryContract extends VppContract {
     return toCanonicalJson(await requireVpp(ctx, vppId));
   }
 
+  /** One page of the registered VPPs in id order: `{ vpps, bookmark }`, bookmark '' on the last page. */
   @Transaction(false)
   @Returns('string')
-  async ListVpps(ctx: Context): Promise<string> {
-    const entries = await scanPrefix(ctx, vppPrefix(), parseStoredVpp);
-    return toCanonicalJson(entries.map((entry) => entry.value));
+  async ListVpps(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
+    const page = await scanPrefixPage(ctx, vppPrefix(), parseStoredVpp, Number(pageSize), bookmark);
+    const vpps = page.entries.map((entry) => entry.value);
+    return toCanonicalJson({ vpps, bookmark: page.bookmark } satisfies VppPage);
   }
 
   /** Registers a DER under an existing VPP with its device certificate (checked against the CVPP CA). */
@@ -188,7 +183,14 @@ export class RegistryContract extends VppContract {
   @Transaction(false)
   @Returns('string')
   async ListDersByVpp(ctx: Context, vppId: string, pageSize: string, bookmark: string): Promise<string> {
-    const page = await scanPrefixPage(ctx, derByVppPrefix(vppId), derIdEntry, Number(pageSize), bookmark);
+    const page = await scanPrefixPage(
+      ctx,
+      derByVppPrefix(vppId),
+      derIdEntry,
+      Number(pageSize),
+      bookmark,
+      MAX_DER_PAGE_SIZE,
+    );
     const ders = await Promise.all(page.entries.map((entry) => requireDer(ctx, entry.value)));
     return toCanonicalJson({ ders, bookmark: page.bookmark } satisfies DerPage);
   }

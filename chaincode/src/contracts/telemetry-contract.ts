@@ -5,11 +5,11 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { buildSampleAnchor } from '../domain/privacy/samples';
 import { batchResultOf, deviceFaultsOf, parseBatch } from '../domain/telemetry/batch';
-import { parseStoredReading } from '../domain/telemetry/reading';
+import { parseStoredReading, requireIntervalId, type ReadingPage } from '../domain/telemetry/reading';
 import { toCanonicalJson } from '../encoding/canonical-json';
 import { readingPrefix, sampleAnchorKey } from '../encoding/keys';
 import { requireActor } from '../ledger/identity';
-import { emitJson, scanPrefix, writeState } from '../ledger/store';
+import { emitJson, scanPrefix, scanPrefixPage, writeState } from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
 import { ENTITY_ID, requireId } from '../rules';
 import { MspId, Role, type Authority } from '../types/consortium';
@@ -52,7 +52,10 @@ export class TelemetryContract extends VppContract {
     return toCanonicalJson(outcome);
   }
 
-  /** The readings of one DER in one metering interval, in sequence order. */
+  /**
+   * The readings of one DER in one metering interval, in sequence order. Not paged: a DER has at most
+   * MAX_SEQUENCE + 1 (60) readings per interval, about 30 KB, far below a gRPC message.
+   */
   @Transaction(false)
   @Returns('string')
   async GetDerReadings(ctx: Context, derId: string, intervalId: string): Promise<string> {
@@ -61,12 +64,25 @@ export class TelemetryContract extends VppContract {
     return toCanonicalJson(entries.map((entry) => entry.value));
   }
 
-  /** Every reading of a VPP in one metering interval, by DER then sequence (settlement's input). */
+  /**
+   * One page of a VPP's readings in one metering interval, by DER then sequence: `{ readings,
+   * bookmark }`, bookmark '' on the last page. Paged because a VPP of hundreds of DERs outgrows a
+   * gRPC message (700 DERs × 30 readings ≈ 10 MB); a stored reading is about 500 bytes, so the
+   * largest page (MAX_PAGE_SIZE) stays near 0.5 MB.
+   */
   @Transaction(false)
   @Returns('string')
-  async ListVppReadings(ctx: Context, vppId: string, intervalId: string): Promise<string> {
+  async ListVppReadings(
+    ctx: Context,
+    vppId: string,
+    intervalId: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<string> {
     requireId({ vppId }, 'vppId', ENTITY_ID);
-    const entries = await scanPrefix(ctx, readingPrefix(vppId, intervalId), parseStoredReading);
-    return toCanonicalJson(entries.map((entry) => entry.value));
+    const prefix = readingPrefix(vppId, requireIntervalId(intervalId));
+    const page = await scanPrefixPage(ctx, prefix, parseStoredReading, Number(pageSize), bookmark);
+    const readings = page.entries.map((entry) => entry.value);
+    return toCanonicalJson({ readings, bookmark: page.bookmark } satisfies ReadingPage);
   }
 }

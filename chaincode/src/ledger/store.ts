@@ -6,11 +6,11 @@
 // committed state), and range scans are re-executed at validation to detect phantoms.
 
 import type { Context } from 'fabric-contract-api';
-import { MAX_PAGE_SIZE, requireIntegerValue } from '../rules';
+import { MAX_HISTORY_PAGE_SIZE, MAX_PAGE_SIZE, requireIntegerValue } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
-import type { HistoryEntry } from '../types/history';
+import type { HistoryEntry, HistoryPage } from '../types/history';
 import { decode, encode, type JsonValue } from '../encoding/canonical-json';
-import { printableKey, splitCompositeKey, type KeyPrefix } from '../encoding/keys';
+import { compositeKey, printableKey, splitCompositeKey, type KeyPrefix } from '../encoding/keys';
 import { timestampToIso } from './tx-time';
 
 /** Turns a decoded JSON value into a typed record, throwing if it does not have the expected shape. */
@@ -125,7 +125,8 @@ export interface Page<T> {
 }
 
 /**
- * One page of entries under a partial composite key. Paged range queries are read-only in Fabric
+ * One page of entries under a partial composite key; `pageSize` must be 1..`maxPageSize` (the list's
+ * own bound, MAX_PAGE_SIZE unless its records are large). Paged range queries are read-only in Fabric
  * (the peer refuses them in a transaction that writes), which suits the list queries that use them.
  */
 export async function scanPrefixPage<T>(
@@ -134,8 +135,14 @@ export async function scanPrefixPage<T>(
   decoder: Decoder<T>,
   pageSize: number,
   bookmark: string,
+  maxPageSize: number = MAX_PAGE_SIZE,
 ): Promise<Page<T>> {
-  requireIntegerValue(pageSize, 'pageSize', { min: 1, max: MAX_PAGE_SIZE });
+  requireIntegerValue(pageSize, 'pageSize', { min: 1, max: maxPageSize });
+  // The peer starts the scan at the bookmark itself, so one from another list would page through
+  // keys outside this prefix (another VPP's readings, say): only this list's own keys are accepted.
+  if (bookmark !== '' && !bookmark.startsWith(compositeKey(prefix.objectType, prefix.attributes))) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, 'bookmark does not belong to this list');
+  }
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
     prefix.objectType,
     [...prefix.attributes],
@@ -169,15 +176,32 @@ export function indexEntry(what: string): Decoder<string> {
 }
 
 /**
- * Every committed write of `key`, as the peer returns them (newest first). Values are returned as
- * text, not decoded: history is an audit view and must show corrupted or foreign records as they are.
+ * One page of the committed writes of `key`, as the peer returns them (newest first), from the entry
+ * whose txId is `bookmark` ('' for the newest). The peer's history query has no paging, so the
+ * iterator is walked past earlier pages; only the page itself is decoded and answered. Values are
+ * returned as text, not decoded: history is an audit view and must show corrupted or foreign records
+ * as they are.
  */
-export async function history(ctx: Context, key: string): Promise<HistoryEntry[]> {
+export async function history(
+  ctx: Context,
+  key: string,
+  pageSize: number,
+  bookmark: string,
+): Promise<HistoryPage> {
+  requireIntegerValue(pageSize, 'pageSize', { min: 1, max: MAX_HISTORY_PAGE_SIZE });
   const iterator = await ctx.stub.getHistoryForKey(key);
   const entries: HistoryEntry[] = [];
+  let started = bookmark === '';
+  let next = '';
   try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const { txId, timestamp, isDelete, value } = next.value;
+    for (let item = await iterator.next(); !item.done; item = await iterator.next()) {
+      const { txId, timestamp, isDelete, value } = item.value;
+      started ||= txId === bookmark;
+      if (!started) continue;
+      if (entries.length === pageSize) {
+        next = txId;
+        break;
+      }
       entries.push({
         txId,
         timestamp: timestampToIso(timestamp),
@@ -188,7 +212,10 @@ export async function history(ctx: Context, key: string): Promise<HistoryEntry[]
   } finally {
     await iterator.close();
   }
-  return entries;
+  if (!started) {
+    throw new VppError(ErrorCode.INVALID_ARGUMENT, 'bookmark does not belong to this list');
+  }
+  return { entries, bookmark: next };
 }
 
 // ---- private data collections ----

@@ -9,3 +9,12 @@ export interface HistoryEntry {
   /** The value written, as UTF-8 text; empty for a delete. */
   readonly value: string;
 }
+
+/**
+ * One page of a key's history, newest first (GetKeyHistory); `bookmark` is the txId of the first
+ * entry of the next page, '' on the last page. New writes come in front, so a bookmark stays valid.
+ */
+export interface HistoryPage {
+  readonly entries: readonly HistoryEntry[];
+  readonly bookmark: string;
+}

@@ -52,6 +52,17 @@ const UNAVAILABLE_GRPC = new Set<number>([
   GrpcStatus.RESOURCE_EXHAUSTED,
 ]);
 
+/**
+ * grpc-js's RESOURCE_EXHAUSTED text for a message above the size limit ("Received message larger than
+ * max (N vs M)", same wording on the send side). Unlike a peer's concurrency limit, which is also
+ * RESOURCE_EXHAUSTED, retrying cannot help: the same request gives the same answer.
+ */
+const TOO_LARGE_GRPC_TEXT = 'larger than max';
+
+function isResultTooLarge(code: number, messages: readonly string[]): boolean {
+  return code === GrpcStatus.RESOURCE_EXHAUSTED && messages.some((m) => m.includes(TOO_LARGE_GRPC_TEXT));
+}
+
 const TX_CODES = peer.TxValidationCode as unknown as Record<string, number>;
 /** TxValidationCode number → name, e.g. 11 → MVCC_READ_CONFLICT. */
 export function validationCodeName(code: number): string {
@@ -117,6 +128,15 @@ export function toApiError(err: unknown): ApiError {
       if (parsed) {
         return new ApiError(STATUS_OF_VPP_CODE[parsed.code], parsed.code, parsed.message, undefined, txId);
       }
+    }
+    if (isResultTooLarge(err.code, messages)) {
+      return new ApiError(
+        422,
+        'RESULT_TOO_LARGE',
+        'the answer is larger than a gRPC message may be; ask for a smaller page (pageSize)',
+        undefined,
+        txId,
+      );
     }
     if (UNAVAILABLE_GRPC.has(err.code)) {
       return new ApiError(

@@ -62,8 +62,20 @@ export const displayName = {
 } as const;
 /** Why a DER was suspended, reinstated or revoked. */
 export const reason = { type: 'string', minLength: REASON_RULE.min, maxLength: REASON_RULE.max } as const;
-/** The page size of a list query: the chaincode's bound, 100 unless asked. */
-export const pageSize = { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 } as const;
+/** The page size of a list query up to `maximum` (the chaincode's bound for that list), 100 unless asked. */
+export function pageSizeUpTo<Max extends number>(maximum: Max) {
+  return {
+    type: 'integer',
+    minimum: 1,
+    maximum,
+    default: 100,
+    description: `records per page, 1..${maximum} (default 100)`,
+  } as const;
+}
+/** The page size of a list of small records (at most ~1 KB each): up to MAX_PAGE_SIZE. */
+export const pageSize = pageSizeUpTo(MAX_PAGE_SIZE);
+/** Where the next page of a list query starts: the previous page's bookmark, '' (the default) first. */
+export const bookmark = { type: 'string', maxLength: 1024, default: '' } as const;
 
 export const DerParamsSchema = {
   type: 'object',

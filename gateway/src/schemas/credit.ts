@@ -16,6 +16,7 @@ import {
   WEIGHT_TOTAL,
 } from '../../../chaincode/src/api';
 import {
+  bookmark,
   entityId,
   errorResponses,
   isoInstant,
@@ -168,7 +169,7 @@ export const listScoreRecordsSchema = {
     additionalProperties: false,
     properties: {
       pageSize,
-      bookmark: { type: 'string', maxLength: 1024, default: '' },
+      bookmark,
     },
   },
   response: {

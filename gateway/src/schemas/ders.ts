@@ -1,12 +1,14 @@
 /** VPPs, DERs and device identities: request bodies, params and documented responses. */
-import { DER_TYPES, MAX_CAPACITY_W, MAX_FEE_BPS } from '../../../chaincode/src/api';
+import { DER_TYPES, MAX_CAPACITY_W, MAX_DER_PAGE_SIZE, MAX_FEE_BPS } from '../../../chaincode/src/api';
 import {
+  bookmark,
   DerParamsSchema as DerParams,
   displayName,
   entityId as ledgerId,
   errorResponses,
   LedgerRecordSchema as LedgerRecord,
   pageSize,
+  pageSizeUpTo,
   reason,
   VppParamsSchema as VppParams,
   WithTxSchema,
@@ -36,8 +38,17 @@ export const registerVppSchema = {
 } as const;
 export const listVppsSchema = {
   tags: ['registry'],
-  summary: 'Every registered VPP',
-  response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(401, 403, 503) },
+  summary:
+    "One page of the registered VPPs in id order; pass the returned bookmark for the next page ('' after the last)",
+  querystring: { type: 'object', additionalProperties: false, properties: { pageSize, bookmark } },
+  response: {
+    200: {
+      type: 'object',
+      required: ['vpps', 'bookmark'],
+      properties: { vpps: { type: 'array', items: LedgerRecord }, bookmark: { type: 'string' } },
+    },
+    ...errorResponses(400, 401, 403, 422, 503),
+  },
 } as const;
 export const getVppSchema = {
   tags: ['registry'],
@@ -54,8 +65,8 @@ export const listVppDersSchema = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      pageSize,
-      bookmark: { type: 'string', maxLength: 512, default: '' },
+      pageSize: pageSizeUpTo(MAX_DER_PAGE_SIZE),
+      bookmark,
     },
   },
   response: {

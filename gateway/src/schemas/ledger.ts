@@ -2,7 +2,8 @@
 // validation and serialisation, by swagger for the OpenAPI document and, for requests, for the
 // handlers' types.
 
-import { errorResponses, sha256Hex } from './common';
+import { MAX_HISTORY_PAGE_SIZE } from '../../../chaincode/src/api';
+import { bookmark, errorResponses, pageSizeUpTo, sha256Hex } from './common';
 
 const hex = { type: 'string', pattern: '^[0-9a-f]*$' } as const;
 const stringList = { type: 'array', items: { type: 'string' } } as const;
@@ -33,6 +34,8 @@ export const HistoryQuerySchema = {
       maxItems: 16,
       description: 'Composite-key attributes in order; repeat the parameter (attr=a&attr=b)',
     },
+    pageSize: pageSizeUpTo(MAX_HISTORY_PAGE_SIZE),
+    bookmark,
   },
 } as const;
 
@@ -78,13 +81,14 @@ export const ChainInfoSchema = {
 
 export const KeyHistorySchema = {
   type: 'object',
-  required: ['objectType', 'attributes', 'entries'],
+  required: ['objectType', 'attributes', 'entries', 'bookmark'],
   properties: {
     objectType: { type: 'string' },
     attributes: stringList,
+    bookmark: { type: 'string', description: "the next page's bookmark; '' on the last page" },
     entries: {
       type: 'array',
-      description: 'Every committed write of the key, newest first',
+      description: 'Committed writes of the key, newest first',
       items: {
         type: 'object',
         required: ['txId', 'timestamp', 'isDelete', 'value'],

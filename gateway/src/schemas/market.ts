@@ -4,10 +4,12 @@
  */
 import { KNOWN_MARKET_PRODUCTS, MAX_BID_STEPS } from '../../../chaincode/src/api';
 import {
+  bookmark,
   errorResponses,
   isoInstant,
   LedgerRecordSchema as LedgerRecord,
   marketId,
+  pageSize,
   sha256Hex,
   VppParamsSchema,
   WithTxSchema,
@@ -207,9 +209,18 @@ export const recordViolationsSchema = {
 
 export const listViolationsSchema = {
   tags: tags.market,
-  summary: 'Every violation recorded against a VPP, by interval and bid',
+  summary:
+    "One page of the violations recorded against a VPP, by interval and bid; pass the returned bookmark for the next page ('' after the last)",
   params: VppParamsSchema,
-  response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(400, 401, 403, 422, 503) },
+  querystring: { type: 'object', additionalProperties: false, properties: { pageSize, bookmark } },
+  response: {
+    200: {
+      type: 'object',
+      required: ['violations', 'bookmark'],
+      properties: { violations: { type: 'array', items: LedgerRecord }, bookmark: { type: 'string' } },
+    },
+    ...errorResponses(400, 401, 403, 422, 503),
+  },
 } as const;
 
 // ---- clearing ----

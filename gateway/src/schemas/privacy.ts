@@ -7,6 +7,8 @@ import {
   errorResponses,
   isoInstant,
   LedgerRecordSchema as LedgerRecord,
+  bookmark,
+  pageSize,
   sha256Hex,
   WithTxSchema as withTx,
 } from './common';
@@ -89,9 +91,18 @@ export const getGrantSchema = {
 } as const;
 export const accessLogSchema = {
   tags: ['privacy'],
-  summary: 'Every access recorded on chain under a grant',
+  summary:
+    "One page of the accesses recorded on chain under a grant, by transaction id; pass the returned bookmark for the next page ('' after the last)",
   params: GrantParamsSchema,
-  response: { 200: { type: 'array', items: LedgerRecord }, ...errorResponses(400, 401, 403, 404, 503) },
+  querystring: { type: 'object', additionalProperties: false, properties: { pageSize, bookmark } },
+  response: {
+    200: {
+      type: 'object',
+      required: ['accesses', 'bookmark'],
+      properties: { accesses: { type: 'array', items: LedgerRecord }, bookmark: { type: 'string' } },
+    },
+    ...errorResponses(400, 401, 403, 404, 422, 503),
+  },
 } as const;
 export const sampleProofSchema = {
   tags: ['privacy'],

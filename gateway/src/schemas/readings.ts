@@ -1,5 +1,5 @@
 /** Device-signed readings: the request envelope (each reading is parsed by the chaincode's own rules, one by one) and results. */
-import { DerParamsSchema, entityId, errorResponses } from './common';
+import { bookmark, DerParamsSchema, errorResponses, pageSize, VppParamsSchema } from './common';
 
 /** Readings per request: a device sends a few; a site concentrator may send many. */
 export const MAX_READINGS_PER_REQUEST = 200;
@@ -68,9 +68,10 @@ const intervalQuery = {
 } as const;
 const readingList = { type: 'array', items: { type: 'object', additionalProperties: true } } as const;
 
+/** Not paged: a DER has at most 60 readings (sequences 0..59) per interval, about 30 KB. */
 export const derReadingsSchema = {
   tags: ['readings'],
-  summary: "One DER's recorded readings in a metering interval",
+  summary: "One DER's recorded readings in a metering interval, in sequence order (at most 60)",
   params: DerParamsSchema,
   querystring: intervalQuery,
   response: { 200: readingList, ...errorResponses(400, 401, 403, 404, 422, 503) },
@@ -78,12 +79,21 @@ export const derReadingsSchema = {
 
 export const vppReadingsSchema = {
   tags: ['readings'],
-  summary: "Every recorded reading of a VPP's DERs in a metering interval",
-  params: {
+  summary:
+    "One page of the recorded readings of a VPP's DERs in a metering interval, by DER then sequence; pass the returned bookmark for the next page ('' after the last)",
+  params: VppParamsSchema,
+  querystring: {
     type: 'object',
-    required: ['vppId'],
-    properties: { vppId: entityId },
+    required: ['intervalId'],
+    additionalProperties: false,
+    properties: { intervalId: iso, pageSize, bookmark },
   },
-  querystring: intervalQuery,
-  response: { 200: readingList, ...errorResponses(400, 401, 403, 422, 503) },
+  response: {
+    200: {
+      type: 'object',
+      required: ['readings', 'bookmark'],
+      properties: { readings: readingList, bookmark: { type: 'string' } },
+    },
+    ...errorResponses(400, 401, 403, 422, 503),
+  },
 } as const;

@@ -137,6 +137,28 @@ describe('gateway ledger views (regulator, real network)', () => {
       'newest first',
     );
     assert.equal(new Date(entries[0]!.timestamp).toISOString(), entries[0]!.timestamp);
+    if (body.bookmark === '') return;
+    // More than a page (100 by default): the next page goes on from the bookmark, older entries only.
+    const next = await get(
+      `/v1/ledger/history?objectType=vpp.orgProfile&attr=CvppMSP&bookmark=${encodeURIComponent(body.bookmark as string)}`,
+    );
+    assert.equal(next.status, 200, JSON.stringify(next.body));
+    const older = next.body.entries as { txId: string }[];
+    assert.equal(older[0]?.txId, body.bookmark);
+    assert.ok(older.every((e) => !entries.some((seen) => seen.txId === e.txId)));
+  });
+
+  it('should page a key history: pageSize 1 answers the newest write and a bookmark, above the maximum is 400', async () => {
+    const first = await get('/v1/ledger/history?objectType=vpp.orgProfile&attr=CvppMSP&pageSize=1');
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal((first.body.entries as unknown[]).length, 1);
+    const all = await get('/v1/ledger/history?objectType=vpp.orgProfile&attr=CvppMSP&pageSize=100');
+    const txIds = (all.body.entries as { txId: string }[]).map((e) => e.txId);
+    assert.equal((first.body.entries as { txId: string }[])[0]!.txId, txIds[0]);
+    assert.equal(first.body.bookmark, txIds[1] ?? '');
+    const tooBig = await get('/v1/ledger/history?objectType=vpp.orgProfile&attr=CvppMSP&pageSize=101');
+    assert.equal(tooBig.status, 400);
+    assert.equal((tooBig.body.error as { code: string }).code, 'VALIDATION_FAILED');
   });
 
   it('should reject a history query for an unknown object type with the chaincode error', async () => {

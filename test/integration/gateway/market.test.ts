@@ -169,14 +169,15 @@ describe('market interval over REST (real network)', () => {
 
       'regulator',
       `/v1/market/vpps/${VPP}/violations`,
-      (body) => (body as unknown[]).length > 0,
+      (body) => (body as { violations: unknown[] }).violations.length > 0,
     );
-    const listed = await as<{ bidId: string }[]>('regulator', 'GET', `/v1/market/vpps/${VPP}/violations`);
+    const listed = await as<{ violations: { bidId: string }[]; bookmark: string }>(
+      'regulator',
+      'GET',
+      `/v1/market/vpps/${VPP}/violations`,
+    );
     expectStatus(listed, 200, 'list violations');
-    assert.deepEqual(
-      listed.body.map((v) => v.bidId),
-      [ghost.bidId],
-    );
+    assert.deepEqual([listed.body.violations.map((v) => v.bidId), listed.body.bookmark], [[ghost.bidId], '']);
 
     const cleared = await as<{
       record: {

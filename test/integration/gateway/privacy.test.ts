@@ -200,14 +200,17 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     // The access was recorded through the trading centre's gateway: the CVPP's peer may be a block behind.
     const log = await eventually(
       () =>
-        call<{ accessorMspId: string; txId: string }[]>('cvpp', 'GET', `/v1/consents/${grantId}/accesses`, {
-          token: cvppOperator.token,
-        }),
-      (res) => res.status === 200 && res.body.length > 0,
+        call<{ accesses: { accessorMspId: string; txId: string }[]; bookmark: string }>(
+          'cvpp',
+          'GET',
+          `/v1/consents/${grantId}/accesses`,
+          { token: cvppOperator.token },
+        ),
+      (res) => res.status === 200 && res.body.accesses.length > 0,
     );
     assert.deepEqual(
-      log.body.map((entry) => [entry.accessorMspId, entry.txId]),
-      [['TradingMSP', shared.body.access.txId]],
+      [log.body.accesses.map((entry) => [entry.accessorMspId, entry.txId]), log.body.bookmark],
+      [[['TradingMSP', shared.body.access.txId]], ''],
     );
     const revoked = await call('cvpp', 'POST', `/v1/consents/${grantId}/revoke`, {
       token: cvppOperator.token,

@@ -121,7 +121,7 @@ describe('telemetry: DER registry and device-signed readings', () => {
       stored.body.map((r) => [r.sequence, r.energyWh]),
       [[0, 1500]],
     );
-    const byVpp = await call<SignedReading[]>(
+    const byVpp = await call<{ readings: SignedReading[]; bookmark: string }>(
       ORG,
       'GET',
       `/v1/vpps/${VPP_ID}/readings?intervalId=${interval()}`,
@@ -129,7 +129,8 @@ describe('telemetry: DER registry and device-signed readings', () => {
         token: adminToken,
       },
     );
-    assert.deepEqual(byVpp.body.map((r) => r.derId).sort(), [bat, pv].sort());
+    assert.deepEqual(byVpp.body.readings.map((r) => r.derId).sort(), [bat, pv].sort());
+    assert.equal(byVpp.body.bookmark, '');
   });
 
   it('should reject each bad reading with its code and record the good ones beside them', async () => {

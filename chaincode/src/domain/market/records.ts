@@ -140,6 +140,12 @@ export interface IntervalView {
   readonly phase: IntervalPhase;
 }
 
+/** One page of a VPP's violations by interval then bid id (ListVppViolations); bookmark '' at the end. */
+export interface ViolationPage {
+  readonly violations: readonly BidViolation[];
+  readonly bookmark: string;
+}
+
 /** What RecordUnrevealedViolations wrote now, and how many it found already recorded. */
 export interface ViolationsRecorded {
   readonly intervalId: string;

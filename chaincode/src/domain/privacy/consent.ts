@@ -242,6 +242,12 @@ export function parseStoredGrant(value: unknown): ConsentGrant {
   };
 }
 
+/** One page of the grants on a DER's data, by grant id (ListGrantsOfDer); bookmark '' at the end. */
+export interface GrantPage {
+  readonly grants: readonly ConsentGrant[];
+  readonly bookmark: string;
+}
+
 // ---- access log: one entry per disclosure under a grant ----
 
 export interface AccessLogEntry {
@@ -253,6 +259,12 @@ export interface AccessLogEntry {
   /** Transaction time, ISO-8601 UTC. */
   readonly at: string;
   readonly txId: string;
+}
+
+/** One page of a grant's access log, by transaction id (ListAccessLog); bookmark '' at the end. */
+export interface AccessLogPage {
+  readonly accesses: readonly AccessLogEntry[];
+  readonly bookmark: string;
 }
 
 const ACCESS_LOG_FIELDS = ['grantId', 'dataSet', 'accessorMspId', 'accessor', 'at', 'txId'] as const;

@@ -30,6 +30,12 @@ export interface Vpp extends VppInput {
   readonly registeredBy: string;
 }
 
+/** One page of the registered VPPs in id order (ListVpps); bookmark '' on the last page. */
+export interface VppPage {
+  readonly vpps: readonly Vpp[];
+  readonly bookmark: string;
+}
+
 const INPUT_FIELDS = ['vppId', 'displayName', 'feeBps'] as const;
 const STORED_FIELDS = [...INPUT_FIELDS, 'operatorMspId', 'registeredAt', 'registeredBy'] as const;
 

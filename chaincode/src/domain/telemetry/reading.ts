@@ -217,6 +217,12 @@ export interface StoredReading extends SignedReading {
   readonly txId: string;
 }
 
+/** One page of a VPP's readings in one interval, by DER then sequence (ListVppReadings); bookmark '' at the end. */
+export interface ReadingPage {
+  readonly readings: readonly StoredReading[];
+  readonly bookmark: string;
+}
+
 /** Whether two readings carry the same signed content (a retry), as opposed to a replay with new figures. */
 export function isSameReading(a: SignedReading, b: SignedReading): boolean {
   return readingSigningBytes(a).equals(readingSigningBytes(b)) && a.signature === b.signature;

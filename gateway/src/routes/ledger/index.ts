@@ -70,7 +70,8 @@ const routes: RoutePlugin = async (app) => {
       config: { roles: REGULATOR },
       schema: {
         tags,
-        summary: 'Every committed write of a ledger key, newest first',
+        summary:
+          "One page of the committed writes of a ledger key, newest first; pass the returned bookmark for the next page ('' after the last)",
         description:
           'The key is given as its object type and attributes (e.g. objectType=vpp.orgProfile&attr=CvppMSP); ' +
           'the gateway builds the composite key the chaincode stores.',
@@ -79,9 +80,14 @@ const routes: RoutePlugin = async (app) => {
       },
     },
     async (request) => {
-      const { objectType, attr = [] } = request.query;
-      const entries = await app.ledger.audit.keyHistory(request, ledgerKey(objectType, attr));
-      return { objectType, attributes: attr, entries };
+      const { objectType, attr = [], pageSize, bookmark } = request.query;
+      const page = await app.ledger.audit.keyHistory(
+        request,
+        ledgerKey(objectType, attr),
+        pageSize,
+        bookmark,
+      );
+      return { objectType, attributes: attr, ...page };
     },
   );
 

@@ -115,7 +115,10 @@ const routes: RoutePlugin = async (app) => {
   app.get(
     '/v1/market/vpps/:vppId/violations',
     { config: { roles: ANY_ROLE }, schema: listViolationsSchema },
-    async (request) => market.vppViolations(request, request.params.vppId),
+    async (request) => {
+      const { pageSize, bookmark } = request.query;
+      return market.vppViolations(request, request.params.vppId, pageSize, bookmark);
+    },
   );
 };
 

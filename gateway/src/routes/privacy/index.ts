@@ -92,7 +92,10 @@ const routes: RoutePlugin = async (app) => {
   app.get(
     '/v1/consents/:grantId/accesses',
     { config: { roles: ANY_ROLE }, schema: accessLogSchema },
-    async (request) => privacy.accessLog(request, request.params.grantId),
+    async (request) => {
+      const { pageSize, bookmark } = request.query;
+      return privacy.accessLog(request, request.params.grantId, pageSize, bookmark);
+    },
   );
 
   app.get(

@@ -40,8 +40,10 @@ const routes: RoutePlugin = async (app) => {
   app.get(
     '/v1/vpps/:vppId/readings',
     { config: { roles: ANY_ROLE }, schema: vppReadingsSchema },
-    async (request) =>
-      app.ledger.telemetry.vppReadings(request, request.params.vppId, request.query.intervalId),
+    async (request) => {
+      const { intervalId, pageSize, bookmark } = request.query;
+      return app.ledger.telemetry.vppReadings(request, request.params.vppId, intervalId, pageSize, bookmark);
+    },
   );
 };
 

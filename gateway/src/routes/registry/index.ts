@@ -25,7 +25,7 @@ const routes: RoutePlugin = async (app) => {
   );
 
   app.get('/v1/vpps', { config: { roles: ANY_ROLE }, schema: listVppsSchema }, async (request) =>
-    registry.vpps(request),
+    registry.vpps(request, request.query.pageSize, request.query.bookmark),
   );
 
   app.get('/v1/vpps/:vppId', { config: { roles: ANY_ROLE }, schema: getVppSchema }, async (request) =>

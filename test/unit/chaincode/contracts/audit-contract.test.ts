@@ -6,6 +6,7 @@ import { OrgContract } from '../../../../chaincode/src/contracts/org-contract';
 import { orgProfileKey } from '../../../../chaincode/src/encoding/keys';
 import { deleteState } from '../../../../chaincode/src/ledger/store';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
+import { MAX_HISTORY_PAGE_SIZE } from '../../../../chaincode/src/rules';
 import { MemoryLedger, type Caller } from '../../../support/memory-stub';
 import { vppError } from '../../../support/vpp-assert';
 
@@ -23,8 +24,23 @@ interface Entry {
   value: string;
 }
 
+async function historyPage(
+  ledger: MemoryLedger,
+  key: string,
+  pageSize: string,
+  bookmark: string,
+  caller: Caller = REGULATOR,
+): Promise<{ entries: Entry[]; bookmark: string }> {
+  return JSON.parse(
+    await ledger.evaluate({ caller }, (ctx) => audit.GetKeyHistory(ctx, key, pageSize, bookmark)),
+  ) as { entries: Entry[]; bookmark: string };
+}
+
+/** The whole history in one page (all tests here write far fewer entries than a page holds). */
 async function keyHistory(ledger: MemoryLedger, key: string, caller: Caller = REGULATOR): Promise<Entry[]> {
-  return JSON.parse(await ledger.evaluate({ caller }, (ctx) => audit.GetKeyHistory(ctx, key))) as Entry[];
+  const page = await historyPage(ledger, key, String(MAX_HISTORY_PAGE_SIZE), '', caller);
+  assert.equal(page.bookmark, '');
+  return page.entries;
 }
 
 describe('contracts/audit-contract', () => {
@@ -56,6 +72,38 @@ describe('contracts/audit-contract', () => {
       ]);
     });
 
+    it('should page through the history newest first, bookmark being the next entry’s txId', async () => {
+      const ledger = new MemoryLedger();
+      for (const [i, txId] of ['tx-1', 'tx-2', 'tx-3', 'tx-4', 'tx-5'].entries()) {
+        await ledger.submit({ caller: CVPP_ADMIN, txId, time: `2025-04-0${i + 1}T09:00:00.000Z` }, (ctx) =>
+          org.PutOrgProfile(ctx, JSON.stringify({ ...PROFILE, displayName: `Name ${i}` })),
+        );
+      }
+      const key = orgProfileKey('CvppMSP');
+      const first = await historyPage(ledger, key, '2', '');
+      assert.deepEqual([first.entries.map((e) => e.txId), first.bookmark], [['tx-5', 'tx-4'], 'tx-3']);
+      // A write after the first page does not shift the pages that follow.
+      await ledger.submit({ caller: CVPP_ADMIN, txId: 'tx-6', time: '2025-04-09T09:00:00.000Z' }, (ctx) =>
+        org.PutOrgProfile(ctx, JSON.stringify(PROFILE)),
+      );
+      const second = await historyPage(ledger, key, '2', first.bookmark);
+      assert.deepEqual([second.entries.map((e) => e.txId), second.bookmark], [['tx-3', 'tx-2'], 'tx-1']);
+      const last = await historyPage(ledger, key, '2', second.bookmark);
+      assert.deepEqual([last.entries.map((e) => e.txId), last.bookmark], [['tx-1'], '']);
+      const exact = await historyPage(ledger, key, '6', '');
+      assert.deepEqual([exact.entries.length, exact.bookmark], [6, '']);
+      for (const size of ['0', String(MAX_HISTORY_PAGE_SIZE + 1), 'x']) {
+        await assert.rejects(
+          historyPage(ledger, key, size, ''),
+          vppError(ErrorCode.INVALID_ARGUMENT, /pageSize/),
+        );
+      }
+      await assert.rejects(
+        historyPage(ledger, key, '2', 'tx-unknown'),
+        vppError(ErrorCode.INVALID_ARGUMENT, /bookmark/),
+      );
+    });
+
     it('should return an empty array for a key never written', async () => {
       assert.deepEqual(await keyHistory(new MemoryLedger(), orgProfileKey('ControlMSP')), []);
     });
@@ -71,7 +119,7 @@ describe('contracts/audit-contract', () => {
       const ledger = new MemoryLedger();
       await ledger.submit({ caller: CVPP_ADMIN }, (ctx) => org.PutOrgProfile(ctx, JSON.stringify(PROFILE)));
       const tx = ledger.begin({ caller: REGULATOR });
-      await audit.GetKeyHistory(tx.ctx, orgProfileKey('CvppMSP'));
+      await audit.GetKeyHistory(tx.ctx, orgProfileKey('CvppMSP'), '1', '');
       assert.equal(tx.stub.openIterators, 0);
     });
 

@@ -699,10 +699,24 @@ describe('contracts/market-contract', () => {
       );
       assert.deepEqual(parse(again.result), { intervalId: IID, recorded: [], alreadyRecorded: 2 });
       assert.deepEqual([...again.tx.stub.writes.keys()], []);
-      const listed = parse<unknown[]>(
-        await ledger.evaluate(at(cvppOperator, T.closed), (ctx) => market.ListVppViolations(ctx, VPP_ID)),
+      const list = (vppId: string, pageSize: string, bookmark = '') =>
+        ledger.evaluate(at(cvppOperator, T.closed), (ctx) =>
+          market.ListVppViolations(ctx, vppId, pageSize, bookmark),
+        );
+      // A page that holds the last violation exactly ends the list.
+      assert.deepEqual(parse(await list(VPP_ID, '1')), {
+        violations: [violation('b-2', VPP_ID)],
+        bookmark: '',
+      });
+      assert.deepEqual(parse(await list('vpp-south', '100')), {
+        violations: [violation('b-3', 'vpp-south')],
+        bookmark: '',
+      });
+      await assert.rejects(list(VPP_ID, '0'), vppError(ErrorCode.INVALID_ARGUMENT, /pageSize/));
+      await assert.rejects(
+        list(VPP_ID, '10', violationKey('vpp-south', IID, 'b-3')),
+        vppError(ErrorCode.INVALID_ARGUMENT, /bookmark/),
       );
-      assert.deepEqual(listed, [violation('b-2', VPP_ID)]);
     });
 
     it('should be run only by the trading centre or the regulator, on a known interval', async () => {

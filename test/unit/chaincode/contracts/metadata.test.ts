@@ -31,14 +31,14 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     ListOrgProfiles: ['evaluate', []],
   },
   audit: {
-    GetKeyHistory: ['evaluate', ['key']],
+    GetKeyHistory: ['evaluate', ['key', 'pageSize', 'bookmark']],
   },
   registry: {
     RecordCaCertificates: ['submit', ['certificatesJson']],
     GetCaCertificates: ['evaluate', ['mspId']],
     RegisterVpp: ['submit', ['vppJson']],
     GetVpp: ['evaluate', ['vppId']],
-    ListVpps: ['evaluate', []],
+    ListVpps: ['evaluate', ['pageSize', 'bookmark']],
     RegisterDer: ['submit', ['derJson']],
     GetDer: ['evaluate', ['derId']],
     GetDerByCertificate: ['evaluate', ['serial']],
@@ -51,7 +51,7 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
   telemetry: {
     RecordReadings: ['submit', ['batchJson']],
     GetDerReadings: ['evaluate', ['derId', 'intervalId']],
-    ListVppReadings: ['evaluate', ['vppId', 'intervalId']],
+    ListVppReadings: ['evaluate', ['vppId', 'intervalId', 'pageSize', 'bookmark']],
   },
   market: {
     OpenInterval: ['submit', ['intervalJson']],
@@ -62,7 +62,7 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     SetVppQuota: ['submit', ['vppId', 'quantity']],
     GetVppQuota: ['evaluate', ['vppId']],
     RecordUnrevealedViolations: ['submit', ['intervalId']],
-    ListVppViolations: ['evaluate', ['vppId']],
+    ListVppViolations: ['evaluate', ['vppId', 'pageSize', 'bookmark']],
     ClearInterval: ['submit', ['intervalId']],
     GetClearing: ['evaluate', ['intervalId']],
     VerifyClearing: ['evaluate', ['intervalId']],
@@ -107,10 +107,10 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     GrantAccess: ['submit', ['grantJson']],
     RevokeGrant: ['submit', ['grantId']],
     GetGrant: ['evaluate', ['grantId']],
-    ListGrantsOfDer: ['evaluate', ['derId']],
+    ListGrantsOfDer: ['evaluate', ['derId', 'pageSize', 'bookmark']],
     RecordAccess: ['submit', ['grantId', 'dataSetJson']],
     GetAccessTicket: ['evaluate', ['txId']],
-    ListAccessLog: ['evaluate', ['grantId']],
+    ListAccessLog: ['evaluate', ['grantId', 'pageSize', 'bookmark']],
     GetSampleAnchor: ['evaluate', ['anchorId']],
   },
 };

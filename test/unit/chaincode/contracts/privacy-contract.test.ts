@@ -145,9 +145,37 @@ describe('contracts/privacy-contract', () => {
         vppError(ErrorCode.FORBIDDEN, /^FORBIDDEN: no valid grant$/),
       );
       const log = JSON.parse(
-        await ledger.evaluate(at(tradingOperator), (ctx) => privacy.ListAccessLog(ctx, 'g-1')),
-      ) as unknown[];
-      assert.equal(log.length, 1);
+        await ledger.evaluate(at(tradingOperator), (ctx) => privacy.ListAccessLog(ctx, 'g-1', '10', '')),
+      ) as { accesses: { grantId: string; txId: string }[]; bookmark: string };
+      assert.deepEqual(
+        [log.accesses.map((a) => [a.grantId, a.txId]), log.bookmark],
+        [[['g-1', 'tx-access-1']], ''],
+      );
+      await assert.rejects(
+        ledger.evaluate(at(tradingOperator), (ctx) => privacy.ListAccessLog(ctx, 'g-1', '0', '')),
+        vppError(ErrorCode.INVALID_ARGUMENT, /pageSize/),
+      );
+    });
+
+    it('should page through the grants on a DER by grant id', async () => {
+      const { ledger } = await withOwnerData();
+      for (const grantId of ['g-3', 'g-1', 'g-2']) {
+        await ledger.submit(at(cvppOperator), (ctx) => privacy.GrantAccess(ctx, grantJson({ grantId })));
+      }
+      const list = async (pageSize: string, bookmark: string) =>
+        JSON.parse(
+          await ledger.evaluate(at(regulator), (ctx) =>
+            privacy.ListGrantsOfDer(ctx, 'pv-001', pageSize, bookmark),
+          ),
+        ) as { grants: { grantId: string; derId?: string }[]; bookmark: string };
+      const first = await list('2', '');
+      assert.deepEqual(
+        first.grants.map((g) => g.grantId),
+        ['g-1', 'g-2'],
+      );
+      const last = await list('2', first.bookmark);
+      assert.deepEqual([last.grants.map((g) => g.grantId), last.bookmark], [['g-3'], '']);
+      await assert.rejects(list('1001', ''), vppError(ErrorCode.INVALID_ARGUMENT, /pageSize/));
     });
 
     it('should hide grants from organisations they do not concern', async () => {

@@ -5,6 +5,7 @@ import { DER_REGISTERED_EVENT, DER_UPDATED_EVENT } from '../../../../chaincode/s
 import { serialOf } from '../../../../chaincode/src/domain/pki/certificate';
 import { derByCertKey, derByVppKey, derKey } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
+import { MAX_DER_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../../chaincode/src/rules';
 import { expectFailure } from '../../../support/contract-harness';
 import {
   cvppAdmin,
@@ -217,10 +218,47 @@ describe('contracts/registry-contract', () => {
         bookmark = page.bookmark as string;
       } while (bookmark !== '');
       assert.deepEqual(pages, [['a-1', 'b-2'], ['c-3', 'd-4'], ['e-5']]);
-      await assert.rejects(
-        ledger.evaluate({ caller: regulator }, (ctx) => registry.ListDersByVpp(ctx, VPP_ID, '0', '')),
-        vppError(ErrorCode.INVALID_ARGUMENT, /pageSize/),
+      for (const size of ['0', String(MAX_DER_PAGE_SIZE + 1)]) {
+        await assert.rejects(
+          ledger.evaluate({ caller: regulator }, (ctx) => registry.ListDersByVpp(ctx, VPP_ID, size, '')),
+          vppError(ErrorCode.INVALID_ARGUMENT, /pageSize/),
+        );
+      }
+      const whole = parse(
+        await ledger.evaluate({ caller: regulator }, (ctx) =>
+          registry.ListDersByVpp(ctx, VPP_ID, String(MAX_DER_PAGE_SIZE), ''),
+        ),
       );
+      assert.deepEqual([(whole.ders as unknown[]).length, whole.bookmark], [5, '']);
+    });
+  });
+
+  describe('#ListVpps', () => {
+    it('should page through the registered VPPs in id order', async () => {
+      const { ledger } = await newFixture();
+      for (const vppId of ['vpp-c', 'vpp-a', 'vpp-b']) {
+        await ledger.submit({ caller: cvppOperator }, (ctx) =>
+          registry.RegisterVpp(ctx, JSON.stringify({ vppId, displayName: vppId, feeBps: 100 })),
+        );
+      }
+      const list = async (pageSize: string, bookmark: string) =>
+        parse(
+          await ledger.evaluate({ caller: regulator }, (ctx) => registry.ListVpps(ctx, pageSize, bookmark)),
+        );
+      const first = await list('3', '');
+      assert.deepEqual(
+        (first.vpps as { vppId: string }[]).map((v) => v.vppId),
+        ['vpp-a', 'vpp-b', 'vpp-c'],
+      );
+      const second = await list('3', first.bookmark as string);
+      assert.deepEqual(
+        [(second.vpps as { vppId: string }[]).map((v) => v.vppId), second.bookmark],
+        [[VPP_ID], ''],
+      );
+      for (const size of ['0', String(MAX_PAGE_SIZE + 1), 'all']) {
+        await assert.rejects(list(size, ''), vppError(ErrorCode.INVALID_ARGUMENT, /pageSize/));
+      }
+      await assert.rejects(list('3', derKey('pv-001')), vppError(ErrorCode.INVALID_ARGUMENT, /bookmark/));
     });
   });
 

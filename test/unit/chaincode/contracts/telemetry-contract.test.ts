@@ -5,7 +5,12 @@ import { TelemetryContract } from '../../../../chaincode/src/contracts/telemetry
 import { READINGS_RECORDED_EVENT } from '../../../../chaincode/src/types/contracts';
 import type { BatchResult } from '../../../../chaincode/src/domain/telemetry/batch';
 import { serialOf } from '../../../../chaincode/src/domain/pki/certificate';
-import type { SignedReading, UnsignedReading } from '../../../../chaincode/src/domain/telemetry/reading';
+import type {
+  ReadingPage,
+  SignedReading,
+  UnsignedReading,
+} from '../../../../chaincode/src/domain/telemetry/reading';
+import { MAX_PAGE_SIZE } from '../../../../chaincode/src/rules';
 import { compositeKey, readingKey, SCORE_RECORD } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
 import { expectFailure, snapshot } from '../../../support/contract-harness';
@@ -230,22 +235,88 @@ describe('contracts/telemetry-contract', () => {
           [1, 300],
         ],
       );
-      const vpp = JSON.parse(
-        await ledger.evaluate({ caller: regulator }, (ctx) =>
-          telemetry.ListVppReadings(ctx, VPP_ID, INTERVAL),
-        ),
-      ) as SignedReading[];
+      const vpp = await vppPage(ledger, '100', '');
       assert.deepEqual(
-        vpp.map((r) => [r.derId, r.sequence]),
+        vpp.readings.map((r) => [r.derId, r.sequence]),
         [
           ['bat-002', 0],
           ['pv-001', 0],
           ['pv-001', 1],
         ],
       );
+      assert.equal(vpp.bookmark, '');
+    });
+  });
+
+  describe('#ListVppReadings', () => {
+    const places = (page: ReadingPage) => page.readings.map((r) => `${r.derId}/${r.sequence}`);
+
+    it('should page through every reading of the interval by DER then sequence, bookmark empty at the end', async () => {
+      const { ledger, sign, record } = await fixture();
+      await record([
+        ...[0, 1, 2, 3, 4].map((sequence) => sign(unsigned('pv-001', 100 + sequence, sequence))),
+        sign(unsigned('bat-002', 10, 0)),
+        sign(unsigned('bat-002', 11, 1)),
+        // Another interval of the same VPP is not part of the list.
+        sign({ ...unsigned('pv-001', 5, 0), intervalId: '2026-11-25T10:00:00.000Z' }),
+      ]);
+      const first = await vppPage(ledger, '3', '');
+      assert.deepEqual(places(first), ['bat-002/0', 'bat-002/1', 'pv-001/0']);
+      assert.equal(first.bookmark, readingKey(VPP_ID, INTERVAL, 'pv-001', 1));
+      const second = await vppPage(ledger, '3', first.bookmark);
+      assert.deepEqual(places(second), ['pv-001/1', 'pv-001/2', 'pv-001/3']);
+      const last = await vppPage(ledger, '3', second.bookmark);
+      assert.deepEqual(places(last), ['pv-001/4']);
+      assert.deepEqual(
+        last.readings.map((r) => r.energyWh),
+        [104],
+      );
+      assert.equal(last.bookmark, '');
+      // A page that ends exactly at the last reading has no next page either.
+      const whole = await vppPage(ledger, '7', '');
+      assert.equal(whole.readings.length, 7);
+      assert.equal(whole.bookmark, '');
+    });
+
+    it('should answer an empty last page for an interval without readings', async () => {
+      const { ledger } = await fixture();
+      assert.deepEqual(await vppPage(ledger, '10', ''), { readings: [], bookmark: '' });
+    });
+
+    it('should refuse a page size outside 1..MAX_PAGE_SIZE, a foreign bookmark and a bad interval id', async () => {
+      const { ledger, sign, record } = await fixture();
+      await record([sign(unsigned('pv-001', 100))]);
+      const foreign = readingKey('other-vpp', INTERVAL, 'pv-001', 0);
+      const cases: [string, string, string][] = [
+        ['0', '', INTERVAL],
+        [String(MAX_PAGE_SIZE + 1), '', INTERVAL],
+        ['1.5', '', INTERVAL],
+        ['ten', '', INTERVAL],
+        ['10', foreign, INTERVAL],
+        ['10', 'not-a-key', INTERVAL],
+        ['10', '', 'yesterday'],
+      ];
+      for (const [pageSize, bookmark, interval] of cases) {
+        await assert.rejects(
+          ledger.evaluate({ caller: regulator }, (ctx) =>
+            telemetry.ListVppReadings(ctx, VPP_ID, interval, pageSize, bookmark),
+          ),
+          vppError(ErrorCode.INVALID_ARGUMENT),
+          `${pageSize} ${JSON.stringify(bookmark)} ${interval}`,
+        );
+      }
+      assert.equal((await vppPage(ledger, String(MAX_PAGE_SIZE), '')).readings.length, 1);
     });
   });
 });
+
+async function vppPage(ledger: MemoryLedger, pageSize: string, bookmark: string): Promise<ReadingPage> {
+  return JSON.parse(
+    await ledger.evaluate({ caller: regulator }, (ctx) =>
+      telemetry.ListVppReadings(ctx, VPP_ID, INTERVAL, pageSize, bookmark),
+    ),
+  ) as ReadingPage;
+}
 
 describe('contracts/telemetry-contract credit effects', () => {
   const scoreKeysOf = (ledger: MemoryLedger, derId: string) =>

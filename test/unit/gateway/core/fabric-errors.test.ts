@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { EndorseError } from '@hyperledger/fabric-gateway';
+import { EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { chaincodeErrorOf, commitFailure, toApiError } from '../../../../gateway/src/core/fabric-errors';
 import { OutcomeUnknownError } from '../../../../platform/src/fabric/bft-submit';
 import { IdempotencyKeyReusedError } from '../../../../platform/src/fabric/idempotency';
@@ -73,6 +73,27 @@ describe('gateway/core/fabric-errors', () => {
       assert.equal(
         summary(endorseError(status.UNKNOWN, ['access denied: creator org unknown'])),
         '403 FABRIC_ACCESS_DENIED',
+      );
+    });
+
+    it('should map an answer above the gRPC size limit to 422 RESULT_TOO_LARGE, never 503', () => {
+      // A peer's concurrency limit is RESOURCE_EXHAUSTED too, and passes: it stays a 503.
+      const busy = ['too many requests for /gateway.Gateway, exceeding concurrency limit (500)'];
+      assert.equal(summary(endorseError(status.RESOURCE_EXHAUSTED, busy)), '503 FABRIC_UNAVAILABLE');
+      const evaluated = new GatewayError({
+        code: status.RESOURCE_EXHAUSTED,
+        details: [],
+        cause: new Error('grpc') as ServiceError,
+        message: '8 RESOURCE_EXHAUSTED: Received message larger than max (10733123 vs 4194304)',
+      });
+      const api = toApiError(evaluated);
+      assert.deepEqual([api.status, api.code], [422, 'RESULT_TOO_LARGE']);
+      assert.match(api.message, /smaller page \(pageSize\)/);
+      assert.equal(
+        summary(
+          endorseError(status.RESOURCE_EXHAUSTED, ['Sent message larger than max (5000000 vs 4194304)']),
+        ),
+        '422 RESULT_TOO_LARGE',
       );
     });
 

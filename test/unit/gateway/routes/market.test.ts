@@ -190,8 +190,26 @@ const CASES: RouteCase[] = [
     url: '/v1/market/vpps/vpp-north/violations',
     roles: ANY,
     status: 200,
-    call: { kind: 'evaluate', contract: 'market', tx: 'ListVppViolations', args: ['vpp-north'] },
+    call: { kind: 'evaluate', contract: 'market', tx: 'ListVppViolations', args: ['vpp-north', '100', ''] },
     response: asIs,
+  },
+  {
+    method: 'GET',
+    url: '/v1/market/vpps/vpp-north/violations?pageSize=1000&bookmark=k2',
+    roles: ANY,
+    status: 200,
+    call: {
+      kind: 'evaluate',
+      contract: 'market',
+      tx: 'ListVppViolations',
+      args: ['vpp-north', '1000', 'k2'],
+    },
+    response: asIs,
+    refused: [
+      { url: '/v1/market/vpps/vpp-north/violations?pageSize=1001' },
+      { url: '/v1/market/vpps/vpp-north/violations?pageSize=0' },
+      { url: '/v1/market/vpps/vpp-north/violations?offset=5' },
+    ],
   },
   {
     method: 'POST',
@@ -242,7 +260,7 @@ function answerFor(route: RouteCase): unknown {
     case 'GetDispatch':
       return { instruction: RECORD, setpoints: [RECORD, RECORD] };
     case 'ListVppViolations':
-      return [RECORD];
+      return { violations: [RECORD], bookmark: 'k3' };
     default:
       return RECORD;
   }
@@ -272,9 +290,11 @@ describe('gateway/routes market and dispatch', () => {
   it('should declare exactly the documented roles on every market and dispatch route', () => {
     // The market calendar's routes have their own test (calendar.test.ts).
     const table = app.routeTable.filter((r) => /^\/v1\/(market\/(?!calendar)|dispatch\/)/.test(r.url));
-    assert.equal(table.length, CASES.length);
+    const patternOf = (route: RouteCase) =>
+      route.url.split('?')[0]!.replace(IID, ':intervalId').replace('vpp-north', ':vppId');
+    assert.equal(table.length, new Set(CASES.map((c) => `${c.method} ${patternOf(c)}`)).size);
     for (const route of CASES) {
-      const pattern = route.url.replace(IID, ':intervalId').replace('vpp-north', ':vppId');
+      const pattern = patternOf(route);
       const entry = table.find((r) => r.method === route.method && r.url === pattern);
       assert.ok(entry, `${route.method} ${pattern} is registered`);
       assert.deepEqual([...entry.roles].sort(), [...route.roles].sort(), `${route.method} ${pattern}`);
@@ -316,7 +336,7 @@ describe('gateway/routes market and dispatch', () => {
   it('should document every route in OpenAPI under the market and dispatch tags', () => {
     const spec = app.swagger() as { paths: Record<string, Record<string, { tags?: string[] }>> };
     for (const route of CASES) {
-      const pattern = route.url.replace(IID, '{intervalId}').replace('vpp-north', '{vppId}');
+      const pattern = route.url.split('?')[0]!.replace(IID, '{intervalId}').replace('vpp-north', '{vppId}');
       const operation = spec.paths[pattern]?.[route.method.toLowerCase()];
       assert.ok(operation, `${route.method} ${pattern} documented`);
       assert.deepEqual(operation.tags, [pattern.startsWith('/v1/dispatch') ? 'dispatch' : 'market']);

@@ -5,7 +5,7 @@ import {
   MARKET_TX,
   type Bid,
   type BidCommitment,
-  type BidViolation,
+  type ViolationPage,
   type ClearingCheck,
   type ClearingRecord,
   type CommitmentInput,
@@ -63,8 +63,14 @@ export class MarketLedger {
     return this.#contract.submit(as, MARKET_TX.RecordUnrevealedViolations, [intervalId]);
   }
 
-  vppViolations(as: FastifyRequest, vppId: string): Promise<BidViolation[]> {
-    return this.#contract.evaluate(as, MARKET_TX.ListVppViolations, [vppId]);
+  /** One page of a VPP's violations by interval and bid; `bookmark` is the previous page's ('' first). */
+  vppViolations(
+    as: FastifyRequest,
+    vppId: string,
+    pageSize: number,
+    bookmark: string,
+  ): Promise<ViolationPage> {
+    return this.#contract.evaluate(as, MARKET_TX.ListVppViolations, [vppId, String(pageSize), bookmark]);
   }
 
   clearInterval(as: FastifyRequest, intervalId: string): Promise<Committed<ClearingRecord>> {

@@ -6,6 +6,7 @@ import {
   PRIVACY_CONTRACT_NAME,
   PRIVACY_TX,
   type AccessLogEntry,
+  type AccessLogPage,
   type ConsentGrant,
   type DataSet,
   type OwnerData,
@@ -61,8 +62,9 @@ export class PrivacyLedger {
     return this.#contract.evaluate(as, PRIVACY_TX.GetGrant, [grantId]);
   }
 
-  accessLog(as: FastifyRequest, grantId: string): Promise<AccessLogEntry[]> {
-    return this.#contract.evaluate(as, PRIVACY_TX.ListAccessLog, [grantId]);
+  /** One page of a grant's accesses by transaction id; `bookmark` is the previous page's ('' first). */
+  accessLog(as: FastifyRequest, grantId: string, pageSize: number, bookmark: string): Promise<AccessLogPage> {
+    return this.#contract.evaluate(as, PRIVACY_TX.ListAccessLog, [grantId, String(pageSize), bookmark]);
   }
 
   /** Records the caller's access to `dataSet` under the grant; refused without a valid grant. */

@@ -8,6 +8,7 @@ import {
   type DerPage,
   type Vpp,
   type VppInput,
+  type VppPage,
 } from '../../../../../chaincode/src/api';
 import { toApiError } from '../../../core/fabric-errors';
 import type { FabricPort } from '../fabric-connection';
@@ -25,8 +26,9 @@ export class RegistryLedger {
     return this.#contract.submit(as, REGISTRY_TX.RegisterVpp, [JSON.stringify(vpp)]);
   }
 
-  vpps(as: FastifyRequest): Promise<Vpp[]> {
-    return this.#contract.evaluate(as, REGISTRY_TX.ListVpps, []);
+  /** One page of the registered VPPs in id order; `bookmark` is the previous page's ('' for the first). */
+  vpps(as: FastifyRequest, pageSize: number, bookmark: string): Promise<VppPage> {
+    return this.#contract.evaluate(as, REGISTRY_TX.ListVpps, [String(pageSize), bookmark]);
   }
 
   vpp(as: FastifyRequest, vppId: string): Promise<Vpp> {

@@ -4,6 +4,7 @@ import {
   TELEMETRY_CONTRACT_NAME,
   TELEMETRY_TX,
   type BatchResult,
+  type ReadingPage,
   type SampleAnchorInput,
   type SignedReading,
   type StoredReading,
@@ -41,7 +42,19 @@ export class TelemetryLedger {
     return this.#contract.evaluate(as, TELEMETRY_TX.GetDerReadings, [derId, intervalId]);
   }
 
-  vppReadings(as: FastifyRequest, vppId: string, intervalId: string): Promise<StoredReading[]> {
-    return this.#contract.evaluate(as, TELEMETRY_TX.ListVppReadings, [vppId, intervalId]);
+  /** One page of a VPP's readings in an interval, by DER then sequence; `bookmark` '' for the first. */
+  vppReadings(
+    as: FastifyRequest,
+    vppId: string,
+    intervalId: string,
+    pageSize: number,
+    bookmark: string,
+  ): Promise<ReadingPage> {
+    return this.#contract.evaluate(as, TELEMETRY_TX.ListVppReadings, [
+      vppId,
+      intervalId,
+      String(pageSize),
+      bookmark,
+    ]);
   }
 }
