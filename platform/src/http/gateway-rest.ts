@@ -42,15 +42,38 @@ export function bootstrapUserSecret(
   return { id, secret: derivedSecret(bootstrap, caNames(org.name).identity, id) };
 }
 
-/** One request to the org's gateway; the body comes back parsed when it is JSON. */
+/** The block a write committed in (its X-Block-Number), or undefined for an answer that names none. */
+export function blockOf(res: HttpResult): bigint | undefined {
+  const header = res.headers['x-block-number'];
+  return typeof header === 'string' && /^[0-9]+$/.test(header) ? BigInt(header) : undefined;
+}
+
+/** The later of two blocks, either possibly unknown. */
+export function laterBlock(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a > b ? a : b;
+}
+
+/**
+ * One request to the org's gateway; the body comes back parsed when it is JSON. With `minBlock` the
+ * gateway answers only once its peer has committed that block (X-Min-Block): a write's
+ * X-Block-Number (`blockOf`) makes the write visible through any org's gateway.
+ */
 export async function call<T = unknown>(
   orgName: string,
   method: string,
   url: string,
-  options: { token?: string; body?: unknown; rawBody?: string; contentType?: string } = {},
+  options: {
+    token?: string;
+    body?: unknown;
+    rawBody?: string;
+    contentType?: string;
+    minBlock?: bigint | undefined;
+  } = {},
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.minBlock !== undefined) headers['x-min-block'] = String(options.minBlock);
   let body: string | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
