@@ -12,6 +12,7 @@ import { intervalIdOf, type MarketCalendarRules, type SignedReading } from '../.
 import type { Device } from '../../gateway/device-kit/device';
 import { energyOf, newFleet, type FleetMember } from '../../gateway/device-kit/fleet';
 import { postReadings } from '../../gateway/device-kit/device-api';
+import { readKeeperState } from '../../platform/src/keeper-state';
 import { runPaths } from '../../platform/src/paths';
 import { NotCommittedError } from '../../platform/src/fabric/bft-submit';
 import { connectAs } from '../../platform/src/fabric/org-connection';
@@ -42,7 +43,8 @@ function networkCpu(): Map<string, number> {
   const usage = new Map<string, number>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.pid') && !f.startsWith('ca.'))) {
     try {
-      const pid = readFileSync(`${dir}${file}`, 'utf8').trim();
+      // The pid file names the node's keeper; the node itself is the pid its keeper records.
+      const pid = readKeeperState(`${dir}${file}`)?.pid ?? readFileSync(`${dir}${file}`, 'utf8').trim();
       const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
       // utime, stime, cutime, cstime are fields 14-17 of /proc/<pid>/stat (11-14 after the name).
       usage.set(

@@ -25,6 +25,7 @@ import { launchSpecOf, type LaunchContext } from './process/launch';
 import { startNode } from './process/supervisor';
 import { leadOrg, nodesOf, type NodeRole, type Org, type Topology } from '../../platform/src/topology';
 import { prepareLedger } from './ledger-setup';
+import { systemdUnitOf, unitNameOf } from './generate/systemd';
 
 const HEALTH_TIMEOUT_MS = 60_000;
 const GOSSIP_TIMEOUT_MS = 120_000;
@@ -72,7 +73,11 @@ async function startRole(role: NodeRole, context: LaunchContext, options: BringU
         options.log(`${node.id}: on ${node.host}, not started here`);
         return;
       }
-      const outcome = await startNode(launchSpecOf(node, context), HEALTH_TIMEOUT_MS);
+      const spec = launchSpecOf(node, context);
+      // For hosts that run the nodes as systemd services instead of under keepers.
+      mkdirSync(runPaths.config('systemd'), { recursive: true });
+      writeFileSync(runPaths.config('systemd', unitNameOf(node.id)), systemdUnitOf(spec));
+      const outcome = await startNode(spec, HEALTH_TIMEOUT_MS);
       options.log(`${node.id}: ${outcome}`);
     }),
   );

@@ -8,6 +8,7 @@ import { CommitError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { ErrorCode, parseVppErrorMessage } from '../../../chaincode/src/api';
 import { OutcomeUnknownError } from '../../../platform/src/fabric/bft-submit';
+import { IdempotencyKeyReusedError } from '../../../platform/src/fabric/idempotency';
 import { ApiError } from './api-error';
 
 /** HTTP status of each chaincode error code. */
@@ -94,6 +95,15 @@ export function toApiError(err: unknown): ApiError {
       'OUTCOME_UNKNOWN',
       'the transaction was sent for ordering but not confirmed; it may still commit: ' +
         `GET /v1/transactions/${err.txId}/status tells whether it did`,
+      undefined,
+      err.txId,
+    );
+  }
+  if (err instanceof IdempotencyKeyReusedError) {
+    return new ApiError(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      `${err.message}; use a new key for a new request`,
       undefined,
       err.txId,
     );

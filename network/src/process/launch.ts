@@ -9,7 +9,7 @@ import type { FabricTools } from '../fabric-cli';
 import { nodeEnvOf } from '../generate/node-env';
 import { cryptoPaths, repoRoot, runPaths } from '../../../platform/src/paths';
 import type { NetworkNode, Topology } from '../../../platform/src/topology';
-import { statusOf, type LaunchSpec, type NodeStatus } from './supervisor';
+import { statusOf, type HealthProbe, type LaunchSpec, type NodeStatus } from './supervisor';
 
 export interface LaunchContext {
   topology: Topology;
@@ -40,7 +40,7 @@ export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchS
         command: server.command,
         args: server.args,
         env: nodeEnvOf(topology, node),
-        health: [{ kind: 'http', port: healthPortOf(node) }],
+        health: healthOf(node),
       };
     }
     case 'orderer':
@@ -53,13 +53,7 @@ export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchS
         command: path.join(tools.bin, node.role),
         args: node.role === 'peer' ? ['node', 'start'] : [],
         env: { ...env, FABRIC_CFG_PATH: tools.configDir },
-        // /healthz answers before the node serves. An orderer first syncs its channels from the
-        // other orderers (its gRPC port is bound but not served meanwhile) and opens its admin
-        // port after that, so the admin port is its readiness.
-        health: [
-          { kind: 'http', port: healthPortOf(node) },
-          { kind: 'tcp', port: node.role === 'orderer' ? (node.ports.adminPort ?? node.port) : node.port },
-        ],
+        health: healthOf(node),
       };
     }
     case 'chaincode': {
@@ -85,20 +79,49 @@ export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchS
           path.join(repoRoot(), 'chaincode'),
         ],
         env: {},
-        health: [{ kind: 'tcp', port: node.port }],
+        health: healthOf(node),
       };
     }
     case 'gateway':
-      // The compiled gateway on this project's Node; GET /healthz is 200 only while its peer connection is up.
+      // The compiled gateway on this project's Node.
       return {
         ...base,
         command: process.execPath,
         args: [path.join(repoRoot(), 'dist', 'gateway', 'src', 'server.js')],
         env: nodeEnvOf(topology, node),
         cwd: repoRoot(),
-        health: [{ kind: 'http', port: node.port }],
+        health: healthOf(node),
       };
   }
+}
+
+/** How the node's readiness is seen; every probe must pass. */
+function healthOf(node: NetworkNode): HealthProbe[] {
+  switch (node.role) {
+    case 'ca':
+      return [{ kind: 'http', port: healthPortOf(node) }];
+    case 'orderer':
+    case 'peer':
+      // /healthz answers before the node serves. An orderer first syncs its channels from the
+      // other orderers (its gRPC port is bound but not served meanwhile) and opens its admin
+      // port after that, so the admin port is its readiness.
+      return [
+        { kind: 'http', port: healthPortOf(node) },
+        { kind: 'tcp', port: node.role === 'orderer' ? (node.ports.adminPort ?? node.port) : node.port },
+      ];
+    case 'chaincode':
+      return [{ kind: 'tcp', port: node.port }];
+    case 'gateway':
+      // GET /healthz is 200 only while its peer connection is up.
+      return [{ kind: 'http', port: node.port }];
+  }
+}
+
+/** What it takes to watch a running node (its files and readiness), without what it takes to launch it. */
+export function watchSpecOf(
+  node: NetworkNode,
+): Pick<LaunchSpec, 'id' | 'pidFile' | 'logFile' | 'host' | 'health'> {
+  return { ...runFilesOf(node), host: node.host, health: healthOf(node) };
 }
 
 function healthPortOf(node: NetworkNode): number {

@@ -1,6 +1,8 @@
 /**
- * Starts, stops and reports on the network's processes. Each process is detached, writes to
- * its own log file and is remembered by a pid file; stop ends exactly those pids, never by name.
+ * Starts, stops and reports on the network's processes. Each node runs under its own keeper
+ * (keeper.ts), detached, leading the node's process group: the keeper restarts the node when it
+ * exits unexpectedly. The pid file names the keeper; stop ends exactly that process group, never by
+ * name, so the node, its keeper and any helper the node spawned end together.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +10,12 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { httpRequest } from '../../../platform/src/http/http-client';
+import { keeperStateFile, readKeeperState } from '../../../platform/src/keeper-state';
+import { KEEPER_SPEC_ENV, type KeeperSpec } from './keeper';
 import { assertPortsFree } from './ports';
+import type { RestartPolicy } from './restart-policy';
+
+const KEEPER_SCRIPT = path.join(__dirname, 'keeper.js');
 
 /** GET http://host:port/healthz answering 200, or a TCP connect to host:port. */
 export type HealthProbe = { kind: 'http'; port: number } | { kind: 'tcp'; port: number };
@@ -28,6 +35,8 @@ export interface LaunchSpec {
   health: HealthProbe[];
   pidFile: string;
   logFile: string;
+  /** Overrides the keeper's restart pauses (tests). */
+  restartPolicy?: RestartPolicy;
 }
 
 export class NodeStartError extends Error {
@@ -48,17 +57,21 @@ export function readPid(pidFile: string): number | undefined {
 }
 
 /**
- * Whether the process exists. An exited node stays a zombie until its adoptive parent reaps it
- * (about 2 s here, since its starter has exited); it still counts as alive, because a Go node's
- * leader thread can show as a zombie while its other threads still hold the node's ports.
+ * Whether the process group led by `pid` still has a member: the keeper, or the node it ran if
+ * the keeper itself was killed. An exited process stays a zombie until it is reaped and still
+ * counts, because a Go node's leader thread can show as a zombie while its other threads still
+ * hold the node's ports.
  */
 export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 0);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EPERM') return true;
+    }
   }
+  return false;
 }
 
 export type StartOutcome = 'started' | 'already-running';
@@ -68,34 +81,46 @@ export async function startNode(spec: LaunchSpec, timeoutMs: number): Promise<St
   const pid = readPid(spec.pidFile);
   if (pid !== undefined && isAlive(pid)) return 'already-running';
   rmSync(spec.pidFile, { force: true });
+  rmSync(keeperStateFile(spec.pidFile), { force: true });
   await assertPortsFree(spec.id, spec.host, spec.ports);
 
   for (const file of [spec.pidFile, spec.logFile]) mkdirSync(path.dirname(file), { recursive: true });
+  const keeperSpec: KeeperSpec = {
+    id: spec.id,
+    command: spec.command,
+    args: spec.args,
+    env: spec.env,
+    ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
+    logFile: spec.logFile,
+    pidFile: spec.pidFile,
+    ...(spec.restartPolicy ? { policy: spec.restartPolicy } : {}),
+  };
   const log = openSync(spec.logFile, 'a');
-  const child = spawn(spec.command, spec.args, {
-    cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+  const keeper = spawn(process.execPath, [KEEPER_SCRIPT], {
+    env: { ...process.env, [KEEPER_SPEC_ENV]: JSON.stringify(keeperSpec) },
     detached: true,
     stdio: ['ignore', log, log],
   });
   closeSync(log);
   let exit: string | undefined;
-  child.once('exit', (code, signal) => (exit = signal ? `signal ${signal}` : `code ${code}`));
-  child.once('error', (err) => (exit = err.message));
-  // Wait a tick so that a spawn failure (no such binary) is reported before we write a pid file.
+  keeper.once('exit', (code, signal) => (exit = signal ? `signal ${signal}` : `code ${code}`));
+  keeper.once('error', (err) => (exit = err.message));
+  // Wait a tick so that a spawn failure is reported before we write a pid file.
   await sleep(0);
-  if (child.pid === undefined)
-    throw new NodeStartError(spec.id, `cannot start ${spec.command}: ${exit ?? 'no pid'}`, spec.logFile);
-  writeFileSync(spec.pidFile, `${child.pid}\n`);
-  child.unref();
+  if (keeper.pid === undefined)
+    throw new NodeStartError(spec.id, `cannot start its keeper: ${exit ?? 'no pid'}`, spec.logFile);
+  writeFileSync(spec.pidFile, `${keeper.pid}\n`);
+  keeper.unref();
 
   const deadline = Date.now() + timeoutMs;
   while (!(await isHealthy(spec))) {
     if (exit !== undefined) {
       rmSync(spec.pidFile, { force: true });
+      // The keeper ends with the node's exit; its state says how the node ended.
+      const how = readKeeperState(spec.pidFile)?.lastExit ?? `keeper ${exit}`;
       throw new NodeStartError(
         spec.id,
-        `exited during start (${exit}): ${lastLines(spec.logFile, 5)}`,
+        `exited during start (${how}): ${lastLines(spec.logFile, 5)}`,
         spec.logFile,
       );
     }
@@ -105,6 +130,8 @@ export async function startNode(spec: LaunchSpec, timeoutMs: number): Promise<St
     }
     await sleep(200);
   }
+  // Seen healthy: from now on the keeper restarts the node when it exits.
+  process.kill(keeper.pid, 'SIGUSR2');
   return 'started';
 }
 
@@ -117,14 +144,15 @@ export async function stopNode(spec: Pick<LaunchSpec, 'pidFile'>, timeoutMs: num
     rmSync(spec.pidFile, { force: true });
     return 'not-running';
   }
-  // The node was started detached, so it leads its own process group: signal the group so
-  // that helpers it spawned (the chaincode server's npx wrapper, say) end with it.
+  // The keeper was started detached, so it leads its own process group: signal the group so
+  // that the node and any helper it spawned end with it.
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid) && Date.now() < deadline) await sleep(100);
   if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
   while (isAlive(pid)) await sleep(50);
   rmSync(spec.pidFile, { force: true });
+  rmSync(keeperStateFile(spec.pidFile), { force: true });
   return 'stopped';
 }
 
@@ -179,19 +207,26 @@ function lastLines(file: string, count: number): string {
 
 export interface NodeStatus {
   id: string;
+  /** The node's own process, as its keeper recorded it. */
   pid?: number;
-  state: 'running' | 'stopped';
+  /** The node is kept but down, waiting for its keeper to restart it. */
+  state: 'running' | 'restarting' | 'stopped';
+  /** Restarts by its keeper since it was started. */
+  restarts: number;
   ports: Record<string, number>;
   logFile: string;
 }
 
 export function statusOf(spec: Pick<LaunchSpec, 'id' | 'pidFile' | 'ports' | 'logFile'>): NodeStatus {
-  const pid = readPid(spec.pidFile);
-  const running = pid !== undefined && isAlive(pid);
+  const keeperPid = readPid(spec.pidFile);
+  const kept = keeperPid !== undefined && isAlive(keeperPid);
+  const state = kept ? readKeeperState(spec.pidFile) : undefined;
+  const pid = state?.pid;
   return {
     id: spec.id,
-    ...(running ? { pid } : {}),
-    state: running ? 'running' : 'stopped',
+    ...(pid === undefined ? {} : { pid }),
+    state: !kept ? 'stopped' : pid === undefined ? 'restarting' : 'running',
+    restarts: state?.restarts ?? 0,
     ports: spec.ports,
     logFile: spec.logFile,
   };
@@ -203,6 +238,7 @@ export function formatStatusTable(rows: NodeStatus[], relativeTo: string): strin
     r.id,
     r.state,
     r.pid === undefined ? '-' : String(r.pid),
+    String(r.restarts),
     Object.entries(r.ports)
       .map(([purpose, port]) =>
         purpose === 'port' ? String(port) : `${purpose.replace(/Port$/, '')}:${port}`,
@@ -210,7 +246,7 @@ export function formatStatusTable(rows: NodeStatus[], relativeTo: string): strin
       .join(' '),
     path.relative(relativeTo, r.logFile),
   ]);
-  const header = ['node', 'state', 'pid', 'ports', 'log'];
+  const header = ['node', 'state', 'pid', 'restarts', 'ports', 'log'];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]?.length ?? 0)));
   return [header, ...lines]
     .map((cols) =>

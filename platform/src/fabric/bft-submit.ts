@@ -27,7 +27,18 @@ import {
   type SubmittedTransaction,
   type Transaction,
 } from '@hyperledger/fabric-gateway';
-import { gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
+import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
+import {
+  channelHeaderOfProposal,
+  IdempotencyKeyReusedError,
+  idempotentNonce,
+  invocationOfProposal,
+  isDuplicateTransaction,
+  isSameIdInFlight,
+  recordedOutcomeOf,
+  withNonce,
+  type RecordedOutcome,
+} from './idempotency';
 
 const ALREADY_PROCESSED = 'request already processed';
 const PAYLOADS_DIFFER = 'ProposalResponsePayloads do not match';
@@ -166,6 +177,55 @@ export interface SubmitOutcome {
   readonly status: Status;
   /** The peer reported the "already processed" race and the commit status was awaited instead. */
   readonly recovered: boolean;
+  /** An earlier submission under the same idempotency key was on the ledger; this is its outcome. */
+  readonly replayed?: boolean;
+}
+
+/** A write the caller may retry safely: attempt `attempt` (0-based) of the request made under `key`. */
+export interface Idempotency {
+  readonly key: string;
+  readonly attempt: number;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+/** What the ledger recorded under a transaction id; the key was reused if the invocation differs. */
+async function recordedUnder(
+  gateway: Gateway,
+  channel: string,
+  proposalBytes: Uint8Array,
+  txId: string,
+  key: string,
+): Promise<RecordedOutcome> {
+  const qscc = gateway.getNetwork(channel).getContract('qscc');
+  const recorded = recordedOutcomeOf(await qscc.evaluateTransaction('GetTransactionByID', channel, txId));
+  if (!sameBytes(recorded.invocation, invocationOfProposal(proposalBytes)))
+    throw new IdempotencyKeyReusedError(key, txId);
+  return recorded;
+}
+
+/** The outcome the ledger recorded for a transaction id, as the first submitter would have seen it. */
+async function recordedOutcome(
+  gateway: Gateway,
+  channel: string,
+  proposalBytes: Uint8Array,
+  txId: string,
+  key: string,
+): Promise<SubmitOutcome> {
+  const recorded = await recordedUnder(gateway, channel, proposalBytes, txId, key);
+  const block = await gateway
+    .getNetwork(channel)
+    .getContract('qscc')
+    .evaluateTransaction('GetBlockByTxID', channel, txId);
+  const blockNumber = BigInt(common.Block.deserializeBinary(block).getHeader()?.getNumber() ?? 0);
+  const code = recorded.validationCode as Status['code'];
+  const status: Status = {
+    blockNumber,
+    code,
+    successful: code === peer.TxValidationCode.VALID,
+    transactionId: txId,
+  };
+  return { result: recorded.result, txId, status, recovered: false, replayed: true };
 }
 
 /**
@@ -173,37 +233,104 @@ export interface SubmitOutcome {
  * with the endorsement's error (nothing was sent for ordering), the orderers' outright refusal, or
  * OutcomeUnknownError once the transaction may have been ordered.
  */
+export interface SubmitOptions {
+  /** Called with the transaction id before anything is sent (for logs). */
+  readonly onTxId?: (txId: string) => void;
+  readonly privateInput?: PrivateInput;
+  readonly idempotency?: Idempotency;
+  /**
+   * The channel's member MSP ids. Given, a write whose endorsement failed only because one org's
+   * peer cannot reach its chaincode server is endorsed by the other orgs instead (when the policy
+   * allows it; the peers' validation decides).
+   */
+  readonly channelOrgs?: readonly string[];
+}
+
+const CHAINCODE_UNREACHABLE = 'could not launch chaincode';
+
+/**
+ * The one org whose peer failed to endorse only because it could not reach its chaincode server
+ * (crashed, restarting), if that is the whole failure.
+ */
+export function orgWithoutChaincode(err: unknown): string | undefined {
+  if (!(err instanceof GatewayError) || err.details.length === 0) return undefined;
+  const orgs = new Set(err.details.map((d) => d.mspId));
+  const unreachable = err.details.every((d) => d.message.includes(CHAINCODE_UNREACHABLE));
+  return unreachable && orgs.size === 1 ? [...orgs][0] : undefined;
+}
+
 export async function submitAndWait(
   gateway: Gateway,
   channel: string,
   contract: Contract,
   transaction: string,
   args: string[],
-  onTxId: (txId: string) => void = () => undefined,
-  privateInput?: PrivateInput,
+  options: SubmitOptions = {},
 ): Promise<SubmitOutcome> {
-  const proposal = contract.newProposal(transaction, {
-    arguments: args,
-    ...(privateInput === undefined
-      ? {}
-      : { transientData: privateInput.transient, endorsingOrganizations: [...privateInput.endorsers] }),
-  });
-  const txId = proposal.getTransactionId();
-  onTxId(txId);
-  const endorsed = await endorseInStep(proposal);
-  let submitted: SubmittedTransaction;
-  try {
-    submitted = await submitToOrderers(endorsed);
-  } catch (err) {
-    if (isRefusedByOrderers(err)) throw err;
-    if (!isAlreadyProcessed(err)) throw new OutcomeUnknownError(transaction, txId, reasonOf(err));
-    const status = await statusOrUnknown(transaction, txId, () =>
-      commitOf(gateway, channel, txId).getStatus(),
-    );
-    return { result: endorsed.getResult(), txId, status, recovered: true };
+  const { privateInput, idempotency } = options;
+  const propose = (endorsers: readonly string[] | undefined) => {
+    const built = contract.newProposal(transaction, {
+      arguments: args,
+      ...(privateInput === undefined ? {} : { transientData: privateInput.transient }),
+      ...(endorsers === undefined ? {} : { endorsingOrganizations: [...endorsers] }),
+    });
+    if (!idempotency) return built;
+    // The function is part of the nonce, so a request that writes twice gets two ids under one key.
+    const seed = `${contract.getContractName() ?? ''}:${transaction}:${idempotency.key}`;
+    return gateway.newProposal(withNonce(built.getBytes(), idempotentNonce(seed, idempotency.attempt)).bytes);
+  };
+  let endorsers = privateInput?.endorsers;
+  let proposal = propose(endorsers);
+  let txId = proposal.getTransactionId();
+  options.onTxId?.(txId);
+  const replay = (key: string) => recordedOutcome(gateway, channel, proposal.getBytes(), txId, key);
+  let endorsed: Transaction;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      endorsed = await endorseInStep(proposal);
+      break;
+    } catch (err) {
+      if (idempotency && isDuplicateTransaction(err)) return replay(idempotency.key);
+      const missing = endorsers === undefined ? orgWithoutChaincode(err) : undefined;
+      if (missing !== undefined && options.channelOrgs) {
+        // Nothing was sent for ordering: the same request goes to the other orgs' peers.
+        endorsers = options.channelOrgs.filter((org) => org !== missing);
+        proposal = propose(endorsers);
+        txId = proposal.getTransactionId();
+        options.onTxId?.(txId);
+        continue;
+      }
+      // Retries under one key racing each other: wait until the other copy is endorsed (bounded).
+      if (!idempotency || !isSameIdInFlight(err) || attempt >= ENDORSE_ATTEMPTS) throw err;
+      await pause(ENDORSE_PAUSE_MS * attempt);
+    }
   }
-  const status = await statusOrUnknown(transaction, txId, () => submitted.getStatus());
-  return { result: submitted.getResult(), txId, status, recovered: false };
+  let result: Uint8Array;
+  let status: Status;
+  let recovered = false;
+  try {
+    const submitted = await submitToOrderers(endorsed);
+    result = submitted.getResult();
+    status = await statusOrUnknown(transaction, txId, () => submitted.getStatus());
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError || isRefusedByOrderers(err)) throw err;
+    if (!isAlreadyProcessed(err)) throw new OutcomeUnknownError(transaction, txId, reasonOf(err));
+    result = endorsed.getResult();
+    status = await statusOrUnknown(transaction, txId, () => commitOf(gateway, channel, txId).getStatus());
+    recovered = true;
+  }
+  if (idempotency) {
+    // Another copy of this id (an earlier try of the same request) was ordered first: its outcome counts.
+    if (status.code === peer.TxValidationCode.DUPLICATE_TXID) return replay(idempotency.key);
+    // Racing retries under one key each send a copy of the id and each hear "committed"; only the
+    // copy on the ledger has the result to answer with (a timestamp in it may differ).
+    if (status.successful) {
+      const recorded = await recordedUnder(gateway, channel, proposal.getBytes(), txId, idempotency.key);
+      if (!sameBytes(recorded.channelHeader, channelHeaderOfProposal(proposal.getBytes())))
+        return { result: recorded.result, txId, status, recovered, replayed: true };
+    }
+  }
+  return { result, txId, status, recovered };
 }
 
 /** A transaction that was ordered but committed as invalid; `code` is its peer.TxValidationCode. */

@@ -68,10 +68,11 @@ export async function call<T = unknown>(
     body?: unknown;
     rawBody?: string;
     contentType?: string;
+    headers?: Record<string, string>;
     minBlock?: bigint | undefined;
   } = {},
 ): Promise<HttpResult<T>> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.minBlock !== undefined) headers['x-min-block'] = String(options.minBlock);
   let body: string | undefined;

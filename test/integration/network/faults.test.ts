@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { configuredTools, waitForGossip } from '../../../network/src/bring-up';
 import { launchSpecOf } from '../../../network/src/process/launch';
 import { channelGauge, waitUntil } from '../../../network/src/process/metrics';
-import { startNode, stopNode } from '../../../network/src/process/supervisor';
+import { isAlive, startNode, stopNode } from '../../../network/src/process/supervisor';
+import { call, loginAdmin, registerAndLogin, type RestUser } from '../../../platform/src/http/gateway-rest';
+import { httpRequest } from '../../../platform/src/http/http-client';
+import { readKeeperState } from '../../../platform/src/keeper-state';
+import { runPaths } from '../../../platform/src/paths';
 import { nodeOf, type Org } from '../../../platform/src/topology';
 import { connectAs, orgNamed, topology, utf8 } from '../../support/fabric-client';
 
@@ -117,5 +121,147 @@ describe('network faults', () => {
     } finally {
       connection.close();
     }
+  });
+});
+
+type ErrorBody = { error: { code: string; message: string; txId?: string } };
+type TxStatus = { txId: string; status: string; validationCode?: string; blockNumber?: number };
+
+describe('honest outcomes and self-healing nodes', () => {
+  const ORG = 'cvpp';
+  const stamp = Date.now().toString(36);
+  let operator: RestUser;
+  const stopped = new Set<Org>();
+
+  const newVpp = (vppId: string, idempotencyKey?: string) =>
+    call<ErrorBody>(ORG, 'POST', '/v1/vpps', {
+      token: operator.token,
+      body: { vppId, displayName: `Fault test ${vppId}`, feeBps: 100 },
+      ...(idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
+    });
+  const txStatus = (txId: string) =>
+    call<TxStatus>(ORG, 'GET', `/v1/transactions/${txId}/status`, { token: operator.token });
+
+  before(async () => {
+    operator = await registerAndLogin(ORG, await loginAdmin(ORG), `fault-operator-${stamp}`, 'operator');
+  });
+  after(async () => {
+    for (const org of stopped) await startNode(specOf(org, 'orderer'), 60_000);
+  });
+
+  it('should answer 504 OUTCOME_UNKNOWN, not a failure, for a write sent while two orderers are down, and the status route should resolve it once they are back', async (t) => {
+    const leader = await leaderOrg();
+    const followers = topology.orgs.filter((o) => o !== leader).slice(0, 2);
+    for (const org of followers) {
+      await stopNode(specOf(org, 'orderer'), 15_000);
+      stopped.add(org);
+    }
+    const vppId = `vpp-quorum-${stamp}`;
+    const key = `create-${vppId}`;
+    const answer = await newVpp(vppId, key);
+    assert.equal(answer.status, 504, JSON.stringify(answer.body));
+    assert.equal(answer.body.error.code, 'OUTCOME_UNKNOWN');
+    const txId = answer.body.error.txId!;
+    assert.match(txId, /^[0-9a-f]{64}$/);
+    assert.match(answer.body.error.message, new RegExp(`/v1/transactions/${txId}/status`));
+    assert.deepEqual((await txStatus(txId)).body, { txId, status: 'unknown' });
+    assert.equal((await call(ORG, 'GET', `/v1/vpps/${vppId}`, { token: operator.token })).status, 404);
+
+    const back = Date.now();
+    await startNode(specOf(followers[0]!, 'orderer'), 60_000);
+    stopped.delete(followers[0]!);
+    let resolved: TxStatus | undefined;
+    await waitFor(`transaction ${txId} to be resolved`, async () => {
+      const status = await txStatus(txId);
+      if (status.body.status === 'unknown') return false;
+      resolved = status.body;
+      return true;
+    });
+    t.diagnostic(
+      `outcome of ${txId} known ${((Date.now() - back) / 1000).toFixed(1)} s after quorum returned`,
+    );
+    // The very transaction that answered "unknown" commits: no new write was sent.
+    assert.deepEqual([resolved!.status, resolved!.validationCode], ['committed', 'VALID']);
+    assert.ok(Number.isSafeInteger(resolved!.blockNumber) && resolved!.blockNumber! > 0);
+    const vpp = await call<{ vppId: string }>(ORG, 'GET', `/v1/vpps/${vppId}`, { token: operator.token });
+    assert.deepEqual([vpp.status, vpp.body.vppId], [200, vppId]);
+    // A retry under the same idempotency key answers with the first outcome; one without is refused.
+    const retry = await newVpp(vppId, key);
+    assert.equal(retry.status, 201, JSON.stringify(retry.body));
+    assert.equal(retry.headers['idempotent-replayed'], 'true');
+    const replayed = retry.body as unknown as { record: { vppId: string }; txId: string };
+    assert.deepEqual([replayed.record.vppId, replayed.txId], [vppId, txId]);
+    const careless = await newVpp(vppId);
+    assert.deepEqual([careless.status, careless.body.error.code], [409, 'ALREADY_EXISTS']);
+
+    await startNode(specOf(followers[1]!, 'orderer'), 60_000);
+    stopped.delete(followers[1]!);
+    for (const org of followers) await waitFor(`orderer.${org.name} to catch up`, () => caughtUp(org));
+  });
+
+  /** The node's own pid as its keeper recorded it; kill -9 of that process is a crash. */
+  function nodePid(nodeId: string): number {
+    const pid = readKeeperState(runPaths.pid(nodeId))?.pid;
+    assert.ok(pid !== undefined && isAlive(pid), `${nodeId} has no live recorded pid`);
+    return pid;
+  }
+
+  async function crash(nodeId: string): Promise<{ before: number; restartsBefore: number }> {
+    const restartsBefore = readKeeperState(runPaths.pid(nodeId))!.restarts;
+    const before = nodePid(nodeId);
+    process.kill(before, 'SIGKILL');
+    return { before, restartsBefore };
+  }
+
+  async function restartCountInMetrics(nodeId: string): Promise<number> {
+    const { text } = await httpRequest(
+      `http://${orgNamed(ORG).gateway.host}:${orgNamed(ORG).gateway.port}`,
+      '/metrics',
+      {
+        timeoutMs: 5_000,
+      },
+    );
+    const line = text.split('\n').find((l) => l.startsWith(`vpp_node_restarts{node="${nodeId}"}`));
+    return Number(line?.split(' ').at(-1));
+  }
+
+  it("should restart a chaincode server killed with kill -9, and the org's writes should work again without a person", async (t) => {
+    const nodeId = `chaincode.${ORG}`;
+    const { before, restartsBefore } = await crash(nodeId);
+    const crashed = Date.now();
+    let attempt = 0;
+    await waitFor('a write through the CVPP gateway to commit again', async () => {
+      attempt += 1;
+      const answer = await newVpp(`vpp-cc-crash-${stamp}-${attempt}`);
+      return answer.status === 201;
+    });
+    t.diagnostic(`writes back ${((Date.now() - crashed) / 1000).toFixed(1)} s after kill -9 of ${nodeId}`);
+    const after = nodePid(nodeId);
+    assert.notEqual(after, before);
+    assert.equal(isAlive(before), false);
+    assert.equal(readKeeperState(runPaths.pid(nodeId))!.restarts, restartsBefore + 1);
+    assert.equal(readKeeperState(runPaths.pid(nodeId))!.lastExit, 'signal SIGKILL');
+    assert.equal(await restartCountInMetrics(nodeId), restartsBefore + 1);
+  });
+
+  it('should restart a gateway killed with kill -9, serving logins and writes again without a person', async (t) => {
+    const nodeId = `gateway.${ORG}`;
+    const { before, restartsBefore } = await crash(nodeId);
+    const crashed = Date.now();
+    await waitFor('the CVPP gateway to answer /healthz', async () => {
+      const { status } = await httpRequest(
+        `http://${orgNamed(ORG).gateway.host}:${orgNamed(ORG).gateway.port}`,
+        '/healthz',
+        { timeoutMs: 2_000, headOnly: true },
+      );
+      return status === 200;
+    });
+    t.diagnostic(`gateway back ${((Date.now() - crashed) / 1000).toFixed(1)} s after kill -9`);
+    assert.notEqual(nodePid(nodeId), before);
+    assert.equal(readKeeperState(runPaths.pid(nodeId))!.restarts, restartsBefore + 1);
+    // A restarted gateway keeps its users and signs tokens with the same secret.
+    const answer = await newVpp(`vpp-gw-crash-${stamp}`);
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.equal(await restartCountInMetrics(nodeId), restartsBefore + 1);
   });
 });

@@ -15,6 +15,7 @@ import type { AppPorts } from '../../app';
 import type { GatewayConfig } from '../../config';
 import type { GatewayMetrics } from '../external/gateway-metrics';
 import { submitAndWait, type PrivateInput } from '../../../../platform/src/fabric/bft-submit';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../../../platform/src/fabric/idempotency';
 import { newGateway, newPeerClient } from '../../../../platform/src/fabric/connect';
 import { callerOf, type Caller } from './auth';
 
@@ -71,29 +72,53 @@ declare module 'fastify' {
 const MVCC_RETRIES = 2;
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 
+/** Requests whose write was answered from the ledger's record of an earlier try under the same key. */
+const replayedRequests = new WeakSet<FastifyRequest>();
+
+/**
+ * The request's `Idempotency-Key`, if it sent one. A retry with the same key (same caller, same
+ * request) gets the same transaction ids, so the ledger commits the write at most once and answers
+ * the retry with the first outcome.
+ */
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const raw = request.headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(raw)) {
+    throw new ApiError(
+      400,
+      'INVALID_IDEMPOTENCY_KEY',
+      'Idempotency-Key must be 1 to 128 characters of A-Z, a-z, 0-9 and . _ : ~ -',
+    );
+  }
+  return raw;
+}
+
 /** Endorse, order, wait for commit; MVCC conflicts are retried with a fresh proposal. */
 async function submitWithRetry(
   gateway: Gateway,
-  channel: string,
+  channel: { name: string; orgs: readonly string[] },
   target: Contract,
   labels: { contract: string; transaction: string },
   args: string[],
   log: FastifyBaseLogger,
   metrics: GatewayMetrics,
   privateInput?: PrivateInput,
+  idempotencyKey?: string,
+  onReplay: () => void = () => undefined,
 ): Promise<Submitted> {
   for (let attempt = 0; ; attempt++) {
     const started = process.hrtime.bigint();
-    const outcome = await submitAndWait(
-      gateway,
-      channel,
-      target,
-      labels.transaction,
-      args,
-      (txId) => log.info({ txId, ...labels, attempt }, 'submitting transaction'),
-      privateInput,
-    );
+    const outcome = await submitAndWait(gateway, channel.name, target, labels.transaction, args, {
+      onTxId: (txId) => log.info({ txId, ...labels, attempt }, 'submitting transaction'),
+      ...(privateInput === undefined ? {} : { privateInput }),
+      ...(idempotencyKey === undefined ? {} : { idempotency: { key: idempotencyKey, attempt } }),
+      channelOrgs: channel.orgs,
+    });
     const { txId, status } = outcome;
+    if (outcome.replayed) {
+      onReplay();
+      log.info({ txId, idempotencyKey }, 'answered from the earlier submission under this idempotency key');
+    }
     metrics.submitSeconds.observe(labels, seconds(started));
     if (outcome.recovered)
       log.warn({ txId }, 'orderers reported the transaction already processed; awaited its commit');
@@ -118,6 +143,7 @@ export function newFabricConnection(
     'grpc.keepalive_time_ms': 30_000,
   });
   const gateways = new Map<string, { enrollmentId: string; gateway: Gateway }>();
+  const channelOf = { name: config.channel, orgs: config.topology.orgs.map((org) => org.mspId) };
   const SERVICE: Caller = {
     enrollmentId: config.ingest.enrollmentId,
     role: 'admin',
@@ -159,15 +185,18 @@ export function newFabricConnection(
     },
     async submit(request, contractName, tx, args, privateInput) {
       const caller = callerOf(request);
+      const idempotencyKey = idempotencyKeyOf(request);
       return submitWithRetry(
         gatewayOf(caller),
-        config.channel,
+        channelOf,
         contract(caller, contractName),
         { contract: contractName, transaction: tx },
         args,
         request.log,
         metrics,
         privateInput,
+        idempotencyKey,
+        () => replayedRequests.add(request),
       );
     },
     service: {
@@ -180,7 +209,7 @@ export function newFabricConnection(
       submit: (contractName, tx, args, log) =>
         submitWithRetry(
           gatewayOf(SERVICE),
-          config.channel,
+          channelOf,
           contract(SERVICE, contractName),
           { contract: contractName, transaction: tx },
           args,
@@ -224,6 +253,9 @@ export default fp(
         app.metrics,
       );
     app.decorate('fabric', port);
+    app.addHook('onSend', async (request, reply) => {
+      if (replayedRequests.has(request)) void reply.header('idempotent-replayed', 'true');
+    });
     app.addHook('onClose', async () => port.close());
   },
   { name: 'fabric-connection', dependencies: ['metrics'] },

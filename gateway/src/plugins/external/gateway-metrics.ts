@@ -1,6 +1,10 @@
 /** Prometheus metrics at /metrics: requests and latency per route, Fabric submit/commit latency, errors by code. */
 import fp from 'fastify-plugin';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { readKeeperState } from '../../../../platform/src/keeper-state';
+import { runPaths } from '../../../../platform/src/paths';
+import { nodesOf } from '../../../../platform/src/topology';
+import type { GatewayConfig } from '../../config';
 
 export interface GatewayMetrics {
   registry: Registry;
@@ -18,7 +22,12 @@ export interface GatewayMetrics {
   readings: Counter<'status' | 'code'>;
   /** Readings per RecordReadings transaction. */
   batchSize: Histogram;
+  /** Restarts of this org's nodes by their keepers, read at each scrape. */
+  nodeRestarts: Gauge<'node'>;
 }
+
+/** A node's restart count as its keeper records it; undefined when the node is not kept (stopped). */
+export type RestartCounts = () => Array<{ node: string; restarts: number | undefined }>;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,7 +37,7 @@ declare module 'fastify' {
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-export function newGatewayMetrics(): GatewayMetrics {
+export function newGatewayMetrics(restartCounts: RestartCounts = () => []): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const tx = ['contract', 'transaction'] as const;
@@ -92,12 +101,32 @@ export function newGatewayMetrics(): GatewayMetrics {
       buckets: [1, 10, 50, 100, 250, 500, 1000],
       registers: [registry],
     }),
+    nodeRestarts: new Gauge({
+      name: 'vpp_node_restarts',
+      help: "Restarts of this org's nodes by their keepers since npm start, after unexpected exits",
+      labelNames: ['node'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const { node, restarts } of restartCounts()) {
+          if (restarts !== undefined) this.set({ node }, restarts);
+        }
+      },
+    }),
   };
 }
 
+/** The org's nodes on this host, as their keepers' state files in the run folder record them. */
+export function restartCountsOf(config: Pick<GatewayConfig, 'topology' | 'org'>): RestartCounts {
+  const ids = nodesOf(config.topology)
+    .filter((node) => node.org.name === config.org.name)
+    .map((node) => node.id);
+  return () => ids.map((node) => ({ node, restarts: readKeeperState(runPaths.pid(node))?.restarts }));
+}
+
 export default fp(
-  async (app) => {
-    const metrics = newGatewayMetrics();
+  async (app, options: { config: GatewayConfig }) => {
+    const metrics = newGatewayMetrics(restartCountsOf(options.config));
     app.decorate('metrics', metrics);
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';

@@ -4,6 +4,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { EndorseError } from '@hyperledger/fabric-gateway';
 import { chaincodeErrorOf, commitFailure, toApiError } from '../../../../gateway/src/core/fabric-errors';
 import { OutcomeUnknownError } from '../../../../platform/src/fabric/bft-submit';
+import { IdempotencyKeyReusedError } from '../../../../platform/src/fabric/idempotency';
 
 function endorseError(code: number, details: string[]): EndorseError {
   return new EndorseError({
@@ -79,6 +80,12 @@ describe('gateway/core/fabric-errors', () => {
       const api = toApiError(new OutcomeUnknownError('RegisterVpp', 'ab12', 'quorum not reached'));
       assert.deepEqual([api.status, api.code, api.txId], [504, 'OUTCOME_UNKNOWN', 'ab12']);
       assert.match(api.message, /may still commit: GET \/v1\/transactions\/ab12\/status/);
+    });
+
+    it('should answer a key used before for a different request with 422 IDEMPOTENCY_KEY_REUSED and the first transaction', () => {
+      const api = toApiError(new IdempotencyKeyReusedError('order-42', 'cd34'));
+      assert.deepEqual([api.status, api.code, api.txId], [422, 'IDEMPOTENCY_KEY_REUSED', 'cd34']);
+      assert.match(api.message, /order-42 was used for a different request/);
     });
 
     it('should hide unknown errors behind 500 INTERNAL', () => {

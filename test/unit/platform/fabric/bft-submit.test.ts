@@ -9,6 +9,7 @@ import {
   isPeersOutOfStep,
   isRefusedByOrderers,
   NotCommittedError,
+  orgWithoutChaincode,
   OutcomeUnknownError,
   submitAndWait,
 } from '../../../../platform/src/fabric/bft-submit';
@@ -156,6 +157,82 @@ describe('platform/fabric/bft-submit', () => {
       const { contract, submits } = contractWith([refused], async () => committed);
       await assert.rejects(run(contract), (err) => err === refused);
       assert.equal(submits(), 1);
+    });
+  });
+
+  describe('a write through an org whose chaincode server is down', () => {
+    const unreachable = (mspId: string) => ({
+      address: 'peer0:7051',
+      mspId,
+      message:
+        'error in simulation: failed to execute transaction ab: could not launch chaincode vpp_1.0:9f: connection refused',
+    });
+    const failure = (details: ReturnType<typeof unreachable>[]) =>
+      new EndorseError({ code: status.ABORTED, details, cause, transactionId: 'tx1' });
+    const CHANNEL_ORGS = ['CvppMSP', 'TradingMSP', 'ControlMSP', 'RegulatorMSP'];
+
+    it('should name the one org whose peer cannot reach its chaincode', () => {
+      assert.equal(orgWithoutChaincode(failure([unreachable('CvppMSP')])), 'CvppMSP');
+    });
+
+    it('should name none when the failure is anything else or spans orgs', () => {
+      assert.equal(
+        orgWithoutChaincode(failure([unreachable('CvppMSP'), unreachable('TradingMSP')])),
+        undefined,
+      );
+      assert.equal(orgWithoutChaincode(outOfStep()), undefined);
+      assert.equal(orgWithoutChaincode(new Error('could not launch chaincode')), undefined);
+    });
+
+    /** A contract whose proposals record their endorsing orgs; the first endorsement fails with `first`. */
+    function contractRecording(first: Error) {
+      const endorsersOfProposals: (string[] | undefined)[] = [];
+      const submitted = {
+        getResult: () => Buffer.from('r'),
+        getStatus: async () =>
+          ({ successful: true, code: 0, blockNumber: 3n, transactionId: 'tx' }) as Status,
+      };
+      const contract = {
+        newProposal: (_name: string, options: { endorsingOrganizations?: string[] }) => {
+          const index = endorsersOfProposals.push(options.endorsingOrganizations) - 1;
+          return {
+            getTransactionId: () => `tx${index}`,
+            endorse: async () => {
+              if (index === 0) throw first;
+              return { getTransactionId: () => `tx${index}`, submit: async () => submitted };
+            },
+          };
+        },
+      } as unknown as Contract;
+      return { contract, endorsersOfProposals };
+    }
+
+    it('should have the other orgs endorse it, when the channel orgs are known', async () => {
+      const { contract, endorsersOfProposals } = contractRecording(failure([unreachable('CvppMSP')]));
+      const txIds: string[] = [];
+      const outcome = await submitAndWait({} as Gateway, 'vppchannel', contract, 'RegisterVpp', ['{}'], {
+        channelOrgs: CHANNEL_ORGS,
+        onTxId: (txId) => txIds.push(txId),
+      });
+      assert.deepEqual(endorsersOfProposals, [undefined, ['TradingMSP', 'ControlMSP', 'RegulatorMSP']]);
+      assert.deepEqual([outcome.txId, outcome.status.blockNumber, txIds], ['tx1', 3n, ['tx0', 'tx1']]);
+    });
+
+    it('should fail as before when the channel orgs are not given or the failure is another', async () => {
+      const { contract } = contractRecording(failure([unreachable('CvppMSP')]));
+      await assert.rejects(
+        submitAndWait({} as Gateway, 'vppchannel', contract, 'RegisterVpp', ['{}']),
+        EndorseError,
+      );
+      const other = endorseError(status.ABORTED, 'chaincode response 500, NOT_FOUND: x');
+      const { contract: refusing, endorsersOfProposals } = contractRecording(other);
+      await assert.rejects(
+        submitAndWait({} as Gateway, 'vppchannel', refusing, 'RegisterVpp', ['{}'], {
+          channelOrgs: CHANNEL_ORGS,
+        }),
+        (err) => err === other,
+      );
+      assert.equal(endorsersOfProposals.length, 1);
     });
   });
 });
