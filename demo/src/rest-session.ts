@@ -3,16 +3,14 @@
 // the gateway's error body, so what went wrong is on the screen.
 
 import {
+  blockOf,
   call,
+  laterBlock,
   loginAdmin,
   MARKET_ROLES,
   registerAndLogin,
   type MarketOrg as OrgName,
 } from '../../platform/src/http/gateway-rest';
-
-/** How long another organisation's peer may take to show a write (it is usually one block behind). */
-const VISIBLE_WITHIN_MS = 20_000;
-const POLL_MS = 250;
 
 export class DemoStepError extends Error {
   constructor(
@@ -25,7 +23,13 @@ export class DemoStepError extends Error {
   }
 }
 
+/**
+ * The demo's requests as one session that reads its writes: each carries the block of the session's
+ * latest write (X-Min-Block), so the gateway of whichever organisation serves it has committed it.
+ */
 export class RestSession {
+  #minBlock: bigint | undefined;
+
   private constructor(private readonly tokens: Record<OrgName, string>) {}
 
   /** Registers a fresh user per organisation (`demo-<role>-<runTag>`) through its RA and logs it in. */
@@ -42,7 +46,13 @@ export class RestSession {
 
   /** The status and body of one request as `org`'s demo user, whatever the status. */
   async request<T>(org: OrgName, method: string, url: string, body?: unknown) {
-    return call<T>(org, method, url, { token: this.tokens[org], ...(body === undefined ? {} : { body }) });
+    const answer = await call<T>(org, method, url, {
+      token: this.tokens[org],
+      minBlock: this.#minBlock,
+      ...(body === undefined ? {} : { body }),
+    });
+    this.#minBlock = laterBlock(this.#minBlock, blockOf(answer));
+    return answer;
   }
 
   /** One request that must succeed (2xx); its body. */
@@ -53,8 +63,8 @@ export class RestSession {
   }
 
   /**
-   * Reads `url` as `org` until it answers 200 with a body `ready` accepts: the hand-over from a write
-   * through one organisation's gateway to the next organisation's peer. Bounded.
+   * Reads `url` as `org`, which must answer 200 with a body `ready` accepts: the hand-over from a
+   * write through one organisation's gateway to the next, visible at once (see `request`).
    */
   async whenVisible<T>(
     step: string,
@@ -62,14 +72,9 @@ export class RestSession {
     url: string,
     ready: (body: T) => boolean = () => true,
   ): Promise<T> {
-    const deadline = Date.now() + VISIBLE_WITHIN_MS;
-    for (;;) {
-      const answer = await this.request<T>(org, 'GET', url);
-      if (answer.status === 200 && ready(answer.body)) return answer.body;
-      if (Date.now() >= deadline)
-        throw new DemoStepError(`${step} (not visible to ${org})`, answer.status, answer.body);
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+    const answer = await this.request<T>(org, 'GET', url);
+    if (answer.status === 200 && ready(answer.body)) return answer.body;
+    throw new DemoStepError(`${step} (not visible to ${org})`, answer.status, answer.body);
   }
 }
 

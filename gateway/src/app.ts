@@ -68,7 +68,9 @@ import { IdentityStore } from './core/identity-store';
 import { isApiRole, type ApiRole } from './core/roles';
 import { ErrorSchema } from './schemas/common';
 import type { GatewayConfig } from './config';
+import type { HeightSource } from './blocks-and-events/block-height';
 import type { FabricPort } from './plugins/app/fabric-connection';
+import { documentReadYourWrites } from './plugins/app/read-your-writes';
 import type { RaPort } from './plugins/app/ra';
 
 /** One row of the route table: what the auth layer enforces for a method and URL. */
@@ -97,6 +99,8 @@ declare module 'fastify' {
 export interface AppPorts {
   fabric?: FabricPort;
   ra?: RaPort;
+  /** Where the peer's ledger height comes from (read-your-writes waits). */
+  heights?: HeightSource;
 }
 
 export interface BuildOptions {
@@ -131,6 +135,8 @@ function guardRoute(route: RouteOptions, table: RouteEntry[]): void {
     );
   }
   route.config = { ...(route.config ?? {}), public: isPublic };
+  if (route.schema !== undefined && !(route.schema as { hide?: boolean }).hide)
+    route.schema = documentReadYourWrites(methods, route.schema as Record<string, unknown>);
   if (!isPublic) {
     // Shown in the OpenAPI document: the bearer scheme and who may call.
     const schema = (route.schema ?? {}) as Record<string, unknown>;

@@ -30,6 +30,8 @@ export interface GatewayConfig {
   batching: { maxSize: number; maxDelayMs: number; maxInFlight: number };
   /** How long a DER's registry entry is trusted for the gateway's early checks. */
   derCacheTtlMs: number;
+  /** How long a request with X-Min-Block waits for the peer to commit that block. */
+  minBlockTimeoutMs: number;
 }
 
 function required(env: NodeJS.ProcessEnv, key: string): string {
@@ -83,5 +85,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, topology = load
       maxInFlight: positive(env, 'VPP_BATCH_MAX_IN_FLIGHT', 4),
     },
     derCacheTtlMs: positive(env, 'VPP_DER_CACHE_TTL_MS', 30_000),
+    minBlockTimeoutMs: positive(env, 'VPP_MIN_BLOCK_TIMEOUT_MS', 5_000),
   };
 }

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import type { Device } from '../../gateway/device-kit/device';
 import { enrollDevice } from '../../gateway/device-kit/device-api';
 import {
+  blockOf,
   call,
+  laterBlock,
   gatewayUrl,
   loginAdmin,
   MARKET_ROLES,
@@ -13,7 +15,6 @@ import {
   type HttpResult,
   type MarketOrg,
 } from '../../platform/src/http/gateway-rest';
-import { eventually } from './eventually';
 
 export type ErrorBody = { error: { code: string; message: string } };
 export type Org = MarketOrg;
@@ -44,15 +45,27 @@ export type AsOrg = <T = unknown>(
   body?: unknown,
 ) => Promise<HttpResult<T>>;
 
-/** Requests as the user of each organisation whose token `tokens` holds (filled in later by login). */
+/**
+ * Requests as the user of each organisation whose token `tokens` holds (filled in later by login),
+ * as one session that reads its writes: every request carries the block of the session's latest
+ * write (X-Min-Block), so whichever org's gateway serves it has committed every earlier write.
+ */
 export function requestsAs(tokens: Record<Org, string>): AsOrg {
-  return (org, method, url, body) =>
-    call(org, method, url, { token: tokens[org], ...(body === undefined ? {} : { body }) });
+  let minBlock: bigint | undefined;
+  return async <T>(org: Org, method: string, url: string, body?: unknown) => {
+    const res = await call<T>(org, method, url, {
+      token: tokens[org],
+      minBlock,
+      ...(body === undefined ? {} : { body }),
+    });
+    minBlock = laterBlock(minBlock, blockOf(res));
+    return res;
+  };
 }
 
 /**
- * Waits until `url` answers 200 to the user of `org` with a body `ready` accepts: the hand-over from
- * a write through another org's gateway to this org (see eventually.ts). Fails after 15 s.
+ * `url` answers 200 to the user of `org` with a body `ready` accepts, on the first read: the session
+ * of `as` sends the block of its latest write, so a write through another org's gateway is visible.
  */
 export async function visibleTo(
   as: AsOrg,
@@ -60,11 +73,9 @@ export async function visibleTo(
   url: string,
   ready: (body: unknown) => boolean = () => true,
 ): Promise<void> {
-  const res = await eventually(
-    () => as(org, 'GET', url),
-    (answer) => answer.status === 200 && ready(answer.body),
-  );
-  if (res.status !== 200 || !ready(res.body)) assert.fail(`${url} never became visible to ${org}`);
+  const res = await as(org, 'GET', url);
+  if (res.status !== 200 || !ready(res.body))
+    assert.fail(`${url} is not visible to ${org}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 /** Registers and logs in one user per organisation, `<prefix>-<role>-<stamp>`, with its market role. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, beforeEach, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../gateway/src/app';
+import type { HeightSource } from '../../gateway/src/blocks-and-events/block-height';
 import { loadConfig } from '../../gateway/src/config';
 import { API_ROLES, type ApiRole } from '../../gateway/src/core/roles';
 import { issueToken } from '../../gateway/src/core/token';
@@ -39,7 +40,13 @@ export function fakeFabricPort(calls: Pick<FabricPort, 'evaluate' | 'submit'>): 
     },
     evaluate: calls.evaluate,
     submit: calls.submit,
-    service: { evaluate: notUsed, submit: notUsed },
+    service: {
+      evaluate: notUsed,
+      submit: notUsed,
+      network: () => {
+        throw new Error('no network in unit tests');
+      },
+    },
     forget: () => undefined,
     close: () => undefined,
   };
@@ -52,11 +59,14 @@ export class FakeLedger {
   failure: Error | undefined;
   /** The transaction id every submit commits with. */
   readonly txId: string;
+  /** The block every submit commits in. */
+  blockNumber = 41n;
   readonly port: FabricPort = fakeFabricPort({
     evaluate: async (_request, contract, tx, args) => this.#call({ kind: 'evaluate', contract, tx, args }),
     submit: async (_request, contract, tx, args) => ({
       result: await this.#call({ kind: 'submit', contract, tx, args }),
       txId: this.txId,
+      blockNumber: this.blockNumber,
     }),
   });
 
@@ -101,17 +111,25 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** Builds the gateway of `org` over fake ports (no logger) and waits until it is ready. */
+/**
+ * Builds the gateway of `org` over fake ports (no logger) and waits until it is ready; `env` adds
+ * settings (VPP_…) to its configuration.
+ */
 export async function openGateway(
   org: string,
-  ports: { fabric: FabricPort; ra?: RaPort },
+  ports: { fabric: FabricPort; ra?: RaPort; heights?: HeightSource },
   dirPrefix = `gw-${org}-`,
+  env: Record<string, string> = {},
 ): Promise<TestGateway> {
   const dir = mkdtempSync(path.join(os.tmpdir(), dirPrefix));
-  const config = loadConfig({ VPP_GATEWAY_ORG: org, VPP_GATEWAY_DATA: dir });
+  const config = loadConfig({ ...env, VPP_GATEWAY_ORG: org, VPP_GATEWAY_DATA: dir });
   const app = await buildApp(config, {
     logger: false,
-    ports: { fabric: ports.fabric, ra: ports.ra ?? fakeRaPort() },
+    ports: {
+      fabric: ports.fabric,
+      ra: ports.ra ?? fakeRaPort(),
+      ...(ports.heights === undefined ? {} : { heights: ports.heights }),
+    },
   });
   await app.ready();
   return {

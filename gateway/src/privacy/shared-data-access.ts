@@ -3,7 +3,8 @@
  * personal data and raw samples off the public state. Another org's user asks its own gateway, which
  * records the access on chain as that user (refused without a valid grant) and then fetches the data
  * from the holder, presenting the access transaction (the "ticket") as its only credential. The
- * holder checks that transaction on its own ledger and the grant again before it answers. Whatever
+ * holder checks that transaction on its own ledger (the grantee names the access's block in
+ * X-Min-Block, so the holder's peer has it) and the grant again before it answers. Whatever
  * the reason for a refusal, the answer is 403 `no valid grant`: a grantee learns nothing more.
  */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
@@ -27,9 +28,6 @@ import type { OffChainStore } from './off-chain-database';
 
 /** A ticket (access transaction) is honoured this long after it was recorded. */
 const TICKET_TTL_MS = 5 * 60_000;
-/** The grantee asks right after its own peer committed the access; the holder's may be a block behind. */
-const TICKET_LOOKUPS = 10;
-const TICKET_LOOKUP_PAUSE_MS = 300;
 const HOLDER_TIMEOUT_MS = 30_000;
 
 const noValidGrant = () => new ApiError(403, 'FORBIDDEN', 'no valid grant');
@@ -78,18 +76,6 @@ export function holderGatewayOf(topology: Topology): { host: string; port: numbe
 export function newSharedDataAccess(options: SharedDataOptions): SharedDataAccess {
   const { ledger, store, holder } = options;
 
-  /** The access recorded by `txId`; a ticket not yet on our ledger is looked up again for a while. */
-  async function ticketOf(txId: string): Promise<AccessLogEntry> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await ledger.accessTicketAsService(txId);
-      } catch (err) {
-        if (toApiError(err).status !== 403 || attempt >= TICKET_LOOKUPS) throw err;
-        await new Promise((resolve) => setTimeout(resolve, TICKET_LOOKUP_PAUSE_MS));
-      }
-    }
-  }
-
   function dataOf(dataSet: DataSet, intervalId: string | undefined): unknown {
     if (dataSet.kind === 'owner-data') {
       const data = store.getOwnerData(dataSet.derId);
@@ -103,15 +89,14 @@ export function newSharedDataAccess(options: SharedDataOptions): SharedDataAcces
   return {
     async fetch(as, grantId, intervalId) {
       const grant = parseStoredGrant(await ledger.grant(as, grantId));
-      const { result: access, txId } = await ledger.recordAccess(as, grantId, grant.dataSet);
+      const { result: access, txId, blockNumber } = await ledger.recordAccess(as, grantId, grant.dataSet);
       if (!holder) throw new ApiError(503, 'HOLDER_UNKNOWN', 'no data holder in the topology');
       const query = intervalId === undefined ? '' : `?intervalId=${encodeURIComponent(intervalId)}`;
       const answer = await httpRequest(
         `http://${holder.host}:${holder.port}`,
         `/v1/shared-data/${txId}${query}`,
-        {
-          timeoutMs: HOLDER_TIMEOUT_MS,
-        },
+        // The holder answers once its own peer has the access's block (read-your-writes).
+        { timeoutMs: HOLDER_TIMEOUT_MS, headers: { 'x-min-block': String(blockNumber) } },
       );
       const shared = JSON.parse(answer.text) as { data: unknown };
       if (answer.status === 403) throw noValidGrant();
@@ -131,7 +116,7 @@ export function newSharedDataAccess(options: SharedDataOptions): SharedDataAcces
       let entry: AccessLogEntry;
       let grant: ConsentGrant;
       try {
-        entry = parseStoredAccessLogEntry(await ticketOf(ticketTxId));
+        entry = parseStoredAccessLogEntry(await ledger.accessTicketAsService(ticketTxId));
         grant = parseStoredGrant(await ledger.grantAsService(entry.grantId));
       } catch (err) {
         if (toApiError(err).status < 500) throw noValidGrant();

@@ -42,7 +42,23 @@ export function bootstrapUserSecret(
   return { id, secret: derivedSecret(bootstrap, caNames(org.name).identity, id) };
 }
 
-/** One request to the org's gateway; the body comes back parsed when it is JSON. */
+/** The block a write committed in (its X-Block-Number), or undefined for an answer that names none. */
+export function blockOf(res: HttpResult): bigint | undefined {
+  const header = res.headers['x-block-number'];
+  return typeof header === 'string' && /^[0-9]+$/.test(header) ? BigInt(header) : undefined;
+}
+
+/** The later of two blocks, either possibly unknown. */
+export function laterBlock(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a > b ? a : b;
+}
+
+/**
+ * One request to the org's gateway; the body comes back parsed when it is JSON. With `minBlock` the
+ * gateway answers only once its peer has committed that block (X-Min-Block): a write's
+ * X-Block-Number (`blockOf`) makes the write visible through any org's gateway.
+ */
 export async function call<T = unknown>(
   orgName: string,
   method: string,
@@ -53,10 +69,12 @@ export async function call<T = unknown>(
     rawBody?: string;
     contentType?: string;
     headers?: Record<string, string>;
+    minBlock?: bigint | undefined;
   } = {},
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.minBlock !== undefined) headers['x-min-block'] = String(options.minBlock);
   let body: string | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);

@@ -9,13 +9,13 @@ import { DEFAULT_RULEBOOK } from '../../../chaincode/src/domain/credit/default-r
 import type { ScoreRecord } from '../../../chaincode/src/domain/credit/scoring';
 import type { SuspensionRecord } from '../../../chaincode/src/domain/credit/suspension';
 import {
+  blockOf,
   call,
   loginAdmin,
   registerAndLogin,
   type HttpResult,
   type RestUser,
 } from '../../../platform/src/http/gateway-rest';
-import { eventually } from '../../support/eventually';
 
 const ORGS = ['cvpp', 'trading', 'control', 'regulator'] as const;
 type Org = (typeof ORGS)[number];
@@ -23,16 +23,25 @@ const stamp = Date.now().toString(36);
 const VPP_ID = `vpp-credit-${stamp}`;
 type ErrorBody = { error: { code: string; message: string } };
 
-/** Each org's peer commits a block in its own time: poll until `ok`, for at most 30 s. */
-/** Polls `read` (bounded, 30 s) until `ok` holds; fails naming `what` and the last answer if it never does. */
-async function seenEventually<T>(
+/**
+ * Each org's peer commits a block in its own time: `read` sends the write's block (X-Min-Block), so
+ * `ok` must hold on the first answer; fails naming `what` and the answer if it does not.
+ */
+async function seen<T>(
   read: () => Promise<HttpResult<T>>,
   ok: (res: HttpResult<T>) => boolean,
   what: string,
 ): Promise<HttpResult<T>> {
-  const res = await eventually(read, ok, 30_000);
-  if (!ok(res)) assert.fail(`${what}: last answer ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await read();
+  if (!ok(res)) assert.fail(`${what}: answer ${res.status} ${JSON.stringify(res.body)}`);
   return res;
+}
+
+/** The block a write committed in; fails if the answer names none. */
+function writtenIn(res: HttpResult): bigint {
+  const block = blockOf(res);
+  assert.ok(block !== undefined, `no X-Block-Number: ${res.status} ${JSON.stringify(res.body)}`);
+  return block;
 }
 
 describe('credit: rulebook, standings and suspensions over REST', () => {
@@ -44,8 +53,11 @@ describe('credit: rulebook, standings and suspensions over REST', () => {
     assert.ok(token, `admin token of ${org}`);
     return token;
   };
-  const standingIn = (org: Org) =>
-    call<CreditStandingDetails>(org, 'GET', `/v1/credit/participants/vpp/${VPP_ID}`, { token: adminOf(org) });
+  const standingIn = (org: Org, minBlock?: bigint) =>
+    call<CreditStandingDetails>(org, 'GET', `/v1/credit/participants/vpp/${VPP_ID}`, {
+      token: adminOf(org),
+      minBlock,
+    });
 
   before(async () => {
     for (const org of ORGS) admins.set(org, await loginAdmin(org));
@@ -71,8 +83,12 @@ describe('credit: rulebook, standings and suspensions over REST', () => {
     assert.deepEqual(createdBy, { mspId: 'RegulatorMSP', role: 'regulator' });
     for (const org of ORGS) {
       const token = adminOf(org);
-      const read = await seenEventually(
-        () => call<RulebookVersion>(org, 'GET', `/v1/credit/rulebook/versions/${version}`, { token }),
+      const read = await seen(
+        () =>
+          call<RulebookVersion>(org, 'GET', `/v1/credit/rulebook/versions/${version}`, {
+            token,
+            minBlock: writtenIn(published),
+          }),
         (res) => res.status === 200,
         `version ${version} in ${org}`,
       );
@@ -119,8 +135,8 @@ describe('credit: rulebook, standings and suspensions over REST', () => {
       ['suspended', 'integration test suspension'],
     );
     for (const org of ORGS) {
-      const standing = await seenEventually(
-        () => standingIn(org),
+      const standing = await seen(
+        () => standingIn(org, writtenIn(suspended)),
         (res) => res.status === 200 && res.body.suspended,
         `suspension seen by ${org}`,
       );
@@ -144,8 +160,8 @@ describe('credit: rulebook, standings and suspensions over REST', () => {
       body: { reason: 'integration test over' },
     });
     assert.equal(reinstated.status, 200, JSON.stringify(reinstated.body));
-    const after = await seenEventually(
-      () => standingIn('trading'),
+    const after = await seen(
+      () => standingIn('trading', writtenIn(reinstated)),
       (res) => res.status === 200 && !res.body.suspended,
       'reinstatement seen by trading',
     );
@@ -171,13 +187,13 @@ describe('credit: rulebook, standings and suspensions over REST', () => {
       recorded.body.record.records.map((r) => [r.indicator, r.reasonCode, r.txId]),
       [['VIOLATIONS', 'VIOLATION', recorded.body.txId]],
     );
-    const records = await seenEventually(
+    const records = await seen(
       () =>
         call<{ records: ScoreRecord[]; bookmark: string }>(
           'cvpp',
           'GET',
           `/v1/credit/participants/vpp/${VPP_ID}/records?pageSize=50`,
-          { token: operator.token },
+          { token: operator.token, minBlock: writtenIn(recorded) },
         ),
       (res) => res.status === 200 && res.body.records.some((r) => r.txId === recorded.body.txId),
       'score record seen by cvpp',

@@ -10,13 +10,18 @@ import { startRegulatorGateway, type Harness } from '../../support/regulator-gat
 import { cryptoPaths } from '../../../platform/src/paths';
 import { connectAs, topology, utf8, type Connection } from '../../support/fabric-client';
 import { endorseInStep } from '../../../platform/src/fabric/bft-submit';
-import { eventually } from '../../support/eventually';
 
 describe('gateway ledger views (regulator, real network)', () => {
   let gw: Harness;
   let cvpp: Connection;
-  const get = async (urlPath: string, as: 'regulator' | 'admin' = 'regulator') => {
-    const res = await fetch(`${gw.url}${urlPath}`, { headers: { authorization: `Bearer ${gw.tokens[as]}` } });
+  /** A GET as `as`; with `minBlock`, answered once the regulator's peer has that block (X-Min-Block). */
+  const get = async (urlPath: string, as: 'regulator' | 'admin' = 'regulator', minBlock?: bigint) => {
+    const res = await fetch(`${gw.url}${urlPath}`, {
+      headers: {
+        authorization: `Bearer ${gw.tokens[as]}`,
+        ...(minBlock === undefined ? {} : { 'x-min-block': String(minBlock) }),
+      },
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
@@ -43,9 +48,11 @@ describe('gateway ledger views (regulator, real network)', () => {
     const status = await commit.getStatus();
     assert.equal(status.successful, true);
 
-    const { status: code, body } = await eventually(
-      () => get(`/v1/ledger/transactions/${txId}`),
-      (r) => r.status === 200,
+    // Committed on the CVPP's peer: the regulator's is asked to have the block first.
+    const { status: code, body } = await get(
+      `/v1/ledger/transactions/${txId}`,
+      'regulator',
+      status.blockNumber,
     );
     assert.equal(code, 200, JSON.stringify(body));
     assert.equal(body.txId, txId);
@@ -112,13 +119,15 @@ describe('gateway ledger views (regulator, real network)', () => {
       .newProposal('PutOrgProfile', { arguments: [JSON.stringify(profile)] });
     const txId = proposal.getTransactionId();
     const submitted = await (await endorseInStep(proposal)).submit();
-    assert.equal((await submitted.getStatus()).successful, true);
+    const committed = await submitted.getStatus();
+    assert.equal(committed.successful, true);
     const written = utf8(submitted.getResult());
 
-    // The regulator's peer may commit the block a moment after the submitting org's peer.
-    const { status, body } = await eventually(
-      () => get('/v1/ledger/history?objectType=vpp.orgProfile&attr=CvppMSP'),
-      (r) => (r.body.entries as { txId: string }[] | undefined)?.[0]?.txId === txId,
+    // Committed on the CVPP's peer: the regulator's is asked to have the block first.
+    const { status, body } = await get(
+      '/v1/ledger/history?objectType=vpp.orgProfile&attr=CvppMSP',
+      'regulator',
+      committed.blockNumber,
     );
     assert.equal(status, 200, JSON.stringify(body));
     assert.equal(body.objectType, 'vpp.orgProfile');

@@ -39,10 +39,6 @@ interface Bid {
 describe('market interval over REST (real network)', () => {
   const tokens = {} as Record<Org, string>;
   const as = requestsAs(tokens);
-  /**
-   * Polls a GET as `org` until it answers 200 with what `ready` wants: that org's peer has committed
-   * the other org's write (each gateway answers once its own peer committed). Bounded.
-   */
   before(async () => {
     Object.assign(tokens, await loginMarketUsers('mkt', stamp));
     // A VPP with two DERs whose devices enroll with their own keys: 12,000 W backs 3,000 Wh in 15 min.

@@ -13,6 +13,7 @@ import { newGateway, newPeerClient } from '../../../platform/src/fabric/connect'
 import { cryptoPaths, runPaths } from '../../../platform/src/paths';
 import { connectAs, orgNamed, topology, type Connection } from '../../support/fabric-client';
 import {
+  blockOf,
   call,
   gatewayUrl,
   loginAdmin,
@@ -20,7 +21,6 @@ import {
   registerAndLogin,
   type RestUser,
 } from '../../../platform/src/http/gateway-rest';
-import { eventually } from '../../support/eventually';
 
 const stamp = Date.now().toString(36);
 const VPP_ID = `vpp-priv-${stamp}`;
@@ -37,6 +37,7 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
   const connections: Connection[] = [];
   const grantId = `g-${stamp}`;
   let ownerTxId = '';
+  let ownerBlock: bigint | undefined;
 
   before(async () => {
     cvppOperator = await registerAndLogin('cvpp', await loginAdmin('cvpp'), `priv-op-${stamp}`, 'operator');
@@ -90,6 +91,8 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     );
     assert.equal(put.status, 200, JSON.stringify(put.body));
     ownerTxId = put.body.txId;
+    ownerBlock = blockOf(put);
+    assert.notEqual(ownerBlock, undefined, 'the write names its block');
   });
 
   after(() => {
@@ -103,27 +106,25 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     assert.equal(own.status, 200, JSON.stringify(own.body));
     assert.equal(own.body.name, OWNER_NAME);
     assert.match(own.body.salt, /^[0-9a-f]{64}$/);
-    // Written through the CVPP's gateway: the regulator's and trading centre's peers may be a block behind.
-    const regulator = await eventually(
-      () =>
-        call<{ name: string }>('regulator', 'GET', `/v1/ders/${DER_ID}/owner`, {
-          token: regulatorUser.token,
-        }),
-      (res) => res.status === 200,
-    );
+    // Written through the CVPP's gateway: the other orgs' gateways are asked for its block.
+    const regulator = await call<{ name: string }>('regulator', 'GET', `/v1/ders/${DER_ID}/owner`, {
+      token: regulatorUser.token,
+      minBlock: ownerBlock,
+    });
+    assert.equal(regulator.status, 200, JSON.stringify(regulator.body));
     assert.equal(regulator.body.name, OWNER_NAME, 'the regulator, a member, reads it on its own peer');
-    const hashRecord = await eventually(
-      () =>
-        call<{ sha256: string; txId: string }>('trading', 'GET', `/v1/ders/${DER_ID}/owner/hash`, {
-          token: tradingUser.token,
-        }),
-      (res) => res.status === 200,
+    const hashRecord = await call<{ sha256: string; txId: string }>(
+      'trading',
+      'GET',
+      `/v1/ders/${DER_ID}/owner/hash`,
+      { token: tradingUser.token, minBlock: ownerBlock },
     );
+    assert.equal(hashRecord.status, 200, JSON.stringify(hashRecord.body));
     assert.match(hashRecord.body.sha256, /^[0-9a-f]{64}$/);
-    const tx = await eventually(
-      () => call('regulator', 'GET', `/v1/ledger/transactions/${ownerTxId}`, { token: regulatorUser.token }),
-      (res) => res.status === 200,
-    );
+    const tx = await call('regulator', 'GET', `/v1/ledger/transactions/${ownerTxId}`, {
+      token: regulatorUser.token,
+      minBlock: ownerBlock,
+    });
     assert.equal(tx.status, 200);
     assert.ok(!JSON.stringify(tx.body).includes(OWNER_NAME), 'the transaction carries no personal data');
   });
@@ -189,25 +190,24 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
       },
     });
     assert.equal(granted.status, 201, JSON.stringify(granted.body));
-    // The trading org's peer may not have committed the grant's block yet.
-    const shared = await eventually(
-      () => call<Shared>('trading', 'GET', `/v1/shared/${grantId}`, { token: tradingUser.token }),
-      (res) => res.status !== 403,
-    );
+    // Granted through the CVPP's gateway: the trading centre's is asked for the grant's block.
+    const shared = await call<Shared>('trading', 'GET', `/v1/shared/${grantId}`, {
+      token: tradingUser.token,
+      minBlock: blockOf(granted),
+    });
     assert.equal(shared.status, 200, JSON.stringify(shared.body));
     assert.equal(shared.body.data.name, OWNER_NAME);
     assert.equal(shared.body.dataHash, shared.body.onChainHash);
-    // The access was recorded through the trading centre's gateway: the CVPP's peer may be a block behind.
-    const log = await eventually(
-      () =>
-        call<{ accesses: { accessorMspId: string; txId: string }[]; bookmark: string }>(
-          'cvpp',
-          'GET',
-          `/v1/consents/${grantId}/accesses`,
-          { token: cvppOperator.token },
-        ),
-      (res) => res.status === 200 && res.body.accesses.length > 0,
+    // The access was recorded through the trading centre's gateway, which names its block.
+    const accessBlock = blockOf(shared);
+    assert.notEqual(accessBlock, undefined, 'the access names its block');
+    const log = await call<{ accesses: { accessorMspId: string; txId: string }[]; bookmark: string }>(
+      'cvpp',
+      'GET',
+      `/v1/consents/${grantId}/accesses`,
+      { token: cvppOperator.token, minBlock: accessBlock },
     );
+    assert.equal(log.status, 200, JSON.stringify(log.body));
     assert.deepEqual(
       [log.body.accesses.map((entry) => [entry.accessorMspId, entry.txId]), log.body.bookmark],
       [[['TradingMSP', shared.body.access.txId]], ''],
@@ -216,10 +216,10 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
       token: cvppOperator.token,
     });
     assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
-    const after = await eventually(
-      () => call<ErrorBody>('trading', 'GET', `/v1/shared/${grantId}`, { token: tradingUser.token }),
-      (res) => res.status !== 200,
-    );
+    const after = await call<ErrorBody>('trading', 'GET', `/v1/shared/${grantId}`, {
+      token: tradingUser.token,
+      minBlock: blockOf(revoked),
+    });
     assert.equal(after.status, 403);
     assert.ok(!JSON.stringify(after.body).includes(OWNER_NAME));
   });

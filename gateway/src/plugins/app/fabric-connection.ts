@@ -19,6 +19,13 @@ import { IDEMPOTENCY_KEY_PATTERN } from '../../../../platform/src/fabric/idempot
 import { newGateway, newPeerClient } from '../../../../platform/src/fabric/connect';
 import { callerOf, type Caller } from './auth';
 
+/** A committed transaction: the chaincode's result bytes, its id and the block it committed in. */
+export interface Submitted {
+  readonly result: Uint8Array;
+  readonly txId: string;
+  readonly blockNumber: bigint;
+}
+
 /** TSDoc'd port: what routes use to reach the ledger as the calling user. */
 export interface FabricPort {
   /** Whether the gRPC channel to the peer is connected (waits briefly for a reconnect). */
@@ -40,19 +47,16 @@ export interface FabricPort {
     tx: string,
     args: string[],
     privateInput?: PrivateInput,
-  ): Promise<{ result: Uint8Array; txId: string }>;
+  ): Promise<Submitted>;
   /**
    * As the gateway's own ingest identity (vpp.role=ingest), for work no user signs: batches of
    * device-signed readings and the reads that pre-check them. `log` carries the tx ids.
    */
   service: {
     evaluate(contractName: string, tx: string, args: string[]): Promise<Uint8Array>;
-    submit(
-      contractName: string,
-      tx: string,
-      args: string[],
-      log: FastifyBaseLogger,
-    ): Promise<{ result: Uint8Array; txId: string }>;
+    submit(contractName: string, tx: string, args: string[], log: FastifyBaseLogger): Promise<Submitted>;
+    /** The gateway identity's Network on the channel (the peer's height and blocks). */
+    network(): Network;
   };
   /** Drops cached Gateways of an identity (after revocation). */
   forget(enrollmentId: string): void;
@@ -101,7 +105,7 @@ async function submitWithRetry(
   privateInput?: PrivateInput,
   idempotencyKey?: string,
   onReplay: () => void = () => undefined,
-): Promise<{ result: Uint8Array; txId: string }> {
+): Promise<Submitted> {
   for (let attempt = 0; ; attempt++) {
     const started = process.hrtime.bigint();
     const outcome = await submitAndWait(gateway, channel.name, target, labels.transaction, args, {
@@ -120,7 +124,7 @@ async function submitWithRetry(
       log.warn({ txId }, 'orderers reported the transaction already processed; awaited its commit');
     if (status.successful) {
       log.info({ txId, blockNumber: String(status.blockNumber) }, 'transaction committed');
-      return { result: outcome.result, txId };
+      return { result: outcome.result, txId, blockNumber: status.blockNumber };
     }
     const failure: ApiError = commitFailure(status.code, txId);
     if (failure.status === 409) metrics.readConflicts.inc(labels);
@@ -212,6 +216,7 @@ export function newFabricConnection(
           log,
           metrics,
         ),
+      network: () => network(SERVICE),
     },
     forget(enrollmentId) {
       for (const [key, entry] of gateways) {

@@ -24,7 +24,7 @@ const PROFILE = {
 
 const fakeFabric = fakeFabricPort({
   evaluate: async () => Buffer.from(JSON.stringify([PROFILE])),
-  submit: async () => ({ result: Buffer.from(JSON.stringify(PROFILE)), txId: 'tx-1' }),
+  submit: async () => ({ result: Buffer.from(JSON.stringify(PROFILE)), txId: 'tx-1', blockNumber: 5n }),
 });
 
 const fakeRa = fakeRaPort({

@@ -6,11 +6,13 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { PrivateInput } from '../../../../../platform/src/fabric/bft-submit';
 import type { FabricPort } from '../fabric-connection';
+import { recordCommit } from '../read-your-writes';
 
 /** A committed write: the chaincode's answer and the transaction that carried it. */
 export interface Committed<T> {
   readonly result: T;
   readonly txId: string;
+  readonly blockNumber: bigint;
 }
 
 /** The chaincode's result bytes as the JSON value they hold. */
@@ -30,15 +32,16 @@ export class ContractClient<Tx extends string> {
     return decodeResult<T>(await this.fabric.evaluate(as, this.contractName, tx, [...args]));
   }
 
-  /** Endorse, order and wait for commit as the request's caller. */
+  /** Endorse, order and wait for commit as the request's caller; the response will name the commit. */
   async submit<T>(
     as: FastifyRequest,
     tx: Tx,
     args: readonly string[],
     privateInput?: PrivateInput,
   ): Promise<Committed<T>> {
-    const { result, txId } = await this.fabric.submit(as, this.contractName, tx, [...args], privateInput);
-    return { result: decodeResult<T>(result), txId };
+    const committed = await this.fabric.submit(as, this.contractName, tx, [...args], privateInput);
+    recordCommit(as, committed.txId, committed.blockNumber);
+    return { ...committed, result: decodeResult<T>(committed.result) };
   }
 
   /** Query as the gateway's ingest identity; the raw bytes, for callers that parse them their own way. */
@@ -53,7 +56,7 @@ export class ContractClient<Tx extends string> {
 
   /** Endorse, order and wait for commit as the gateway's ingest identity; `log` carries the tx id. */
   async submitAsService<T>(tx: Tx, args: readonly string[], log: FastifyBaseLogger): Promise<Committed<T>> {
-    const { result, txId } = await this.fabric.service.submit(this.contractName, tx, [...args], log);
-    return { result: decodeResult<T>(result), txId };
+    const committed = await this.fabric.service.submit(this.contractName, tx, [...args], log);
+    return { ...committed, result: decodeResult<T>(committed.result) };
   }
 }
