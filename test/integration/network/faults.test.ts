@@ -235,7 +235,15 @@ describe('honest outcomes and self-healing nodes', () => {
       const answer = await newVpp(`vpp-cc-crash-${stamp}-${attempt}`);
       return answer.status === 201;
     });
-    t.diagnostic(`writes back ${((Date.now() - crashed) / 1000).toFixed(1)} s after kill -9 of ${nodeId}`);
+    // The other orgs endorse while the server is down, so writes may never have stopped.
+    t.diagnostic(
+      `writes committed ${((Date.now() - crashed) / 1000).toFixed(1)} s after kill -9 of ${nodeId}`,
+    );
+    await waitFor(`${nodeId} to be restarted by its keeper`, async () => {
+      const pid = readKeeperState(runPaths.pid(nodeId))?.pid;
+      return pid !== undefined && pid !== before && isAlive(pid);
+    });
+    t.diagnostic(`${nodeId} back ${((Date.now() - crashed) / 1000).toFixed(1)} s after kill -9`);
     const after = nodePid(nodeId);
     assert.notEqual(after, before);
     assert.equal(isAlive(before), false);
