@@ -46,7 +46,8 @@ export function systemdUnitOf(
     // The keeper's policy: a first pause, doubling per crash in a row up to the cap.
     'Restart=on-failure',
     `RestartSec=${seconds(policy.firstDelayMs)}`,
-    'RestartSteps=6',
+    // systemd grows the pause from RestartSec to RestartMaxDelaySec in this many steps: one doubling each.
+    `RestartSteps=${Math.max(1, Math.ceil(Math.log2(policy.maxDelayMs / policy.firstDelayMs)))}`,
     `RestartMaxDelaySec=${seconds(policy.maxDelayMs)}`,
     'StartLimitIntervalSec=0',
     'KillMode=control-group',

@@ -16,13 +16,14 @@ import { decodeChainInfo } from '../../../gateway/src/blocks-and-events/block-de
 import type { Device } from '../../../gateway/device-kit/device';
 import { newFleet } from '../../../gateway/device-kit/fleet';
 import { watchSpecOf } from '../../../network/src/process/launch';
-import { channelGauge, waitUntil } from '../../../network/src/process/metrics';
+import { waitUntil } from '../../../network/src/process/metrics';
 import { isHealthy } from '../../../network/src/process/supervisor';
 import { call, marketCalendarNow } from '../../../platform/src/http/gateway-rest';
 import { readKeeperState } from '../../../platform/src/keeper-state';
 import { nodeOf, type NodeRole, type Org } from '../../../platform/src/topology';
 import { benchOperator, enrollFleet, type Operator } from '../../../bench/src/fleet-setup';
-import { connectAs, topology } from '../../support/fabric-client';
+import { connectAs, orgNamed, topology } from '../../support/fabric-client';
+import { leaderOrg } from '../../support/orderers';
 
 const ORG = 'cvpp';
 const stamp = Date.now().toString(36);
@@ -47,25 +48,7 @@ interface Attempt {
 const neverSent = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ECONNREFUSED';
 
 const orgs = () => topology.orgs;
-const orgNamed = (name: string) => orgs().find((o) => o.name === name)!;
 const specOf = (org: Org, role: NodeRole) => watchSpecOf(nodeOf(org, role));
-
-async function leaderOrg(): Promise<Org> {
-  for (const org of orgs()) {
-    try {
-      const id = await channelGauge(
-        org.orderer.host,
-        org.orderer.operationsPort,
-        'consensus_BFT_leader_id',
-        topology.channel.name,
-      );
-      return orgs()[id - 1]!;
-    } catch {
-      // that orderer is down; ask the next
-    }
-  }
-  throw new Error('no orderer reports a leader');
-}
 
 /** Height and current block hash of every org's peer, through qscc as that org's admin. */
 async function peerChains(): Promise<{ height: number; hash: string }[]> {

@@ -2,37 +2,29 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { configuredTools, waitForGossip } from '../../../network/src/bring-up';
 import { launchSpecOf } from '../../../network/src/process/launch';
-import { channelGauge, waitUntil } from '../../../network/src/process/metrics';
+import { waitUntil } from '../../../network/src/process/metrics';
 import { isAlive, startNode, stopNode } from '../../../network/src/process/supervisor';
-import { call, loginAdmin, registerAndLogin, type RestUser } from '../../../platform/src/http/gateway-rest';
-import { httpRequest } from '../../../platform/src/http/http-client';
+import {
+  call,
+  loginAdmin,
+  registerAndLogin,
+  statusOf,
+  type RestUser,
+} from '../../../platform/src/http/gateway-rest';
 import { readKeeperState } from '../../../platform/src/keeper-state';
 import { runPaths } from '../../../platform/src/paths';
 import { nodeOf, type Org } from '../../../platform/src/topology';
 import { connectAs, orgNamed, topology, utf8 } from '../../support/fabric-client';
+import { channelGaugeOf, leaderOrg } from '../../support/orderers';
 
 const context = { topology, tools: configuredTools(topology) };
 const specOf = (org: Org, role: 'orderer' | 'peer') => launchSpecOf(nodeOf(org, role), context);
 
-const gauge = (host: string, port: number, name: string) =>
-  channelGauge(host, port, name, topology.channel.name);
+const gauge = channelGaugeOf;
 
 const ordererHeight = (org: Org) =>
   gauge(org.orderer.host, org.orderer.operationsPort, 'ledger_blockchain_height');
 const peerHeight = (org: Org) => gauge(org.peer.host, org.peer.operationsPort, 'ledger_blockchain_height');
-
-/** The SmartBFT leader as the running orderers see it; consenter ids follow the topology's org order. */
-async function leaderOrg(): Promise<Org> {
-  for (const org of topology.orgs) {
-    try {
-      const id = await gauge(org.orderer.host, org.orderer.operationsPort, 'consensus_BFT_leader_id');
-      return topology.orgs[id - 1]!;
-    } catch {
-      // that orderer is down; ask the next
-    }
-  }
-  throw new Error('no orderer reports a leader');
-}
 
 const waitFor = (what: string, check: () => Promise<boolean>) => waitUntil(what, check, 90_000);
 
@@ -214,13 +206,7 @@ describe('honest outcomes and self-healing nodes', () => {
   }
 
   async function restartCountInMetrics(nodeId: string): Promise<number> {
-    const { text } = await httpRequest(
-      `http://${orgNamed(ORG).gateway.host}:${orgNamed(ORG).gateway.port}`,
-      '/metrics',
-      {
-        timeoutMs: 5_000,
-      },
-    );
+    const text = String((await call<string>(ORG, 'GET', '/metrics')).body);
     const line = text.split('\n').find((l) => l.startsWith(`vpp_node_restarts{node="${nodeId}"}`));
     return Number(line?.split(' ').at(-1));
   }
@@ -256,14 +242,10 @@ describe('honest outcomes and self-healing nodes', () => {
     const nodeId = `gateway.${ORG}`;
     const { before, restartsBefore } = await crash(nodeId);
     const crashed = Date.now();
-    await waitFor('the CVPP gateway to answer /healthz', async () => {
-      const { status } = await httpRequest(
-        `http://${orgNamed(ORG).gateway.host}:${orgNamed(ORG).gateway.port}`,
-        '/healthz',
-        { timeoutMs: 2_000, headOnly: true },
-      );
-      return status === 200;
-    });
+    await waitFor(
+      'the CVPP gateway to answer /healthz',
+      async () => (await statusOf(ORG, 'GET', '/healthz')) === 200,
+    );
     t.diagnostic(`gateway back ${((Date.now() - crashed) / 1000).toFixed(1)} s after kill -9`);
     assert.notEqual(nodePid(nodeId), before);
     assert.equal(readKeeperState(runPaths.pid(nodeId))!.restarts, restartsBefore + 1);

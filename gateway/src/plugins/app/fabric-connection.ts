@@ -24,6 +24,8 @@ export interface Submitted {
   readonly result: Uint8Array;
   readonly txId: string;
   readonly blockNumber: bigint;
+  /** Answered from an earlier submission under the request's idempotency key. */
+  readonly replayed?: boolean;
 }
 
 /** TSDoc'd port: what routes use to reach the ledger as the calling user. */
@@ -72,9 +74,6 @@ declare module 'fastify' {
 const MVCC_RETRIES = 2;
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 
-/** Requests whose write was answered from the ledger's record of an earlier try under the same key. */
-const replayedRequests = new WeakSet<FastifyRequest>();
-
 /**
  * The request's `Idempotency-Key`, if it sent one. A retry with the same key (same caller, same
  * request) gets the same transaction ids, so the ledger commits the write at most once and answers
@@ -104,7 +103,6 @@ async function submitWithRetry(
   metrics: GatewayMetrics,
   privateInput?: PrivateInput,
   idempotencyKey?: string,
-  onReplay: () => void = () => undefined,
 ): Promise<Submitted> {
   for (let attempt = 0; ; attempt++) {
     const started = process.hrtime.bigint();
@@ -115,16 +113,19 @@ async function submitWithRetry(
       channelOrgs: channel.orgs,
     });
     const { txId, status } = outcome;
-    if (outcome.replayed) {
-      onReplay();
+    if (outcome.replayed)
       log.info({ txId, idempotencyKey }, 'answered from the earlier submission under this idempotency key');
-    }
     metrics.submitSeconds.observe(labels, seconds(started));
     if (outcome.recovered)
       log.warn({ txId }, 'orderers reported the transaction already processed; awaited its commit');
     if (status.successful) {
       log.info({ txId, blockNumber: String(status.blockNumber) }, 'transaction committed');
-      return { result: outcome.result, txId, blockNumber: status.blockNumber };
+      return {
+        result: outcome.result,
+        txId,
+        blockNumber: status.blockNumber,
+        ...(outcome.replayed ? { replayed: true } : {}),
+      };
     }
     const failure: ApiError = commitFailure(status.code, txId);
     if (failure.status === 409) metrics.readConflicts.inc(labels);
@@ -196,7 +197,6 @@ export function newFabricConnection(
         metrics,
         privateInput,
         idempotencyKey,
-        () => replayedRequests.add(request),
       );
     },
     service: {
@@ -253,9 +253,6 @@ export default fp(
         app.metrics,
       );
     app.decorate('fabric', port);
-    app.addHook('onSend', async (request, reply) => {
-      if (replayedRequests.has(request)) void reply.header('idempotent-replayed', 'true');
-    });
     app.addHook('onClose', async () => port.close());
   },
   { name: 'fabric-connection', dependencies: ['metrics'] },

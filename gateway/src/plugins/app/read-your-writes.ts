@@ -23,6 +23,7 @@ export const MIN_BLOCK_HEADER = 'x-min-block';
 export const MIN_BLOCK_QUERY = 'minBlock';
 export const TX_ID_HEADER = 'x-transaction-id';
 export const BLOCK_NUMBER_HEADER = 'x-block-number';
+export const REPLAYED_HEADER = 'idempotent-replayed';
 /** How long the block stream stays open after the last waiting request. */
 const LINGER_MS = 30_000;
 
@@ -81,6 +82,8 @@ export function documentReadYourWrites(
 export interface CommitRecord {
   readonly txId: string;
   readonly blockNumber: bigint;
+  /** Answered from an earlier submission under the request's idempotency key. */
+  readonly replayed?: boolean;
 }
 
 declare module 'fastify' {
@@ -99,10 +102,10 @@ declare module 'fastify' {
  * Notes a transaction the request committed: its response will name it, and the peer's height is
  * known to have passed its block (the commit status comes from this gateway's own peer).
  */
-export function recordCommit(request: FastifyRequest, txId: string, blockNumber: bigint): void {
+export function recordCommit(request: FastifyRequest, commit: CommitRecord): void {
   const previous = request.commit ?? null;
-  if (previous === null || previous.blockNumber <= blockNumber) request.commit = { txId, blockNumber };
-  request.server.blockHeight.observe(blockNumber + 1n);
+  if (previous === null || previous.blockNumber <= commit.blockNumber) request.commit = commit;
+  request.server.blockHeight.observe(commit.blockNumber + 1n);
 }
 
 /** The peer's height through qscc and its filtered block events, as the gateway's own identity. */
@@ -175,6 +178,7 @@ export default fp(
       if (commit === null) return;
       void reply.header(TX_ID_HEADER, commit.txId);
       void reply.header(BLOCK_NUMBER_HEADER, String(commit.blockNumber));
+      if (commit.replayed) void reply.header(REPLAYED_HEADER, 'true');
     });
     app.addHook('onClose', async () => height.close());
   },

@@ -33,10 +33,16 @@ describe('network/generate/systemd', () => {
   it("should restart after an unexpected exit with the keeper's pauses, and never give up", () => {
     const unit = systemdUnitOf(spec, { firstDelayMs: 500, maxDelayMs: 30_000, stableAfterMs: 60_000 });
     assert.deepEqual(
-      ['Restart=', 'RestartSec=', 'RestartMaxDelaySec=', 'StartLimitIntervalSec='].map(
+      ['Restart=', 'RestartSec=', 'RestartSteps=', 'RestartMaxDelaySec=', 'StartLimitIntervalSec='].map(
         (k) => linesOf(unit, k)[0],
       ),
-      ['Restart=on-failure', 'RestartSec=0.5s', 'RestartMaxDelaySec=30s', 'StartLimitIntervalSec=0'],
+      [
+        'Restart=on-failure',
+        'RestartSec=0.5s',
+        'RestartSteps=6',
+        'RestartMaxDelaySec=30s',
+        'StartLimitIntervalSec=0',
+      ],
     );
   });
 

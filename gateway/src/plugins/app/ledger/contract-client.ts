@@ -40,7 +40,7 @@ export class ContractClient<Tx extends string> {
     privateInput?: PrivateInput,
   ): Promise<Committed<T>> {
     const committed = await this.fabric.submit(as, this.contractName, tx, [...args], privateInput);
-    recordCommit(as, committed.txId, committed.blockNumber);
+    recordCommit(as, committed);
     return { ...committed, result: decodeResult<T>(committed.result) };
   }
 
