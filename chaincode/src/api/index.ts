@@ -30,7 +30,13 @@ export {
 } from '../rules/ids';
 export { ISO_INSTANT_PATTERN_SOURCE } from '../rules/instants';
 export { SHA256_HEX_PATTERN_SOURCE } from '../rules/hex';
-export { DISPLAY_NAME_RULE, REASON_RULE } from '../rules/text';
+export {
+  DISPLAY_NAME_RULE,
+  FREE_TEXT_EXCLUDED_CLASS,
+  FREE_TEXT_PATTERN_SOURCE,
+  isFreeText,
+  REASON_RULE,
+} from '../rules/text';
 export { MAX_DER_PAGE_SIZE, MAX_HISTORY_PAGE_SIZE, MAX_PAGE_SIZE } from '../rules/lists';
 
 // ---- org and audit ----

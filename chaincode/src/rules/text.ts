@@ -1,11 +1,38 @@
 // Free text (names, reasons, purposes, addresses) and e-mail addresses: trimmed, bounded in code
-// points, and free of control characters, which are never legitimate in them.
+// points, and made only of characters that display as what they are. One rule for every free-text
+// field, here and in the gateway's body schemas (which use FREE_TEXT_PATTERN_SOURCE), so both refuse
+// the same strings:
+//
+// - C0 controls (U+0000–U+001F, tab and newline included: no free-text field is multi-line), DEL and
+//   C1 controls (U+007F–U+009F);
+// - the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder the
+//   text after them up to a terminator the string need not contain ("Trojan Source"), so what a
+//   reader sees is not what was stored;
+// - unpaired UTF-16 surrogates: they have no UTF-8 form (Fabric stores bytes, so they would be
+//   replaced by U+FFFD and the stored value would differ from the endorsed one).
+//
+// The implicit direction marks U+200E, U+200F and U+061C are allowed: they reorder nothing beyond the
+// neutral characters next to them, and right-to-left names with digits or Latin parts need them to
+// display correctly.
 
 import { invalid, type Fields } from './objects';
 
-/** C0 controls, DEL and C1 controls. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * The characters free text must not contain, as the body of a regular-expression class (unicode
+ * mode: \u{D800}-\u{DFFF} matches a surrogate only when it is unpaired).
+ */
+export const FREE_TEXT_EXCLUDED_CLASS =
+  '\\u{0}-\\u{1F}\\u{7F}-\\u{9F}\\u{202A}-\\u{202E}\\u{2066}-\\u{2069}\\u{D800}-\\u{DFFF}';
+
+/** A whole string of free text (any length), for JSON schemas: compile with the `u` flag (Ajv does). */
+export const FREE_TEXT_PATTERN_SOURCE = `^[^${FREE_TEXT_EXCLUDED_CLASS}]*$`;
+
+const FREE_TEXT = new RegExp(FREE_TEXT_PATTERN_SOURCE, 'u');
+
+/** Whether `text` has none of the characters free text refuses (the length is the caller's rule). */
+export function isFreeText(text: string): boolean {
+  return FREE_TEXT.test(text);
+}
 
 export interface TextRule {
   readonly min: number;
@@ -18,7 +45,7 @@ export const DISPLAY_NAME_RULE: TextRule = { min: 1, max: 100 };
 /** Why a DER was suspended, reinstated or had its certificate revoked. */
 export const REASON_RULE: TextRule = { min: 1, max: 200 };
 
-/** A trimmed string whose length in code points is within [min, max], without control characters. */
+/** A trimmed string whose length in code points is within [min, max], and free text (see above). */
 export function requireText(fields: Fields, field: string, rule: TextRule): string {
   const raw = fields[field];
   if (typeof raw !== 'string') {
@@ -29,8 +56,10 @@ export function requireText(fields: Fields, field: string, rule: TextRule): stri
   if (length < rule.min || length > rule.max) {
     throw invalid(`${field} must be ${rule.min}..${rule.max} characters after trimming, got ${length}`);
   }
-  if (CONTROL_CHARS.test(text)) {
-    throw invalid(`${field} must not contain control characters`);
+  if (!isFreeText(text)) {
+    throw invalid(
+      `${field} must not contain control characters, bidi embeddings, overrides or isolates, or unpaired surrogates`,
+    );
   }
   return text;
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { requireEmail, requireText } from '../../../../chaincode/src/rules/text';
+import { isFreeText, requireEmail, requireText } from '../../../../chaincode/src/rules/text';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
+import { FREE_TEXT_CASES } from '../../../support/free-text-cases';
 import { vppError } from '../../../support/vpp-assert';
 
 const invalid = (pattern?: RegExp) => vppError(ErrorCode.INVALID_ARGUMENT, pattern);
@@ -20,6 +21,18 @@ describe('rules/text', () => {
       );
       assert.throws(() => requireText({}, 'f', { min: 0, max: 5 }), invalid(/f must be a string/));
     });
+
+    for (const { name, text, accepted } of FREE_TEXT_CASES) {
+      it(`should ${accepted ? 'accept' : 'refuse with INVALID_ARGUMENT'} text with ${name}`, () => {
+        assert.equal(isFreeText(text), accepted);
+        if (accepted) assert.equal(requireText({ f: text }, 'f', { min: 1, max: 50 }), text);
+        else
+          assert.throws(
+            () => requireText({ f: text }, 'f', { min: 1, max: 50 }),
+            invalid(/f must not contain/),
+          );
+      });
+    }
   });
 
   describe('#requireEmail', () => {
