@@ -8,9 +8,16 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import path from 'node:path';
 import type { ApiRole } from './roles';
 
-/** Enrollment ids are path segments here and CNs at the CA: a conservative alphabet. */
-export const ENROLLMENT_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$';
-const ENROLLMENT_ID = new RegExp(ENROLLMENT_ID_PATTERN);
+/**
+ * The one rule for an enrollment id, at login, registration and revocation alike. Ids are folder
+ * names here and CNs (and `hf.EnrollmentID`) at the CA, so: 1..64 characters of A-Z, a-z, 0-9, '.',
+ * '_', '@' or '-', starting with a letter or digit, never ending with a dot nor holding two dots in a
+ * row (no '..' path segment, no name a file system or fabric-ca would read differently), and no path
+ * separator at all. An id the CA would register but this store could never keep is refused before
+ * any CA call.
+ */
+export const ENROLLMENT_ID_PATTERN = '^[A-Za-z0-9](?:[A-Za-z0-9_@-]|\\.(?=[A-Za-z0-9_@-])){0,63}$';
+const ENROLLMENT_ID = new RegExp(ENROLLMENT_ID_PATTERN, 'u');
 
 export interface StoredIdentity {
   enrollmentId: string;
@@ -67,7 +74,7 @@ export class IdentityStore {
   }
 
   static isValidId(enrollmentId: string): boolean {
-    return ENROLLMENT_ID.test(enrollmentId) && !enrollmentId.includes('..');
+    return ENROLLMENT_ID.test(enrollmentId);
   }
 
   /** The HMAC key for tokens: 32 random bytes, created once, mode 0600. */
@@ -82,13 +89,16 @@ export class IdentityStore {
     return secret;
   }
 
-  private folder(enrollmentId: string): string {
-    if (!IdentityStore.isValidId(enrollmentId)) throw new Error(`invalid enrollment id ${enrollmentId}`);
-    return path.join(this.dir, 'identities', enrollmentId);
+  /** The identity's folder; undefined for an id that cannot name one (no such identity, then). */
+  private folder(enrollmentId: string): string | undefined {
+    return IdentityStore.isValidId(enrollmentId)
+      ? path.join(this.dir, 'identities', enrollmentId)
+      : undefined;
   }
 
   get(enrollmentId: string): StoredIdentity | undefined {
     const folder = this.folder(enrollmentId);
+    if (folder === undefined) return undefined;
     const recordFile = path.join(folder, 'record.json');
     if (!existsSync(recordFile)) return undefined;
     const record = JSON.parse(readFileSync(recordFile, 'utf8')) as IdentityRecord;
@@ -103,13 +113,17 @@ export class IdentityStore {
 
   /** Whether `secret` is the one the identity logged in with when it was enrolled here. */
   checkSecret(enrollmentId: string, secret: string): boolean {
-    const recordFile = path.join(this.folder(enrollmentId), 'record.json');
+    const folder = this.folder(enrollmentId);
+    if (folder === undefined) return false;
+    const recordFile = path.join(folder, 'record.json');
     if (!existsSync(recordFile)) return false;
     return secretMatches(secret, (JSON.parse(readFileSync(recordFile, 'utf8')) as IdentityRecord).secretHash);
   }
 
   put(identity: StoredIdentity, secret: string): void {
     const folder = this.folder(identity.enrollmentId);
+    // Only ids that passed the rule reach here (login and registration check it first).
+    if (folder === undefined) throw new Error(`invalid enrollment id ${identity.enrollmentId}`);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     writePrivate(path.join(folder, 'key.pem'), identity.keyPem);
     writeFileSync(path.join(folder, 'cert.pem'), identity.certPem);
@@ -126,7 +140,8 @@ export class IdentityStore {
 
   /** Drops the identity's key and certificate (after revocation they are of no use). */
   remove(enrollmentId: string): void {
-    rmSync(this.folder(enrollmentId), { recursive: true, force: true });
+    const folder = this.folder(enrollmentId);
+    if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
   }
 
   isRevoked(enrollmentId: string, serial?: string): boolean {

@@ -40,6 +40,26 @@ export function issueToken(
 
 const invalid = (message: string) => new ApiError(401, 'TOKEN_INVALID', message);
 
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
+
+/**
+ * Whether parsed JSON is claims as issueToken writes them. The signature only says the gateway signed
+ * the body, so every shape is checked anyway: any other JSON value (null, an array, a number) or a
+ * claim of another type is a malformed token, never a thrown TypeError.
+ */
+function isClaims(value: unknown): value is TokenClaims {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const claims = value as Record<string, unknown>;
+  return (
+    typeof claims.sub === 'string' &&
+    isApiRole(claims.role) &&
+    typeof claims.serial === 'string' &&
+    typeof claims.mspId === 'string' &&
+    isTime(claims.exp) &&
+    isTime(claims.iat)
+  );
+}
+
 /** Returns the claims of a well-signed, unexpired token; otherwise throws 401. */
 export function verifyToken(token: string, secret: Buffer, nowMs = Date.now()): TokenClaims {
   const parts = token.split('.');
@@ -48,22 +68,13 @@ export function verifyToken(token: string, secret: Buffer, nowMs = Date.now()): 
   const given = Buffer.from(sig, 'base64url');
   const expected = mac(secret, body);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid('bad signature');
-  let claims: Partial<TokenClaims>;
+  let claims: unknown;
   try {
-    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<TokenClaims>;
+    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
   } catch {
     throw invalid('malformed claims');
   }
-  if (
-    typeof claims.sub !== 'string' ||
-    !isApiRole(claims.role) ||
-    typeof claims.serial !== 'string' ||
-    typeof claims.mspId !== 'string' ||
-    typeof claims.exp !== 'number' ||
-    typeof claims.iat !== 'number'
-  ) {
-    throw invalid('malformed claims');
-  }
+  if (!isClaims(claims)) throw invalid('malformed claims');
   if (claims.exp * 1000 <= nowMs) throw new ApiError(401, 'TOKEN_EXPIRED', 'token expired: log in again');
-  return claims as TokenClaims;
+  return claims;
 }
