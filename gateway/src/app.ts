@@ -50,15 +50,25 @@
  * - **Errors.** Throw `ApiError(status, CODE, message, details?)` for your own failures and let Fabric
  *   errors propagate: the error handler maps them (core/fabric-errors.ts toApiError) to
  *   `{ "error": { "code", "message", "details?", "txId?" } }` with a stable code. Schema failures are
- *   400 VALIDATION_FAILED; bodies allow no unknown fields (write `additionalProperties: false`).
+ *   400 VALIDATION_FAILED. fastify's own refusals (a URL that does not decode, an over-long path
+ *   parameter, the docs' static files) take the same shape through `frameworkErrors`.
+ * - **Bodies.** Every POST/PUT/PATCH route declares `schema.body` (`EmptyBodySchema` when it takes
+ *   none), or the app fails to start. Bodies are validated without type coercion (`"12"` is not 12,
+ *   `null` not 0) and allow no unknown fields at any depth (write `additionalProperties: false`);
+ *   integers are bounded within the safe range, free text uses `freeText` (schemas/common.ts). A unit
+ *   test walks every body schema for these rules. Params, querystrings and headers arrive as strings,
+ *   so their numbers are still coerced.
  * - **Observability.** Use `request.log` (carries reqId); `app.metrics` has the shared registry.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import AjvCompiler from '@fastify/ajv-compiler';
 import AutoLoad from '@fastify/autoload';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   type FastifyServerOptions,
   type RouteOptions,
 } from 'fastify';
@@ -79,6 +89,8 @@ export interface RouteEntry {
   url: string;
   roles: readonly ApiRole[];
   public: boolean;
+  /** The route's body schema (POST, PUT and PATCH routes all have one). */
+  body?: unknown;
 }
 
 declare module 'fastify' {
@@ -111,6 +123,7 @@ export interface BuildOptions {
 /** Routes of plugins that cannot declare roles themselves (Swagger UI's pages and assets). */
 const PUBLIC_PREFIXES = ['/docs'];
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * A write's documented answers, plus 504 OUTCOME_UNKNOWN wherever it can reach the ledger (it lists
@@ -134,6 +147,10 @@ function guardRoute(route: RouteOptions, table: RouteEntry[]): void {
       `route ${methods.join(',')} ${url} must declare config.roles (API roles) or config.public`,
     );
   }
+  const body = (route.schema as { body?: unknown } | undefined)?.body;
+  if (body === undefined && methods.some((m) => BODY_METHODS.has(m))) {
+    throw new Error(`route ${methods.join(',')} ${url} must declare schema.body (EmptyBodySchema for none)`);
+  }
   route.config = { ...(route.config ?? {}), public: isPublic };
   if (route.schema !== undefined && !(route.schema as { hide?: boolean }).hide)
     route.schema = documentReadYourWrites(methods, route.schema as Record<string, unknown>);
@@ -151,8 +168,38 @@ function guardRoute(route: RouteOptions, table: RouteEntry[]): void {
   }
   for (const method of methods) {
     if (method === 'HEAD') continue;
-    table.push({ method, url, roles: isPublic ? [] : (roles as ApiRole[]), public: isPublic });
+    table.push({
+      method,
+      url,
+      roles: isPublic ? [] : (roles as ApiRole[]),
+      public: isPublic,
+      ...(body === undefined ? {} : { body }),
+    });
   }
+}
+
+/** Stable codes for the other refusals of fastify and its plugins, by their status. */
+const FRAMEWORK_REFUSAL_CODES: Readonly<Record<number, string>> = {
+  400: 'BAD_REQUEST',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  408: 'REQUEST_TIMEOUT',
+  411: 'LENGTH_REQUIRED',
+  413: 'BODY_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  416: 'RANGE_NOT_SATISFIABLE',
+  429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
+};
+
+/** A 4xx of fastify or a plugin, as one of ours: the status and a code that always go together. */
+function frameworkRefusal(status: number, message: string): ApiError {
+  // @fastify/static (Swagger UI's assets) answers 403 for paths it will not serve, e.g. with a NUL:
+  // for the caller that file does not exist, and FORBIDDEN means a role refused here.
+  if (status === 403 || status === 404) return new ApiError(404, 'NOT_FOUND', 'no such resource');
+  const code = FRAMEWORK_REFUSAL_CODES[status];
+  return code === undefined ? new ApiError(400, 'BAD_REQUEST', message) : new ApiError(status, code, message);
 }
 
 /** Any error → `{ status, body }`: schema and parser errors are the caller's (4xx), the rest mapped. */
@@ -175,12 +222,33 @@ export function apiErrorOf(err: FastifyError | Error): ApiError {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ApiError(400, 'MALFORMED_BODY', 'the body is not valid JSON');
+    case 'FST_ERR_BAD_URL':
+      return new ApiError(400, 'MALFORMED_URL', 'the URL is not valid percent-encoded UTF-8');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // fastify's router stops at 100 characters; every id the API takes is shorter.
+      return new ApiError(400, 'VALIDATION_FAILED', 'a path parameter is longer than 100 characters');
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return new ApiError(fe.statusCode, 'BAD_REQUEST', fe.message);
+    return frameworkRefusal(fe.statusCode, fe.message);
   }
   return toApiError(err);
 }
+
+/** Shared by the validators of every request part. */
+const AJV_OPTIONS = { useDefaults: true, removeAdditional: false, allErrors: false } as const;
+
+/**
+ * Validators by request part: bodies are JSON and are checked as sent, without type coercion (`"12"`
+ * is not an integer, `null` not 0, `[7]` not 7); params, querystrings and headers arrive as strings,
+ * so their numbers and lists are coerced. Unknown fields are errors everywhere, never dropped.
+ */
+export const buildValidator: NonNullable<
+  NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']
+> = (externalSchemas) => {
+  const body = AjvCompiler()(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } });
+  const strings = AjvCompiler()(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } });
+  return (route) => (route.httpPart === 'body' ? body(route) : strings(route));
+};
 
 export async function buildApp(config: GatewayConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -189,8 +257,9 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
-    // Unknown body fields are errors, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator } },
+    // The router's own refusals (bad percent-encoding, an over-long parameter) in the one error shape.
+    frameworkErrors: (err, request, reply) => refuse(err, request, reply),
   });
   // Bodies are JSON only: anything else is 415 rather than a string reaching a schema.
   app.removeContentTypeParser('text/plain');
@@ -201,13 +270,14 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   // Before any plugin: every route, the plugins' own included, passes through the guard.
   app.addHook('onRoute', (route) => guardRoute(route, table));
 
-  app.setErrorHandler((err: FastifyError, request, reply) => {
+  function refuse(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
     const api = apiErrorOf(err);
     if (api.status >= 500) request.log.error({ err, code: api.code, txId: api.txId }, 'request failed');
     else request.log.info({ code: api.code, txId: api.txId, reason: err.message }, 'request refused');
     app.metrics.errors.inc({ code: api.code });
     void reply.code(api.status).send(errorBody(api));
-  });
+  }
+  app.setErrorHandler(refuse);
   app.setNotFoundHandler((request, reply) => {
     app.metrics.errors.inc({ code: 'NOT_FOUND' });
     void reply

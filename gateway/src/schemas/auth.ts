@@ -1,6 +1,6 @@
 import { ENROLLMENT_ID_PATTERN } from '../core/identity-store';
 import { API_ROLES } from '../core/roles';
-import { errorResponses } from './common';
+import { errorResponses, freeText } from './common';
 
 export const LoginBodySchema = {
   type: 'object',
@@ -8,7 +8,7 @@ export const LoginBodySchema = {
   additionalProperties: false,
   properties: {
     enrollmentId: { type: 'string', pattern: ENROLLMENT_ID_PATTERN },
-    secret: { type: 'string', minLength: 1, maxLength: 256 },
+    secret: freeText(1, 256),
   },
 } as const;
 

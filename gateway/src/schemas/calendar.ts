@@ -7,7 +7,13 @@ import {
   METERING_INTERVAL_SECONDS_RULE,
   READING_WINDOW_SECONDS_RULE,
 } from '../../../chaincode/src/api';
-import { errorResponses, isoInstant, versionedRecordSchemas, WithTxSchema as withTx } from './common';
+import {
+  errorResponses,
+  freeText,
+  isoInstant,
+  versionedRecordSchemas,
+  WithTxSchema as withTx,
+} from './common';
 
 const tags: readonly ['market'] = ['market'];
 
@@ -31,11 +37,7 @@ export const MarketCalendarBodySchema = {
       description:
         'defaults to the transaction time; never before it, after the previous version, and on the metering grid of both versions',
     },
-    description: {
-      type: 'string',
-      minLength: CALENDAR_DESCRIPTION_RULE.min,
-      maxLength: CALENDAR_DESCRIPTION_RULE.max,
-    },
+    description: freeText(CALENDAR_DESCRIPTION_RULE.min, CALENDAR_DESCRIPTION_RULE.max),
     meteringIntervalSeconds: seconds(
       METERING_INTERVAL_SECONDS_RULE,
       'length of a metering interval; divides a day (86400)',

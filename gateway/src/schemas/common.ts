@@ -6,6 +6,7 @@
 import {
   DISPLAY_NAME_RULE,
   ENTITY_ID_PATTERN_SOURCE,
+  FREE_TEXT_PATTERN_SOURCE,
   ISO_INSTANT_PATTERN_SOURCE,
   MARKET_ID_PATTERN_SOURCE,
   MAX_PAGE_SIZE,
@@ -54,14 +55,34 @@ export const isoInstant = { type: 'string', pattern: ISO_INSTANT_PATTERN_SOURCE 
 
 /** 32 bytes in lowercase hex: SHA-256 digests, salts, Fabric transaction ids. */
 export const sha256Hex = { type: 'string', pattern: SHA256_HEX_PATTERN_SOURCE } as const;
+/**
+ * Free text of `min..max` characters under the chaincode's one free-text rule (no control, bidi
+ * embedding/override/isolate or unpaired surrogate characters: chaincode/src/rules/text.ts). Every
+ * free-text field of a body uses it, so the gateway refuses exactly the strings the chaincode would.
+ * (The chaincode bounds the trimmed text; a string longer only by spaces is refused here already.)
+ */
+export function freeText<Min extends number, Max extends number>(min: Min, max: Max) {
+  return { type: 'string', minLength: min, maxLength: max, pattern: FREE_TEXT_PATTERN_SOURCE } as const;
+}
 /** Display names of organisations and VPPs. */
-export const displayName = {
-  type: 'string',
-  minLength: DISPLAY_NAME_RULE.min,
-  maxLength: DISPLAY_NAME_RULE.max,
-} as const;
+export const displayName = freeText(DISPLAY_NAME_RULE.min, DISPLAY_NAME_RULE.max);
 /** Why a DER was suspended, reinstated or revoked. */
-export const reason = { type: 'string', minLength: REASON_RULE.min, maxLength: REASON_RULE.max } as const;
+export const reason = freeText(REASON_RULE.min, REASON_RULE.max);
+/** Safe integers from `minimum` up to Number.MAX_SAFE_INTEGER (JSON.parse rounds beyond it). */
+export function safeIntegerFrom<Min extends number>(minimum: Min) {
+  return { type: 'integer', minimum, maximum: Number.MAX_SAFE_INTEGER } as const;
+}
+/**
+ * What a route without a request body declares as its body: nothing, or an empty object (clients
+ * that always send JSON); anything else is refused like an unknown field.
+ */
+export const EmptyBodySchema = {
+  type: 'object',
+  nullable: true,
+  additionalProperties: false,
+  properties: {},
+  description: 'no body (or {})',
+} as const;
 /** The page size of a list query up to `maximum` (the chaincode's bound for that list), 100 unless asked. */
 export function pageSizeUpTo<Max extends number>(maximum: Max) {
   return {

@@ -19,6 +19,7 @@ import {
   bookmark,
   entityId,
   errorResponses,
+  freeText,
   isoInstant,
   LedgerRecordSchema as LedgerRecord,
   marketId,
@@ -99,7 +100,7 @@ export const RulebookBodySchema = {
   additionalProperties: false,
   properties: {
     effectiveFrom: { ...instant, description: 'defaults to the transaction time; never before it' },
-    description: { type: 'string', minLength: DESCRIPTION_RULE.min, maxLength: DESCRIPTION_RULE.max },
+    description: freeText(DESCRIPTION_RULE.min, DESCRIPTION_RULE.max),
     indicators: { type: 'array', minItems: 1, maxItems: MAX_INDICATORS, items: IndicatorRuleSchema },
     events: {
       type: 'array',
@@ -219,11 +220,7 @@ export const suspensionSchema = <Summary extends string>(summary: Summary) =>
       required: ['reason'],
       additionalProperties: false,
       properties: {
-        reason: {
-          type: 'string',
-          minLength: SUSPENSION_REASON_RULE.min,
-          maxLength: SUSPENSION_REASON_RULE.max,
-        },
+        reason: freeText(SUSPENSION_REASON_RULE.min, SUSPENSION_REASON_RULE.max),
       },
     },
     response: { 200: withTx, ...errorResponses(400, 401, 403, 404, 422, 503) },

@@ -6,6 +6,7 @@ import {
   displayName,
   entityId as ledgerId,
   errorResponses,
+  freeText,
   LedgerRecordSchema as LedgerRecord,
   pageSize,
   pageSizeUpTo,
@@ -14,7 +15,8 @@ import {
   WithTxSchema,
 } from './common';
 
-const pem = { type: 'string', minLength: 1, maxLength: 8192 } as const;
+/** PEM text: printable ASCII lines (CR LF or LF), nothing else. */
+const pem = { type: 'string', minLength: 1, maxLength: 8192, pattern: '^[\\x20-\\x7e\\r\\n]+$' } as const;
 
 export const registerVppSchema = {
   tags: ['registry'],
@@ -148,7 +150,7 @@ export const enrollDeviceSchema = {
     type: 'object',
     required: ['secret', 'csr'],
     additionalProperties: false,
-    properties: { secret: { type: 'string', minLength: 1, maxLength: 128 }, csr: pem },
+    properties: { secret: freeText(1, 128), csr: pem },
   },
   response: {
     201: {

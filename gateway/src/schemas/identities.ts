@@ -1,5 +1,6 @@
 import { ENROLLMENT_ID_PATTERN } from '../core/identity-store';
 import { API_ROLES } from '../core/roles';
+import { FREE_TEXT_EXCLUDED_CLASS } from '../../../chaincode/src/api';
 import { errorResponses } from './common';
 
 export const RegisterBodySchema = {
@@ -14,7 +15,12 @@ export const RegisterBodySchema = {
       description: 'extra certificate attributes; names vpp.<name> (vpp.role is set from role)',
       maxProperties: 8,
       propertyNames: { pattern: '^vpp\\.(?!role$)[a-z][A-Za-z0-9_.-]{0,40}$' },
-      additionalProperties: { type: 'string', maxLength: 128, pattern: '^[^,=]*$' },
+      // Free text without the separators of fabric-ca attribute lists.
+      additionalProperties: {
+        type: 'string',
+        maxLength: 128,
+        pattern: `^[^,=${FREE_TEXT_EXCLUDED_CLASS}]*$`,
+      },
     },
   },
 } as const;

@@ -5,11 +5,13 @@
 import { KNOWN_MARKET_PRODUCTS, MAX_BID_STEPS } from '../../../chaincode/src/api';
 import {
   bookmark,
+  EmptyBodySchema,
   errorResponses,
   isoInstant,
   LedgerRecordSchema as LedgerRecord,
   marketId,
   pageSize,
+  safeIntegerFrom,
   sha256Hex,
   VppParamsSchema,
   WithTxSchema,
@@ -20,8 +22,8 @@ const isoTime = {
   description: 'ISO-8601 UTC with milliseconds, e.g. 2026-01-02T12:00:00.000Z',
 } as const;
 const product = { type: 'string', enum: [...KNOWN_MARKET_PRODUCTS] } as const;
-const nonNegative = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
-const positive = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+const nonNegative = safeIntegerFrom(0);
+const positive = safeIntegerFrom(1);
 const quantity = {
   ...positive,
   description: "in the interval product's unit: Wh for energy-up / energy-down, W for reserve",
@@ -192,6 +194,7 @@ export const recordViolationsSchema = {
   summary: 'After the reveal deadline, record a violation for every commitment never revealed',
   description: 'Can be repeated: violations already recorded are kept, only new ones are written.',
   params: IntervalParamsSchema,
+  body: EmptyBodySchema,
   response: {
     200: {
       type: 'object',
@@ -230,6 +233,7 @@ export const clearIntervalSchema = {
   summary: 'Clear the interval once, after the reveal deadline (trading centre)',
   description: 'Merit order with a uniform marginal price; the result is stored with the hash of its inputs.',
   params: IntervalParamsSchema,
+  body: EmptyBodySchema,
   response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
 } as const;
 
@@ -260,6 +264,7 @@ export const issueDispatchSchema = {
   tags: tags.dispatch,
   summary: "Issue the dispatch instruction for a VPP's award, once, before delivery (control centre)",
   params: DispatchParamsSchema,
+  body: EmptyBodySchema,
   response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
 } as const;
 
@@ -267,6 +272,7 @@ export const acknowledgeDispatchSchema = {
   tags: tags.dispatch,
   summary: 'Acknowledge a dispatch instruction, once, before delivery (VPP operator)',
   params: DispatchParamsSchema,
+  body: EmptyBodySchema,
   response: { 200: WithTxSchema, ...errorResponses(400, 401, 403, 404, 422, 503) },
 } as const;
 
@@ -276,6 +282,7 @@ export const allocateSetpointsSchema = {
   description:
     'Proportional to each DER’s capacity, whole watts, summing exactly to the power the award needs.',
   params: DispatchParamsSchema,
+  body: EmptyBodySchema,
   response: {
     201: {
       type: 'object',

@@ -1,6 +1,6 @@
 /** Member profiles: the caller's own profile body, profiles as stored, and the routes' documentation. */
 import { KNOWN_ORG_ROLES } from '../../../chaincode/src/api';
-import { displayName, errorResponses } from './common';
+import { displayName, errorResponses, freeText } from './common';
 
 export const OrgProfileBodySchema = {
   type: 'object',
@@ -9,7 +9,7 @@ export const OrgProfileBodySchema = {
   properties: {
     displayName,
     orgRole: { type: 'string', enum: [...KNOWN_ORG_ROLES] },
-    contactEmail: { type: 'string', minLength: 3, maxLength: 254 },
+    contactEmail: freeText(3, 254),
   },
 } as const;
 

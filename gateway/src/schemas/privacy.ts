@@ -3,7 +3,9 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { DATA_SET_KINDS } from '../../../chaincode/src/api';
 import {
   DerParamsSchema as DerParams,
+  EmptyBodySchema,
   entityId,
+  freeText,
   errorResponses,
   isoInstant,
   LedgerRecordSchema as LedgerRecord,
@@ -13,7 +15,7 @@ import {
   WithTxSchema as withTx,
 } from './common';
 
-const text = <Max extends number>(max: Max) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
+const text = <Max extends number>(max: Max) => freeText(1, max);
 
 export const putOwnerDataSchema = {
   tags: ['privacy'],
@@ -65,8 +67,8 @@ export const GrantBodySchema = {
     },
     granteeMspId: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*MSP$' },
     purpose: text(200),
-    validFrom: { type: 'string', maxLength: 30 },
-    validUntil: { type: 'string', maxLength: 30 },
+    validFrom: isoInstant,
+    validUntil: isoInstant,
   },
 } as const;
 export type GrantBody = FromSchema<typeof GrantBodySchema>;
@@ -81,6 +83,7 @@ export const revokeGrantSchema = {
   tags: ['privacy'],
   summary: 'Revoke a grant: from the next block on, its grantee gets nothing',
   params: GrantParamsSchema,
+  body: EmptyBodySchema,
   response: { 200: withTx, ...errorResponses(400, 401, 403, 404, 422, 503) },
 } as const;
 export const getGrantSchema = {

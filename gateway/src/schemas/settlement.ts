@@ -5,6 +5,7 @@
 import { KNOWN_STATEMENT_UNITS, StatementUnit } from '../../../chaincode/src/api';
 import {
   DerParamsSchema,
+  EmptyBodySchema,
   entityId as ledgerId,
   errorResponses,
   LedgerRecordSchema as LedgerRecord,
@@ -108,6 +109,7 @@ export const settleSchema = {
     'clearing, ALREADY_SETTLED the second time, NOT_FOUND for a VPP without an award. Writes one line for ' +
     'the VPP and one per DER and scores the delivery in the VPP’s credit rating in the same transaction.',
   params: SettlementParamsSchema,
+  body: EmptyBodySchema,
   response: {
     201: {
       type: 'object',

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../../gateway/src/app';
 import { loadConfig } from '../../../../gateway/src/config';
+import { OrgProfileBodySchema } from '../../../../gateway/src/schemas/orgs';
 import {
   bearer,
   fakeFabricPort,
@@ -55,9 +56,31 @@ describe('gateway/app', () => {
       await other.close();
     });
 
+    it('should refuse to start with a POST, PUT or PATCH route that declares no body schema', async () => {
+      const other = await buildApp(loadConfig({ VPP_GATEWAY_ORG: 'cvpp', VPP_GATEWAY_DATA: gateway.dir }), {
+        logger: false,
+        ports: { fabric: fakeFabric, ra: fakeRa },
+      });
+      for (const method of ['POST', 'PUT', 'PATCH'] as const) {
+        assert.throws(
+          () =>
+            other.route({ method, url: '/v1/lax', config: { roles: ['admin'] }, handler: async () => 'x' }),
+          /must declare schema\.body/,
+          method,
+        );
+      }
+      await other.close();
+    });
+
     it('should list every route with its roles in the route table', () => {
       const put = app.routeTable.find((r) => r.method === 'PUT' && r.url === '/v1/orgs/self');
-      assert.deepEqual(put, { method: 'PUT', url: '/v1/orgs/self', roles: ['admin'], public: false });
+      assert.deepEqual(put, {
+        method: 'PUT',
+        url: '/v1/orgs/self',
+        roles: ['admin'],
+        public: false,
+        body: OrgProfileBodySchema,
+      });
       assert.equal(app.routeTable.find((r) => r.url === '/healthz')?.public, true);
     });
   });
