@@ -32,8 +32,10 @@ export const IdParamsSchema = {
   properties: { id: { type: 'string', pattern: ENROLLMENT_ID_PATTERN } },
 } as const;
 
+/** Optional: no body (or `{}`) revokes for reason 'unspecified'. */
 export const RevokeBodySchema = {
   type: 'object',
+  nullable: true,
   additionalProperties: false,
   properties: {
     reason: {

@@ -25,9 +25,10 @@ describe('routes/identities', () => {
         caCalls.push(`register ${input.enrollmentId}`);
         return { enrollmentId: input.enrollmentId, role: input.role, secret: 's3cret' };
       },
-      revoke: async (id) => {
-        caCalls.push(`revoke ${id}`);
-        return { serials: ['AB'], crlPem: '' };
+      revoke: async (id, reason) => {
+        caCalls.push(`revoke ${id} ${reason}`);
+        // Not 'AB', the serial of the harness's tokens: the admin's own token must stay valid.
+        return { serials: [`CAFE${caCalls.length}`], crlPem: '' };
       },
     });
     gateway = await openGateway('cvpp', { fabric: new FakeLedger({ txId: 'tx' }).port, ra });
@@ -80,6 +81,16 @@ describe('routes/identities', () => {
       assert.deepEqual(caCalls, []);
     });
 
+    it('should revoke for reason unspecified when no body is sent', async () => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/identities/op.south/revoke',
+        headers: admin(),
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(caCalls, ['revoke op.south unspecified']);
+    });
+
     it('should revoke a valid id at the CA and at once here', async () => {
       const res = await app.inject({
         method: 'POST',
@@ -88,8 +99,8 @@ describe('routes/identities', () => {
         payload: { reason: 'superseded' },
       });
       assert.equal(res.statusCode, 200, res.body);
-      assert.deepEqual(res.json(), { enrollmentId: 'op.north', revokedSerials: ['AB'] });
-      assert.deepEqual(caCalls, ['revoke op.north']);
+      assert.deepEqual(res.json(), { enrollmentId: 'op.north', revokedSerials: ['CAFE1'] });
+      assert.deepEqual(caCalls, ['revoke op.north superseded']);
       assert.equal(app.identities.isRevoked('op.north'), true);
     });
   });
