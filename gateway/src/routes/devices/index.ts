@@ -11,7 +11,7 @@ import { enrollDeviceSchema, registerDeviceSchema, revokeDeviceSchema } from '..
 const routes: RoutePlugin = async (app) => {
   app.post(
     '/v1/devices',
-    { config: { roles: ['operator', 'admin'] }, schema: registerDeviceSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: registerDeviceSchema },
     async (request, reply) => {
       const { derId, vppId } = request.body;
       const enrollmentId = deviceEnrollmentId(derId);
@@ -43,7 +43,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/devices/:derId/revoke',
-    { config: { roles: ['operator', 'admin'] }, schema: revokeDeviceSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: revokeDeviceSchema },
     async (request) => {
       const { derId } = request.params;
       const der = await app.ledger.registry.der(request, derId);

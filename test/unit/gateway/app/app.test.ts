@@ -57,7 +57,13 @@ describe('gateway/app', () => {
 
     it('should list every route with its roles in the route table', () => {
       const put = app.routeTable.find((r) => r.method === 'PUT' && r.url === '/v1/orgs/self');
-      assert.deepEqual(put, { method: 'PUT', url: '/v1/orgs/self', roles: ['admin'], public: false });
+      assert.deepEqual(put, {
+        method: 'PUT',
+        url: '/v1/orgs/self',
+        roles: ['admin'],
+        orgs: ['cvpp', 'trading', 'control', 'regulator'],
+        public: false,
+      });
       assert.equal(app.routeTable.find((r) => r.url === '/healthz')?.public, true);
     });
   });
