@@ -142,7 +142,9 @@ describe('gateway auth', () => {
 
     it('should let every declared role through the gateway on read routes', async () => {
       const table = await routeTable();
-      for (const route of table.filter((r) => !r.public && r.method === 'GET' && !r.url.includes(':'))) {
+      for (const route of table.filter(
+        (r) => !r.public && r.method === 'GET' && !r.url.includes(':') && r.orgs.includes(ORG),
+      )) {
         for (const role of route.roles) {
           const status = await statusOf(ORG, 'GET', route.url, users.get(role)!.token);
           assert.ok(![401, 403].includes(status), `${route.url} as ${role}: ${status}`);
