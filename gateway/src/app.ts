@@ -111,6 +111,8 @@ export interface AppPorts {
   ra?: RaPort;
   /** Where the peer's ledger height comes from (read-your-writes waits). */
   heights?: HeightSource;
+  /** The clock of the login lockout (milliseconds since the epoch). */
+  clock?: () => number;
 }
 
 export interface BuildOptions {

@@ -28,7 +28,7 @@ const routes: RoutePlugin = async (app) => {
   // Authenticated by the one-time secret, which the CA checks; no token exists yet for a device.
   app.post(
     '/v1/devices/:derId/enroll',
-    { config: { public: true }, schema: enrollDeviceSchema },
+    { config: { public: true }, schema: enrollDeviceSchema, preHandler: app.rateLimits.enrollment },
     async (request, reply) => {
       const { derId } = request.params;
       const certificatePem = await app.ra.enrollCsr(
