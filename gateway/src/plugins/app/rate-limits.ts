@@ -85,10 +85,14 @@ export default fp(
 
     app.decorate('rateLimits', {
       async readings(request, reply) {
-        const { readings } = request.body as { readings: readonly { derId: string }[] };
+        const { readings } = request.body as { readings: readonly unknown[] };
         await charge(reply, 'readings', [
           { limiter: readingsPerAddress, key: request.ip },
-          ...readings.map((reading) => ({ limiter: readingsPerDevice, key: reading.derId })),
+          // A malformed item (no DER id) is rejected on its own later and charges no device.
+          ...readings.flatMap((reading) => {
+            const derId = (reading as { derId?: unknown } | null)?.derId;
+            return typeof derId === 'string' ? [{ limiter: readingsPerDevice, key: derId }] : [];
+          }),
         ]);
       },
       async enrollment(request, reply) {
