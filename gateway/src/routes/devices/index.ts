@@ -11,7 +11,7 @@ import { enrollDeviceSchema, registerDeviceSchema, revokeDeviceSchema } from '..
 const routes: RoutePlugin = async (app) => {
   app.post(
     '/v1/devices',
-    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: registerDeviceSchema },
+    { config: { roles: ['operator', 'admin'] }, schema: registerDeviceSchema },
     async (request, reply) => {
       const { derId, vppId } = request.body;
       const enrollmentId = deviceEnrollmentId(derId);

@@ -43,7 +43,6 @@ const ORG_BOUND: Record<string, readonly OrgName[]> = {
   'POST /v1/ders': ['cvpp'],
   'POST /v1/ders/:derId/suspend': ['cvpp', 'regulator'],
   'POST /v1/ders/:derId/reinstate': ['cvpp', 'regulator'],
-  'POST /v1/devices': ['cvpp'],
   'POST /v1/devices/:derId/revoke': ['cvpp'],
   'PUT /v1/ders/:derId/owner': ['cvpp'],
   'GET /v1/ders/:derId/owner': ['cvpp', 'regulator'],
