@@ -20,8 +20,9 @@ export class LoginLockout {
   /** Seconds until `id` may log in again, or 0 when it is not locked. */
   retryAfterSeconds(id: string): number {
     const recent = this.#recent(id);
-    if (recent.length < this.max) return 0;
-    const unlocksAt = recent[recent.length - this.max]! + this.windowMs;
+    const oldestCounted = recent.at(-this.max);
+    if (recent.length < this.max || oldestCounted === undefined) return 0;
+    const unlocksAt = oldestCounted + this.windowMs;
     return Math.max(1, Math.ceil((unlocksAt - this.now()) / 1000));
   }
 
