@@ -39,7 +39,9 @@
  *   declares neither makes the app fail to start. No token → 401, a role not listed → 403, both
  *   before the handler runs; `request.caller` is set for every non-public route. The integration
  *   tests build the 401/403 table from `app.routeTable`, so a new route is covered automatically.
- *   The chaincode checks MSP and `vpp.role` again from the certificate.
+ *   The chaincode checks MSP and `vpp.role` again from the certificate. A route whose transaction
+ *   is reserved to some organisations also declares them (`config.orgs`, e.g. `['regulator']`):
+ *   on another org's gateway the right role still gets 403 ORG_NOT_ALLOWED before the handler.
  * - **Ledger.** Routes call the facades of `app.ledger` (plugins/app/ledger/, one per business area),
  *   which own the contract and transaction names, argument encoding and result decoding; a route
  *   never names a contract or a transaction (a unit test holds them to it). Under them `app.fabric`
@@ -76,6 +78,7 @@ import { ApiError, errorBody } from './core/api-error';
 import { toApiError } from './core/fabric-errors';
 import { IdentityStore } from './core/identity-store';
 import { isApiRole, type ApiRole } from './core/roles';
+import { KNOWN_ORG_ROLES, type OrgRole } from '../../chaincode/src/api';
 import { ErrorSchema } from './schemas/common';
 import type { GatewayConfig } from './config';
 import type { HeightSource } from './blocks-and-events/block-height';
@@ -88,6 +91,8 @@ export interface RouteEntry {
   method: string;
   url: string;
   roles: readonly ApiRole[];
+  /** The organisations whose gateway serves the route (every one unless the route is org-bound). */
+  orgs: readonly OrgRole[];
   public: boolean;
   /** The route's body schema (POST, PUT and PATCH routes all have one). */
   body?: unknown;
@@ -97,6 +102,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Roles allowed to call the route (see the contract above). */
     roles?: readonly ApiRole[];
+    /**
+     * Organisations (`OrgRole`s) whose users may call the route, when its chaincode transaction is
+     * reserved to them: on any other org's gateway the route answers 403 ORG_NOT_ALLOWED.
+     */
+    orgs?: readonly OrgRole[];
     /** No authentication at all (health, login, PKI, docs, metrics). */
     public?: boolean;
   }
@@ -113,6 +123,8 @@ export interface AppPorts {
   ra?: RaPort;
   /** Where the peer's ledger height comes from (read-your-writes waits). */
   heights?: HeightSource;
+  /** The clock of the login lockout (milliseconds since the epoch). */
+  clock?: () => number;
 }
 
 export interface BuildOptions {
@@ -135,8 +147,17 @@ function withOutcomeUnknown(methods: readonly string[], response: unknown): unkn
   return '503' in response && !('504' in response) ? { ...response, 504: ErrorSchema } : response;
 }
 
+/** A route's `config.orgs`, checked: absent means every organisation (the same list object). */
+function orgsOf(value: unknown, route: string): readonly OrgRole[] {
+  if (value === undefined) return KNOWN_ORG_ROLES;
+  const known = KNOWN_ORG_ROLES as readonly unknown[];
+  if (!Array.isArray(value) || value.length === 0 || !value.every((org) => known.includes(org)))
+    throw new Error(`route ${route}: config.orgs must be a non-empty list of ${KNOWN_ORG_ROLES.join(', ')}`);
+  return value as OrgRole[];
+}
+
 function guardRoute(route: RouteOptions, table: RouteEntry[]): void {
-  const config = (route.config ?? {}) as { roles?: unknown; public?: unknown };
+  const config = (route.config ?? {}) as { roles?: unknown; orgs?: unknown; public?: unknown };
   const url = route.url;
   const methods = ([] as string[]).concat(route.method);
   const isPublic =
@@ -151,7 +172,10 @@ function guardRoute(route: RouteOptions, table: RouteEntry[]): void {
   if (body === undefined && methods.some((m) => BODY_METHODS.has(m))) {
     throw new Error(`route ${methods.join(',')} ${url} must declare schema.body (EmptyBodySchema for none)`);
   }
-  route.config = { ...(route.config ?? {}), public: isPublic };
+  const orgs = orgsOf(config.orgs, `${methods.join(',')} ${url}`);
+  if (isPublic && orgs !== KNOWN_ORG_ROLES)
+    throw new Error(`public route ${methods.join(',')} ${url} cannot be bound to organisations`);
+  route.config = { ...(route.config ?? {}), public: isPublic, orgs };
   if (route.schema !== undefined && !(route.schema as { hide?: boolean }).hide)
     route.schema = documentReadYourWrites(methods, route.schema as Record<string, unknown>);
   if (!isPublic) {
@@ -161,7 +185,13 @@ function guardRoute(route: RouteOptions, table: RouteEntry[]): void {
       ...schema,
       ...(schema.response === undefined ? {} : { response: withOutcomeUnknown(methods, schema.response) }),
       security: [{ bearerAuth: [] }],
-      description: [schema.description, `Roles: ${(roles as string[]).join(', ')}.`]
+      description: [
+        schema.description,
+        `Roles: ${(roles as string[]).join(', ')}.`,
+        orgs === KNOWN_ORG_ROLES
+          ? undefined
+          : `Organisations: ${orgs.join(', ')} (403 ORG_NOT_ALLOWED elsewhere).`,
+      ]
         .filter(Boolean)
         .join(' '),
     };
@@ -172,6 +202,7 @@ function guardRoute(route: RouteOptions, table: RouteEntry[]): void {
       method,
       url,
       roles: isPublic ? [] : (roles as ApiRole[]),
+      orgs,
       public: isPublic,
       ...(body === undefined ? {} : { body }),
     });

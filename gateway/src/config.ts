@@ -32,6 +32,29 @@ export interface GatewayConfig {
   derCacheTtlMs: number;
   /** How long a request with X-Min-Block waits for the peer to commit that block. */
   minBlockTimeoutMs: number;
+  /** Limits on the public and login routes: the topology's, each overridable from the environment. */
+  rateLimits: RateLimits;
+}
+
+export type RateLimits = Topology['rateLimits'];
+export type RateLimit = RateLimits[keyof RateLimits];
+
+/** `VPP_RATE_LIMIT_READINGS_PER_DEVICE` for `readingsPerDevice`. */
+export const rateLimitEnvKey = (name: string) =>
+  `VPP_RATE_LIMIT_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/** The topology's limits, each replaced by `VPP_RATE_LIMIT_<NAME>=max/seconds` when set. */
+function rateLimitsOf(env: NodeJS.ProcessEnv, topology: Topology): RateLimits {
+  const limits: Record<string, RateLimit> = { ...topology.rateLimits };
+  for (const name of Object.keys(limits)) {
+    const key = rateLimitEnvKey(name);
+    const raw = env[key];
+    if (raw === undefined || raw === '') continue;
+    const match = /^([1-9]\d{0,8})\/([1-9]\d{0,8})$/.exec(raw);
+    if (!match) throw new Error(`${key} must be max/seconds such as 12/60, got ${raw}`);
+    limits[name] = { max: Number(match[1]), windowSeconds: Number(match[2]) };
+  }
+  return limits as RateLimits;
 }
 
 function required(env: NodeJS.ProcessEnv, key: string): string {
@@ -86,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, topology = load
     },
     derCacheTtlMs: positive(env, 'VPP_DER_CACHE_TTL_MS', 30_000),
     minBlockTimeoutMs: positive(env, 'VPP_MIN_BLOCK_TIMEOUT_MS', 5_000),
+    rateLimits: rateLimitsOf(env, topology),
   };
 }

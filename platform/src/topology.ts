@@ -28,6 +28,23 @@ const duration = z
   .regex(/^\d+(ms|s|m|h)$/, { message: 'must be a duration such as 100ms, 5s or 3m' });
 const byteSize = z.string().regex(/^\d+ (KB|MB)$/, { message: 'must be a size such as 512 KB or 10 MB' });
 
+/** At most `max` within any `windowSeconds`. */
+const Limit = z.strictObject({
+  max: z.number().int().positive(),
+  windowSeconds: z.number().int().positive(),
+});
+
+/** Rate limits when the topology names none (see TopologySchema.rateLimits). */
+export const DEFAULT_RATE_LIMITS = {
+  readingsPerDevice: { max: 360, windowSeconds: 60 },
+  readingRequestsPerAddress: { max: 6000, windowSeconds: 60 },
+  enrollmentsPerDer: { max: 10, windowSeconds: 60 },
+  enrollmentsPerAddress: { max: 1200, windowSeconds: 60 },
+  loginsPerAddress: { max: 1200, windowSeconds: 60 },
+  loginsPerEnrollmentId: { max: 300, windowSeconds: 60 },
+  loginLockout: { max: 5, windowSeconds: 900 },
+} as const;
+
 const OrgSchema = z.strictObject({
   name: z.enum(ORG_ROLES),
   mspId: z.string().regex(/^[A-Z][A-Za-z0-9]*MSP$/, { message: 'must look like CvppMSP' }),
@@ -103,6 +120,23 @@ export const TopologySchema = z.strictObject({
       maxLeadSeconds: z.number().int().positive(),
     })
     .optional(),
+  /**
+   * Limits on the gateways' public and login routes (each gateway counts on its own, in memory).
+   * The defaults fit the test suite and the benches, which post thousands of readings and log in
+   * many times from one address; the per-device limit is what protects a device's quota.
+   */
+  rateLimits: z
+    .strictObject({
+      readingsPerDevice: Limit,
+      readingRequestsPerAddress: Limit,
+      enrollmentsPerDer: Limit,
+      enrollmentsPerAddress: Limit,
+      loginsPerAddress: Limit,
+      loginsPerEnrollmentId: Limit,
+      /** After `max` failed logins of one enrollment id within the window, 429 LOGIN_LOCKED. */
+      loginLockout: Limit,
+    })
+    .default(DEFAULT_RATE_LIMITS),
   orgs: z.array(OrgSchema).min(1),
 });
 

@@ -117,7 +117,7 @@ export interface TestGateway {
  */
 export async function openGateway(
   org: string,
-  ports: { fabric: FabricPort; ra?: RaPort; heights?: HeightSource },
+  ports: { fabric: FabricPort; ra?: RaPort; heights?: HeightSource; clock?: () => number },
   dirPrefix = `gw-${org}-`,
   env: Record<string, string> = {},
 ): Promise<TestGateway> {
@@ -129,6 +129,7 @@ export async function openGateway(
       fabric: ports.fabric,
       ra: ports.ra ?? fakeRaPort(),
       ...(ports.heights === undefined ? {} : { heights: ports.heights }),
+      ...(ports.clock === undefined ? {} : { clock: ports.clock }),
     },
   });
   await app.ready();

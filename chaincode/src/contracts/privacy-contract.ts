@@ -53,7 +53,7 @@ import {
 import { txTimestampIso } from '../ledger/tx-time';
 import { invalid } from '../rules';
 import {
-  KNOWN_MSP_IDS,
+  MEMBER_PEOPLE,
   MspId,
   REGULATOR_DESK,
   Role,
@@ -227,11 +227,14 @@ export class PrivacyContract extends VppContract {
   /**
    * The grantee records an access before it gets the data: refused (FORBIDDEN "no valid grant")
    * unless the grant is active, for the caller's organisation and this data set, at the tx time.
+   * Only a person of a member org records one (MEMBER_PEOPLE): the access log names who looked at
+   * personal data, so a device's or the ingest service's certificate, which no person answers
+   * for, must not be able to open a ticket under its org's grant.
    */
   @Transaction()
   @Returns('string')
   async RecordAccess(ctx: Context, grantId: string, dataSetJson: string): Promise<string> {
-    const mspId = requireMsp(ctx, KNOWN_MSP_IDS);
+    const { mspId } = requireActor(ctx, MEMBER_PEOPLE);
     const dataSet = parseDataSetArgument(dataSetJson);
     const at = txTimestampIso(ctx);
     const grant = requireValidGrant(await readState(ctx, consentGrantKey(grantId), parseStoredGrant), {

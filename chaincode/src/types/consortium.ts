@@ -75,3 +75,15 @@ export const VPP_OPERATOR: Authority = { [MspId.CVPP]: [Role.OPERATOR, Role.ADMI
 export const REGULATOR_DESK: Authority = { [MspId.REGULATOR]: [Role.REGULATOR, Role.ADMIN] };
 /** The admins of every member organisation, each acting for its own organisation. */
 export const ORG_ADMINS: Authority = Object.fromEntries(KNOWN_MSP_IDS.map((mspId) => [mspId, [Role.ADMIN]]));
+/** Roles people hold; devices and the gateways' ingest service are machines, not people. */
+export const PERSON_ROLES: readonly Role[] = [
+  Role.OPERATOR,
+  Role.TRADING,
+  Role.CONTROL,
+  Role.REGULATOR,
+  Role.ADMIN,
+];
+/** A person of any member organisation acting for it (never a device or an ingest certificate). */
+export const MEMBER_PEOPLE: Authority = Object.fromEntries(
+  KNOWN_MSP_IDS.map((mspId) => [mspId, PERSON_ROLES]),
+);

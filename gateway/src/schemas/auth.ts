@@ -41,5 +41,5 @@ export const loginSchema = {
   tags: ['auth'],
   summary: 'Log in with an enrollment id and secret; returns a bearer token (at most 15 minutes)',
   body: LoginBodySchema,
-  response: { 200: TokenSchema, ...errorResponses(400, 401, 403, 503) },
+  response: { 200: TokenSchema, ...errorResponses(400, 401, 403, 429, 503) },
 } as const;

@@ -162,7 +162,7 @@ export const enrollDeviceSchema = {
         caChainPem: { type: 'string' },
       },
     },
-    ...errorResponses(400, 401, 422, 503),
+    ...errorResponses(400, 401, 422, 429, 503),
   },
 } as const;
 

@@ -56,7 +56,7 @@ export const postReadingsSchema = {
         results: { type: 'array', items: ReadingOutcomeSchema },
       },
     },
-    ...errorResponses(400, 413, 503),
+    ...errorResponses(400, 413, 429, 503),
   },
 } as const;
 

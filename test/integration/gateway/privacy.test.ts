@@ -176,6 +176,29 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     assert.ok(!JSON.stringify(direct.body).includes(OWNER_NAME));
   });
 
+  it('should answer an unknown ticket 403 after one ledger lookup (no retries for a random id)', async () => {
+    /** The holder's GetAccessTicket lookups so far, refused ones included (the evaluate histogram). */
+    const ticketLookups = async () => {
+      const res = await call<string>('cvpp', 'GET', '/metrics');
+      const line = String(res.body)
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('vpp_gateway_fabric_evaluate_duration_seconds_count') &&
+            l.includes('transaction="GetAccessTicket"'),
+        );
+      return line === undefined ? 0 : Number(line.split(' ').pop());
+    };
+    const before = await ticketLookups();
+    const ticket = Array.from({ length: 32 }, () => Math.floor(Math.random() * 256))
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('');
+    const res = await call<ErrorBody>('cvpp', 'GET', `/v1/shared-data/${ticket}`);
+    assert.equal(res.status, 403);
+    assert.deepEqual(res.body.error, { code: 'FORBIDDEN', message: 'no valid grant' });
+    assert.equal((await ticketLookups()) - before, 1);
+  });
+
   it('should share the data under a grant, matching its hash on chain, log the access, and stop after revocation', async () => {
     const now = Date.now();
     const granted = await call('cvpp', 'POST', '/v1/consents', {

@@ -5,8 +5,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ROLE_ATTRIBUTE } from '../../../../chaincode/src/api';
-import { forbidden, unauthorized } from '../../core/api-error';
+import { isKnownMspId, ORG_ROLE_BY_MSP, ROLE_ATTRIBUTE, type OrgRole } from '../../../../chaincode/src/api';
+import { ApiError, forbidden, unauthorized } from '../../core/api-error';
 import { IdentityStore } from '../../core/identity-store';
 import { isApiRole, type ApiRole } from '../../core/roles';
 import { issueToken, verifyToken } from '../../core/token';
@@ -47,6 +47,12 @@ export function callerOf(request: FastifyRequest): Caller {
   return request.caller;
 }
 
+/** The part the gateway's own organisation plays (what `config.orgs` of a route names). */
+function orgRoleOf(mspId: string): OrgRole {
+  if (!isKnownMspId(mspId)) throw new Error(`${mspId} is not an MSP of the consortium`);
+  return ORG_ROLE_BY_MSP[mspId];
+}
+
 const badCredentials = () => unauthorized('INVALID_CREDENTIALS', 'unknown enrollment id or wrong secret');
 
 export default fp(
@@ -54,6 +60,7 @@ export default fp(
     const store = app.identities;
     const secret = store.tokenSecret();
     const mspId = opts.config.org.mspId;
+    const ownOrg = orgRoleOf(mspId);
     // One login at a time per identity: a first enrollment must not race a second one.
     const pending = new Map<string, Promise<unknown>>();
 
@@ -123,6 +130,14 @@ export default fp(
       const roles = config.roles ?? [];
       if (!roles.includes(claims.role)) {
         throw forbidden(`role ${claims.role} may not call this route; allowed: ${roles.join(', ')}`);
+      }
+      // After the role, so that a role refusal reads the same on every gateway.
+      if (config.orgs !== undefined && !config.orgs.includes(ownOrg)) {
+        throw new ApiError(
+          403,
+          'ORG_NOT_ALLOWED',
+          `only the gateway of ${config.orgs.join(', ')} serves this route; this is ${ownOrg}'s`,
+        );
       }
     });
   },

@@ -180,9 +180,12 @@ export function newFabricConnection(
     contract,
     async evaluate(request, contractName, tx, args) {
       const started = process.hrtime.bigint();
-      const result = await contract(callerOf(request), contractName).evaluate(tx, { arguments: args });
-      metrics.evaluateSeconds.observe({ contract: contractName, transaction: tx }, seconds(started));
-      return result;
+      // Refused queries are counted too: the count is the number of lookups the peer was asked for.
+      try {
+        return await contract(callerOf(request), contractName).evaluate(tx, { arguments: args });
+      } finally {
+        metrics.evaluateSeconds.observe({ contract: contractName, transaction: tx }, seconds(started));
+      }
     },
     async submit(request, contractName, tx, args, privateInput) {
       const caller = callerOf(request);
@@ -202,9 +205,11 @@ export function newFabricConnection(
     service: {
       async evaluate(contractName, tx, args) {
         const started = process.hrtime.bigint();
-        const result = await contract(SERVICE, contractName).evaluate(tx, { arguments: args });
-        metrics.evaluateSeconds.observe({ contract: contractName, transaction: tx }, seconds(started));
-        return result;
+        try {
+          return await contract(SERVICE, contractName).evaluate(tx, { arguments: args });
+        } finally {
+          metrics.evaluateSeconds.observe({ contract: contractName, transaction: tx }, seconds(started));
+        }
       },
       submit: (contractName, tx, args, log) =>
         submitWithRetry(

@@ -1,4 +1,5 @@
 // Login (a token for an enrolled identity) and who the token names.
+import { ApiError } from '../../core/api-error';
 import { ANY_ROLE } from '../../core/roles';
 import type { RoutePlugin } from '../../core/schema-types';
 import { callerOf } from '../../plugins/app/auth';
@@ -6,9 +7,27 @@ import { CallerSchema, loginSchema } from '../../schemas/auth';
 import { errorResponses } from '../../schemas/common';
 
 const routes: RoutePlugin = async (app) => {
-  // Enrolls on first login (the CA secret is one-time); later logins reuse the kept key.
-  app.post('/v1/auth/token', { config: { public: true }, schema: loginSchema }, async (request) =>
-    app.auth.login(request.body.enrollmentId, request.body.secret),
+  // Enrolls on first login (the CA secret is one-time); later logins reuse the kept key. Rate
+  // limited per address and per id; locked for an id after repeated failures (core/login-lockout.ts).
+  app.post(
+    '/v1/auth/token',
+    { config: { public: true }, schema: loginSchema, preHandler: app.rateLimits.login },
+    async (request, reply) => {
+      const { enrollmentId, secret } = request.body;
+      const lockedFor = app.loginLockout.retryAfterSeconds(enrollmentId);
+      if (lockedFor > 0) {
+        void reply.header('retry-after', String(lockedFor));
+        throw new ApiError(429, 'LOGIN_LOCKED', `too many failed logins; retry in ${lockedFor} s`);
+      }
+      try {
+        const result = await app.auth.login(enrollmentId, secret);
+        app.loginLockout.succeeded(enrollmentId);
+        return result;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) app.loginLockout.failed(enrollmentId);
+        throw err;
+      }
+    },
   );
 
   app.get(

@@ -35,7 +35,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/market/calendar',
-    { config: { roles: REGULATOR }, schema: publishMarketCalendarSchema },
+    { config: { roles: REGULATOR, orgs: ['regulator'] }, schema: publishMarketCalendarSchema },
     async (request, reply) => {
       const { result, txId } = await calendar.publish(request, request.body);
       return reply.code(201).send({ record: result, txId });

@@ -51,7 +51,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/credit/rulebook',
-    { config: { roles: REGULATOR }, schema: publishRulebookSchema },
+    { config: { roles: REGULATOR, orgs: ['regulator'] }, schema: publishRulebookSchema },
     async (request, reply) => {
       const { result, txId } = await credit.publishRulebook(request, request.body);
       return reply.code(201).send({ record: result, txId });
@@ -88,7 +88,7 @@ const routes: RoutePlugin = async (app) => {
   ] as const) {
     app.post(
       `/v1/credit/participants/:type/:id/${action}`,
-      { config: { roles: REGULATOR }, schema: suspensionSchema(summary) },
+      { config: { roles: REGULATOR, orgs: ['regulator'] }, schema: suspensionSchema(summary) },
       async (request) => {
         const { result, txId } = await credit[action](request, request.params, request.body.reason);
         return { record: result, txId };

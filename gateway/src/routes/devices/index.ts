@@ -28,7 +28,7 @@ const routes: RoutePlugin = async (app) => {
   // Authenticated by the one-time secret, which the CA checks; no token exists yet for a device.
   app.post(
     '/v1/devices/:derId/enroll',
-    { config: { public: true }, schema: enrollDeviceSchema },
+    { config: { public: true }, schema: enrollDeviceSchema, preHandler: app.rateLimits.enrollment },
     async (request, reply) => {
       const { derId } = request.params;
       const certificatePem = await app.ra.enrollCsr(
@@ -43,7 +43,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/devices/:derId/revoke',
-    { config: { roles: ['operator', 'admin'] }, schema: revokeDeviceSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: revokeDeviceSchema },
     async (request) => {
       const { derId } = request.params;
       const der = await app.ledger.registry.der(request, derId);

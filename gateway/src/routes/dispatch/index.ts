@@ -15,7 +15,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/dispatch/:intervalId/:vppId',
-    { config: { roles: ['control', 'admin'] }, schema: issueDispatchSchema },
+    { config: { roles: ['control', 'admin'], orgs: ['control'] }, schema: issueDispatchSchema },
     async (request, reply) => {
       const { intervalId, vppId } = request.params;
       const { result, txId } = await dispatch.issue(request, intervalId, vppId);
@@ -25,7 +25,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/dispatch/:intervalId/:vppId/ack',
-    { config: { roles: ['operator', 'admin'] }, schema: acknowledgeDispatchSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: acknowledgeDispatchSchema },
     async (request) => {
       const { intervalId, vppId } = request.params;
       const { result, txId } = await dispatch.acknowledge(request, intervalId, vppId);
@@ -35,7 +35,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/dispatch/:intervalId/:vppId/setpoints',
-    { config: { roles: ['operator', 'admin'] }, schema: allocateSetpointsSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: allocateSetpointsSchema },
     async (request, reply) => {
       const { intervalId, vppId } = request.params;
       const { result, txId } = await dispatch.allocateSetpoints(request, intervalId, vppId);

@@ -67,7 +67,7 @@ const routes: RoutePlugin = async (app) => {
   app.get(
     '/v1/ledger/history',
     {
-      config: { roles: REGULATOR },
+      config: { roles: REGULATOR, orgs: ['regulator'] },
       schema: {
         tags,
         summary:

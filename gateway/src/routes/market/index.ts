@@ -24,7 +24,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/market/intervals',
-    { config: { roles: ['trading', 'admin'] }, schema: openIntervalSchema },
+    { config: { roles: ['trading', 'admin'], orgs: ['trading'] }, schema: openIntervalSchema },
     async (request, reply) => {
       const { result, txId } = await market.openInterval(request, request.body);
       return reply.code(201).send({ record: result, txId });
@@ -39,7 +39,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/market/intervals/:intervalId/demand',
-    { config: { roles: ['control', 'admin'] }, schema: postDemandSchema },
+    { config: { roles: ['control', 'admin'], orgs: ['control'] }, schema: postDemandSchema },
     async (request, reply) => {
       const { result, txId } = await market.postDemand(request, request.params.intervalId, request.body);
       return reply.code(201).send({ record: result, txId });
@@ -48,7 +48,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/market/intervals/:intervalId/commitments',
-    { config: { roles: ['operator', 'admin'] }, schema: commitBidSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: commitBidSchema },
     async (request, reply) => {
       const { result, txId } = await market.commitBid(request, request.params.intervalId, request.body);
       return reply.code(201).send({ record: result, txId });
@@ -59,7 +59,7 @@ const routes: RoutePlugin = async (app) => {
   // not complete or correct it. A bid naming another interval fails there as COMMITMENT_MISMATCH.
   app.post(
     '/v1/market/intervals/:intervalId/reveals',
-    { config: { roles: ['operator', 'admin'] }, schema: revealBidSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: revealBidSchema },
     async (request, reply) => {
       const { bid, salt } = request.body;
       const { result, txId } = await market.revealBid(request, request.params.intervalId, bid, salt);
@@ -69,7 +69,10 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/market/intervals/:intervalId/violations',
-    { config: { roles: ['trading', 'regulator', 'admin'] }, schema: recordViolationsSchema },
+    {
+      config: { roles: ['trading', 'regulator', 'admin'], orgs: ['trading', 'regulator'] },
+      schema: recordViolationsSchema,
+    },
     async (request) => {
       const { result, txId } = await market.recordUnrevealedViolations(request, request.params.intervalId);
       return { ...result, txId };
@@ -78,7 +81,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/market/intervals/:intervalId/clearing',
-    { config: { roles: ['trading', 'admin'] }, schema: clearIntervalSchema },
+    { config: { roles: ['trading', 'admin'], orgs: ['trading'] }, schema: clearIntervalSchema },
     async (request, reply) => {
       const { result, txId } = await market.clearInterval(request, request.params.intervalId);
       return reply.code(201).send({ record: result, txId });
@@ -99,7 +102,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.put(
     '/v1/market/quotas/:vppId',
-    { config: { roles: ['regulator', 'admin'] }, schema: putQuotaSchema },
+    { config: { roles: ['regulator', 'admin'], orgs: ['regulator'] }, schema: putQuotaSchema },
     async (request) => {
       const { result, txId } = await market.setVppQuota(request, request.params.vppId, request.body.quantity);
       return { record: result, txId };

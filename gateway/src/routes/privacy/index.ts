@@ -46,7 +46,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.put(
     '/v1/ders/:derId/owner',
-    { config: { roles: ['operator', 'admin'] }, schema: putOwnerDataSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: putOwnerDataSchema },
     async (request) => {
       const data = ownerDataOf(request.params.derId, request.body);
       const { result, txId } = await privacy.putOwnerData(request, data);
@@ -57,7 +57,10 @@ const routes: RoutePlugin = async (app) => {
 
   app.get(
     '/v1/ders/:derId/owner',
-    { config: { roles: ['operator', 'admin', 'regulator'] }, schema: getOwnerDataSchema },
+    {
+      config: { roles: ['operator', 'admin', 'regulator'], orgs: ['cvpp', 'regulator'] },
+      schema: getOwnerDataSchema,
+    },
     async (request) => privacy.ownerData(request, request.params.derId),
   );
 
@@ -69,7 +72,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/consents',
-    { config: { roles: ['operator', 'admin'] }, schema: grantSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: grantSchema },
     async (request, reply) => {
       const { result, txId } = await privacy.grantAccess(request, request.body);
       return reply.code(201).send({ record: result, txId });
@@ -78,7 +81,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/consents/:grantId/revoke',
-    { config: { roles: ['operator', 'admin'] }, schema: revokeGrantSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: revokeGrantSchema },
     async (request) => {
       const { result, txId } = await privacy.revokeGrant(request, request.params.grantId);
       return { record: result, txId };

@@ -8,27 +8,32 @@ import type { RoutePlugin } from '../../core/schema-types';
 import { derReadingsSchema, postReadingsSchema, vppReadingsSchema } from '../../schemas/readings';
 
 const routes: RoutePlugin = async (app) => {
-  app.post('/v1/readings', { config: { public: true }, schema: postReadingsSchema }, async (request) => {
-    const samples = (request.body.samples ?? []).map((item, i) => {
-      try {
-        return parseSample(item);
-      } catch (err) {
-        const detail = isVppError(err) ? err.detail : String(err);
-        throw new ApiError(400, 'INVALID_SAMPLE', `samples[${i}]: ${detail}`);
+  const limited = { preHandler: app.rateLimits.readings };
+  app.post(
+    '/v1/readings',
+    { config: { public: true }, schema: postReadingsSchema, ...limited },
+    async (request) => {
+      const samples = (request.body.samples ?? []).map((item, i) => {
+        try {
+          return parseSample(item);
+        } catch (err) {
+          const detail = isVppError(err) ? err.detail : String(err);
+          throw new ApiError(400, 'INVALID_SAMPLE', `samples[${i}]: ${detail}`);
+        }
+      });
+      const results = await app.readingIngest.ingest(request.body.readings, samples);
+      for (const r of results) {
+        if (r.checkedBy === 'gateway') app.metrics.readings.inc({ status: r.status, code: r.code ?? '' });
       }
-    });
-    const results = await app.readingIngest.ingest(request.body.readings, samples);
-    for (const r of results) {
-      if (r.checkedBy === 'gateway') app.metrics.readings.inc({ status: r.status, code: r.code ?? '' });
-    }
-    const count = (status: string) => results.filter((r) => r.status === status).length;
-    return {
-      accepted: count('accepted'),
-      duplicates: count('duplicate'),
-      rejected: count('rejected'),
-      results,
-    };
-  });
+      const count = (status: string) => results.filter((r) => r.status === status).length;
+      return {
+        accepted: count('accepted'),
+        duplicates: count('duplicate'),
+        rejected: count('rejected'),
+        results,
+      };
+    },
+  );
 
   app.get(
     '/v1/ders/:derId/readings',

@@ -17,7 +17,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/vpps',
-    { config: { roles: ['operator', 'admin'] }, schema: registerVppSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: registerVppSchema },
     async (request, reply) => {
       const { result, txId } = await registry.registerVpp(request, request.body);
       return reply.code(201).send({ record: result, txId });
@@ -43,7 +43,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/ders',
-    { config: { roles: ['operator', 'admin'] }, schema: registerDerSchema },
+    { config: { roles: ['operator', 'admin'], orgs: ['cvpp'] }, schema: registerDerSchema },
     async (request, reply) => {
       const { result, txId } = await registry.registerDer(request, request.body);
       app.readingIngest.forgetDer(request.body.derId);
@@ -61,7 +61,10 @@ const routes: RoutePlugin = async (app) => {
   ] as const) {
     app.post(
       `/v1/ders/:derId/${action}`,
-      { config: { roles: ['operator', 'admin', 'regulator'] }, schema: derStatusSchema(summary) },
+      {
+        config: { roles: ['operator', 'admin', 'regulator'], orgs: ['cvpp', 'regulator'] },
+        schema: derStatusSchema(summary),
+      },
       async (request) => {
         const { derId } = request.params;
         const { result, txId } = await registry[change](request, derId, request.body.reason);

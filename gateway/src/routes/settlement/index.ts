@@ -21,7 +21,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.post(
     '/v1/settlement/:intervalId/:vppId',
-    { config: { roles: SETTLERS }, schema: settleSchema },
+    { config: { roles: SETTLERS, orgs: ['trading', 'cvpp', 'regulator'] }, schema: settleSchema },
     async (request, reply) => {
       const { intervalId, vppId } = request.params;
       const { result, txId } = await settlement.settle(request, intervalId, vppId);

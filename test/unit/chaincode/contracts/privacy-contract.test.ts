@@ -16,6 +16,7 @@ import {
   cvppOperator,
   newFixture,
   regulator,
+  tradingAdmin,
   tradingOperator,
 } from '../../../support/registry-fixture';
 import { signReading } from '../../../support/test-pki';
@@ -155,6 +156,30 @@ describe('contracts/privacy-contract', () => {
         ledger.evaluate(at(tradingOperator), (ctx) => privacy.ListAccessLog(ctx, 'g-1', '0', '')),
         vppError(ErrorCode.INVALID_ARGUMENT, /pageSize/),
       );
+    });
+
+    it('should refuse an access recorded by a device, an ingest or a role-less certificate of the grantee org', async () => {
+      const { ledger } = await withOwnerData();
+      await ledger.submit(at(cvppOperator), (ctx) => privacy.GrantAccess(ctx, grantJson()));
+      const dataSet = JSON.stringify({ kind: 'owner-data', derId: 'pv-001' });
+      const machines: Caller[] = [
+        { mspId: 'TradingMSP', attributes: { 'vpp.role': 'device' } },
+        { mspId: 'TradingMSP', attributes: { 'vpp.role': 'ingest' } },
+        { mspId: 'TradingMSP' },
+      ];
+      for (const caller of machines) {
+        await expectFailure(
+          ledger,
+          at(caller, '2026-03-02T00:00:00.000Z'),
+          (ctx) => privacy.RecordAccess(ctx, 'g-1', dataSet),
+          vppError(ErrorCode.FORBIDDEN, /vpp\.role/),
+        );
+      }
+      // The same grant still serves a person of the org (every person's role may record one).
+      const { result } = await ledger.submit(at(tradingAdmin, '2026-03-02T00:00:00.000Z'), (ctx) =>
+        privacy.RecordAccess(ctx, 'g-1', dataSet),
+      );
+      assert.equal((JSON.parse(result) as { accessorMspId: string }).accessorMspId, 'TradingMSP');
     });
 
     it('should page through the grants on a DER by grant id', async () => {

@@ -78,6 +78,7 @@ describe('gateway/app', () => {
         method: 'PUT',
         url: '/v1/orgs/self',
         roles: ['admin'],
+        orgs: ['cvpp', 'trading', 'control', 'regulator'],
         public: false,
         body: OrgProfileBodySchema,
       });

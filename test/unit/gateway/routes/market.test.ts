@@ -33,6 +33,8 @@ interface RouteCase {
   method: 'GET' | 'POST' | 'PUT';
   url: string;
   roles: readonly ApiRole[];
+  /** The org whose gateway serves the route (cvpp unless said). */
+  org?: OrgName;
   body?: unknown;
   status: number;
   call: Omit<FabricCall, 'kind'> & { kind: FabricCall['kind'] };
@@ -53,6 +55,7 @@ const CASES: RouteCase[] = [
     method: 'POST',
     url: '/v1/market/intervals',
     roles: ['trading', 'admin'],
+    org: 'trading',
     body: INTERVAL,
     status: 201,
     call: { kind: 'submit', contract: 'market', tx: 'OpenInterval', args: [JSON.stringify(INTERVAL)] },
@@ -78,6 +81,7 @@ const CASES: RouteCase[] = [
     method: 'POST',
     url: `/v1/market/intervals/${IID}/demand`,
     roles: ['control', 'admin'],
+    org: 'control',
     body: { product: 'energy-up', quantity: 2000, priceCap: 10_000 },
     status: 201,
     call: {
@@ -134,6 +138,7 @@ const CASES: RouteCase[] = [
     method: 'POST',
     url: `/v1/market/intervals/${IID}/violations`,
     roles: ['trading', 'regulator', 'admin'],
+    org: 'trading',
     status: 200,
     call: { kind: 'submit', contract: 'market', tx: 'RecordUnrevealedViolations', args: [IID] },
     response: spread,
@@ -142,6 +147,7 @@ const CASES: RouteCase[] = [
     method: 'POST',
     url: `/v1/market/intervals/${IID}/clearing`,
     roles: ['trading', 'admin'],
+    org: 'trading',
     status: 201,
     call: { kind: 'submit', contract: 'market', tx: 'ClearInterval', args: [IID] },
     response: withTx,
@@ -166,6 +172,7 @@ const CASES: RouteCase[] = [
     method: 'PUT',
     url: '/v1/market/quotas/vpp-north',
     roles: ['regulator', 'admin'],
+    org: 'regulator',
     body: { quantity: 250_000 },
     status: 200,
     call: { kind: 'submit', contract: 'market', tx: 'SetVppQuota', args: ['vpp-north', '250000'] },
@@ -215,6 +222,7 @@ const CASES: RouteCase[] = [
     method: 'POST',
     url: `/v1/dispatch/${IID}/vpp-north`,
     roles: ['control', 'admin'],
+    org: 'control',
     status: 201,
     call: { kind: 'submit', contract: 'dispatch', tx: 'IssueDispatch', args: [IID, 'vpp-north'] },
     response: withTx,
@@ -266,25 +274,37 @@ function answerFor(route: RouteCase): unknown {
   }
 }
 
+type OrgName = 'cvpp' | 'trading' | 'control' | 'regulator';
+const MSP_OF: Record<OrgName, string> = {
+  cvpp: 'CvppMSP',
+  trading: 'TradingMSP',
+  control: 'ControlMSP',
+  regulator: 'RegulatorMSP',
+};
+
 describe('gateway/routes market and dispatch', () => {
-  let gateway: TestGateway;
+  const gateways = new Map<OrgName, TestGateway>();
   let app: FastifyInstance;
+  const appOf = (org: OrgName) => gateways.get(org)!.app;
   const ledger = new FakeLedger({ txId: 'tx-1', answer: { ok: true } });
   const send = (route: RouteCase, role: ApiRole, override: { url?: string; body?: unknown } = {}) =>
-    app.inject({
+    appOf(route.org ?? 'cvpp').inject({
       method: route.method,
       url: override.url ?? route.url,
-      headers: bearer(tokenFor(app, role, 'CvppMSP')),
+      headers: bearer(tokenFor(appOf(route.org ?? 'cvpp'), role, MSP_OF[route.org ?? 'cvpp'])),
       ...('body' in override || route.body !== undefined
         ? { payload: (override.body ?? route.body) as object }
         : {}),
     });
 
   before(async () => {
-    gateway = await openGateway('cvpp', { fabric: ledger.port }, 'gw-market-');
-    app = gateway.app;
+    for (const org of Object.keys(MSP_OF) as OrgName[])
+      gateways.set(org, await openGateway(org, { fabric: ledger.port }, `gw-market-${org}-`));
+    app = appOf('cvpp');
   });
-  after(() => gateway.close());
+  after(async () => {
+    for (const gateway of gateways.values()) await gateway.close();
+  });
   beforeEach(() => ledger.reset());
 
   it('should declare exactly the documented roles on every market and dispatch route', () => {
