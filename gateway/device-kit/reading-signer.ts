@@ -3,9 +3,15 @@
 // fleet simulator, the `vpp-device` CLI and the tests, so there is one definition of a signed reading.
 
 import { sign, type KeyObject } from 'node:crypto';
-import { readingSigningBytes, type SignedReading, type UnsignedReading } from '../../chaincode/src/api';
+import {
+  canonicalSignature,
+  readingSigningBytes,
+  type SignedReading,
+  type UnsignedReading,
+} from '../../chaincode/src/api';
 
+/** Signs `reading`; the signature is sent in the canonical low-S form the ledger keeps. */
 export function signReading(reading: UnsignedReading, privateKey: KeyObject): SignedReading {
   const signature = sign('sha256', readingSigningBytes(reading), { key: privateKey, dsaEncoding: 'der' });
-  return { ...reading, signature: signature.toString('base64') };
+  return { ...reading, signature: canonicalSignature(signature.toString('base64')) };
 }

@@ -101,6 +101,7 @@ export {
   type StoredReading,
   type UnsignedReading,
 } from '../domain/telemetry/reading';
+export { canonicalSignature } from '../domain/telemetry/signature';
 export {
   MAX_BATCH_SIZE,
   type BatchResult,

@@ -2,8 +2,8 @@
 // identity) is only a courier: every reading's signature is verified here against the certificate
 // registered for its DER, so a batch can carry nothing the devices did not sign. Each reading is
 // judged on its own: a rejected reading is reported with its code and never blocks the others, and
-// a reading that is already on the ledger with the same signed content (a retried batch) is reported
-// as a duplicate and not written again.
+// a reading that is already on the ledger with the same signed content (a retried batch, or a copy
+// carrying another valid signature over that content) is reported as a duplicate and not written again.
 
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';

@@ -27,7 +27,9 @@ export const ErrorCode = {
   CERTIFICATE_REVOKED: 'CERTIFICATE_REVOKED',
   /** The certificate was not issued by the expected organisation's CA, or its attributes disagree. */
   CERTIFICATE_REJECTED: 'CERTIFICATE_REJECTED',
-  /** A reading with the same DER, interval and sequence was already recorded. */
+  /** The signature is not canonical base64 of a strict DER ECDSA signature (domain/telemetry/signature). */
+  NON_CANONICAL_SIGNATURE: 'NON_CANONICAL_SIGNATURE',
+  /** The DER's device signed other content for a DER, interval and sequence already recorded. */
   REPLAY: 'REPLAY',
   /** The reading's interval is outside the window the transaction time allows. */
   OUTSIDE_WINDOW: 'OUTSIDE_WINDOW',

@@ -20,6 +20,7 @@ const STATUS_OF_VPP_CODE: Record<ErrorCode, number> = {
   [ErrorCode.INVALID_STATE]: 422,
   [ErrorCode.INTERNAL]: 500,
   [ErrorCode.BAD_SIGNATURE]: 422,
+  [ErrorCode.NON_CANONICAL_SIGNATURE]: 422,
   [ErrorCode.UNKNOWN_DER]: 404,
   [ErrorCode.DER_SUSPENDED]: 409,
   [ErrorCode.CERTIFICATE_REVOKED]: 403,

@@ -12,9 +12,12 @@ import { enrollDevice, postReadings, type ReadingsAnswer } from '../../../gatewa
 import { signReading } from '../../../gateway/device-kit/reading-signer';
 import { crlSerials } from '../../../gateway/src/plugins/app/ra';
 import { connectAs, utf8, type Connection } from '../../support/fabric-client';
+import { otherS, unpadded, withPadBits } from '../../support/signature-twins';
 import {
+  blockOf,
   call,
   gatewayUrl,
+  laterBlock,
   loginAdmin,
   marketCalendarNow,
   registerAndLogin,
@@ -320,5 +323,90 @@ describe('telemetry: DER registry and device-signed readings', () => {
       body: { reason: 'again' },
     });
     assert.equal(again.status, 409);
+  });
+
+  describe('malleated signatures', () => {
+    const derId = `mal-${stamp}`;
+    const timestamp = new Date().toISOString();
+    let lastBlock: bigint | undefined;
+    /** A reading whose base64 signature is padded, so that its unpadded and pad-bit variants exist. */
+    const signPadded = (energyWh: number, sequence: number): SignedReading => {
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        const reading = devices.get(derId)!.sign({ intervalId: interval(), sequence, energyWh, timestamp });
+        if (unpadded(reading.signature) !== undefined) return reading;
+      }
+      throw new Error('no padded signature in 20 attempts');
+    };
+    const post = async (readings: SignedReading[]) => {
+      const res = await call<ReadingsAnswer>(ORG, 'POST', '/v1/readings', { body: { readings } });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      lastBlock = laterBlock(lastBlock, blockOf(res));
+      return codes(res.body);
+    };
+    const telemetryValidity = async () => {
+      const standing = await call<{ indicators: Record<string, number> }>(
+        ORG,
+        'GET',
+        `/v1/credit/participants/der/${derId}`,
+        { token: adminToken, minBlock: lastBlock },
+      );
+      assert.equal(standing.status, 200, JSON.stringify(standing.body));
+      return standing.body.indicators.TELEMETRY_VALIDITY;
+    };
+
+    before(async () => {
+      await newDevice(derId, capacityFor(2000));
+    });
+
+    it('should answer the other-S twin of an accepted reading as a duplicate and refuse loose base64, costing the DER nothing', async () => {
+      const before = await telemetryValidity();
+      assert.equal(typeof before, 'number');
+      const genuine = signPadded(700, 0);
+      assert.deepEqual(await post([genuine]), [['accepted', null, null]]);
+      const twin = { ...genuine, signature: otherS(genuine.signature) };
+      assert.deepEqual(
+        await post([
+          twin,
+          { ...genuine, signature: unpadded(genuine.signature)! },
+          { ...genuine, signature: withPadBits(genuine.signature)! },
+        ]),
+        [
+          ['duplicate', null, null],
+          ['rejected', 'NON_CANONICAL_SIGNATURE', 'gateway'],
+          ['rejected', 'NON_CANONICAL_SIGNATURE', 'gateway'],
+        ],
+      );
+      const fifty = await post(Array.from({ length: 50 }, () => twin));
+      assert.deepEqual(
+        fifty,
+        Array.from({ length: 50 }, () => ['duplicate', null, null]),
+      );
+      assert.deepEqual(await post([genuine]), [['duplicate', null, null]], 'a retry of the genuine reading');
+      assert.equal(await telemetryValidity(), before);
+    });
+
+    it('should take the genuine reading as a duplicate when its twin arrived first, and keep the low-S form', async () => {
+      const before = await telemetryValidity();
+      const genuine = signPadded(400, 1);
+      assert.deepEqual(await post([{ ...genuine, signature: otherS(genuine.signature) }]), [
+        ['accepted', null, null],
+      ]);
+      assert.deepEqual(await post([genuine, genuine]), [
+        ['duplicate', null, null],
+        ['duplicate', null, null],
+      ]);
+      const stored = await call<SignedReading[]>(
+        ORG,
+        'GET',
+        `/v1/ders/${derId}/readings?intervalId=${interval()}`,
+        { token: operator.token, minBlock: lastBlock },
+      );
+      assert.deepEqual(
+        stored.body.filter((r) => r.sequence === 1).map((r) => [r.energyWh, r.signature]),
+        [[400, genuine.signature]],
+        'stored as the device kit signs: low-S',
+      );
+      assert.equal(await telemetryValidity(), before);
+    });
   });
 });

@@ -58,19 +58,26 @@ export function parseBatch(batchJson: string): Batch {
 
 /**
  * Rejections only the device itself can cause: it signed a figure above its capacity, or two
- * different figures for one (interval, sequence). OUTSIDE_WINDOW is left out: anyone holding an old
- * genuine reading could resubmit it late and so lower the DER's score.
+ * different figures for one (interval, sequence). Everything else is left out, as anyone could cause
+ * it: a bad or non-canonical signature, an unknown DER, or OUTSIDE_WINDOW (anyone holding an old
+ * genuine reading could resubmit it late and so lower the DER's score).
  */
 const DEVICE_FAULTS: ReadonlySet<string> = new Set([ErrorCode.ENERGY_ABOVE_CAPACITY, ErrorCode.REPLAY]);
 
-/** What the batch tells credit scoring: one READING_REJECTED per reading its own device got wrong. */
+/**
+ * What the batch tells credit scoring: one READING_REJECTED per DER whose own device got a reading
+ * wrong, however many of its readings the batch carries — copies of one signed reading are free to
+ * make, so a batch of them must cost no more than the first.
+ */
 export function deviceFaultsOf(results: readonly ReadingResult[]): CreditObservation[] {
-  return results
-    .filter((result) => result.code !== undefined && DEVICE_FAULTS.has(result.code) && result.derId)
-    .map((result) => ({
-      participant: { type: 'der', id: result.derId as string },
-      eventType: 'READING_REJECTED',
-    }));
+  const faulty = new Set<string>();
+  for (const { code, derId } of results) {
+    if (code !== undefined && DEVICE_FAULTS.has(code) && derId) faulty.add(derId);
+  }
+  return [...faulty].map((derId) => ({
+    participant: { type: 'der', id: derId },
+    eventType: 'READING_REJECTED',
+  }));
 }
 
 /** The batch's outcome: the counts of each status and every result, in batch order. */

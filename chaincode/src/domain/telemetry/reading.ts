@@ -20,6 +20,10 @@
 //               signature in ASN.1 DER, sent base64). The field exists so that a second scheme (SM2/SM3)
 //               can be added without changing the format of existing readings.
 //
+// The signature must be canonical base64 of a strict DER signature; a high-S one is taken and kept as
+// its low-S twin (domain/telemetry/signature.ts). Two readings are the same reading when their signed
+// content is the same, whatever their signatures: a reading's identity is what the device signed.
+//
 // Example: {"derId":"pv-001","energyWh":1200,"intervalId":"2026-11-25T10:15:00.000Z",
 //           "scheme":"ecdsa-p256-sha256","sequence":0,"timestamp":"2026-11-25T10:30:00.000Z",
 //           "type":"vpp.reading.v1"}
@@ -47,6 +51,7 @@ import {
   type MarketCalendarRules,
 } from '../market/calendar';
 import type { Der } from '../registry/der';
+import { canonicalSignature } from './signature';
 
 export const READING_TYPE = 'vpp.reading.v1';
 export const SIGNATURE_SCHEMES = ['ecdsa-p256-sha256'] as const;
@@ -115,14 +120,8 @@ export function requireIntervalId(value: unknown): string {
   return requireIsoTimestamp({ intervalId: value }, 'intervalId');
 }
 
-/** Validates a reading's shape and figures; INVALID_ARGUMENT for negative or non-integer values. */
-export function parseSignedReading(value: unknown): SignedReading {
-  const fields = requireObject(value, 'reading', READING_FIELDS);
-  const energy = fields.energyWh;
-  if (!isIntegerIn(energy, NON_NEGATIVE)) {
-    throw invalid('energyWh must be a non-negative integer (Wh)');
-  }
-  const signature = fields.signature;
+/** A signature's shape: a short base64 text (INVALID_ARGUMENT otherwise); its canonical form is checked apart. */
+function requireSignatureText(signature: unknown): string {
   if (
     typeof signature !== 'string' ||
     signature.length === 0 ||
@@ -131,6 +130,26 @@ export function parseSignedReading(value: unknown): SignedReading {
   ) {
     throw invalid('signature must be base64 of a DER-encoded ECDSA signature');
   }
+  return signature;
+}
+
+/**
+ * Validates a reading's shape and figures (INVALID_ARGUMENT for negative or non-integer values) and
+ * its signature's encoding (NON_CANONICAL_SIGNATURE); the reading comes back with its signature in
+ * canonical low-S form, the only form checked, stored and compared from then on.
+ */
+export function parseSignedReading(value: unknown): SignedReading {
+  const reading = parseReadingFields(value);
+  return { ...reading, signature: canonicalSignature(reading.signature) };
+}
+
+function parseReadingFields(value: unknown): SignedReading {
+  const fields = requireObject(value, 'reading', READING_FIELDS);
+  const energy = fields.energyWh;
+  if (!isIntegerIn(energy, NON_NEGATIVE)) {
+    throw invalid('energyWh must be a non-negative integer (Wh)');
+  }
+  const signature = requireSignatureText(fields.signature);
   return {
     derId: requireId(fields, 'derId', ENTITY_ID),
     intervalId: requireIntervalId(fields.intervalId),
@@ -223,9 +242,13 @@ export interface ReadingPage {
   readonly bookmark: string;
 }
 
-/** Whether two readings carry the same signed content (a retry), as opposed to a replay with new figures. */
-export function isSameReading(a: SignedReading, b: SignedReading): boolean {
-  return readingSigningBytes(a).equals(readingSigningBytes(b)) && a.signature === b.signature;
+/**
+ * Whether two readings carry the same signed content (a retry, or a copy with another encoding of a
+ * signature over it), as opposed to other figures the device signed for the same place. Signatures
+ * are not compared: both verified, so only what was signed tells readings apart.
+ */
+export function isSameReading(a: UnsignedReading, b: UnsignedReading): boolean {
+  return readingSigningBytes(a).equals(readingSigningBytes(b));
 }
 
 export function parseStoredReading(value: unknown): StoredReading {
@@ -237,7 +260,8 @@ export function parseStoredReading(value: unknown): StoredReading {
     'txId',
   ]);
   const { vppId, certificateSerial, recordedAt, txId, ...signed } = fields;
-  const reading = parseSignedReading(signed);
+  // Kept as recorded: readings written before signatures were made canonical still read back.
+  const reading = parseReadingFields(signed);
   if (typeof certificateSerial !== 'string' || typeof txId !== 'string') {
     throw invalid('stored reading needs certificateSerial and txId');
   }
@@ -252,8 +276,8 @@ export function parseStoredReading(value: unknown): StoredReading {
 
 /**
  * What to do with a checked reading given what its key already holds: write it, or treat it as the
- * retry of a recorded reading (same signed content: counted once, not written again). Different
- * content under the same (DER, interval, sequence) is a REPLAY.
+ * retry of a recorded reading (same signed content, whatever the signature: counted once, not written
+ * again). Different content the device signed for the same (DER, interval, sequence) is a REPLAY.
  */
 export function decideWrite(
   reading: SignedReading,

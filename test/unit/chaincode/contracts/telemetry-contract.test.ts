@@ -26,6 +26,7 @@ import {
   tradingAdmin,
   VPP_ID,
 } from '../../../support/registry-fixture';
+import { otherS, unpadded, withPadBits } from '../../../support/signature-twins';
 import { newTestDevice, deviceAttrs, signReading } from '../../../support/test-pki';
 import { vppError } from '../../../support/vpp-assert';
 
@@ -345,6 +346,84 @@ describe('contracts/telemetry-contract credit effects', () => {
     );
     assert.ok(records.length >= 1);
     assert.deepEqual(scoreKeysOf(ledger, 'bat-002'), [], 'a forger cannot lower another DER’s score');
+  });
+
+  /** Signs until the signature's base64 is padded, so that its loose variants exist. */
+  const padded = (sign: (reading: UnsignedReading) => SignedReading, reading: UnsignedReading) => {
+    for (let i = 0; i < 64; i += 1) {
+      const signed = sign(reading);
+      if (signed.signature.endsWith('=')) return signed;
+    }
+    throw new Error('no padded signature in 64 tries');
+  };
+  const twinOf = (reading: SignedReading): SignedReading => ({
+    ...reading,
+    signature: otherS(reading.signature),
+  });
+
+  it('should take the twin of a recorded reading as a duplicate, refuse loose base64, and score neither', async () => {
+    const { ledger, sign, record } = await fixture();
+    await installDefaultRulebook(ledger, '2026-01-01T00:00:00.000Z');
+    const genuine = padded(sign, unsigned('pv-001', 1500));
+    await record([genuine]);
+    const after = snapshot(ledger);
+    const { outcome } = await record([
+      twinOf(genuine),
+      { ...genuine, signature: unpadded(genuine.signature) },
+      { ...genuine, signature: withPadBits(genuine.signature) },
+      ...Array.from({ length: 50 }, () => twinOf(genuine)),
+    ]);
+    assert.deepEqual(statuses(outcome).slice(0, 4), [
+      [0, 'duplicate', null],
+      [1, 'rejected', 'NON_CANONICAL_SIGNATURE'],
+      [2, 'rejected', 'NON_CANONICAL_SIGNATURE'],
+      [3, 'duplicate', null],
+    ]);
+    assert.deepEqual([outcome.accepted, outcome.duplicates, outcome.rejected], [0, 51, 2]);
+    assert.deepEqual(snapshot(ledger), after, 'nothing written, nothing scored');
+    assert.deepEqual(scoreKeysOf(ledger, 'pv-001'), []);
+  });
+
+  it('should take the genuine reading as a duplicate when its twin came first, and keep it in low-S', async () => {
+    const { ledger, sign, record } = await fixture();
+    await installDefaultRulebook(ledger, '2026-01-01T00:00:00.000Z');
+    const genuine = sign(unsigned('pv-001', 1500));
+    const { outcome: first } = await record([twinOf(genuine), twinOf(genuine)]);
+    assert.deepEqual(statuses(first), [
+      [0, 'accepted', null],
+      [1, 'duplicate', null],
+    ]);
+    const { outcome } = await record([genuine, genuine]);
+    assert.deepEqual(statuses(outcome), [
+      [0, 'duplicate', null],
+      [1, 'duplicate', null],
+    ]);
+    const stored = JSON.parse(ledger.getText(readingKey(VPP_ID, INTERVAL, 'pv-001', 0))!) as SignedReading;
+    assert.equal(stored.signature, genuine.signature);
+    assert.deepEqual(scoreKeysOf(ledger, 'pv-001'), []);
+  });
+
+  it('should score content its device signed in conflict once per DER per transaction, however many copies', async () => {
+    const { ledger, sign, record } = await fixture();
+    await installDefaultRulebook(ledger, '2026-01-01T00:00:00.000Z');
+    await record([sign(unsigned('pv-001', 1500))]);
+    const conflicting = sign(unsigned('pv-001', 1600));
+    const copies = [conflicting, twinOf(conflicting), ...Array.from({ length: 48 }, () => conflicting)];
+    const { outcome } = await record([...copies, sign(unsigned('pv-001', 2001, 1))]);
+    assert.deepEqual(
+      new Set(outcome.results.map((r) => r.code)),
+      new Set([ErrorCode.REPLAY, ErrorCode.ENERGY_ABOVE_CAPACITY]),
+    );
+    assert.equal(outcome.rejected, 51);
+    const records = scoreKeysOf(ledger, 'pv-001').map(
+      (key) => JSON.parse(ledger.getText(key)!) as Record<string, unknown>,
+    );
+    assert.deepEqual(
+      records.map((r) => [r.reasonCode, r.txId, r.points]),
+      [['READING_REJECTED', outcome.txId, -20]],
+    );
+    const { outcome: again } = await record(copies);
+    assert.equal(scoreKeysOf(ledger, 'pv-001').length, 2, `one more for transaction ${again.txId}`);
   });
 
   it('should score nothing before a rulebook is in force', async () => {

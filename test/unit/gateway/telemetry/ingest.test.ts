@@ -5,6 +5,7 @@ import type { BatchResult } from '../../../../chaincode/src/domain/telemetry/bat
 import type { SignedReading } from '../../../../chaincode/src/domain/telemetry/reading';
 import { DerDirectory } from '../../../../gateway/src/telemetry/der-directory';
 import { ReadingIngest } from '../../../../gateway/src/telemetry/ingest';
+import { otherS } from '../../../support/signature-twins';
 import { deviceAttrs, newTestCa, newTestDevice, signReading } from '../../../support/test-pki';
 
 const ca = newTestCa();
@@ -91,6 +92,26 @@ describe('gateway/telemetry/ingest', () => {
     );
     assert.deepEqual(batches, [[good]]);
     assert.deepEqual(lookups.sort(), ['pv-1', 'pv-unknown'], 'each DER read once thanks to the directory');
+    await ingest.close();
+  });
+
+  it('should forward a high-S twin in its low-S form and refuse non-canonical encodings at the gateway', async () => {
+    const batches: SignedReading[][] = [];
+    const ingest = newIngest([], batches);
+    const genuine = reading(500);
+    const der = Buffer.from(genuine.signature, 'base64');
+    const outcomes = await ingest.ingest([
+      { ...genuine, signature: otherS(genuine.signature) },
+      { ...genuine, signature: Buffer.concat([der, Buffer.from([0])]).toString('base64') },
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => [o.status, o.code ?? null, o.checkedBy ?? null]),
+      [
+        ['accepted', null, null],
+        ['rejected', 'NON_CANONICAL_SIGNATURE', 'gateway'],
+      ],
+    );
+    assert.deepEqual(batches, [[genuine]], 'the ledger gets the canonical signature');
     await ingest.close();
   });
 

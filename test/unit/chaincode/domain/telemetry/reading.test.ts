@@ -7,6 +7,7 @@ import {
   decideWrite,
   intervalIdOf,
   parseSignedReading,
+  parseStoredReading,
   readingSigningBytes,
   verifyReadingSignature,
   type UnsignedReading,
@@ -14,6 +15,7 @@ import {
 import { maxEnergyWh, meteringIntervalEndMillis } from '../../../../../chaincode/src/domain/market/calendar';
 import { ErrorCode } from '../../../../../chaincode/src/types/errors';
 import { DEFAULT_CALENDAR_V1 } from '../../../../support/market-calendar';
+import { isHighS, otherS, unpadded, withPadBits } from '../../../../support/signature-twins';
 import { deviceAttrs, newTestCa, newTestDevice, signReading } from '../../../../support/test-pki';
 import { vppError } from '../../../../support/vpp-assert';
 
@@ -30,6 +32,14 @@ const UNSIGNED: UnsignedReading = {
   scheme: 'ecdsa-p256-sha256',
 };
 const READING = signReading(UNSIGNED, device.privateKey);
+/** A fresh signature of UNSIGNED (ECDSA signs with a random nonce) that passes `test`. */
+function signedUntil(test: (reading: typeof READING) => boolean): typeof READING {
+  for (let i = 0; i < 64; i += 1) {
+    const reading = signReading(UNSIGNED, device.privateKey);
+    if (test(reading)) return reading;
+  }
+  throw new Error('no such signature in 64 tries');
+}
 /** End of the interval: 10:30. */
 const AT_END = '2026-11-25T10:30:00.000Z';
 
@@ -114,6 +124,48 @@ describe('domain/telemetry/reading', () => {
     });
   });
 
+  describe('#parseSignedReading signature rule', () => {
+    it('should sign in low-S and take a high-S twin as the same low-S reading', () => {
+      assert.equal(isHighS(READING.signature), false, 'the device kit signs in low-S');
+      const twin = { ...READING, signature: otherS(READING.signature) };
+      assert.equal(isHighS(twin.signature), true);
+      assert.deepEqual(parseSignedReading(twin), READING);
+      assert.equal(verifyReadingSignature(twin, publicKey), true, 'the twin verifies too');
+    });
+
+    it('should refuse loose base64 and DER with NON_CANONICAL_SIGNATURE, after the shape checks', () => {
+      const padded = signedUntil((r) => r.signature.endsWith('='));
+      for (const signature of [unpadded(padded.signature), withPadBits(padded.signature)]) {
+        assert.throws(
+          () => parseSignedReading({ ...padded, signature }),
+          vppError(ErrorCode.NON_CANONICAL_SIGNATURE),
+          signature,
+        );
+      }
+      const trailing = Buffer.concat([Buffer.from(READING.signature, 'base64'), Buffer.from([0])]);
+      assert.throws(
+        () => parseSignedReading({ ...READING, signature: trailing.toString('base64') }),
+        vppError(ErrorCode.NON_CANONICAL_SIGNATURE),
+      );
+      assert.throws(
+        () => parseSignedReading({ ...READING, signature: unpadded(padded.signature), energyWh: -1 }),
+        vppError(ErrorCode.INVALID_ARGUMENT, /energyWh/),
+      );
+    });
+
+    it('should read back a stored reading with its signature as recorded, high-S or not', () => {
+      const stored = {
+        ...READING,
+        signature: otherS(READING.signature),
+        vppId: 'vpp-1',
+        certificateSerial: '1',
+        recordedAt: AT_END,
+        txId: 'a'.repeat(64),
+      };
+      assert.deepEqual(parseStoredReading(JSON.parse(JSON.stringify(stored))), stored);
+    });
+  });
+
   describe('#checkReading', () => {
     it('should pass a valid reading at the end of its interval', () => {
       assert.doesNotThrow(() => check());
@@ -191,6 +243,19 @@ describe('domain/telemetry/reading', () => {
       assert.equal(decideWrite(READING, { ...READING }), 'duplicate');
       const changed = signReading({ ...UNSIGNED, energyWh: 900 }, device.privateKey);
       assert.throws(() => decideWrite(changed, READING), vppError(ErrorCode.REPLAY, /sequence 0/));
+    });
+
+    it('should judge by signed content, never by signature: another signature over it is a duplicate', () => {
+      const twin = { ...READING, signature: otherS(READING.signature) };
+      const resigned = signedUntil((r) => r.signature !== READING.signature);
+      assert.equal(decideWrite(twin, READING), 'duplicate');
+      assert.equal(decideWrite(READING, twin), 'duplicate', 'the genuine reading after its twin');
+      assert.equal(decideWrite(resigned, READING), 'duplicate');
+      const otherTime = signReading(
+        { ...UNSIGNED, timestamp: '2026-11-25T10:30:01.000Z' },
+        device.privateKey,
+      );
+      assert.throws(() => decideWrite(otherTime, READING), vppError(ErrorCode.REPLAY));
     });
   });
 
