@@ -54,11 +54,14 @@
  * - **Observability.** Use `request.log` (carries reqId); `app.metrics` has the shared registry.
  */
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import AutoLoad from '@fastify/autoload';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
+  type FastifyServerFactory,
   type FastifyServerOptions,
   type RouteOptions,
 } from 'fastify';
@@ -106,6 +109,8 @@ export interface AppPorts {
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   ports?: AppPorts;
+  /** Serve HTTPS with these options (server.ts: httpsOptionsOf); without them plain HTTP (app.inject). */
+  https?: https.ServerOptions;
 }
 
 /** Routes of plugins that cannot declare roles themselves (Swagger UI's pages and assets). */
@@ -182,6 +187,14 @@ export function apiErrorOf(err: FastifyError | Error): ApiError {
   return toApiError(err);
 }
 
+/**
+ * Fastify's own `https` option would type the app as an https instance everywhere; an https server
+ * is driven by fastify exactly like an http one (its requests are http.IncomingMessage too).
+ */
+function httpsFactoryOf(serverOptions: https.ServerOptions): FastifyServerFactory {
+  return (handler) => https.createServer(serverOptions, handler) as unknown as Server;
+}
+
 export async function buildApp(config: GatewayConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, base: { org: config.org.name } },
@@ -191,6 +204,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     return503OnClosing: true,
     // Unknown body fields are errors, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    ...(options.https === undefined ? {} : { serverFactory: httpsFactoryOf(options.https) }),
   });
   // Bodies are JSON only: anything else is 415 rather than a string reaching a schema.
   app.removeContentTypeParser('text/plain');

@@ -15,7 +15,7 @@ import { connectAs, orgNamed, topology, type Connection } from '../../support/fa
 import {
   blockOf,
   call,
-  gatewayUrl,
+  gatewayTarget,
   loginAdmin,
   marketCalendarNow,
   registerAndLogin,
@@ -67,7 +67,7 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
       token,
       body: { derId: DER_ID, vppId: VPP_ID },
     });
-    device = await enrollDevice(gatewayUrl('cvpp'), DER_ID, registered.body.secret);
+    device = await enrollDevice(gatewayTarget('cvpp'), DER_ID, registered.body.secret);
     const der = await call('cvpp', 'POST', '/v1/ders', {
       token,
       body: {
@@ -244,7 +244,7 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
         offsetSeconds,
         energyWh: 2,
       }));
-    const answer = await postReadings(gatewayUrl('cvpp'), [reading], samples);
+    const answer = await postReadings(gatewayTarget('cvpp'), [reading], samples);
     assert.equal(answer.results[0]?.status, 'accepted', JSON.stringify(answer.results));
     const ids = answer.results[0]?.sampleIds ?? [];
     assert.equal(ids.length, 3);
