@@ -10,12 +10,15 @@ import { intervalIdOf } from '../../../chaincode/src/domain/telemetry/reading';
 import type { Device } from '../../../gateway/device-kit/device';
 import { enrollDevice, postReadings } from '../../../gateway/device-kit/device-api';
 import { newGateway, newPeerClient } from '../../../platform/src/fabric/connect';
+import { httpRequest } from '../../../platform/src/http/http-client';
 import { cryptoPaths, runPaths } from '../../../platform/src/paths';
 import { connectAs, orgNamed, topology, type Connection } from '../../support/fabric-client';
 import {
   blockOf,
   call,
   gatewayTarget,
+  gatewayTrust,
+  gatewayUrl,
   loginAdmin,
   marketCalendarNow,
   registerAndLogin,
@@ -201,6 +204,35 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     // The access was recorded through the trading centre's gateway, which names its block.
     const accessBlock = blockOf(shared);
     assert.notEqual(accessBlock, undefined, 'the access names its block');
+    // Straight to the holder with the same ticket: its shared-data route serves only the gateway of
+    // the accessor's org over mutual TLS (no client certificate: 401; another org's gateway, or a
+    // certificate of the right org that is not its gateway's: 403).
+    const clientOf = (org: string, node: 'gateway' | 'peer') => ({
+      ...gatewayTrust(),
+      cert: readFileSync(cryptoPaths.tls(org, node, 'server.crt')),
+      key: readFileSync(cryptoPaths.tls(org, node, 'server.key')),
+    });
+    const outcomes: [number, string][] = [];
+    for (const tls of [
+      gatewayTrust(),
+      clientOf('control', 'gateway'),
+      clientOf('trading', 'peer'),
+      clientOf('trading', 'gateway'),
+    ]) {
+      const answer = await httpRequest(gatewayUrl('cvpp'), `/v1/shared-data/${shared.body.access.txId}`, {
+        timeoutMs: 30_000,
+        headers: { 'x-min-block': String(accessBlock) },
+        tls,
+      });
+      const body = JSON.parse(answer.text) as Partial<ErrorBody>;
+      outcomes.push([answer.status, body.error?.code ?? 'served']);
+    }
+    assert.deepEqual(outcomes, [
+      [401, 'CLIENT_CERT_REQUIRED'],
+      [403, 'FORBIDDEN'],
+      [403, 'FORBIDDEN'],
+      [200, 'served'],
+    ]);
     const log = await call<{ accesses: { accessorMspId: string; txId: string }[]; bookmark: string }>(
       'cvpp',
       'GET',
