@@ -197,6 +197,8 @@ export async function enrollOrg(
  * and devices verify a gateway against. Needs every org enrolled; unchanged roots leave the file as it is.
  */
 export function writeTlsRoots(topology: Topology): boolean {
-  const roots = topology.orgs.map((org) => readFileSync(cryptoPaths.tls(org.name, 'gateway', 'ca.crt'), 'utf8'));
+  const roots = topology.orgs.map((org) =>
+    readFileSync(cryptoPaths.tls(org.name, 'gateway', 'ca.crt'), 'utf8'),
+  );
   return writeIfChanged(cryptoPaths.tlsRoots(), roots.map((pem) => `${pem.trim()}\n`).join(''));
 }

@@ -52,7 +52,10 @@ function readingFrom(values: Record<string, string | undefined>): SignedReading 
 const GATEWAY_CA_FILE = 'gateway-ca.pem';
 
 /** The gateway to dial and the CA file to verify it with: --ca-file, else the one kept in `dir`. */
-function gatewayOf(values: Record<string, string | undefined>, dir?: string): GatewayTarget & { caFile: string } {
+function gatewayOf(
+  values: Record<string, string | undefined>,
+  dir?: string,
+): GatewayTarget & { caFile: string } {
   const kept = dir === undefined ? undefined : path.join(dir, GATEWAY_CA_FILE);
   const caFile = values['ca-file'] ?? (kept !== undefined && existsSync(kept) ? kept : undefined);
   if (caFile === undefined) throw new Error(`--ca-file is required\n${USAGE}`);

@@ -71,7 +71,9 @@ function plainHttpOf(env: NodeJS.ProcessEnv, listenHost: string): boolean {
   if (raw === undefined || raw === '' || raw === '0') return false;
   if (raw !== '1') throw new Error(`VPP_GATEWAY_PLAIN_HTTP must be 1 or 0, got ${raw}`);
   if (!isLoopbackHost(listenHost))
-    throw new Error(`VPP_GATEWAY_PLAIN_HTTP=1 is refused: the gateway listens on ${listenHost}, not loopback`);
+    throw new Error(
+      `VPP_GATEWAY_PLAIN_HTTP=1 is refused: the gateway listens on ${listenHost}, not loopback`,
+    );
   return true;
 }
 

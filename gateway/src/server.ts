@@ -25,7 +25,8 @@ function httpsOptionsOf(config: GatewayConfig): ServerOptions {
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await buildApp(config, config.plainHttp ? {} : { https: httpsOptionsOf(config) });
-  if (config.plainHttp) app.log.warn({ host: config.listenHost }, 'plain HTTP on loopback (VPP_GATEWAY_PLAIN_HTTP=1)');
+  if (config.plainHttp)
+    app.log.warn({ host: config.listenHost }, 'plain HTTP on loopback (VPP_GATEWAY_PLAIN_HTTP=1)');
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

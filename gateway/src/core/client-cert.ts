@@ -70,10 +70,18 @@ export function gatewayOrgOf(
   orgs: readonly Pick<Org, 'name' | 'mspId'>[],
 ): string {
   if (!client.certificate)
-    throw new ApiError(401, 'CLIENT_CERT_REQUIRED', 'this route needs a gateway client certificate (mutual TLS)');
+    throw new ApiError(
+      401,
+      'CLIENT_CERT_REQUIRED',
+      'this route needs a gateway client certificate (mutual TLS)',
+    );
   const root = roots.find((r) => r.fingerprint256 === client.issuer?.fingerprint256);
   if (!client.authorized || !root)
-    throw new ApiError(401, 'CLIENT_CERT_REJECTED', 'the client certificate does not chain to a consortium TLS CA');
+    throw new ApiError(
+      401,
+      'CLIENT_CERT_REJECTED',
+      'the client certificate does not chain to a consortium TLS CA',
+    );
   const org = orgs.find((o) => o.mspId === root.mspId);
   if (!org || commonNameOf(client.certificate) !== enrollmentIdsOf(org.name).gateway)
     throw new ApiError(403, 'FORBIDDEN', 'the client certificate is not a consortium gateway certificate');

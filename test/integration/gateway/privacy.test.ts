@@ -30,6 +30,14 @@ const VPP_ID = `vpp-priv-${stamp}`;
 const DER_ID = `pv-priv-${stamp}`;
 const OWNER_NAME = `Owner Marker ${stamp}`;
 type ErrorBody = { error: { code: string; message: string } };
+
+/** Trust in the consortium's gateways, presenting the TLS certificate of `org`'s `node` (mutual TLS). */
+const clientOf = (org: string, node: 'gateway' | 'peer') => ({
+  ...gatewayTrust(),
+  cert: readFileSync(cryptoPaths.tls(org, node, 'server.crt')),
+  key: readFileSync(cryptoPaths.tls(org, node, 'server.key')),
+});
+const tradingGatewayClient = () => clientOf('trading', 'gateway');
 type Shared = { data: { name: string }; dataHash: string; onChainHash: string; access: { txId: string } };
 
 describe('privacy: private collection, consent and off-chain samples (real network)', () => {
@@ -174,8 +182,18 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     });
     assert.equal(res.status, 403);
     assert.deepEqual(res.body.error, { code: 'FORBIDDEN', message: 'no valid grant' });
+    // Straight to the holder: without a gateway client certificate nothing is looked at (401); as the
+    // trading centre's gateway (mutual TLS), an unknown ticket is no valid grant.
     const direct = await call<ErrorBody>('cvpp', 'GET', `/v1/shared-data/${'0'.repeat(64)}`);
-    assert.equal(direct.status, 403);
+    assert.deepEqual([direct.status, direct.body.error.code], [401, 'CLIENT_CERT_REQUIRED']);
+    const asGateway = await httpRequest(gatewayUrl('cvpp'), `/v1/shared-data/${'0'.repeat(64)}`, {
+      timeoutMs: 30_000,
+      tls: tradingGatewayClient(),
+    });
+    assert.deepEqual(
+      [asGateway.status, JSON.parse(asGateway.text)],
+      [403, { error: { code: 'FORBIDDEN', message: 'no valid grant' } }],
+    );
     assert.ok(!JSON.stringify(direct.body).includes(OWNER_NAME));
   });
 
@@ -207,11 +225,6 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     // Straight to the holder with the same ticket: its shared-data route serves only the gateway of
     // the accessor's org over mutual TLS (no client certificate: 401; another org's gateway, or a
     // certificate of the right org that is not its gateway's: 403).
-    const clientOf = (org: string, node: 'gateway' | 'peer') => ({
-      ...gatewayTrust(),
-      cert: readFileSync(cryptoPaths.tls(org, node, 'server.crt')),
-      key: readFileSync(cryptoPaths.tls(org, node, 'server.key')),
-    });
     const outcomes: [number, string][] = [];
     for (const tls of [
       gatewayTrust(),
