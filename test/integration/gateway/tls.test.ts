@@ -48,6 +48,16 @@ describe('gateway TLS (real network)', () => {
     assert.equal(answer.status, 200);
   });
 
+  it('should serve the consortium TLS roots bundle for clients to bootstrap from', async () => {
+    const answer = await httpRequest(gatewayUrl('regulator'), '/v1/pki/tls-roots', {
+      timeoutMs: 10_000,
+      tls: gatewayTrust(),
+    });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.text, readFileSync(cryptoPaths.tlsRoots(), 'utf8'));
+    assert.equal(answer.text.match(/-----BEGIN CERTIFICATE-----/g)?.length, topology.orgs.length);
+  });
+
   it('should be refused by a client without the consortium TLS roots (unknown issuer)', async () => {
     await assert.rejects(
       httpRequest(gatewayUrl('cvpp'), '/healthz', { timeoutMs: 10_000 }),
