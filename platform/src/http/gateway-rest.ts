@@ -33,7 +33,8 @@ export function gatewayUrl(orgName: string): string {
   return `https://${org.gateway.host}:${org.gateway.port}`;
 }
 
-let tlsRoots: Buffer | undefined;
+/** Read once per bundle path (VPP_RUN_DIR may move it) and process: many requests, one file. */
+const tlsRoots = new Map<string, Buffer>();
 
 /**
  * The consortium's TLS CA roots, which every gateway certificate chains to: the bundle the bring-up
@@ -41,12 +42,16 @@ let tlsRoots: Buffer | undefined;
  */
 export function gatewayTrust(): HttpsTrust {
   const file = cryptoPaths.tlsRoots();
-  try {
-    tlsRoots ??= readFileSync(file);
-  } catch (err) {
-    throw new Error(`no TLS roots bundle at ${file}: start the network first (npm start)`, { cause: err });
+  let ca = tlsRoots.get(file);
+  if (ca === undefined) {
+    try {
+      ca = readFileSync(file);
+    } catch (err) {
+      throw new Error(`no TLS roots bundle at ${file}: start the network first (npm start)`, { cause: err });
+    }
+    tlsRoots.set(file, ca);
   }
-  return { ca: tlsRoots };
+  return { ca };
 }
 
 /** An org gateway as the device kit dials it: its origin and the roots to verify it against. */
