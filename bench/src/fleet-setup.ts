@@ -2,7 +2,7 @@
 import type { Device } from '../../gateway/device-kit/device';
 import type { FleetMember } from '../../gateway/device-kit/fleet';
 import { enrollDevice } from '../../gateway/device-kit/device-api';
-import { call, gatewayUrl, loginAdmin, registerAndLogin } from '../../platform/src/http/gateway-rest';
+import { call, gatewayTarget, loginAdmin, registerAndLogin } from '../../platform/src/http/gateway-rest';
 
 const ORG = 'cvpp';
 
@@ -52,7 +52,7 @@ export async function enrollFleet(
     });
     if (registered.status !== 201)
       throw new Error(`register ${member.derId}: ${JSON.stringify(registered.body)}`);
-    const device = await enrollDevice(gatewayUrl(ORG), member.derId, registered.body.secret);
+    const device = await enrollDevice(gatewayTarget(ORG), member.derId, registered.body.secret);
     const der = await call(ORG, 'POST', '/v1/ders', {
       token: operator.token,
       body: { ...member, vppId, zone: 'bench', certificatePem: device.credentials.certPem },

@@ -17,7 +17,7 @@ import { runPaths } from '../../platform/src/paths';
 import { NotCommittedError } from '../../platform/src/fabric/bft-submit';
 import { connectAs } from '../../platform/src/fabric/org-connection';
 import { loadTopology } from '../../platform/src/topology';
-import { call, gatewayUrl, marketCalendarNow } from '../../platform/src/http/gateway-rest';
+import { call, gatewayTarget, marketCalendarNow } from '../../platform/src/http/gateway-rest';
 import { benchOperator, enrollFleet, inParallel, registerVpp } from './fleet-setup';
 
 const ORG = 'cvpp';
@@ -139,7 +139,7 @@ export async function telemetryBench(options: TelemetryBenchOptions): Promise<vo
   let cpu = networkCpu();
   let started = performance.now();
   await inParallel(requests, options.concurrency, async (request) => {
-    const answer = await postReadings(gatewayUrl(ORG), request);
+    const answer = await postReadings(gatewayTarget(ORG), request);
     accepted += answer.accepted;
     if (answer.rejected > 0)
       throw new Error(`rejected: ${JSON.stringify(answer.results.find((r) => r.code))}`);

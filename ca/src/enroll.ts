@@ -3,7 +3,7 @@
  * the org admin, an application user, and the channel MSP. Idempotent: whatever is already on disk
  * is kept byte for byte, so a re-run after a restart re-enrolls nothing and changes no certificate.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { cryptoPaths } from '../../platform/src/paths';
 import { enrollmentIdsOf } from '../../platform/src/ca-layout';
@@ -27,6 +27,7 @@ import {
   installLocalMsp,
   installTls,
   readEnrollment,
+  writeIfChanged,
   type TlsFiles,
 } from './msp';
 
@@ -188,4 +189,16 @@ export async function enrollOrg(
     channelMspWritten,
     elapsedMs: Date.now() - started,
   };
+}
+
+/**
+ * Writes the one bundle of the consortium's TLS CA roots (every org's, in topology order): what the
+ * gateways trust for each other's server and client certificates, and what tests, benches, the demo
+ * and devices verify a gateway against. Needs every org enrolled; unchanged roots leave the file as it is.
+ */
+export function writeTlsRoots(topology: Topology): boolean {
+  const roots = topology.orgs.map((org) =>
+    readFileSync(cryptoPaths.tls(org.name, 'gateway', 'ca.crt'), 'utf8'),
+  );
+  return writeIfChanged(cryptoPaths.tlsRoots(), roots.map((pem) => `${pem.trim()}\n`).join(''));
 }

@@ -9,6 +9,6 @@ export {
   type OrgRef,
 } from './ca-server';
 export { CaClientError, DEFAULT_CA_TIMEOUT_MS } from './ca-client';
-export { APP_ROLE_OF, enrollOrg, type EnrollOptions, type EnrollResult } from './enroll';
+export { APP_ROLE_OF, enrollOrg, writeTlsRoots, type EnrollOptions, type EnrollResult } from './enroll';
 export { NODE_OUS_CONFIG } from './msp';
 export { crlFile, generateCrl, revokeIdentity, type CaCallOptions, type RevocationReason } from './revoke';

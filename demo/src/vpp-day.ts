@@ -17,7 +17,7 @@ import {
 import type { Device } from '../../gateway/device-kit/device';
 import { enrollDevice, postReadings } from '../../gateway/device-kit/device-api';
 import type { FleetMember } from '../../gateway/device-kit/fleet';
-import { gatewayUrl } from '../../platform/src/http/gateway-rest';
+import { gatewayTarget, gatewayUrl } from '../../platform/src/http/gateway-rest';
 import { deviceOf, loadFleet, saveFleet, storedDer, type StoredDer } from './fleet-store';
 import {
   bidSteps,
@@ -404,7 +404,7 @@ async function registerVpp(
           vppId,
         },
       );
-      const device = await enrollDevice(gatewayUrl('cvpp'), member.derId, secret);
+      const device = await enrollDevice(gatewayTarget('cvpp'), member.derId, secret);
       await session.expect('register a DER', 'cvpp', 'POST', '/v1/ders', {
         ...member,
         vppId,
@@ -479,7 +479,7 @@ async function meter(
   if (readings.length === 0) return;
   const answer = await step(
     `devices posted ${readings.length} signed readings for ${clockOf(new Date(fromMs).toISOString())}`,
-    () => postReadings(gatewayUrl('cvpp'), readings),
+    () => postReadings(gatewayTarget('cvpp'), readings),
   );
   if (answer.accepted !== readings.length)
     throw new Error(

@@ -3,7 +3,7 @@
 
 import type { Sample, SignedReading } from '../../chaincode/src/api';
 import type { ReadingOutcome } from '../src/telemetry/ingest';
-import { httpRequest } from '../../platform/src/http/http-client';
+import { httpRequest, type HttpsTrust } from '../../platform/src/http/http-client';
 import { Device, newDeviceKey } from './device';
 
 export interface ReadingsAnswer {
@@ -24,19 +24,30 @@ export class DeviceApiError extends Error {
   }
 }
 
+/**
+ * The gateway a device talks to: its URL (https://…) and the TLS root(s) its certificate must chain
+ * to (the org's TLS CA root, or the consortium's bundle). Without `tls` only public roots are trusted,
+ * which refuse the consortium's gateways: a device never talks to a server it cannot verify.
+ */
+export interface GatewayTarget {
+  url: string;
+  tls?: HttpsTrust;
+}
+
 /** POSTs a JSON body and returns the JSON answer; anything but 2xx becomes a DeviceApiError. */
 export async function postJson<T>(
-  baseUrl: string,
+  gateway: GatewayTarget,
   urlPath: string,
   body: unknown,
   timeoutMs = 120_000,
 ): Promise<T> {
   // A fleet sends many small requests: keep connections open between them.
-  const answer = await httpRequest(new URL(baseUrl).origin, urlPath, {
+  const answer = await httpRequest(new URL(gateway.url).origin, urlPath, {
     method: 'POST',
     json: body,
     timeoutMs,
     keepAlive: true,
+    ...(gateway.tls === undefined ? {} : { tls: gateway.tls }),
   });
   let parsed: unknown;
   try {
@@ -54,9 +65,9 @@ export async function postJson<T>(
 }
 
 /** Makes a key, enrolls it with the one-time secret, and returns the device (key kept in memory). */
-export async function enrollDevice(baseUrl: string, derId: string, secret: string): Promise<Device> {
+export async function enrollDevice(gateway: GatewayTarget, derId: string, secret: string): Promise<Device> {
   const { privateKey, csrPem } = newDeviceKey(derId);
-  const answer = await postJson<{ certificatePem: string }>(baseUrl, `/v1/devices/${derId}/enroll`, {
+  const answer = await postJson<{ certificatePem: string }>(gateway, `/v1/devices/${derId}/enroll`, {
     secret,
     csr: csrPem,
   });
@@ -65,12 +76,12 @@ export async function enrollDevice(baseUrl: string, derId: string, secret: strin
 
 /** Posts signed readings, with the raw samples behind them if the device keeps any. */
 export function postReadings(
-  baseUrl: string,
+  gateway: GatewayTarget,
   readings: SignedReading[],
   samples?: Sample[],
 ): Promise<ReadingsAnswer> {
   return postJson<ReadingsAnswer>(
-    baseUrl,
+    gateway,
     '/v1/readings',
     samples === undefined ? { readings } : { readings, samples },
   );

@@ -2,19 +2,28 @@
 // vpp-device: a DER device's command line. The key is made and kept on the device; only the CSR and
 // signed readings leave it.
 //
-//   vpp-device enroll --gateway http://127.0.0.1:7080 --der-id pv-001 --secret <one-time> --out ./pv-001
+//   vpp-device enroll --gateway https://localhost:7080 --ca-file tls-roots.pem --der-id pv-001 --secret <one-time> --out ./pv-001
 //   vpp-device sign   --dir ./pv-001 --interval 2026-11-25T10:15:00.000Z --energy 1200 [--sequence 0]
-//   vpp-device send   --dir ./pv-001 --gateway http://127.0.0.1:7080 --interval … --energy … [--sequence 0]
+//   vpp-device send   --dir ./pv-001 --gateway https://localhost:7080 --interval … --energy … [--sequence 0]
+//
+// The gateway is verified against --ca-file (the org's TLS CA root, or the consortium's bundle that
+// the bring-up writes to network/run/crypto/tls-roots.pem). Enrollment keeps a copy in the device's
+// folder as gateway-ca.pem, the default of `send`: a device never talks to a gateway it cannot verify.
 
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { intervalIdOf, type SignedReading } from '../../chaincode/src/api';
 import { Device } from './device';
-import { enrollDevice, postReadings } from './device-api';
+import { enrollDevice, postReadings, type GatewayTarget } from './device-api';
 
 const USAGE = `usage:
-  vpp-device enroll --gateway URL --der-id ID --secret SECRET --out DIR
+  vpp-device enroll --gateway URL --ca-file PEM --der-id ID --secret SECRET --out DIR
   vpp-device sign   --dir DIR --energy WH [--interval ISO | --metering-seconds S] [--sequence N]
-  vpp-device send   --dir DIR --gateway URL --energy WH [--interval ISO | --metering-seconds S] [--sequence N]
+  vpp-device send   --dir DIR --gateway URL [--ca-file PEM] --energy WH [--interval ISO | --metering-seconds S] [--sequence N]
+
+--ca-file: the TLS root(s) the gateway's certificate must chain to; send defaults to the copy that
+enroll kept in DIR (gateway-ca.pem).
 
 Without --interval the reading is for the metering interval that has just ended; its length is
 --metering-seconds (default 900), the meteringIntervalSeconds of GET /v1/market/calendar.`;
@@ -39,12 +48,27 @@ function readingFrom(values: Record<string, string | undefined>): SignedReading 
   return device.sign({ intervalId: interval, sequence, energyWh, timestamp: now.toISOString() });
 }
 
+/** The device's copy of the gateway's TLS root(s), kept at enrollment. */
+const GATEWAY_CA_FILE = 'gateway-ca.pem';
+
+/** The gateway to dial and the CA file to verify it with: --ca-file, else the one kept in `dir`. */
+function gatewayOf(
+  values: Record<string, string | undefined>,
+  dir?: string,
+): GatewayTarget & { caFile: string } {
+  const kept = dir === undefined ? undefined : path.join(dir, GATEWAY_CA_FILE);
+  const caFile = values['ca-file'] ?? (kept !== undefined && existsSync(kept) ? kept : undefined);
+  if (caFile === undefined) throw new Error(`--ca-file is required\n${USAGE}`);
+  return { url: required(values, 'gateway'), tls: { ca: readFileSync(caFile) }, caFile };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
     options: {
       gateway: { type: 'string' },
+      'ca-file': { type: 'string' },
       'der-id': { type: 'string' },
       secret: { type: 'string' },
       out: { type: 'string' },
@@ -57,12 +81,11 @@ export async function main(argv: string[]): Promise<number> {
   });
   switch (command) {
     case 'enroll': {
-      const device = await enrollDevice(
-        required(values, 'gateway'),
-        required(values, 'der-id'),
-        required(values, 'secret'),
-      );
-      device.save(required(values, 'out'));
+      const gateway = gatewayOf(values);
+      const out = required(values, 'out');
+      const device = await enrollDevice(gateway, required(values, 'der-id'), required(values, 'secret'));
+      device.save(out);
+      copyFileSync(gateway.caFile, path.join(out, GATEWAY_CA_FILE));
       process.stdout.write(device.credentials.certPem);
       return 0;
     }
@@ -70,7 +93,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(readingFrom(values))}\n`);
       return 0;
     case 'send': {
-      const answer = await postReadings(required(values, 'gateway'), [readingFrom(values)]);
+      const gateway = gatewayOf(values, required(values, 'dir'));
+      const answer = await postReadings(gateway, [readingFrom(values)]);
       process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
       return answer.rejected === 0 ? 0 : 2;
     }

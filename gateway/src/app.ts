@@ -63,6 +63,8 @@
  * - **Observability.** Use `request.log` (carries reqId); `app.metrics` has the shared registry.
  */
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import AjvCompiler from '@fastify/ajv-compiler';
 import AutoLoad from '@fastify/autoload';
@@ -71,6 +73,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type FastifyServerFactory,
   type FastifyServerOptions,
   type RouteOptions,
 } from 'fastify';
@@ -130,6 +133,8 @@ export interface AppPorts {
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   ports?: AppPorts;
+  /** Serve HTTPS with these options (server.ts: httpsOptionsOf); without them plain HTTP (app.inject). */
+  https?: https.ServerOptions;
 }
 
 /** Routes of plugins that cannot declare roles themselves (Swagger UI's pages and assets). */
@@ -281,6 +286,14 @@ export const buildValidator: NonNullable<
   return (route) => (route.httpPart === 'body' ? body(route) : strings(route));
 };
 
+/**
+ * Fastify's own `https` option would type the app as an https instance everywhere; an https server
+ * is driven by fastify exactly like an http one (its requests are http.IncomingMessage too).
+ */
+function httpsFactoryOf(serverOptions: https.ServerOptions): FastifyServerFactory {
+  return (handler) => https.createServer(serverOptions, handler) as unknown as Server;
+}
+
 export async function buildApp(config: GatewayConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, base: { org: config.org.name } },
@@ -291,6 +304,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     schemaController: { compilersFactory: { buildValidator } },
     // The router's own refusals (bad percent-encoding, an over-long parameter) in the one error shape.
     frameworkErrors: (err, request, reply) => refuse(err, request, reply),
+    ...(options.https === undefined ? {} : { serverFactory: httpsFactoryOf(options.https) }),
   });
   // Bodies are JSON only: anything else is 415 rather than a string reaching a schema.
   app.removeContentTypeParser('text/plain');

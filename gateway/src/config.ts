@@ -1,5 +1,8 @@
 /** The gateway's settings: which org it serves (from the environment), everything else from the topology. */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { tlsRootsOf } from './core/client-cert';
+import type { GatewayTls } from './privacy/shared-data-access';
 import { caNames, caTlsRootFile, enrollmentIdsOf } from '../../platform/src/ca-layout';
 import { cryptoPaths, runPaths } from '../../platform/src/paths';
 import { loadTopology, type Org, type Topology } from '../../platform/src/topology';
@@ -9,6 +12,14 @@ export interface GatewayConfig {
   topology: Topology;
   listenHost: string;
   port: number;
+  /**
+   * The gateway's TLS pair from its org's TLS CA (client and server usage): its HTTPS certificate,
+   * and the client certificate it presents to the data holder's gateway (mutual TLS). `rootsFile`
+   * is the consortium's TLS roots: whom it trusts as a client and which client certificates it takes.
+   */
+  tls: { certFile: string; keyFile: string; rootsFile: string };
+  /** Serve plain HTTP instead of HTTPS: only by VPP_GATEWAY_PLAIN_HTTP=1 and only on a loopback host. */
+  plainHttp: boolean;
   peer: { endpoint: string; tlsCaFile: string };
   channel: string;
   chaincode: string;
@@ -72,16 +83,40 @@ function positive(env: NodeJS.ProcessEnv, key: string, fallback: number): number
   return value;
 }
 
+/** Names and addresses that reach this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Plain HTTP is a debugging switch for one machine: tokens must never cross a network in clear. */
+function plainHttpOf(env: NodeJS.ProcessEnv, listenHost: string): boolean {
+  const raw = env.VPP_GATEWAY_PLAIN_HTTP;
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw !== '1') throw new Error(`VPP_GATEWAY_PLAIN_HTTP must be 1 or 0, got ${raw}`);
+  if (!isLoopbackHost(listenHost))
+    throw new Error(
+      `VPP_GATEWAY_PLAIN_HTTP=1 is refused: the gateway listens on ${listenHost}, not loopback`,
+    );
+  return true;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, topology = loadTopology()): GatewayConfig {
   const orgName = required(env, 'VPP_GATEWAY_ORG');
   const org = topology.orgs.find((o) => o.name === orgName);
   if (!org) throw new Error(`VPP_GATEWAY_ORG=${orgName} is not an org of the topology`);
   const ids = enrollmentIdsOf(org.name);
+  const listenHost = env.VPP_GATEWAY_HOST ?? org.gateway.host;
   return {
     org,
     topology,
-    listenHost: env.VPP_GATEWAY_HOST ?? org.gateway.host,
+    listenHost,
     port: Number(env.VPP_GATEWAY_PORT ?? org.gateway.port),
+    tls: {
+      certFile: env.VPP_GATEWAY_TLS_CERT ?? cryptoPaths.tls(org.name, 'gateway', 'server.crt'),
+      keyFile: env.VPP_GATEWAY_TLS_KEY ?? cryptoPaths.tls(org.name, 'gateway', 'server.key'),
+      rootsFile: env.VPP_GATEWAY_TLS_ROOTS ?? cryptoPaths.tlsRoots(),
+    },
+    plainHttp: plainHttpOf(env, listenHost),
     peer: {
       endpoint: env.VPP_PEER_ENDPOINT ?? `${org.peer.host}:${org.peer.port}`,
       tlsCaFile: env.VPP_PEER_TLS_CA ?? cryptoPaths.tls(org.name, 'peer', 'ca.crt'),
@@ -110,5 +145,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, topology = load
     derCacheTtlMs: positive(env, 'VPP_DER_CACHE_TTL_MS', 30_000),
     minBlockTimeoutMs: positive(env, 'VPP_MIN_BLOCK_TIMEOUT_MS', 5_000),
     rateLimits: rateLimitsOf(env, topology),
+  };
+}
+
+/** The TLS files of the gateway, read once on first use (unit tests of other routes never need them). */
+export function gatewayTlsOnce(config: Pick<GatewayConfig, 'tls'>): () => GatewayTls {
+  let loaded: GatewayTls | undefined;
+  return () => {
+    if (loaded) return loaded;
+    const ca = readFileSync(config.tls.rootsFile);
+    const client = { ca, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
+    loaded = { client, roots: tlsRootsOf(ca.toString('utf8')) };
+    return loaded;
   };
 }

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { enrollOrg } from '../../ca/src';
+import { enrollOrg, writeTlsRoots } from '../../ca/src';
 import {
   approve,
   approvedBy,
@@ -265,6 +265,7 @@ export async function bringUp(
   const context: LaunchContext = { topology, tools };
   await startRole('ca', context, options);
   for (const org of topology.orgs) await enrollOrg(topology, org, { log: options.log });
+  writeTlsRoots(topology);
   await startRole('orderer', context, options);
   await createChannel(topology, tools, options);
   await startRole('peer', context, options);

@@ -9,11 +9,11 @@ import { queryCommitted } from './chaincode-lifecycle';
 import { FabricCommandError, toolsAt } from './fabric-cli';
 import { FabricInstallError } from '../../platform/src/fabric-binaries';
 import { installFabric } from '../../platform/src/fabric-home';
-import { repoRoot, runDir, runPaths } from '../../platform/src/paths';
+import { cryptoPaths, repoRoot, runDir, runPaths } from '../../platform/src/paths';
 import { PortTakenError } from './process/ports';
 import { nodeStatus } from './process/launch';
 import { formatStatusTable, NodeStartError, stopNode } from './process/supervisor';
-import { leadOrg, loadTopology, nodesOf, TopologyError } from '../../platform/src/topology';
+import { leadOrg, loadTopology, nodesOf, TopologyError, type Topology } from '../../platform/src/topology';
 
 const log = (line: string) => console.log(line);
 
@@ -45,6 +45,15 @@ async function stop(): Promise<void> {
   log(stopped === 0 ? 'nothing was running' : `stopped ${stopped} processes`);
 }
 
+/** Where the gateways answer, and what to verify them with (README: Calling a gateway over HTTPS). */
+function gatewayUrlsText(topology: Topology): string {
+  const bundle = path.relative(repoRoot(), cryptoPaths.tlsRoots());
+  const urls = topology.orgs.map(
+    (org) => `  ${org.name.padEnd(10)} https://${org.gateway.host}:${org.gateway.port}/docs`,
+  );
+  return [`\ngateways (HTTPS; verify with curl --cacert ${bundle}):`, ...urls].join('\n');
+}
+
 function status(): void {
   const rows = nodesOf(loadTopology()).map(nodeStatus);
   log(formatStatusTable(rows, repoRoot()));
@@ -57,6 +66,7 @@ async function start(): Promise<void> {
   await bringUp(topology, toolsAt(fabric.dir), { log });
   log('');
   status();
+  log(gatewayUrlsText(topology));
   const logs = path.relative(repoRoot(), path.dirname(runPaths.log('any')));
   log(`\nnetwork up in ${Math.round((Date.now() - started) / 1000)} s; logs in ${logs}/`);
 }

@@ -55,6 +55,7 @@ export function fabricCacheDir(
  *   <org>/{peer,orderer}/msp       node signing identity (signcerts/cert.pem, keystore/key.pem)
  *   <org>/{peer,orderer,chaincode}/tls   server.crt, server.key, ca.crt (TLS CA root)
  *   <org>/users/<name>/msp         admin and application users
+ *   tls-roots.pem                  the TLS CA roots of every org: what a gateway's client trusts
  */
 export const cryptoPaths = {
   orgMsp: (org: string) => runPaths.crypto(org, 'msp'),
@@ -67,4 +68,6 @@ export const cryptoPaths = {
     file: 'server.crt' | 'server.key' | 'ca.crt',
   ) => runPaths.crypto(org, node, 'tls', file),
   userMsp: (org: string, user: string) => runPaths.crypto(org, 'users', user, 'msp'),
+  /** Written by the bring-up (ca/src/enroll.ts writeTlsRoots) once every org is enrolled. */
+  tlsRoots: () => runPaths.crypto('tls-roots.pem'),
 };

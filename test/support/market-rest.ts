@@ -8,7 +8,7 @@ import {
   blockOf,
   call,
   laterBlock,
-  gatewayUrl,
+  gatewayTarget,
   loginAdmin,
   MARKET_ROLES,
   registerAndLogin,
@@ -112,7 +112,7 @@ export async function registerVppWithDers(
         vppId,
       });
       expectStatus(registered, 201, `register device ${derId}`);
-      const device = await enrollDevice(gatewayUrl('cvpp'), derId, registered.body.secret);
+      const device = await enrollDevice(gatewayTarget('cvpp'), derId, registered.body.secret);
       expectStatus(
         await as('cvpp', 'POST', '/v1/ders', {
           derId,

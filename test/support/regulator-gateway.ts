@@ -41,6 +41,8 @@ export async function startRegulatorGateway(): Promise<Harness> {
   const config = loadConfig({
     VPP_GATEWAY_ORG: ORG,
     VPP_GATEWAY_HOST: '127.0.0.1',
+    // In process on loopback: plain HTTP, as the switch allows there only.
+    VPP_GATEWAY_PLAIN_HTTP: '1',
     VPP_GATEWAY_PORT: '0',
     VPP_GATEWAY_DATA: dataDir,
     VPP_LOG_LEVEL: 'warn',

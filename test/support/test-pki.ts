@@ -7,6 +7,8 @@ export { signReading } from '../../gateway/device-kit/reading-signer';
 
 export interface TestCa {
   readonly name: string;
+  /** The distinguished name, jsrsasign style (`/O=…/CN=…`): what its certificates name as issuer. */
+  readonly subject: string;
   readonly certPem: string;
   readonly keyPem: string;
 }
@@ -32,13 +34,13 @@ function asn1Time(iso: string): string {
   return iso.replace(/[-:T]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function newTestCa(name = 'ca.cvpp'): TestCa {
+export function newTestCa(name = 'ca.cvpp', subject = `/CN=${name}`): TestCa {
   const { keyPem, publicPem } = keyPair();
   const certPem = new KJUR.asn1.x509.Certificate({
     version: 3,
     serial: { int: nextSerial++ },
-    issuer: { str: `/CN=${name}` },
-    subject: { str: `/CN=${name}` },
+    issuer: { str: subject },
+    subject: { str: subject },
     notbefore: '20200101000000Z',
     notafter: '20400101000000Z',
     sbjpubkey: publicPem,
@@ -46,7 +48,40 @@ export function newTestCa(name = 'ca.cvpp'): TestCa {
     sigalg: 'SHA256withECDSA',
     cakey: keyPem,
   }).getPEM();
-  return { name, certPem, keyPem };
+  return { name, subject, certPem, keyPem };
+}
+
+/** An org's TLS CA as fabric-ca makes it (ca/src/ca-server.ts): CN tlsca-<org>, O <MSP id>, OU TLS. */
+export function newTestTlsCa(org: string, mspId: string): TestCa {
+  return newTestCa(`tlsca-${org}`, `/O=${mspId}/OU=TLS/CN=tlsca-${org}`);
+}
+
+export interface TestTlsPair {
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+/** A TLS certificate (server and client use) for `cn`, naming `hosts` (DNS names or IPv4) as SANs. */
+export function newTestTlsPair(ca: TestCa, cn: string, hosts = ['localhost', '127.0.0.1']): TestTlsPair {
+  const { keyPem, publicPem } = keyPair();
+  const certPem = new KJUR.asn1.x509.Certificate({
+    version: 3,
+    serial: { int: nextSerial++ },
+    issuer: { str: ca.subject },
+    subject: { str: `/CN=${cn}` },
+    notbefore: '20200101000000Z',
+    notafter: '20400101000000Z',
+    sbjpubkey: publicPem,
+    ext: [
+      {
+        extname: 'subjectAltName',
+        array: hosts.map((h) => (/^[0-9.]+$/.test(h) ? { ip: h } : { dns: h })),
+      },
+    ],
+    sigalg: 'SHA256withECDSA',
+    cakey: ca.keyPem,
+  }).getPEM();
+  return { certPem, keyPem };
 }
 
 export interface DeviceOptions {
@@ -62,7 +97,7 @@ export function newTestDevice(ca: TestCa, options: DeviceOptions): TestDevice {
   const certPem = new KJUR.asn1.x509.Certificate({
     version: 3,
     serial: { int: nextSerial++ },
-    issuer: { str: `/CN=${ca.name}` },
+    issuer: { str: ca.subject },
     subject: { str: `/OU=client/CN=${options.cn ?? options.attrs['vpp.derId'] ?? 'device'}` },
     notbefore: asn1Time(options.notBefore ?? '2020-01-01T00:00:00.000Z'),
     notafter: asn1Time(options.notAfter ?? '2040-01-01T00:00:00.000Z'),

@@ -6,6 +6,10 @@
  * holder checks that transaction on its own ledger (the grantee names the access's block in
  * X-Min-Block, so the holder's peer has it) and the grant again before it answers. Whatever
  * the reason for a refusal, the answer is 403 `no valid grant`: a grantee learns nothing more.
+ *
+ * Between the gateways runs mutual TLS: the grantee's gateway presents its org's gateway TLS
+ * certificate, and the holder serves only a consortium gateway (401 otherwise, core/client-cert.ts)
+ * whose org is the one the ticket recorded as the accessor (403 `no valid grant` otherwise).
  */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import {
@@ -19,9 +23,10 @@ import {
   type ConsentGrant,
   type DataSet,
 } from '../../../chaincode/src/api';
-import { httpRequest } from '../../../platform/src/http/http-client';
-import type { Topology } from '../../../platform/src/topology';
+import { httpRequest, type HttpsTrust } from '../../../platform/src/http/http-client';
+import type { Org, Topology } from '../../../platform/src/topology';
 import { ApiError } from '../core/api-error';
+import { gatewayOrgOf, type ClientCertificate, type TlsRoot } from '../core/client-cert';
 import { toApiError } from '../core/fabric-errors';
 import type { PrivacyLedger } from '../plugins/app/ledger/privacy-ledger';
 import type { OffChainStore } from './off-chain-database';
@@ -53,8 +58,24 @@ export interface ServedData {
 export interface SharedDataAccess {
   /** Grantee side: records the caller's access under `grantId`, then fetches the data from the holder. */
   fetch(as: FastifyRequest, grantId: string, intervalId: string | undefined): Promise<SharedData>;
-  /** Holder side: the data the access recorded by `ticketTxId` entitles to, checked on our own ledger. */
-  serve(ticketTxId: string, intervalId: string | undefined, log: FastifyBaseLogger): Promise<ServedData>;
+  /**
+   * Holder side: the data the access recorded by `ticketTxId` entitles to, checked on our own ledger,
+   * for the gateway of the accessor's org only (`client`: the connection's client certificate).
+   */
+  serve(
+    ticketTxId: string,
+    intervalId: string | undefined,
+    client: ClientCertificate,
+    log: FastifyBaseLogger,
+  ): Promise<ServedData>;
+}
+
+/** The TLS material of the gateway-to-gateway calls (config.ts readGatewayTls). */
+export interface GatewayTls {
+  /** The grantee's side: trust the consortium roots, present this gateway's certificate. */
+  readonly client: HttpsTrust;
+  /** The holder's side: the roots a client certificate must chain to. */
+  readonly roots: readonly TlsRoot[];
 }
 
 export interface SharedDataOptions {
@@ -66,6 +87,10 @@ export interface SharedDataOptions {
   readonly store: Pick<OffChainStore, 'getOwnerData' | 'samplesOf'>;
   /** Where the holder's gateway listens; undefined if the topology names no holder. */
   readonly holder: { readonly host: string; readonly port: number } | undefined;
+  /** The consortium's orgs: a client certificate's root names one of them. */
+  readonly orgs: readonly Pick<Org, 'name' | 'mspId'>[];
+  /** Read when first needed: a gateway that never shares data needs no files. */
+  readonly tls: () => GatewayTls;
 }
 
 /** The data holder's gateway: the CVPP org's. */
@@ -74,7 +99,7 @@ export function holderGatewayOf(topology: Topology): { host: string; port: numbe
 }
 
 export function newSharedDataAccess(options: SharedDataOptions): SharedDataAccess {
-  const { ledger, store, holder } = options;
+  const { ledger, store, holder, orgs, tls } = options;
 
   function dataOf(dataSet: DataSet, intervalId: string | undefined): unknown {
     if (dataSet.kind === 'owner-data') {
@@ -93,10 +118,14 @@ export function newSharedDataAccess(options: SharedDataOptions): SharedDataAcces
       if (!holder) throw new ApiError(503, 'HOLDER_UNKNOWN', 'no data holder in the topology');
       const query = intervalId === undefined ? '' : `?intervalId=${encodeURIComponent(intervalId)}`;
       const answer = await httpRequest(
-        `http://${holder.host}:${holder.port}`,
+        `https://${holder.host}:${holder.port}`,
         `/v1/shared-data/${txId}${query}`,
         // The holder answers once its own peer has the access's block (read-your-writes).
-        { timeoutMs: HOLDER_TIMEOUT_MS, headers: { 'x-min-block': String(blockNumber) } },
+        {
+          timeoutMs: HOLDER_TIMEOUT_MS,
+          headers: { 'x-min-block': String(blockNumber) },
+          tls: tls().client,
+        },
       );
       const shared = JSON.parse(answer.text) as { data: unknown };
       if (answer.status === 403) throw noValidGrant();
@@ -112,7 +141,9 @@ export function newSharedDataAccess(options: SharedDataOptions): SharedDataAcces
       return { grant, access, data: shared.data, ...checked };
     },
 
-    async serve(ticketTxId, intervalId, log) {
+    async serve(ticketTxId, intervalId, client, log) {
+      // Before any ledger read: only a consortium gateway learns anything about a ticket.
+      const clientMspId = gatewayOrgOf(client, tls().roots, orgs);
       let entry: AccessLogEntry;
       let grant: ConsentGrant;
       try {
@@ -124,7 +155,12 @@ export function newSharedDataAccess(options: SharedDataOptions): SharedDataAcces
       }
       const fresh = Date.now() - Date.parse(entry.at) <= TICKET_TTL_MS;
       const at = new Date().toISOString();
-      if (!fresh || !isGrantValidAt(grant, { at, mspId: entry.accessorMspId, dataSet: entry.dataSet })) {
+      const accessorsGateway = clientMspId === entry.accessorMspId;
+      if (
+        !accessorsGateway ||
+        !fresh ||
+        !isGrantValidAt(grant, { at, mspId: entry.accessorMspId, dataSet: entry.dataSet })
+      ) {
         throw noValidGrant();
       }
       log.info(

@@ -145,7 +145,7 @@ export const sharedSchema = {
 export const sharedDataSchema = {
   tags: ['privacy'],
   summary:
-    'For other gateways: the data an access recorded on chain entitles to (no token: the access transaction is the credential)',
+    "For other gateways: the data an access recorded on chain entitles to (no token: the access transaction is the credential, presented by the accessor org's gateway over mutual TLS)",
   params: {
     type: 'object',
     required: ['txId'],
@@ -153,5 +153,5 @@ export const sharedDataSchema = {
     properties: { txId: sha256Hex },
   },
   querystring: sharedSchema.querystring,
-  response: { 200: LedgerRecord, ...errorResponses(400, 403, 503) },
+  response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 503) },
 } as const;

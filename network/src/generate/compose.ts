@@ -85,7 +85,12 @@ function cryptoMountsOf(role: NodeRole, org: Org, layout: RunLayout): string[] {
     case 'chaincode':
       return [layout.crypto(org.name, role)];
     case 'gateway':
-      return [layout.crypto(org.name, 'users'), layout.tls(org.name, 'peer', 'ca.crt')];
+      return [
+        layout.crypto(org.name, 'users'),
+        layout.tls(org.name, 'peer', 'ca.crt'),
+        layout.crypto(org.name, 'gateway', 'tls'),
+        layout.tlsRoots(),
+      ];
     case 'ca':
       // The CA's keys live in its home, bind-mounted read-write from the run folder (runOf).
       return [];

@@ -20,6 +20,7 @@ export interface RunLayout {
   signCert(org: string, node: 'peer' | 'orderer'): string;
   tls(org: string, node: CryptoNode, file: TlsFile): string;
   userMsp(org: string, user: string): string;
+  tlsRoots(): string;
 }
 
 /** Root of the runtime tree inside the compose containers. */
@@ -41,6 +42,7 @@ export function layoutAt(root: string): RunLayout {
     signCert: (org, node) => at(cryptoPaths.signCert(org, node)),
     tls: (org, node, file) => at(cryptoPaths.tls(org, node, file)),
     userMsp: (org, user) => at(cryptoPaths.userMsp(org, user)),
+    tlsRoots: () => at(cryptoPaths.tlsRoots()),
   };
 }
 

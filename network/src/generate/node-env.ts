@@ -162,6 +162,9 @@ function gatewayEnv(org: Org, node: NetworkNode, layout: RunLayout): NodeEnv {
     VPP_GATEWAY_PORT: String(node.port),
     VPP_PEER_ENDPOINT: at(org.peer.host, org.peer.port),
     VPP_PEER_TLS_CA: layout.tls(org.name, 'peer', 'ca.crt'),
+    VPP_GATEWAY_TLS_CERT: layout.tls(org.name, 'gateway', 'server.crt'),
+    VPP_GATEWAY_TLS_KEY: layout.tls(org.name, 'gateway', 'server.key'),
+    VPP_GATEWAY_TLS_ROOTS: layout.tlsRoots(),
   };
 }
 

@@ -112,8 +112,13 @@ function healthOf(node: NetworkNode): HealthProbe[] {
     case 'chaincode':
       return [{ kind: 'tcp', port: node.port }];
     case 'gateway':
-      // GET /healthz is 200 only while its peer connection is up.
-      return [{ kind: 'http', port: node.port }];
+      // GET /healthz is 200 only while its peer connection is up; over HTTPS, verified like any
+      // client does, unless the gateway was switched to plain HTTP on loopback.
+      return [
+        process.env.VPP_GATEWAY_PLAIN_HTTP === '1'
+          ? { kind: 'http', port: node.port }
+          : { kind: 'http', port: node.port, caFile: cryptoPaths.tlsRoots() },
+      ];
   }
 }
 

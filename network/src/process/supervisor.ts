@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,8 +18,11 @@ import type { RestartPolicy } from './restart-policy';
 
 const KEEPER_SCRIPT = path.join(__dirname, 'keeper.js');
 
-/** GET http://host:port/healthz answering 200, or a TCP connect to host:port. */
-export type HealthProbe = { kind: 'http'; port: number } | { kind: 'tcp'; port: number };
+/**
+ * GET /healthz answering 200 (over HTTPS verified against `caFile` when one is given), or a TCP
+ * connect to host:port.
+ */
+export type HealthProbe = { kind: 'http'; port: number; caFile?: string } | { kind: 'tcp'; port: number };
 
 export interface LaunchSpec {
   id: string;
@@ -176,15 +180,22 @@ export async function isHealthy(spec: Pick<LaunchSpec, 'host' | 'health'>): Prom
 }
 
 async function passes(host: string, probe: HealthProbe): Promise<boolean> {
-  return probe.kind === 'tcp' ? canConnect(host, probe.port) : healthzOk(host, probe.port);
+  return probe.kind === 'tcp' ? canConnect(host, probe.port) : healthzOk(host, probe.port, probe.caFile);
 }
 
-/** GET /healthz answering 200; only the status counts, and no answer counts as unhealthy. */
-function healthzOk(host: string, port: number): Promise<boolean> {
-  return httpRequest(`http://${host}:${port}`, '/healthz', { timeoutMs: 2_000, headOnly: true }).then(
-    (answer) => answer.status === 200,
-    () => false,
-  );
+/**
+ * GET /healthz answering 200; only the status counts, and no answer counts as unhealthy (a server
+ * whose certificate does not verify included).
+ */
+async function healthzOk(host: string, port: number, caFile: string | undefined): Promise<boolean> {
+  try {
+    const origin = `${caFile === undefined ? 'http' : 'https'}://${host}:${port}`;
+    const tls = caFile === undefined ? {} : { tls: { ca: await readFile(caFile) } };
+    const answer = await httpRequest(origin, '/healthz', { timeoutMs: 2_000, headOnly: true, ...tls });
+    return answer.status === 200;
+  } catch {
+    return false;
+  }
 }
 
 function canConnect(host: string, port: number): Promise<boolean> {

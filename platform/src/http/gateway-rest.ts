@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MarketCalendarVersion } from '../../../chaincode/src/api';
 import { bootstrapSecretFile, caNames, derivedSecret, enrollmentIdsOf } from '../ca-layout';
+import { cryptoPaths } from '../paths';
 import { loadTopology, orgByName, type Org, type Topology } from '../topology';
-import { bodyOf, httpRequest } from './http-client';
+import { bodyOf, httpRequest, type HttpsTrust } from './http-client';
 
 export interface HttpResult<T = unknown> {
   status: number;
@@ -26,9 +27,36 @@ export interface RestUser {
 let topology: Topology | undefined;
 const orgNamed = (name: string): Org => orgByName((topology ??= loadTopology()), name);
 
+/** The org gateway's origin: always HTTPS (plain HTTP is a loopback debugging switch of the gateway). */
 export function gatewayUrl(orgName: string): string {
   const org = orgNamed(orgName);
-  return `http://${org.gateway.host}:${org.gateway.port}`;
+  return `https://${org.gateway.host}:${org.gateway.port}`;
+}
+
+/** Read once per bundle path (VPP_RUN_DIR may move it) and process: many requests, one file. */
+const tlsRoots = new Map<string, Buffer>();
+
+/**
+ * The consortium's TLS CA roots, which every gateway certificate chains to: the bundle the bring-up
+ * writes (cryptoPaths.tlsRoots). The one place tests, benches and the demo take their trust from.
+ */
+export function gatewayTrust(): HttpsTrust {
+  const file = cryptoPaths.tlsRoots();
+  let ca = tlsRoots.get(file);
+  if (ca === undefined) {
+    try {
+      ca = readFileSync(file);
+    } catch (err) {
+      throw new Error(`no TLS roots bundle at ${file}: start the network first (npm start)`, { cause: err });
+    }
+    tlsRoots.set(file, ca);
+  }
+  return { ca };
+}
+
+/** An org gateway as the device kit dials it: its origin and the roots to verify it against. */
+export function gatewayTarget(orgName: string): { url: string; tls: HttpsTrust } {
+  return { url: gatewayUrl(orgName), tls: gatewayTrust() };
 }
 
 /** The enrollment secret the bring-up registered `<org>admin` / `appuser` with. */
@@ -84,6 +112,7 @@ export async function call<T = unknown>(
     headers,
     ...(body === undefined ? {} : { body }),
     timeoutMs: 120_000,
+    tls: gatewayTrust(),
   });
   return { status: answer.status, body: bodyOf<T>(answer), headers: answer.headers };
 }
@@ -100,6 +129,7 @@ export async function statusOf(
     headers: token ? { authorization: `Bearer ${token}` } : {},
     timeoutMs: 60_000,
     headOnly: true,
+    tls: gatewayTrust(),
   });
   return answer.status;
 }

@@ -21,6 +21,20 @@ export interface HttpRequest {
   keepAlive?: boolean;
   /** Resolve on the response head and drop the body (a stream, or a status probe); `text` is empty. */
   headOnly?: boolean;
+  /** For `https://` origins: whom to trust, and the client certificate to present (mutual TLS). */
+  tls?: HttpsTrust;
+}
+
+/**
+ * The server's certificate must chain to one of `ca` (PEM, one or more roots) and name the host
+ * dialled; there is no switch to accept anything else. Without `tls`, Node's public roots apply,
+ * which refuse the consortium's own CAs.
+ */
+export interface HttpsTrust {
+  ca: string | Buffer;
+  /** A client certificate and its key (PEM), for a server that asks for one. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
 }
 
 export interface HttpAnswer {
@@ -38,7 +52,11 @@ export class HttpTimeoutError extends Error {
 
 const agents = new Map<string, http.Agent>();
 
-/** A fleet sends many small requests: one pool per protocol for the whole process. */
+/**
+ * A fleet sends many small requests: one pool per protocol for the whole process. An https agent
+ * keys its sockets by the TLS options too, so callers with other roots or client certificates
+ * never share a connection.
+ */
 function keepAliveAgent(protocol: string): http.Agent {
   let agent = agents.get(protocol);
   if (!agent) {
@@ -47,6 +65,15 @@ function keepAliveAgent(protocol: string): http.Agent {
     agents.set(protocol, agent);
   }
   return agent;
+}
+
+/** Only the trust fields: a stray `rejectUnauthorized` or the like cannot ride along. */
+function trustOptions(tls: HttpsTrust): https.RequestOptions {
+  return {
+    ca: tls.ca,
+    ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+    ...(tls.key === undefined ? {} : { key: tls.key }),
+  };
 }
 
 /**
@@ -76,6 +103,7 @@ export function httpRequest(origin: string, path: string, request: HttpRequest):
         path,
         headers,
         timeout: request.timeoutMs,
+        ...(url.protocol === 'https:' && request.tls ? trustOptions(request.tls) : {}),
         ...(request.keepAlive ? { agent: keepAliveAgent(url.protocol) } : {}),
       },
       (res) => {

@@ -10,11 +10,14 @@ import { intervalIdOf } from '../../../chaincode/src/domain/telemetry/reading';
 import type { Device } from '../../../gateway/device-kit/device';
 import { enrollDevice, postReadings } from '../../../gateway/device-kit/device-api';
 import { newGateway, newPeerClient } from '../../../platform/src/fabric/connect';
+import { httpRequest } from '../../../platform/src/http/http-client';
 import { cryptoPaths, runPaths } from '../../../platform/src/paths';
 import { connectAs, orgNamed, topology, type Connection } from '../../support/fabric-client';
 import {
   blockOf,
   call,
+  gatewayTarget,
+  gatewayTrust,
   gatewayUrl,
   loginAdmin,
   marketCalendarNow,
@@ -27,6 +30,14 @@ const VPP_ID = `vpp-priv-${stamp}`;
 const DER_ID = `pv-priv-${stamp}`;
 const OWNER_NAME = `Owner Marker ${stamp}`;
 type ErrorBody = { error: { code: string; message: string } };
+
+/** Trust in the consortium's gateways, presenting the TLS certificate of `org`'s `node` (mutual TLS). */
+const clientOf = (org: string, node: 'gateway' | 'peer') => ({
+  ...gatewayTrust(),
+  cert: readFileSync(cryptoPaths.tls(org, node, 'server.crt')),
+  key: readFileSync(cryptoPaths.tls(org, node, 'server.key')),
+});
+const tradingGatewayClient = () => clientOf('trading', 'gateway');
 type Shared = { data: { name: string }; dataHash: string; onChainHash: string; access: { txId: string } };
 
 describe('privacy: private collection, consent and off-chain samples (real network)', () => {
@@ -67,7 +78,7 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
       token,
       body: { derId: DER_ID, vppId: VPP_ID },
     });
-    device = await enrollDevice(gatewayUrl('cvpp'), DER_ID, registered.body.secret);
+    device = await enrollDevice(gatewayTarget('cvpp'), DER_ID, registered.body.secret);
     const der = await call('cvpp', 'POST', '/v1/ders', {
       token,
       body: {
@@ -171,8 +182,18 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     });
     assert.equal(res.status, 403);
     assert.deepEqual(res.body.error, { code: 'FORBIDDEN', message: 'no valid grant' });
+    // Straight to the holder: without a gateway client certificate nothing is looked at (401); as the
+    // trading centre's gateway (mutual TLS), an unknown ticket is no valid grant.
     const direct = await call<ErrorBody>('cvpp', 'GET', `/v1/shared-data/${'0'.repeat(64)}`);
-    assert.equal(direct.status, 403);
+    assert.deepEqual([direct.status, direct.body.error.code], [401, 'CLIENT_CERT_REQUIRED']);
+    const asGateway = await httpRequest(gatewayUrl('cvpp'), `/v1/shared-data/${'0'.repeat(64)}`, {
+      timeoutMs: 30_000,
+      tls: tradingGatewayClient(),
+    });
+    assert.deepEqual(
+      [asGateway.status, JSON.parse(asGateway.text)],
+      [403, { error: { code: 'FORBIDDEN', message: 'no valid grant' } }],
+    );
     assert.ok(!JSON.stringify(direct.body).includes(OWNER_NAME));
   });
 
@@ -224,6 +245,30 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     // The access was recorded through the trading centre's gateway, which names its block.
     const accessBlock = blockOf(shared);
     assert.notEqual(accessBlock, undefined, 'the access names its block');
+    // Straight to the holder with the same ticket: its shared-data route serves only the gateway of
+    // the accessor's org over mutual TLS (no client certificate: 401; another org's gateway, or a
+    // certificate of the right org that is not its gateway's: 403).
+    const outcomes: [number, string][] = [];
+    for (const tls of [
+      gatewayTrust(),
+      clientOf('control', 'gateway'),
+      clientOf('trading', 'peer'),
+      clientOf('trading', 'gateway'),
+    ]) {
+      const answer = await httpRequest(gatewayUrl('cvpp'), `/v1/shared-data/${shared.body.access.txId}`, {
+        timeoutMs: 30_000,
+        headers: { 'x-min-block': String(accessBlock) },
+        tls,
+      });
+      const body = JSON.parse(answer.text) as Partial<ErrorBody>;
+      outcomes.push([answer.status, body.error?.code ?? 'served']);
+    }
+    assert.deepEqual(outcomes, [
+      [401, 'CLIENT_CERT_REQUIRED'],
+      [403, 'FORBIDDEN'],
+      [403, 'FORBIDDEN'],
+      [200, 'served'],
+    ]);
     const log = await call<{ accesses: { accessorMspId: string; txId: string }[]; bookmark: string }>(
       'cvpp',
       'GET',
@@ -267,7 +312,7 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
         offsetSeconds,
         energyWh: 2,
       }));
-    const answer = await postReadings(gatewayUrl('cvpp'), [reading], samples);
+    const answer = await postReadings(gatewayTarget('cvpp'), [reading], samples);
     assert.equal(answer.results[0]?.status, 'accepted', JSON.stringify(answer.results));
     const ids = answer.results[0]?.sampleIds ?? [];
     assert.equal(ids.length, 3);

@@ -10,7 +10,7 @@ import type { FleetMember } from '../../../gateway/device-kit/fleet';
 import { postReadings } from '../../../gateway/device-kit/device-api';
 import {
   call,
-  gatewayUrl,
+  gatewayTarget,
   loginAdmin,
   marketCalendarNow,
   registerAndLogin,
@@ -109,7 +109,7 @@ describe('readings paging: thousands of readings of one VPP in one interval, pag
     let accepted = 0;
     const refused: unknown[] = [];
     await inParallel(requests, 8, async (readings) => {
-      const answer = await postReadings(gatewayUrl(ORG), readings);
+      const answer = await postReadings(gatewayTarget(ORG), readings);
       accepted += answer.accepted;
       refused.push(...answer.results.filter((r) => r.status !== 'accepted').slice(0, 3));
     });

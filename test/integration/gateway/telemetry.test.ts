@@ -16,7 +16,7 @@ import { otherS, unpadded, withPadBits } from '../../support/signature-twins';
 import {
   blockOf,
   call,
-  gatewayUrl,
+  gatewayTarget,
   laterBlock,
   loginAdmin,
   marketCalendarNow,
@@ -27,7 +27,7 @@ import {
 const ORG = 'cvpp';
 const stamp = Date.now().toString(36);
 const VPP_ID = `vpp-${stamp}`;
-const CVPP_URL = gatewayUrl(ORG);
+const CVPP = gatewayTarget(ORG);
 type ErrorBody = { error: { code: string; message: string } };
 
 /** The market calendar in force (the network's topology installs it): metering grid and window. */
@@ -55,7 +55,7 @@ describe('telemetry: DER registry and device-signed readings', () => {
     });
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
     assert.equal(registered.body.enrollmentId, `device.${derId}`);
-    const device = await enrollDevice(CVPP_URL, derId, registered.body.secret);
+    const device = await enrollDevice(CVPP, derId, registered.body.secret);
     const der = await call<{ record: { derId: string; status: string }; txId: string }>(
       ORG,
       'POST',
@@ -105,7 +105,7 @@ describe('telemetry: DER registry and device-signed readings', () => {
   it('should record readings signed by registered devices, one batch for one request', async () => {
     const pv = `pv-${stamp}`;
     const bat = `bat-${stamp}`;
-    const answer = await postReadings(CVPP_URL, [sign(pv, 1500), sign(bat, 600)]);
+    const answer = await postReadings(CVPP, [sign(pv, 1500), sign(bat, 600)]);
     assert.deepEqual(codes(answer), [
       ['accepted', null, null],
       ['accepted', null, null],
@@ -139,7 +139,7 @@ describe('telemetry: DER registry and device-signed readings', () => {
   it('should reject each bad reading with its code and record the good ones beside them', async () => {
     const pv = `pv-${stamp}`;
     const good = sign(pv, 100, 10);
-    const answer = await postReadings(CVPP_URL, [
+    const answer = await postReadings(CVPP, [
       { ...sign(pv, 100, 11), energyWh: 101 }, // tampered after signing
       sign(pv, 2001, 12), // capacity × metering interval = 2000 Wh
       sign(pv, 10, 13, intervalAt(Date.now() - 3 * 3600_000)), // window closed
@@ -162,13 +162,13 @@ describe('telemetry: DER registry and device-signed readings', () => {
   it('should count a retried batch once and refuse a replay with other figures', async () => {
     const bat = `bat-${stamp}`;
     const batch = [sign(bat, 300, 20), sign(bat, 310, 21)];
-    assert.deepEqual([(await postReadings(CVPP_URL, batch)).accepted], [2]);
-    const retried = await postReadings(CVPP_URL, batch);
+    assert.deepEqual([(await postReadings(CVPP, batch)).accepted], [2]);
+    const retried = await postReadings(CVPP, batch);
     assert.deepEqual(codes(retried), [
       ['duplicate', null, null],
       ['duplicate', null, null],
     ]);
-    const replay = await postReadings(CVPP_URL, [sign(bat, 999, 20)]);
+    const replay = await postReadings(CVPP, [sign(bat, 999, 20)]);
     assert.deepEqual(codes(replay), [['rejected', 'REPLAY', 'chaincode']]);
     const stored = await call<SignedReading[]>(
       ORG,
@@ -194,7 +194,7 @@ describe('telemetry: DER registry and device-signed readings', () => {
       body: { reason: 'inverter inspection' },
     });
     assert.equal(suspend.status, 200, JSON.stringify(suspend.body));
-    assert.deepEqual(codes(await postReadings(CVPP_URL, [sign(bat, 5, 30)])), [
+    assert.deepEqual(codes(await postReadings(CVPP, [sign(bat, 5, 30)])), [
       ['rejected', 'DER_SUSPENDED', 'gateway'],
     ]);
     const reinstate = await call(ORG, 'POST', `/v1/ders/${bat}/reinstate`, {
@@ -202,7 +202,7 @@ describe('telemetry: DER registry and device-signed readings', () => {
       body: { reason: 'inspected' },
     });
     assert.equal(reinstate.status, 200);
-    assert.deepEqual(codes(await postReadings(CVPP_URL, [sign(bat, 5, 30)])), [['accepted', null, null]]);
+    assert.deepEqual(codes(await postReadings(CVPP, [sign(bat, 5, 30)])), [['accepted', null, null]]);
   });
 
   it('should refuse a reading that an org admin forges and submits straight to the chaincode', async () => {
@@ -247,7 +247,7 @@ describe('telemetry: DER registry and device-signed readings', () => {
       body: { derId, vppId: VPP_ID },
     });
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
-    const device = await enrollDevice(gatewayUrl('trading'), derId, registered.body.secret);
+    const device = await enrollDevice(gatewayTarget('trading'), derId, registered.body.secret);
     const res = await call<ErrorBody>(ORG, 'POST', '/v1/ders', {
       token: operator.token,
       body: {
@@ -301,7 +301,7 @@ describe('telemetry: DER registry and device-signed readings', () => {
       },
     );
     assert.deepEqual([der.body.certificate.status, der.body.certificate.serial], ['revoked', serial]);
-    assert.deepEqual(codes(await postReadings(CVPP_URL, [sign(pv, 1, 55)])), [
+    assert.deepEqual(codes(await postReadings(CVPP, [sign(pv, 1, 55)])), [
       ['rejected', 'CERTIFICATE_REVOKED', 'gateway'],
     ]);
     // Straight to the chaincode as the ingest identity: refused there too.

@@ -21,7 +21,7 @@ import { before, describe, it } from 'node:test';
 import { computeCommitment } from '../../../chaincode/src/domain/market/bid';
 import type { Device } from '../../../gateway/device-kit/device';
 import { postReadings } from '../../../gateway/device-kit/device-api';
-import { gatewayUrl } from '../../../platform/src/http/gateway-rest';
+import { gatewayTarget } from '../../../platform/src/http/gateway-rest';
 import {
   expectStatus,
   intervalInstants,
@@ -514,7 +514,7 @@ describe('a whole VPP day over REST (real network)', () => {
     );
 
     // ---- the devices sign and post their readings, each metering interval once it has ended ----
-    const cvppUrl = gatewayUrl('cvpp');
+    const cvpp = gatewayTarget('cvpp');
     for (let k = 0; k < DELIVERY_METERING_INTERVALS; k++) {
       const intervalStartMs = Date.parse(instants.deliveryStart) + k * meteringMs;
       const intervalEnd = new Date(intervalStartMs + meteringMs).toISOString();
@@ -530,7 +530,7 @@ describe('a whole VPP day over REST (real network)', () => {
           timestamp: intervalEnd,
         }),
       );
-      const answer = await postReadings(cvppUrl, readings);
+      const answer = await postReadings(cvpp, readings);
       assert.deepEqual(
         [answer.accepted, answer.rejected, answer.duplicates],
         [readings.length, 0, 0],

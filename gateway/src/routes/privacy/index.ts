@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { isVppError, parseOwnerData, type OwnerData } from '../../../../chaincode/src/api';
 import { ApiError } from '../../core/api-error';
+import { clientCertificateOf } from '../../core/client-cert';
+import { gatewayTlsOnce } from '../../config';
 import { ANY_ROLE } from '../../core/roles';
 import type { RoutePlugin } from '../../core/schema-types';
 import { merkleProofValid } from '../../privacy/proof';
@@ -40,6 +42,8 @@ const routes: RoutePlugin = async (app) => {
     ledger: privacy,
     store: app.offChain,
     holder: holderGatewayOf(app.config.topology),
+    orgs: app.config.topology.orgs,
+    tls: gatewayTlsOnce(app.config),
   });
 
   // ---- the holder's side: owner data, grants, samples ----
@@ -126,7 +130,12 @@ const routes: RoutePlugin = async (app) => {
 
   // No token: the access transaction recorded on chain is the credential, checked on our own ledger.
   app.get('/v1/shared-data/:txId', { config: { public: true }, schema: sharedDataSchema }, async (request) =>
-    sharedData.serve(request.params.txId, request.query.intervalId, request.log),
+    sharedData.serve(
+      request.params.txId,
+      request.query.intervalId,
+      clientCertificateOf(request.raw.socket),
+      request.log,
+    ),
   );
 
   // ---- the grantee's side ----

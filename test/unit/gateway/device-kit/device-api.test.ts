@@ -19,7 +19,7 @@ describe('device-kit/device-api', () => {
 
   describe('#postJson', () => {
     it('should post JSON to the gateway and return its JSON answer', async () => {
-      assert.deepEqual(await postJson(`${server.origin}/ignored/base`, '/ok', { a: [1] }), {
+      assert.deepEqual(await postJson({ url: `${server.origin}/ignored/base` }, '/ok', { a: [1] }), {
         echoed: { a: [1] },
       });
       const sent = server.received.at(-1)!;
@@ -31,7 +31,7 @@ describe('device-kit/device-api', () => {
 
     it("should turn an error answer into a DeviceApiError with the gateway's code and message", async () => {
       await assert.rejects(
-        postJson(server.origin, '/refused', {}),
+        postJson({ url: server.origin }, '/refused', {}),
         (err: DeviceApiError) =>
           err instanceof DeviceApiError &&
           err.status === 422 &&
@@ -39,7 +39,7 @@ describe('device-kit/device-api', () => {
           err.message === '422 BAD_SIGNATURE: no',
       );
       await assert.rejects(
-        postJson(server.origin, '/bare', {}),
+        postJson({ url: server.origin }, '/bare', {}),
         (err: DeviceApiError) =>
           err.status === 500 && err.code === 'HTTP_ERROR' && err.message === '500 HTTP_ERROR: {}',
       );
@@ -47,7 +47,7 @@ describe('device-kit/device-api', () => {
 
     it('should name an answer that is not JSON MALFORMED_RESPONSE', async () => {
       await assert.rejects(
-        postJson(server.origin, '/html', {}),
+        postJson({ url: server.origin }, '/html', {}),
         (err: DeviceApiError) =>
           err.status === 502 &&
           err.code === 'MALFORMED_RESPONSE' &&

@@ -116,10 +116,11 @@ describe('generate/compose', () => {
       }
     });
 
-    it("should mount only the node's own org's crypto", () => {
+    it("should mount only the node's own org's crypto (and the consortium's public TLS roots)", () => {
       for (const node of nodes) {
         for (const { source } of committed.services[serviceNameOf(node)]!.volumes.map(mountOf)) {
-          if (source.startsWith('./network/run/crypto/'))
+          if (source === './network/run/crypto/tls-roots.pem') assert.equal(node.role, 'gateway');
+          else if (source.startsWith('./network/run/crypto/'))
             assert.ok(source.startsWith(`./network/run/crypto/${node.org.name}/`));
         }
       }
