@@ -42,7 +42,8 @@ export function newGateway(client: grpc.Client, identity: SigningIdentity): Gate
   return connect({
     client,
     identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certPem) },
-    signer: 'signer' in identity ? identity.signer : signers.newPrivateKeySigner(createPrivateKey(identity.keyPem)),
+    signer:
+      'signer' in identity ? identity.signer : signers.newPrivateKeySigner(createPrivateKey(identity.keyPem)),
     hash: hash.sha256,
     evaluateOptions: after(DEADLINES_MS.evaluate),
     endorseOptions: after(DEADLINES_MS.endorse),

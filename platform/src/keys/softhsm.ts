@@ -75,15 +75,21 @@ export function ensureSoftToken(dir: string, label: string): SoftToken {
     const pin = randomBytes(12).toString('hex');
     const soPin = randomBytes(12).toString('hex');
     try {
-      execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', soPin, '--pin', pin], {
-        env: { ...process.env, SOFTHSM2_CONF: confFile },
-        timeout: UTIL_TIMEOUT_MS,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      execFileSync(
+        'softhsm2-util',
+        ['--init-token', '--free', '--label', label, '--so-pin', soPin, '--pin', pin],
+        {
+          env: { ...process.env, SOFTHSM2_CONF: confFile },
+          timeout: UTIL_TIMEOUT_MS,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
     } catch (err) {
       const failure = err as NodeJS.ErrnoException & { stderr?: Buffer };
       if (failure.code === 'ENOENT') throw new SoftHsmUnavailableError('softhsm2-util not found');
-      throw new Error(`softhsm2-util could not create token ${label}: ${String(failure.stderr ?? failure.message)}`);
+      throw new Error(
+        `softhsm2-util could not create token ${label}: ${String(failure.stderr ?? failure.message)}`,
+      );
     }
     writeFileSync(pinFile(dir, label, 'so'), `${soPin}\n`, { mode: 0o600 });
     writeFileSync(userPin, `${pin}\n`, { mode: 0o600 });
@@ -216,7 +222,10 @@ export function privateKeyProtection(token: SoftToken, identifier: Buffer): KeyP
 /** A PKCS#10 request for CN=<enrollmentId> whose signature `sign` (the token) makes. */
 export async function csrSignedBy(sign: Signer, enrollmentId: string, publicKeyPem: string): Promise<string> {
   const subject = { str: `/CN=${enrollmentId}` };
-  const info = new KJUR.asn1.csr.CertificationRequestInfo({ subject, sbjpubkey: publicKeyPem }).getEncodedHex();
+  const info = new KJUR.asn1.csr.CertificationRequestInfo({
+    subject,
+    sbjpubkey: publicKeyPem,
+  }).getEncodedHex();
   const digest = createHash('sha256').update(Buffer.from(info, 'hex')).digest();
   const signature = Buffer.from(await sign(digest)).toString('hex');
   return new KJUR.asn1.csr.CertificationRequest({
@@ -254,12 +263,12 @@ export async function enrollInToken(
   token: SoftToken,
   enrollmentId: string,
   enroll: (csrPem: string) => Promise<string>,
-): Promise<{ certPem: string; identifier: Buffer; signer: Signer; close: () => void }> {
+): Promise<TokenKey & { certPem: string; signer: Signer; close: () => void }> {
   const key = generateTokenKey(token, enrollmentId);
   const { signer, close } = tokenSigner(factory, token, key.identifier);
   try {
     const certPem = await enroll(await csrSignedBy(signer, enrollmentId, key.publicKeyPem));
-    return { certPem, identifier: key.identifier, signer, close };
+    return { ...key, certPem, signer, close };
   } catch (err) {
     close();
     throw err;
