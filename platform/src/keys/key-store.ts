@@ -5,6 +5,7 @@
  * the key identifiers. Token access itself is in softhsm.ts.
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 
 /** A token label as PKCS#11 stores it: at most 32 bytes, padded with spaces, so no edge spaces. */
@@ -39,6 +40,9 @@ export function keyStoreOf(keys: KeysOption, org: string): KeyStore {
   if (keys.store === 'file') return { kind: 'file' };
   return { kind: 'softhsm', tokenLabel: `${keys.tokenLabel}-${org}` };
 }
+
+/** The softhsm2.conf of a token folder (what SOFTHSM2_CONF names for the processes using it). */
+export const softhsmConfFile = (dir: string): string => path.join(dir, 'softhsm2.conf');
 
 /** softhsm2.conf for a token folder of its own (SOFTHSM2_CONF names this file). */
 export function softhsmConfText(tokenDir: string): string {
@@ -81,5 +85,19 @@ export function publicJwkOf(point: Uint8Array): { kty: 'EC'; crv: 'P-256'; x: st
     crv: 'P-256',
     x: bytes.subarray(1, 33).toString('base64url'),
     y: bytes.subarray(33, 65).toString('base64url'),
+  };
+}
+
+/**
+ * `sign` one digest at a time. A PKCS#11 session does one signing operation at a time (a second
+ * C_SignInit meanwhile is CKR_OPERATION_ACTIVE), and one identity's signer has one session, while
+ * its transactions (a caller's requests, the ingest batches) are signed concurrently.
+ */
+export function oneAtATime<T>(sign: (digest: Uint8Array) => Promise<T>): (digest: Uint8Array) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (digest) => {
+    const next = last.then(() => sign(digest));
+    last = next.catch(() => undefined);
+    return next;
   };
 }

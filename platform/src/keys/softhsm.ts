@@ -14,7 +14,14 @@ import path from 'node:path';
 import { signers, type HSMSignerFactory, type Signer } from '@hyperledger/fabric-gateway';
 import { KJUR } from 'jsrsasign';
 import * as pkcs11js from 'pkcs11js';
-import { keyIdentifierOf, publicJwkOf, softhsmConfText, uncompressedPointOf } from './key-store';
+import {
+  keyIdentifierOf,
+  oneAtATime,
+  publicJwkOf,
+  softhsmConfFile,
+  softhsmConfText,
+  uncompressedPointOf,
+} from './key-store';
 
 /** Where Debian/Ubuntu (either architecture) and a source build put the SoftHSM2 module. */
 const LIBRARY_CANDIDATES = [
@@ -58,7 +65,7 @@ export function prepareTokenDir(dir: string): string {
   const tokenDir = path.join(dir, 'tokens');
   mkdirSync(tokenDir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
-  const confFile = path.join(dir, 'softhsm2.conf');
+  const confFile = softhsmConfFile(dir);
   if (!existsSync(confFile)) writeFileSync(confFile, softhsmConfText(tokenDir), { mode: 0o600 });
   return confFile;
 }
@@ -251,7 +258,8 @@ export function tokenSigner(
   token: SoftToken,
   identifier: Buffer,
 ): { signer: Signer; close: () => void } {
-  return factory.newSigner({ label: token.label, pin: token.pin, identifier });
+  const { signer, close } = factory.newSigner({ label: token.label, pin: token.pin, identifier });
+  return { signer: oneAtATime(signer), close };
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   keyIdentifierOf,
   KeysSchema,
   keyStoreOf,
+  oneAtATime,
   publicJwkOf,
   softhsmConfText,
   uncompressedPointOf,
@@ -97,5 +98,28 @@ describe('key-store', () => {
       const { jwk, point } = p256Point();
       assert.deepEqual(publicJwkOf(point), { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y });
     });
+  });
+});
+
+describe('#oneAtATime', () => {
+  it('should start a signature only after the previous one ended, failed ones included', async () => {
+    const events: string[] = [];
+    let calls = 0;
+    const slow = async (digest: Uint8Array) => {
+      const n = ++calls;
+      events.push(`start ${digest[0]}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      events.push(`end ${digest[0]}`);
+      if (n === 1) throw new Error('token busy');
+      return digest[0];
+    };
+    const sign = oneAtATime(slow);
+    const results = await Promise.allSettled([1, 2, 3].map((n) => sign(Uint8Array.of(n))));
+    assert.deepEqual(events, ['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+    assert.equal(results[0]?.status, 'rejected');
+    assert.deepEqual(
+      results.slice(1).map((r) => (r.status === 'fulfilled' ? r.value : undefined)),
+      [2, 3],
+    );
   });
 });
