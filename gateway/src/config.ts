@@ -4,6 +4,7 @@ import path from 'node:path';
 import { tlsRootsOf } from './core/client-cert';
 import type { GatewayTls } from './privacy/shared-data-access';
 import { caNames, caTlsRootFile, enrollmentIdsOf } from '../../platform/src/ca-layout';
+import { keyStoreOf, type KeyStore } from '../../platform/src/keys/key-store';
 import { cryptoPaths, runPaths } from '../../platform/src/paths';
 import { loadTopology, type Org, type Topology } from '../../platform/src/topology';
 
@@ -37,6 +38,11 @@ export interface GatewayConfig {
   logLevel: string;
   /** The ingest identity that submits batches of device-signed readings. */
   ingest: { enrollmentId: string; msp: string };
+  /**
+   * Where the callers' and the ingest identity's keys are made and kept: files in dataDir, or the
+   * org's SoftHSM2 token in `dir` (topology `keys`).
+   */
+  keys: { store: KeyStore; dir: string };
   /** Batching of device readings: flush at maxSize readings or maxDelayMs after the first. */
   batching: { maxSize: number; maxDelayMs: number; maxInFlight: number };
   /** How long a DER's registry entry is trusted for the gateway's early checks. */
@@ -137,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, topology = load
     bodyLimit: 64 * 1024,
     logLevel: env.VPP_LOG_LEVEL ?? 'info',
     ingest: { enrollmentId: ids.ingest, msp: cryptoPaths.userMsp(org.name, 'ingest') },
+    keys: { store: keyStoreOf(topology.keys, org.name), dir: runPaths.hsm(org.name) },
     batching: {
       maxSize: positive(env, 'VPP_BATCH_MAX_SIZE', 500),
       maxDelayMs: positive(env, 'VPP_BATCH_MAX_DELAY_MS', 150),

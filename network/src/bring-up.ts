@@ -19,6 +19,7 @@ import { peerAdminEnv, runTool, toolsAt, type FabricTools } from './fabric-cli';
 import { generateAll, nativeCcaasBuilderDir } from './generate';
 import { locateFabricHome } from '../../platform/src/fabric-home';
 import { cryptoPaths, runPaths } from '../../platform/src/paths';
+import { keyStoreOf } from '../../platform/src/keys/key-store';
 import { channelGauge, waitUntil } from './process/metrics';
 import { isLocalHost } from './process/ports';
 import { launchSpecOf, type LaunchContext } from './process/launch';
@@ -255,6 +256,20 @@ export async function deployChaincode(
   return packageId;
 }
 
+/**
+ * The orgs' SoftHSM2 tokens (under network/run/hsm, fresh PINs 0600 beside them) when the topology
+ * keeps keys there; the gateways make their keys in them. pkcs11js is loaded only then.
+ */
+async function prepareKeyStores(topology: Topology, options: BringUpOptions): Promise<void> {
+  for (const org of topology.orgs) {
+    const store = keyStoreOf(topology.keys, org.name);
+    if (store.kind !== 'softhsm') continue;
+    const { ensureSoftToken } = await import('../../platform/src/keys/softhsm.js');
+    const token = ensureSoftToken(runPaths.hsm(org.name), store.tokenLabel);
+    options.log(`${org.name}: SoftHSM2 token ${token.label} ready`);
+  }
+}
+
 export async function bringUp(
   topology: Topology,
   baseTools: FabricTools,
@@ -274,6 +289,7 @@ export async function bringUp(
   await deployChaincode(context, options, { sequence: topology.chaincode.sequence, redefine: false });
   await waitForChaincode(topology, tools, options);
   await prepareLedger(topology, options.log);
+  await prepareKeyStores(topology, options);
   await startRole('gateway', context, options);
 }
 

@@ -33,6 +33,8 @@ export const runPaths = {
   env: (nodeId: string) => path.join(runDir(), 'env', `${nodeId}.env`),
   config: (...parts: string[]) => path.join(runDir(), 'config', ...parts),
   crypto: (...parts: string[]) => path.join(runDir(), 'crypto', ...parts),
+  /** An org's SoftHSM2 token folder (softhsm2.conf, tokens, PINs) when the topology selects it. */
+  hsm: (org: string) => path.join(runDir(), 'hsm', org),
 };
 
 /**

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { isVppError, parseMarketCalendarInput } from '../../chaincode/src/api';
+import { KeysSchema } from './keys/key-store';
 import { repoRoot } from './paths';
 
 export const ORG_ROLES = ['cvpp', 'trading', 'control', 'regulator'] as const;
@@ -138,6 +139,8 @@ export const TopologySchema = z.strictObject({
     })
     .default(DEFAULT_RATE_LIMITS),
   orgs: z.array(OrgSchema).min(1),
+  /** Where signing keys live (keys/key-store.ts): 0600 files unless it selects a SoftHSM2 token. */
+  keys: KeysSchema,
 });
 
 export type Topology = z.infer<typeof TopologySchema>;

@@ -3,6 +3,7 @@
  * identities (crypto laid out by ca/src/enroll.ts), or as one of the callers an org gateway keeps,
  * for integration tests on the real network; and reads back who signed a transaction.
  */
+import type { Signer } from '@hyperledger/fabric-gateway';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,9 +27,12 @@ export function connectAs(orgName: string, user: 'admin' | 'appuser' | 'ingest')
   return connectAsIdentity(topology, orgName, user);
 }
 
-/** A fabric-gateway connection to the org's peer that signs with the given certificate and key. */
-export function connectWith(orgName: string, certPem: string, keyPem: string): Connection {
-  return connectWithKey(topology, orgName, certPem, keyPem);
+/**
+ * A fabric-gateway connection to the org's peer that signs with the given certificate and key (a
+ * private key in PEM, or a signer whose key stays in an HSM token).
+ */
+export function connectWith(orgName: string, certPem: string, key: string | Signer): Connection {
+  return connectWithKey(topology, orgName, certPem, key);
 }
 
 export const utf8 = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');

@@ -1,7 +1,8 @@
 /**
  * The gateway's own files (under runPaths.data('gateway.<org>')): the token secret, one folder per
- * enrolled caller (private key mode 0600 in a 0700 folder, certificate, scrypt hash of the login
- * secret) and the revoked set. Keys never leave this folder; only the gateway process reads it.
+ * enrolled caller (private key mode 0600 in a 0700 folder, or the id of its key in the org's HSM
+ * token; certificate; scrypt hash of the login secret) and the revoked set. Keys never leave this
+ * folder (or the token); only the gateway process reads it.
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,13 +20,15 @@ import type { ApiRole } from './roles';
 export const ENROLLMENT_ID_PATTERN = '^[A-Za-z0-9](?:[A-Za-z0-9_@-]|\\.(?=[A-Za-z0-9_@-])){0,63}$';
 const ENROLLMENT_ID = new RegExp(ENROLLMENT_ID_PATTERN, 'u');
 
-export interface StoredIdentity {
+/** A caller's private key: a PEM file key, or the CKA_ID (hex) of a key kept in the HSM token. */
+export type KeyRef = { keyPem: string } | { tokenKeyId: string };
+
+export type StoredIdentity = {
   enrollmentId: string;
   role: ApiRole;
   serial: string;
   certPem: string;
-  keyPem: string;
-}
+} & KeyRef;
 
 interface IdentityRecord {
   enrollmentId: string;
@@ -102,12 +105,15 @@ export class IdentityStore {
     const recordFile = path.join(folder, 'record.json');
     if (!existsSync(recordFile)) return undefined;
     const record = JSON.parse(readFileSync(recordFile, 'utf8')) as IdentityRecord;
+    const keyFile = path.join(folder, 'key.pem');
     return {
       enrollmentId: record.enrollmentId,
       role: record.role,
       serial: record.serial,
       certPem: readFileSync(path.join(folder, 'cert.pem'), 'utf8'),
-      keyPem: readFileSync(path.join(folder, 'key.pem'), 'utf8'),
+      ...(existsSync(keyFile)
+        ? { keyPem: readFileSync(keyFile, 'utf8') }
+        : { tokenKeyId: readFileSync(path.join(folder, 'token-key-id'), 'utf8').trim() }),
     };
   }
 
@@ -125,7 +131,8 @@ export class IdentityStore {
     // Only ids that passed the rule reach here (login and registration check it first).
     if (folder === undefined) throw new Error(`invalid enrollment id ${identity.enrollmentId}`);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
-    writePrivate(path.join(folder, 'key.pem'), identity.keyPem);
+    if ('keyPem' in identity) writePrivate(path.join(folder, 'key.pem'), identity.keyPem);
+    else writePrivate(path.join(folder, 'token-key-id'), `${identity.tokenKeyId}\n`);
     writeFileSync(path.join(folder, 'cert.pem'), identity.certPem);
     const record: IdentityRecord = {
       enrollmentId: identity.enrollmentId,

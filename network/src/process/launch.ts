@@ -8,6 +8,7 @@ import { prepareCaServer } from '../../../ca/src';
 import type { FabricTools } from '../fabric-cli';
 import { nodeEnvOf } from '../generate/node-env';
 import { cryptoPaths, repoRoot, runPaths } from '../../../platform/src/paths';
+import { keyStoreOf, softhsmConfFile } from '../../../platform/src/keys/key-store';
 import type { NetworkNode, Topology } from '../../../platform/src/topology';
 import { statusOf, type HealthProbe, type LaunchSpec, type NodeStatus } from './supervisor';
 
@@ -88,11 +89,17 @@ export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchS
         ...base,
         command: process.execPath,
         args: [path.join(repoRoot(), 'dist', 'gateway', 'src', 'server.js')],
-        env: nodeEnvOf(topology, node),
+        env: { ...nodeEnvOf(topology, node), ...hsmEnvOf(topology, node) },
         cwd: repoRoot(),
         health: healthOf(node),
       };
   }
+}
+
+/** SOFTHSM2_CONF of the org's token folder, for a gateway whose keys the topology puts in SoftHSM2. */
+function hsmEnvOf(topology: Topology, node: NetworkNode): Record<string, string> {
+  if (keyStoreOf(topology.keys, node.org.name).kind !== 'softhsm') return {};
+  return { SOFTHSM2_CONF: softhsmConfFile(runPaths.hsm(node.org.name)) };
 }
 
 /** How the node's readiness is seen; every probe must pass. */

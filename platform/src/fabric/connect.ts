@@ -4,7 +4,7 @@
  * per-caller cache and the org connections of setup, tests and benches are built on it.
  */
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Gateway } from '@hyperledger/fabric-gateway';
+import { connect, hash, signers, type Gateway, type Signer } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
 
 /**
@@ -30,12 +30,11 @@ export function newPeerClient(
   return new grpc.Client(endpoint, grpc.credentials.createSsl(tlsRootCert), options);
 }
 
-/** An identity that signs its own proposals and transactions. */
-export interface SigningIdentity {
-  mspId: string;
-  certPem: string;
-  keyPem: string;
-}
+/**
+ * An identity that signs its own proposals and transactions: with a private key in PEM (a file
+ * key), or with a signer whose key stays elsewhere (an HSM token, keys/softhsm.ts).
+ */
+export type SigningIdentity = { mspId: string; certPem: string } & ({ keyPem: string } | { signer: Signer });
 
 /** A Gateway on `client` that signs as `identity`; closing it leaves the client open. */
 export function newGateway(client: grpc.Client, identity: SigningIdentity): Gateway {
@@ -43,7 +42,8 @@ export function newGateway(client: grpc.Client, identity: SigningIdentity): Gate
   return connect({
     client,
     identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certPem) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(identity.keyPem)),
+    signer:
+      'signer' in identity ? identity.signer : signers.newPrivateKeySigner(createPrivateKey(identity.keyPem)),
     hash: hash.sha256,
     evaluateOptions: after(DEADLINES_MS.evaluate),
     endorseOptions: after(DEADLINES_MS.endorse),

@@ -5,7 +5,7 @@
  * factory (connect.ts).
  */
 import type * as grpc from '@grpc/grpc-js';
-import type { Contract, Gateway, Network } from '@hyperledger/fabric-gateway';
+import type { Contract, Gateway, Network, Signer } from '@hyperledger/fabric-gateway';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cryptoPaths } from '../paths';
@@ -37,19 +37,27 @@ export function connectAs(topology: Topology, orgName: string, user: string): Co
   );
 }
 
-/** A connection to the org's peer that signs with the given certificate and key. */
+/**
+ * A connection to the org's peer that signs with the given certificate and its key: a private key
+ * in PEM, or a signer whose key stays in an HSM token.
+ */
 export function connectWith(
   topology: Topology,
   orgName: string,
   certPem: string,
-  keyPem: string,
+  key: string | Signer,
 ): Connection {
   const org = orgByName(topology, orgName);
   const client = newPeerClient(
     `${org.peer.host}:${org.peer.port}`,
     readFileSync(cryptoPaths.tls(org.name, 'peer', 'ca.crt')),
   );
-  const gateway = newGateway(client, { mspId: org.mspId, certPem, keyPem });
+  const gateway = newGateway(
+    client,
+    typeof key === 'string'
+      ? { mspId: org.mspId, certPem, keyPem: key }
+      : { mspId: org.mspId, certPem, signer: key },
+  );
   const channel = topology.channel.name;
   const network = gateway.getNetwork(channel);
   const contract = (name: string) => network.getContract(topology.chaincode.name, name);

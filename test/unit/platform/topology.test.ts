@@ -136,6 +136,28 @@ describe('topology', () => {
     });
   });
 
+  describe('keys', () => {
+    it('should keep keys in files unless the topology selects a store', () => {
+      assert.deepEqual(validateTopology(variant((t) => delete t.keys)).keys, { store: 'file' });
+    });
+
+    it('should accept a SoftHSM2 store with a token label prefix', () => {
+      const topology = validateTopology(variant((t) => (t.keys = { store: 'softhsm', tokenLabel: 'lab' })));
+      assert.deepEqual(topology.keys, { store: 'softhsm', tokenLabel: 'lab' });
+    });
+
+    it('should name keys.store when the store is unknown', () => {
+      const problems = problemsOf(variant((t) => (t.keys = { store: 'vault' })));
+      assert.equal(problems.length, 1);
+      assert.match(problems[0]!, /^keys\.store: /);
+    });
+
+    it('should name keys.tokenLabel when the label is not one PKCS#11 can hold', () => {
+      const problems = problemsOf(variant((t) => (t.keys = { store: 'softhsm', tokenLabel: 'my token' })));
+      assert.deepEqual(problems, ['keys.tokenLabel: must be 1 to 32 characters of A-Z a-z 0-9 . _ -']);
+    });
+  });
+
   describe('#nodesOf', () => {
     it('should list five nodes per org in start order with unique ids', () => {
       const nodes = nodesOf(loadTopology());

@@ -70,14 +70,14 @@ export default fp(
         if (!store.checkSecret(enrollmentId, loginSecret)) throw badCredentials();
         return stored;
       }
-      const { certPem, keyPem } = await app.ra.enroll(enrollmentId, loginSecret);
+      const { certPem, key } = await app.ra.enroll(enrollmentId, loginSecret);
       const role = fabricAttrsOf(certPem)[ROLE_ATTRIBUTE];
       if (!isApiRole(role)) {
         throw forbidden(
           `the certificate of ${enrollmentId} carries no API role (${ROLE_ATTRIBUTE}=${role ?? 'none'})`,
         );
       }
-      const identity = { enrollmentId, role, serial: serialOf(certPem), certPem, keyPem };
+      const identity = { enrollmentId, role, serial: serialOf(certPem), certPem, ...key };
       store.put(identity, loginSecret);
       return identity;
     }

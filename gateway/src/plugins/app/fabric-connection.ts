@@ -4,7 +4,6 @@
  * platform's connection factory, and every write takes its one BFT-aware submit path.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Contract, Gateway, Network } from '@hyperledger/fabric-gateway';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
@@ -18,6 +17,8 @@ import { submitAndWait, type PrivateInput } from '../../../../platform/src/fabri
 import { IDEMPOTENCY_KEY_PATTERN } from '../../../../platform/src/fabric/idempotency';
 import { newGateway, newPeerClient } from '../../../../platform/src/fabric/connect';
 import { callerOf, type Caller } from './auth';
+import type { KeyRef } from '../../core/identity-store';
+import { serviceIdentityOf, type ServiceIdentity, type SigningKeys } from './signing-keys';
 
 /** A committed transaction: the chaincode's result bytes, its id and the block it committed in. */
 export interface Submitted {
@@ -136,8 +137,10 @@ async function submitWithRetry(
 
 export function newFabricConnection(
   config: GatewayConfig,
-  credentialsOf: (caller: Caller) => { certPem: string; keyPem: string },
+  credentialsOf: (caller: Caller) => { certPem: string } & KeyRef,
   metrics: GatewayMetrics,
+  keys: SigningKeys,
+  serviceIdentity: () => ServiceIdentity,
 ): FabricPort {
   // Keepalive: this client lives as long as the gateway, and a dead peer connection must show.
   const client = newPeerClient(config.peer.endpoint, readFileSync(config.peer.tlsCaFile), {
@@ -156,16 +159,16 @@ export function newFabricConnection(
     const key = `${caller.enrollmentId}:${caller.serial}`;
     const cached = gateways.get(key);
     if (cached) return cached.gateway;
-    const { certPem, keyPem } = caller === SERVICE ? serviceCredentials() : credentialsOf(caller);
-    const gateway = newGateway(client, { mspId: config.org.mspId, certPem, keyPem });
+    const credentials = caller === SERVICE ? serviceIdentity() : credentialsOf(caller);
+    const gateway = newGateway(client, {
+      mspId: config.org.mspId,
+      certPem: credentials.certPem,
+      signer: keys.signerOf(credentials),
+    });
     gateways.set(key, { enrollmentId: caller.enrollmentId, gateway });
     return gateway;
   }
 
-  const serviceCredentials = () => ({
-    certPem: readFileSync(path.join(config.ingest.msp, 'signcerts', 'cert.pem'), 'utf8'),
-    keyPem: readFileSync(path.join(config.ingest.msp, 'keystore', 'key.pem'), 'utf8'),
-  });
   const network = (caller: Caller) => gatewayOf(caller).getNetwork(config.channel);
   const contract = (caller: Caller, name: string) => network(caller).getContract(config.chaincode, name);
 
@@ -256,9 +259,11 @@ export default fp(
           return stored;
         },
         app.metrics,
+        app.signingKeys,
+        await serviceIdentityOf(opts.config, app.signingKeys, app.ra.enrollCsr),
       );
     app.decorate('fabric', port);
     app.addHook('onClose', async () => port.close());
   },
-  { name: 'fabric-connection', dependencies: ['metrics'] },
+  { name: 'fabric-connection', dependencies: ['metrics', 'signing-keys', 'ra'] },
 );

@@ -14,8 +14,10 @@ import { ROLE_ATTRIBUTE } from '../../../../chaincode/src/api';
 import type { AppPorts } from '../../app';
 import { ApiError } from '../../core/api-error';
 import type { ApiRole } from '../../core/roles';
-import { newKeyAndCsr, normalSerial } from '../../core/x509';
+import { normalSerial } from '../../core/x509';
+import type { KeyRef } from '../../core/identity-store';
 import type { GatewayConfig } from '../../config';
+import type { SigningKeys } from './signing-keys';
 
 /** A person's API role, or `device` for a DER's light node (which holds its own key). */
 export type RegistrableRole = ApiRole | 'device';
@@ -37,7 +39,8 @@ export interface IdentityInfo {
 
 /** The CA as the gateway uses it (a narrow port so unit tests can replace it). */
 export interface RaPort {
-  enroll(enrollmentId: string, secret: string): Promise<{ certPem: string; keyPem: string }>;
+  /** Enrollment with a key the gateway makes and keeps (in a file or its HSM token: signing-keys.ts). */
+  enroll(enrollmentId: string, secret: string): Promise<{ certPem: string; key: KeyRef }>;
   /** Enrollment with the caller's own CSR (devices): the private key never reaches the gateway. */
   enrollCsr(enrollmentId: string, secret: string, csrPem: string): Promise<string>;
   register(input: {
@@ -103,7 +106,7 @@ export function crlSerials(crlPem: string): string[] {
   return entries.map((e) => normalSerial(typeof e.sn === 'string' ? e.sn : e.sn.hex));
 }
 
-export function newRa(config: GatewayConfig): RaPort {
+export function newRa(config: GatewayConfig, keys: SigningKeys): RaPort {
   const ca = new FabricCAServices(
     config.ca.url,
     { trustedRoots: [readFileSync(config.ca.tlsRootFile, 'utf8')], verify: true },
@@ -148,8 +151,8 @@ export function newRa(config: GatewayConfig): RaPort {
 
   return {
     async enroll(enrollmentId, secret) {
-      const { keyPem, csrPem } = newKeyAndCsr(enrollmentId);
-      return { certPem: await enrollCsr(enrollmentId, secret, csrPem), keyPem };
+      const { csrPem, key } = await keys.newKey(enrollmentId);
+      return { certPem: await enrollCsr(enrollmentId, secret, csrPem), key };
     },
     enrollCsr,
     async register({ enrollmentId, role, attrs }) {
@@ -226,7 +229,7 @@ export function newRa(config: GatewayConfig): RaPort {
 
 export default fp(
   async (app, opts: { config: GatewayConfig; ports: AppPorts }) => {
-    const ra = opts.ports.ra ?? newRa(opts.config);
+    const ra = opts.ports.ra ?? newRa(opts.config, app.signingKeys);
     app.decorate('ra', ra);
     // Certificates revoked while this gateway was down are in the CA's CRL: consult it on start.
     app.addHook('onReady', async () => {
@@ -239,5 +242,5 @@ export default fp(
       }
     });
   },
-  { name: 'ra' },
+  { name: 'ra', dependencies: ['signing-keys'] },
 );

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IdentityStore } from '../../../../gateway/src/core/identity-store';
+
+const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+const base = { role: 'operator', serial: 'AB01', certPem: CERT } as const;
 
 const VALID = ['a', 'alice', 'A1', 'op.north', 'user@cvpp.example', 'device.der-1', 'a_b-c', 'x'.repeat(64)];
 const INVALID = [
@@ -72,6 +75,26 @@ describe('gateway/core/identity-store', () => {
         () => store.put({ ...identity, enrollmentId: 'a..b' }, 's3cret'),
         /invalid enrollment id/,
       );
+    });
+  });
+
+  describe('key storage', () => {
+    it('should keep a file key 0600 and give it back with the certificate', () => {
+      const store = new IdentityStore(dir);
+      const keyPem = '-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n';
+      store.put({ ...base, enrollmentId: 'file-user', keyPem }, 's3cret');
+      assert.deepEqual(store.get('file-user'), { ...base, enrollmentId: 'file-user', keyPem });
+      const keyFile = path.join(dir, 'identities', 'file-user', 'key.pem');
+      assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+      assert.equal(store.checkSecret('file-user', 's3cret'), true);
+    });
+
+    it('should keep only the token key id of a key held in the HSM, never a key file', () => {
+      const store = new IdentityStore(dir);
+      const tokenKeyId = 'ab'.repeat(32);
+      store.put({ ...base, enrollmentId: 'hsm-user', tokenKeyId }, 's3cret');
+      assert.deepEqual(store.get('hsm-user'), { ...base, enrollmentId: 'hsm-user', tokenKeyId });
+      assert.equal(existsSync(path.join(dir, 'identities', 'hsm-user', 'key.pem')), false);
     });
   });
 });

@@ -119,18 +119,29 @@ describe('gateway/privacy/shared-data-access', () => {
 
     it('should answer 403 "no valid grant" after exactly one ledger lookup (no retry loop)', async () => {
       const lookups: string[] = [];
-      await assert.rejects(accessOver(ledgerWithoutTickets(lookups)).serve('ab'.repeat(32), undefined, gatewayOf('trading'), silent), {
-        status: 403,
-        code: 'FORBIDDEN',
-        message: 'no valid grant',
-      });
+      await assert.rejects(
+        accessOver(ledgerWithoutTickets(lookups)).serve(
+          'ab'.repeat(32),
+          undefined,
+          gatewayOf('trading'),
+          silent,
+        ),
+        {
+          status: 403,
+          code: 'FORBIDDEN',
+          message: 'no valid grant',
+        },
+      );
       assert.deepEqual(lookups, ['accessTicketAsService']);
     });
 
     it('should pass a ledger outage through as it is (not as a refusal)', async () => {
       const outage = new ApiError(503, 'FABRIC_UNAVAILABLE', 'peer unreachable');
       const ledger = { ...ledgerWithoutTickets([]), accessTicketAsService: () => Promise.reject(outage) };
-      await assert.rejects(accessOver(ledger).serve('cd'.repeat(32), undefined, gatewayOf('trading'), silent), outage);
+      await assert.rejects(
+        accessOver(ledger).serve('cd'.repeat(32), undefined, gatewayOf('trading'), silent),
+        outage,
+      );
     });
   });
 });
