@@ -204,7 +204,8 @@ export function signedToken(claims: unknown, secret: Buffer): string {
 function badClaims(mspId: string): [string, unknown][] {
   const now = Math.floor(Date.now() / 1000);
   const good = { sub: 'admin1', role: 'admin', serial: 'AB', mspId, iat: now, exp: now + 600 };
-  const { role: _role, ...noRole } = good;
+  const noRole: Partial<typeof good> = { ...good };
+  delete noRole.role;
   return [
     ['claims-null', null],
     ['claims-array', [good]],
