@@ -314,6 +314,12 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   app.decorate('identities', new IdentityStore(config.dataDir));
   // Before any plugin: every route, the plugins' own included, passes through the guard.
   app.addHook('onRoute', (route) => guardRoute(route, table));
+  // Fastify hands an absent body to the validator as null, so a schema that accepts "no body" would
+  // accept a JSON `null` too; no route takes one, so it is refused before validation.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === null)
+      throw new ApiError(400, 'VALIDATION_FAILED', 'body must be an object, not null');
+  });
 
   function refuse(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
     const api = apiErrorOf(err);

@@ -7,6 +7,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { RouteEntry } from '../../gateway/src/app';
+import { ORG_ROLE_BY_MSP, type MspId } from '../../chaincode/src/types/consortium';
 import { API_ROLES, type ApiRole } from '../../gateway/src/core/roles';
 import { randomInt, type Random } from './prng';
 
@@ -24,7 +25,8 @@ export type FuzzAuth =
   | { kind: 'signed'; claims: unknown };
 
 /** What the route table says must happen, whatever else is wrong with the request. */
-export type FuzzExpectation = 'unauthenticated' | 'forbidden' | 'refused' | 'not-found' | 'any-4xx-or-2xx';
+export type FuzzExpectation =
+  'unauthenticated' | 'forbidden' | 'org-not-allowed' | 'refused' | 'not-found' | 'any-4xx-or-2xx';
 
 export interface FuzzRequest {
   category: FuzzCategory;
@@ -246,6 +248,16 @@ function badAuthHeaders(random: Random, mspId: string): [string, string][] {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+/** The paths a route URL matches (a parameter is one non-empty segment, `*` anything). */
+const patternOf = (url: string) =>
+  new RegExp(
+    `^${url
+      .split(/(:[A-Za-z0-9_]+|\*)/)
+      .map((part) =>
+        part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+      )
+      .join('')}$`,
+  );
 const paramsOf = (url: string) => [...url.matchAll(/:([A-Za-z0-9_]+)|\*/g)].map((m) => m[1] ?? '*');
 
 interface RouteView {
@@ -383,6 +395,9 @@ export function fuzzRequests(
   const documentedGets = views.filter((v) => v.op !== undefined && v.route.method === 'GET');
   const guarded = views.filter((v) => !v.route.public && v.op !== undefined);
   const partial = guarded.filter((v) => v.route.roles.length < API_ROLES.length);
+  // Routes bound to other organisations than this gateway's: a listed role still gets 403.
+  const orgRole = ORG_ROLE_BY_MSP[mspId as MspId];
+  const otherOrgs = guarded.filter((v) => !v.route.orgs.includes(orgRole));
   const writes = views.filter((v) => WRITE_METHODS.has(v.route.method) && v.op !== undefined);
   const bodilessWrites = writes.filter((v) => !v.route.public && v.params.size > 0 && !v.body);
   const claims = badClaims(mspId);
@@ -465,6 +480,16 @@ export function fuzzRequests(
           path: concretePath(view, doc, random),
           auth: { kind: 'role', role },
           expect: 'forbidden',
+        };
+      }
+      if (roll < 0.8 && otherOrgs.length > 0) {
+        const view = pick(random, otherOrgs);
+        return {
+          ...base(view, 'header', 'org-not-allowed'),
+          ...sampleBody(view),
+          path: concretePath(view, doc, random),
+          auth: allowed(view),
+          expect: 'org-not-allowed',
         };
       }
       if (roll < 0.9 || !options.idempotencyKeys || bodilessWrites.length === 0) {
@@ -550,14 +575,18 @@ export function fuzzRequests(
         random,
         views.filter((v) => v.op !== undefined),
       );
-      const taken = new Set(views.filter((v) => v.route.url === view.route.url).map((v) => v.route.method));
+      const path = concretePath(view, doc, random);
+      // A method is free when no route of it matches the path (GET /v1/orgs/self is GET /v1/orgs/:mspId).
+      const taken = new Set(
+        views.filter((v) => patternOf(v.route.url).test(path)).map((v) => v.route.method),
+      );
       const free = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter((m) => !taken.has(m));
       const method = pick(random, free);
       return {
         ...base(view, 'method', method.toLowerCase()),
         method,
         route: `${method} ${view.route.url}`,
-        path: concretePath(view, doc, random),
+        path,
         auth: allowed(view),
         expect: 'not-found',
       };
@@ -582,13 +611,19 @@ const STATUS_OF_CODE: Record<string, number> = {
   BAD_REQUEST: 400,
   VALIDATION_FAILED: 400,
   MALFORMED_BODY: 400,
+  MALFORMED_URL: 400,
   UNAUTHENTICATED: 401,
   TOKEN_INVALID: 401,
   TOKEN_EXPIRED: 401,
+  CLIENT_CERT_REQUIRED: 401,
+  CLIENT_CERT_REJECTED: 401,
   FORBIDDEN: 403,
+  ORG_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  LOGIN_LOCKED: 429,
 };
 
 /** What is wrong with the answer to `request` (nothing: an empty list). */
@@ -628,6 +663,10 @@ export function problemsOf(request: FuzzRequest, answer: FuzzAnswer): string[] {
     case 'forbidden':
       if (status !== 403 || !answer.text.includes('"FORBIDDEN"'))
         problems.push(`expected 403 FORBIDDEN (route table), got ${status}`);
+      break;
+    case 'org-not-allowed':
+      if (status !== 403 || !answer.text.includes('"ORG_NOT_ALLOWED"'))
+        problems.push(`expected 403 ORG_NOT_ALLOWED (route table), got ${status}`);
       break;
     case 'not-found':
       if (status !== 404 && status !== 405) problems.push(`expected 404/405 for the method, got ${status}`);

@@ -1,7 +1,7 @@
 // The seeded fuzz suite on the real network: requests derived from each org gateway's route table
 // and its own OpenAPI document (/docs/json), sent through real sockets to all four gateways. Every
 // answer must be a 4xx in the one error shape (never a 5xx), the route table must hold with real
-// users of every role, and nothing may be written: every peer's height and latest block hash are the
+// users of every role (roles, then organisations), over HTTPS that verifies each gateway's chain, and nothing may be written: every peer's height and latest block hash are the
 // same before and after (tests run one at a time, and every request here is invalid, so the telemetry
 // batcher has nothing to flush). The seed is printed; VPP_FUZZ_SEED=<seed> replays a run.
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { newLedgerReader } from '../../../gateway/src/blocks-and-events/ledger-r
 import { loadConfig } from '../../../gateway/src/config';
 import { IdentityStore } from '../../../gateway/src/core/identity-store';
 import { API_ROLES, type ApiRole } from '../../../gateway/src/core/roles';
-import { gatewayUrl, loginAdmin, registerAndLogin } from '../../../platform/src/http/gateway-rest';
+import { gatewayTarget, loginAdmin, registerAndLogin } from '../../../platform/src/http/gateway-rest';
 import { httpRequest } from '../../../platform/src/http/http-client';
 import { runPaths } from '../../../platform/src/paths';
 import { connectAs, topology, type Connection } from '../../support/fabric-client';
@@ -48,7 +48,8 @@ async function fuzzedGateway(org: string, mspId: string): Promise<FuzzedGateway>
   await app.ready();
   const routes = [...app.routeTable];
   await app.close();
-  const docs = await httpRequest(gatewayUrl(org), '/docs/json', { timeoutMs: REQUEST_TIMEOUT_MS });
+  const { url, tls } = gatewayTarget(org);
+  const docs = await httpRequest(url, '/docs/json', { timeoutMs: REQUEST_TIMEOUT_MS, tls });
   assert.equal(docs.status, 200, `${org} /docs/json`);
   const adminToken = await loginAdmin(org);
   const tokens = new Map<ApiRole, string>([['admin', adminToken]]);
@@ -91,7 +92,9 @@ async function fuzzOne(gateway: FuzzedGateway, requests: FuzzRequest[], tally: F
       ...request.headers,
       ...(request.contentType === undefined ? {} : { 'content-type': request.contentType }),
     };
-    const answer = await httpRequest(gatewayUrl(gateway.org), request.path, {
+    const { url, tls } = gatewayTarget(gateway.org);
+    const answer = await httpRequest(url, request.path, {
+      tls,
       method: request.method,
       headers,
       ...(request.body === undefined ? {} : { body: request.body }),

@@ -12,10 +12,12 @@ import {
 } from '../../support/fuzz-requests';
 import { prng } from '../../support/prng';
 
+const EVERY_ORG = ['cvpp', 'trading', 'control', 'regulator'] as const;
 const routes: RouteEntry[] = [
-  { method: 'GET', url: '/v1/things/:id', roles: ['operator'], public: false },
-  { method: 'PUT', url: '/v1/things/:id', roles: ['admin'], public: false },
-  { method: 'GET', url: '/healthz', roles: [], public: true },
+  { method: 'GET', url: '/v1/things/:id', roles: ['operator'], orgs: EVERY_ORG, public: false },
+  // Bound to the regulator: on the CVPP gateway an admin gets ORG_NOT_ALLOWED.
+  { method: 'PUT', url: '/v1/things/:id', roles: ['admin'], orgs: ['regulator'], public: false },
+  { method: 'GET', url: '/healthz', roles: [], orgs: EVERY_ORG, public: true },
 ];
 const idParam = {
   in: 'path',
@@ -103,6 +105,37 @@ describe('fuzz requests', () => {
     assert.ok(headers.some((r) => r.expect === 'unauthenticated' && r.auth.kind === 'signed'));
   });
 
+  it("should expect 403 ORG_NOT_ALLOWED for a listed role on a route bound to other orgs than the gateway's", () => {
+    const onCvpp = fuzzRequests(routes, doc, 'CvppMSP', prng(3), options).filter(
+      (r) => r.expect === 'org-not-allowed',
+    );
+    assert.ok(onCvpp.length > 0);
+    assert.ok(
+      onCvpp.every(
+        (r) => r.route === 'PUT /v1/things/:id' && r.auth.kind === 'role' && r.auth.role === 'admin',
+      ),
+    );
+    // On the regulator's own gateway the route is served: no request expects the refusal.
+    const onRegulator = fuzzRequests(routes, doc, 'RegulatorMSP', prng(3), options);
+    assert.equal(onRegulator.filter((r) => r.expect === 'org-not-allowed').length, 0);
+  });
+
+  it('should never send a method another route pattern serves for the same path', () => {
+    const withSelf: RouteEntry[] = [
+      ...routes,
+      { method: 'PUT', url: '/v1/things/self', roles: ['admin'], orgs: EVERY_ORG, public: false },
+    ];
+    const docWithSelf: OpenApiDocument = {
+      paths: { ...doc.paths, '/v1/things/self': { put: doc.paths['/v1/things/{id}']!.put! } },
+    };
+    const methods = fuzzRequests(withSelf, docWithSelf, 'CvppMSP', prng(11), { ...options, perCategory: 200 })
+      .filter((r) => r.category === 'method' && r.path === '/v1/things/self')
+      .map((r) => r.method);
+    assert.ok(methods.length > 0);
+    // GET /v1/things/self is GET /v1/things/:id, a route of its own.
+    assert.ok(!methods.includes('GET') && !methods.includes('PUT'), methods.join(','));
+  });
+
   it('should change exactly one field of a valid sample body', () => {
     const body = sampleOf(
       doc.paths['/v1/things/{id}']!.put!.requestBody!.content!['application/json']!.schema,
@@ -154,6 +187,12 @@ describe('fuzz answer rules', () => {
     ]);
     const wrongRole = { ...refused, expect: 'forbidden' as const };
     assert.deepEqual(problemsOf(wrongRole, { status: 403, headers: json, text }), []);
+    const wrongOrg = { ...refused, expect: 'org-not-allowed' as const };
+    assert.deepEqual(problemsOf(wrongOrg, { status: 403, headers: json, text }), [
+      'expected 403 ORG_NOT_ALLOWED (route table), got 403',
+    ]);
+    const orgText = JSON.stringify({ error: { code: 'ORG_NOT_ALLOWED', message: 'no' } });
+    assert.deepEqual(problemsOf(wrongOrg, { status: 403, headers: json, text: orgText }), []);
   });
 
   it('should accept a 429 only with Retry-After', () => {

@@ -323,6 +323,42 @@ describe('gateway/app strict input', () => {
       }
       assert.deepEqual(ledger.calls, []);
     });
+
+    it('should refuse a JSON null body with 400 and call nothing, though no body at all is accepted', async () => {
+      const empty = bodyRoutes.filter((r) => r.body === EmptyBodySchema);
+      let refused = 0;
+      for (const route of empty) {
+        const url = route.url.replace(/:(\w+)/g, 'x1');
+        const res = await app.inject({
+          method: route.method as 'POST',
+          url,
+          headers: { ...regulator(), 'content-type': 'application/json' },
+          payload: 'null',
+        });
+        if (res.statusCode === 403) continue;
+        assert.equal(res.statusCode, 400, `${route.method} ${url}: ${res.body}`);
+        assert.equal(res.json().error.code, 'VALIDATION_FAILED');
+        refused += 1;
+      }
+      assert.ok(refused > 0, 'the regulator may call at least one route without a body');
+      assert.deepEqual(ledger.calls, []);
+      // The same routes without any body reach the ledger (the fake one answers for them).
+      const served = [];
+      for (const route of empty) {
+        const res = await app.inject({
+          method: route.method as 'POST',
+          url: route.url.replace(/:(\w+)/g, 'x1'),
+          headers: regulator(),
+        });
+        if (res.statusCode !== 403) served.push(res.statusCode);
+      }
+      assert.equal(served.length, refused);
+      assert.ok(
+        served.every((status) => status !== 400),
+        served.join(','),
+      );
+      ledger.calls.length = 0;
+    });
   });
 
   describe('free text', () => {
