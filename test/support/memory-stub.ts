@@ -267,9 +267,13 @@ export class MemoryStub {
       .slice(0, pageSize)
       .map(([key, value]) => ({ namespace: 'vpp', key, value: Uint8Array.from(value) }));
     const next = all[pageSize]?.[0] ?? '';
+    // An empty page with no next key has all-default metadata, which protobuf sends as no bytes:
+    // fabric-shim then gives no `metadata` at all (its typings say otherwise).
+    const metadata =
+      page.length === 0 && next === '' ? undefined : { fetchedRecordsCount: page.length, bookmark: next };
     return {
       iterator: this.iterate(page) as unknown as StateQueryIterator,
-      metadata: { fetchedRecordsCount: page.length, bookmark: next },
+      metadata: metadata as { fetchedRecordsCount: number; bookmark: string },
     };
   }
 

@@ -149,7 +149,10 @@ export async function scanPrefixPage<T>(
     pageSize,
     bookmark,
   );
-  return { entries: await collect(iterator, prefix, decoder), bookmark: metadata.bookmark ?? '' };
+  // fabric-shim leaves `metadata` out when the peer's is all defaults (an empty last page), though
+  // its typings promise one.
+  const next = (metadata as typeof metadata | undefined)?.bookmark ?? '';
+  return { entries: await collect(iterator, prefix, decoder), bookmark: next };
 }
 
 /** Emits the transaction's chaincode event. Fabric keeps only the last event set per transaction. */

@@ -149,6 +149,14 @@ describe('market interval over REST (real network)', () => {
       'GATE_CLOSED',
       'reveal after the deadline',
     );
+    // None recorded yet: an empty last page (the peer then sends no paging metadata at all).
+    const none = await as<{ violations: unknown[]; bookmark: string }>(
+      'cvpp',
+      'GET',
+      `/v1/market/vpps/${VPP}/violations`,
+    );
+    expectStatus(none, 200, 'list no violations');
+    assert.deepEqual(none.body, { violations: [], bookmark: '' });
     const violations = await as<{ recorded: { bidId: string; vppId: string }[] }>(
       'trading',
       'POST',
