@@ -25,7 +25,7 @@ import {
 } from '../../support/fuzz-requests';
 import { prng } from '../../support/prng';
 
-const PER_CATEGORY = 60;
+const PER_CATEGORY = 250;
 const REQUEST_TIMEOUT_MS = 15_000;
 const seed = fuzzSeed();
 const stamp = Date.now().toString(36);

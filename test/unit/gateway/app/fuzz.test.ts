@@ -18,7 +18,7 @@ import {
 import { prng } from '../../../support/prng';
 import { FakeLedger, fakeRaPort, openGateway, tokenFor } from '../../../support/route-harness';
 
-const PER_CATEGORY = 150;
+const PER_CATEGORY = 400;
 const seed = fuzzSeed();
 
 describe(`gateway fuzz through app.inject (VPP_FUZZ_SEED=${seed})`, () => {
