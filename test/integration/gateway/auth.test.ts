@@ -84,6 +84,32 @@ describe('gateway auth', () => {
       assert.equal(res.body.error.code, 'INVALID_CREDENTIALS');
     });
 
+    it('should lock an id out after 5 failed logins: 429 LOGIN_LOCKED with Retry-After, even with the right secret', async () => {
+      const user = await registerAndLogin(ORG, adminToken, `it-locked-${stamp}`, 'operator');
+      const login = (secret: string) =>
+        call<{ error: { code: string } }>(ORG, 'POST', '/v1/auth/token', {
+          body: { enrollmentId: user.enrollmentId, secret },
+        });
+      const failures = [];
+      for (let attempt = 0; attempt < 5; attempt += 1) failures.push((await login('wrong')).body.error.code);
+      assert.deepEqual(failures, Array(5).fill('INVALID_CREDENTIALS'));
+      const locked = await login(user.secret);
+      assert.equal(locked.status, 429);
+      assert.equal(locked.body.error.code, 'LOGIN_LOCKED');
+      const retryAfter = Number(locked.headers['retry-after']);
+      // The oldest failure is seconds old: the lock lasts about the 15-minute window.
+      assert.ok(
+        retryAfter > 800 && retryAfter <= 900,
+        `Retry-After ${String(locked.headers['retry-after'])}`,
+      );
+      // Another id from the same address is not locked.
+      const other = users.get('trading')!;
+      const fine = await call(ORG, 'POST', '/v1/auth/token', {
+        body: { enrollmentId: other.enrollmentId, secret: other.secret },
+      });
+      assert.equal(fine.status, 200);
+    });
+
     it('should reuse the kept key on a second login with the same secret', async () => {
       const user = users.get('trading')!;
       const first = await call<{ serial: string }>(ORG, 'GET', '/v1/auth/me', { token: user.token });

@@ -214,9 +214,15 @@ describe('privacy: private collection, consent and off-chain samples (real netwo
     const ticket = Array.from({ length: 32 }, () => Math.floor(Math.random() * 256))
       .map((b) => b.toString(16).padStart(2, '0'))
       .join('');
-    const res = await call<ErrorBody>('cvpp', 'GET', `/v1/shared-data/${ticket}`);
-    assert.equal(res.status, 403);
-    assert.deepEqual(res.body.error, { code: 'FORBIDDEN', message: 'no valid grant' });
+    // As the trading centre's gateway (mutual TLS): without its certificate nothing is looked up.
+    const res = await httpRequest(gatewayUrl('cvpp'), `/v1/shared-data/${ticket}`, {
+      timeoutMs: 30_000,
+      tls: tradingGatewayClient(),
+    });
+    assert.deepEqual(
+      [res.status, JSON.parse(res.text)],
+      [403, { error: { code: 'FORBIDDEN', message: 'no valid grant' } }],
+    );
     assert.equal((await ticketLookups()) - before, 1);
   });
 
