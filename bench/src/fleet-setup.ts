@@ -52,7 +52,13 @@ export async function enrollFleet(
     });
     if (registered.status !== 201)
       throw new Error(`register ${member.derId}: ${JSON.stringify(registered.body)}`);
-    const device = await enrollDevice(gatewayTarget(ORG), member.derId, registered.body.secret);
+    const device = await enrollDevice(gatewayTarget(ORG), member.derId, registered.body.secret).catch(
+      (err: unknown) => {
+        throw new Error(`enroll ${member.derId}: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        });
+      },
+    );
     const der = await call(ORG, 'POST', '/v1/ders', {
       token: operator.token,
       body: { ...member, vppId, zone: 'bench', certificatePem: device.credentials.certPem },

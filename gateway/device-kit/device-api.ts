@@ -40,13 +40,14 @@ export async function postJson<T>(
   urlPath: string,
   body: unknown,
   timeoutMs = 120_000,
+  keepAlive = true,
 ): Promise<T> {
   // A fleet sends many small requests: keep connections open between them.
   const answer = await httpRequest(new URL(gateway.url).origin, urlPath, {
     method: 'POST',
     json: body,
     timeoutMs,
-    keepAlive: true,
+    keepAlive,
     ...(gateway.tls === undefined ? {} : { tls: gateway.tls }),
   });
   let parsed: unknown;
@@ -67,10 +68,16 @@ export async function postJson<T>(
 /** Makes a key, enrolls it with the one-time secret, and returns the device (key kept in memory). */
 export async function enrollDevice(gateway: GatewayTarget, derId: string, secret: string): Promise<Device> {
   const { privateKey, csrPem } = newDeviceKey(derId);
-  const answer = await postJson<{ certificatePem: string }>(gateway, `/v1/devices/${derId}/enroll`, {
-    secret,
-    csr: csrPem,
-  });
+  // A fresh connection: enrollment happens once per device, and its one-time secret must not meet a
+  // kept connection that the server closes as the request goes out (the device would not know
+  // whether its secret was used).
+  const answer = await postJson<{ certificatePem: string }>(
+    gateway,
+    `/v1/devices/${derId}/enroll`,
+    { secret, csr: csrPem },
+    120_000,
+    false,
+  );
   return new Device({ derId, privateKey, certPem: answer.certificatePem });
 }
 

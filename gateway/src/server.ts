@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerOptions } from 'node:https';
 import { buildApp } from './app';
 import { loadConfig, type GatewayConfig } from './config';
+import { installCpuProfileOnSignal } from '../../chaincode/src/api';
 
 /**
  * HTTPS with the gateway's certificate from its org's TLS CA. Every client is asked for a
@@ -24,6 +25,7 @@ function httpsOptionsOf(config: GatewayConfig): ServerOptions {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  installCpuProfileOnSignal();
   const app = await buildApp(config, config.plainHttp ? {} : { https: httpsOptionsOf(config) });
   if (config.plainHttp)
     app.log.warn({ host: config.listenHost }, 'plain HTTP on loopback (VPP_GATEWAY_PLAIN_HTTP=1)');

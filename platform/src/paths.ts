@@ -35,6 +35,8 @@ export const runPaths = {
   crypto: (...parts: string[]) => path.join(runDir(), 'crypto', ...parts),
   /** An org's SoftHSM2 token folder (softhsm2.conf, tokens, PINs) when the topology selects it. */
   hsm: (org: string) => path.join(runDir(), 'hsm', org),
+  /** CPU profiles the Node processes write on SIGUSR2 (`npm run bench -- telemetry --profile`). */
+  profiles: () => path.join(runDir(), 'profiles'),
 };
 
 /**

@@ -51,7 +51,14 @@ const OrgSchema = z.strictObject({
   mspId: z.string().regex(/^[A-Z][A-Za-z0-9]*MSP$/, { message: 'must look like CvppMSP' }),
   description: z.string().min(1),
   ca: z.strictObject({ host, port, operationsPort: port }),
-  peer: z.strictObject({ host, port, chaincodePort: port, operationsPort: port }),
+  // profilePort: Go's pprof endpoint on the peer's host (`npm run bench -- telemetry --profile`).
+  peer: z.strictObject({
+    host,
+    port,
+    chaincodePort: port,
+    operationsPort: port,
+    profilePort: port.optional(),
+  }),
   orderer: z.strictObject({ host, port, adminPort: port, operationsPort: port }),
   chaincodeServer: z.strictObject({ host, port }),
   gateway: z.strictObject({ host, port }),

@@ -274,3 +274,7 @@ export {
   verifyMerkleProof,
   type MerkleProof,
 } from '../domain/privacy/merkle';
+
+// ---- operations: the CPU-profile signal every Node process of the network answers ----
+
+export { cpuProfileFile, installCpuProfileOnSignal, PROFILE_SIGNAL } from '../ops/cpu-profile-signal';

@@ -11,6 +11,7 @@ import { ErrorCode, VppError } from '../types/errors';
 import type { HistoryEntry, HistoryPage } from '../types/history';
 import { decode, encode, type JsonValue } from '../encoding/canonical-json';
 import { compositeKey, printableKey, splitCompositeKey, type KeyPrefix } from '../encoding/keys';
+import { getStates, setState } from './state-batching';
 import { timestampToIso } from './tx-time';
 
 /** Turns a decoded JSON value into a typed record, throwing if it does not have the expected shape. */
@@ -39,6 +40,21 @@ export async function readState<T>(ctx: Context, key: string, decoder: Decoder<T
     return undefined;
   }
   return decodeStored(key, bytes, decoder);
+}
+
+/**
+ * Reads and decodes many values at once (one round trip per batch where the peer allows it, see
+ * state-batching.ts), in the order of `keys`; undefined where a key is absent.
+ */
+export async function readStates<T>(
+  ctx: Context,
+  keys: readonly string[],
+  decoder: Decoder<T>,
+): Promise<(T | undefined)[]> {
+  const values = await getStates(ctx.stub, keys);
+  return values.map((bytes, i) =>
+    bytes.length === 0 ? undefined : decodeStored(keys[i] as string, bytes, decoder),
+  );
 }
 
 /** Like readState, but absence is a NOT_FOUND error naming `what`. */
@@ -73,12 +89,12 @@ export async function requireAbsent<T>(
 /** Writes the canonical encoding of `value` and returns the exact bytes written (e.g. for events). */
 export async function writeState(ctx: Context, key: string, value: unknown): Promise<Uint8Array> {
   const bytes = encode(value);
-  await ctx.stub.putState(key, bytes);
+  await setState(ctx.stub, key, bytes);
   return bytes;
 }
 
 export async function deleteState(ctx: Context, key: string): Promise<void> {
-  await ctx.stub.deleteState(key);
+  await setState(ctx.stub, key, undefined);
 }
 
 type StateIterator = Awaited<ReturnType<Context['stub']['getStateByPartialCompositeKey']>>;

@@ -228,7 +228,10 @@ function serviceOf(inCompose: Topology, node: NetworkNode): ComposeService {
     hostname: name,
     ...run,
     environment: sorted(environment ?? env),
-    ports: Object.values(node.ports).map((port) => `${port}:${port}`),
+    // pprof (the peer's profilePort) is a debugging endpoint: published on the host's loopback only.
+    ports: Object.entries(node.ports).map(([key, port]) =>
+      key === 'profilePort' ? `127.0.0.1:${port}:${port}` : `${port}:${port}`,
+    ),
     volumes: [
       ...cryptoMountsOf(node.role, node.org, layout).map(
         (target) => `${composeSourceOf(target)}:${target}:ro`,

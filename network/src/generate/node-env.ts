@@ -76,6 +76,13 @@ function peerEnv(org: Org, node: NetworkNode, layout: RunLayout, options: NodeEn
     CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
     CORE_OPERATIONS_LISTENADDRESS: at(peer.host, peer.operationsPort),
     CORE_METRICS_PROVIDER: 'prometheus',
+    // Go's pprof on the peer's own host, for the bench's --profile: off unless the topology names a port.
+    ...(peer.profilePort === undefined
+      ? {}
+      : {
+          CORE_PEER_PROFILE_ENABLED: 'true',
+          CORE_PEER_PROFILE_LISTENADDRESS: at(peer.host, peer.profilePort),
+        }),
     // Empty: no Docker engine; chaincode runs as a service reached through the ccaas builder.
     CORE_VM_ENDPOINT: '',
     // The ccaas builder itself is declared in core.yaml (bring-up writes the project's copy; the

@@ -79,7 +79,7 @@ export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchS
           '--module-path',
           path.join(repoRoot(), 'chaincode'),
         ],
-        env: {},
+        env: { VPP_PROFILE_DIR: runPaths.profiles() },
         health: healthOf(node),
       };
     }
@@ -89,7 +89,11 @@ export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchS
         ...base,
         command: process.execPath,
         args: [path.join(repoRoot(), 'dist', 'gateway', 'src', 'server.js')],
-        env: { ...nodeEnvOf(topology, node), ...hsmEnvOf(topology, node) },
+        env: {
+          ...nodeEnvOf(topology, node),
+          ...hsmEnvOf(topology, node),
+          VPP_PROFILE_DIR: runPaths.profiles(),
+        },
         cwd: repoRoot(),
         health: healthOf(node),
       };

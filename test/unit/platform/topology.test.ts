@@ -176,6 +176,7 @@ describe('topology', () => {
         port: 8051,
         chaincodePort: 8052,
         operationsPort: 8053,
+        profilePort: 8059,
       });
       assert.equal(byId.get('peer.trading')!.healthPort, 8053);
       assert.equal(byId.get('orderer.regulator')!.healthPort, 10057);

@@ -161,6 +161,9 @@ describe('contracts/telemetry-contract', () => {
       await record([sign(unsigned('pv-001', 1500))]);
       const { outcome } = await record([sign(unsigned('pv-001', 1800))]);
       assert.deepEqual(statuses(outcome), [[0, 'rejected', 'REPLAY']]);
+      // The device is told which of its readings was refused.
+      const refused = outcome.results[0];
+      assert.deepEqual([refused?.derId, refused?.intervalId, refused?.sequence], ['pv-001', INTERVAL, 0]);
       const first = sign(unsigned('bat-002', 100, 3));
       const { outcome: inBatch } = await record([first, first, sign(unsigned('bat-002', 200, 3))]);
       assert.deepEqual(statuses(inBatch), [

@@ -78,10 +78,15 @@ describe('generate/compose', () => {
 
     it("should publish exactly the topology's ports of each node", () => {
       for (const node of nodes) {
-        const ports = Object.values(node.ports).map((p) => `${p}:${p}`);
+        const ports = Object.entries(node.ports).map(([key, p]) =>
+          key === 'profilePort' ? `127.0.0.1:${p}:${p}` : `${p}:${p}`,
+        );
         assert.deepEqual(committed.services[serviceNameOf(node)]!.ports, ports, node.id);
       }
       assert.match(committedText, /- "7051:7051"/);
+      // A peer's pprof is reachable from the host's loopback only.
+      assert.match(committedText, /- "?127\.0\.0\.1:7059:7059"?\n/);
+      assert.doesNotMatch(committedText, /- "7059:7059"/);
     });
 
     it('should pin every image to the topology versions', () => {

@@ -68,6 +68,25 @@ describe('generate/node-env', () => {
       assert.equal(envOf('gateway.trading').VPP_PEER_ENDPOINT, `localhost:${org.peer.port}`);
     });
 
+    it("should serve a peer's pprof on its own host only when the topology names a profile port", () => {
+      const org = topology.orgs[1]!;
+      const peer = envOf('peer.trading');
+      assert.equal(peer.CORE_PEER_PROFILE_ENABLED, 'true');
+      assert.equal(peer.CORE_PEER_PROFILE_LISTENADDRESS, `localhost:${org.peer.profilePort}`);
+      const withoutProfile = { ...org.peer, profilePort: undefined };
+      const quiet = {
+        ...topology,
+        orgs: topology.orgs.map((o) => (o === org ? { ...o, peer: withoutProfile } : o)),
+      };
+      const env = nodeEnvOf(
+        quiet,
+        nodes.find((n) => n.id === 'peer.trading')!,
+        { layout },
+      );
+      assert.equal(env.CORE_PEER_PROFILE_ENABLED, undefined);
+      assert.equal(env.CORE_PEER_PROFILE_LISTENADDRESS, undefined);
+    });
+
     it('should give every node a data folder of its own', () => {
       const owners = new Map<string, string>();
       for (const node of nodes) {
