@@ -101,7 +101,10 @@ function capabilitiesOfStub(stub: BatchingStub): PeerCapabilities {
 }
 
 interface ChattingHandler {
-  _stream: { on(event: 'data', listener: (message: peer.ChaincodeMessage) => void): void };
+  _stream: {
+    on(event: 'data', listener: (message: peer.ChaincodeMessage) => void): void;
+    removeListener(event: 'data', listener: (message: peer.ChaincodeMessage) => void): void;
+  };
 }
 
 interface HandlerClass {
@@ -122,10 +125,13 @@ export function capturePeerCapabilities(
   WRAPPED.add(handlerClass);
   const chat = handlerClass.prototype.chat;
   handlerClass.prototype.chat = function chatRecordingCapabilities(this: ChattingHandler, start: unknown) {
-    this._stream.on('data', (message: peer.ChaincodeMessage) => {
-      if (message.getType() === MESSAGE_TYPE.READY)
-        rememberCapabilities(this, capabilitiesOf(message.getPayload_asU8()), envelope);
-    });
+    // READY comes once per connection; the listener leaves with it, off the per-message path.
+    const onMessage = (message: peer.ChaincodeMessage) => {
+      if (message.getType() !== MESSAGE_TYPE.READY) return;
+      rememberCapabilities(this, capabilitiesOf(message.getPayload_asU8()), envelope);
+      this._stream.removeListener('data', onMessage);
+    };
+    this._stream.on('data', onMessage);
     chat.call(this, start);
   };
 }

@@ -57,15 +57,10 @@ interface Checked {
 /** A reading's outcome so far: refused, or checked and waiting for the replay check. */
 type Judged = { readonly result: ReadingResult } | { readonly checked: Checked };
 
-/** Runs `judge`, turning a VppError (other than INTERNAL) into the reading's rejection. */
-function judged(index: number, judge: (keep: (reading: SignedReading) => void) => Judged): Judged {
-  let reading: SignedReading | undefined;
-  try {
-    return judge((parsed) => (reading = parsed));
-  } catch (err) {
-    if (!isVppError(err) || err.code === ErrorCode.INTERNAL) throw err;
-    return { result: { index, ...rejectionOf(err, reading) } };
-  }
+/** A refused reading's result; an INTERNAL error, or one that is not a VppError, aborts instead. */
+function rejected(err: unknown, index: number, reading: SignedReading | undefined): ReadingResult {
+  if (!isVppError(err) || err.code === ErrorCode.INTERNAL) throw err;
+  return { index, ...rejectionOf(err, reading) };
 }
 
 /** The distinct DERs named by well-formed items of the batch, each read and parsed once. */
@@ -75,10 +70,9 @@ async function derViews(ctx: Context, batch: readonly unknown[]): Promise<Map<st
     const derId = (item as { derId?: unknown } | null)?.derId;
     if (typeof derId === 'string') ids.add(derId);
   }
-  const derIds = [...ids];
   const keys: string[] = [];
   const readable: string[] = [];
-  for (const derId of derIds) {
+  for (const derId of ids) {
     // An id that is not a valid key cannot name a registered DER: its readings fail parsing anyway.
     try {
       keys.push(derKey(derId));
@@ -114,17 +108,19 @@ export async function recordReadings(
 ): Promise<ReadingResult[]> {
   const calendar = await marketCalendar(ctx);
   const ders = await derViews(ctx, batch);
-  const judgements = batch.map((item, index) =>
-    judged(index, (keep) => {
-      const reading = parseSignedReading(item);
-      keep(reading);
+  const judgements = batch.map((item, index): Judged => {
+    let reading: SignedReading | undefined;
+    try {
+      reading = parseSignedReading(item);
       const interval = requireMeteringInterval(calendar, reading.intervalId);
       const { der, publicKey } = ders.get(reading.derId) ?? { der: undefined, publicKey: undefined };
       checkReading({ reading, der, publicKey, at, calendar: interval });
       const key = readingKey((der as Der).vppId, reading.intervalId, reading.derId, reading.sequence);
       return { checked: { index, reading, der: der as Der, key } };
-    }),
-  );
+    } catch (err) {
+      return { result: rejected(err, index, reading) };
+    }
+  });
   const checked = judgements.flatMap((j) => ('checked' in j ? [j.checked] : []));
   const stored = await readStates(
     ctx,
@@ -141,12 +137,14 @@ export async function recordReadings(
       continue;
     }
     const { index, reading, der, key } = judgement.checked;
-    const decided = judged(index, (keep) => {
-      keep(reading);
-      const decision = decideWrite(reading, written.get(key) ?? existing.get(key));
-      return { result: { index, ...placeOf(reading), status: decision === 'write' ? 'accepted' : decision } };
-    });
-    if ('result' in decided && decided.result.status === 'accepted') {
+    let decision: 'write' | 'duplicate';
+    try {
+      decision = decideWrite(reading, written.get(key) ?? existing.get(key));
+    } catch (err) {
+      results.push(rejected(err, index, reading));
+      continue;
+    }
+    if (decision === 'write') {
       const record: StoredReading = {
         ...reading,
         vppId: der.vppId,
@@ -157,7 +155,7 @@ export async function recordReadings(
       await writeState(ctx, key, record);
       written.set(key, reading);
     }
-    if ('result' in decided) results.push(decided.result);
+    results.push({ index, ...placeOf(reading), status: decision === 'write' ? 'accepted' : 'duplicate' });
   }
   return results;
 }

@@ -259,7 +259,9 @@ describe('ledger/state-batching', () => {
       const ready = new peer.ChaincodeMessage();
       ready.setType(peer.ChaincodeMessage.Type.READY);
       ready.setPayload(readyPayload({ write: true, writeMax: 4, get: true, getMax: 5 }));
+      assert.equal(handler._stream.listenerCount('data'), 1, 'the wrapper listens until READY');
       handler._stream.emit('data', ready);
+      assert.equal(handler._stream.listenerCount('data'), 0, 'and stops listening after it');
       const stub = { ...new FakePeer().stub(), handler };
       // The remembered capabilities decide the path: a batch read goes through the handler.
       let asked: number | undefined;
