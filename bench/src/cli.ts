@@ -3,6 +3,8 @@
  * measures its variants side by side in one run and prints their ratio.
  */
 import { clearingBench } from './clearing';
+import { loadBench } from './load';
+import { registryBench } from './registry';
 import { restOverhead } from './rest-overhead';
 import { settlementBench } from './settlement';
 import { telemetryBench } from './telemetry';
@@ -11,6 +13,20 @@ const FLAGS = new Set(process.argv.slice(2).filter((arg) => arg.startsWith('--')
 
 const SUITES: Record<string, () => Promise<void>> = {
   clearing: () => clearingBench(Number(process.env.VPP_BENCH_BIDS ?? 1000)),
+  load: () =>
+    loadBench({
+      levels: (process.env.VPP_BENCH_LOAD_LEVELS ?? '8,32,64,128').split(',').map(Number),
+      seconds: Number(process.env.VPP_BENCH_LOAD_SECONDS ?? 15),
+    }),
+  registry: () =>
+    registryBench({
+      ders: Number(process.env.VPP_BENCH_DERS ?? 100_000),
+      vpps: 10,
+      batchSize: Number(process.env.VPP_BENCH_DER_BATCH ?? 500),
+      concurrency: Number(process.env.VPP_BENCH_CONCURRENCY ?? 4),
+      singles: 300,
+      lookups: 1000,
+    }),
   rest: () => restOverhead({ rounds: 6, perRound: 10 }),
   settlement: async () => settlementBench(),
   // 400 devices: a device sends at most 60 readings per 10-second interval of the development

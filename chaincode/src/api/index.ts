@@ -59,6 +59,11 @@ export {
   type DerStatus,
   type DerType,
 } from '../domain/registry/der';
+export {
+  MAX_DER_BATCH_SIZE,
+  type DerBatchResult,
+  type DerRegistrationResult,
+} from '../domain/registry/der-batch';
 export type { CaCertificates } from '../domain/registry/ca-certificates';
 export { fabricAttrsOf, normalSerial, serialOf } from '../domain/pki/certificate';
 

@@ -21,6 +21,7 @@ import {
   type DerPage,
   type DerStatus,
 } from '../domain/registry/der';
+import { derBatchResultOf, parseDerBatch } from '../domain/registry/der-batch';
 import { buildVpp, parseStoredVpp, parseVppInput, type VppPage } from '../domain/registry/vpp';
 import { normalSerial, parseCertificate, serialOf } from '../domain/pki/certificate';
 import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
@@ -34,15 +35,25 @@ import {
   vppKey,
   vppPrefix,
 } from '../encoding/keys';
-import { emitEvent, emitJson, readState, requireState, scanPrefixPage, writeState } from '../ledger/store';
+import {
+  emitEvent,
+  emitJson,
+  readState,
+  readStates,
+  requireState,
+  scanPrefixPage,
+  writeState,
+} from '../ledger/store';
 import { txTimestampIso } from '../ledger/tx-time';
 import { MAX_DER_PAGE_SIZE } from '../rules';
 import { MspId, ORG_ADMINS, REGULATOR_DESK, VPP_OPERATOR } from '../types/consortium';
 import { ErrorCode, VppError } from '../types/errors';
+import { registerDers } from '../services/der-intake';
 import { derIdEntry, requireDer, requireVpp } from '../services/registry-reads';
 import {
   CA_CERTIFICATES_RECORDED_EVENT,
   DER_REGISTERED_EVENT,
+  DERS_REGISTERED_EVENT,
   DER_UPDATED_EVENT,
   REGISTRY_CONTRACT_NAME,
   VPP_REGISTERED_EVENT,
@@ -164,6 +175,33 @@ export class RegistryContract extends VppContract {
     return toCanonicalJson(der);
   }
 
+  /**
+   * Registers many DERs in one transaction (bulk onboarding of a fleet): each judged exactly as
+   * RegisterDer would judge it, in order, with one result per DER (see DerBatchResult); a refused DER
+   * never blocks the others. Only a malformed list refuses the whole batch.
+   */
+  @Transaction()
+  @Returns('string')
+  async RegisterDers(ctx: Context, dersJson: string): Promise<string> {
+    requireActor(ctx, VPP_OPERATOR);
+    const batch = parseDerBatch(dersJson);
+    const txId = ctx.stub.getTxID();
+    const { results } = await registerDers(ctx, batch, {
+      issuers: await cvppIssuers(ctx),
+      registeredBy: callerName(ctx),
+      at: txTimestampIso(ctx),
+    });
+    const outcome = derBatchResultOf(txId, results);
+    const derIds = results.flatMap((result) => (result.status === 'registered' ? [result.derId] : []));
+    emitJson(ctx, DERS_REGISTERED_EVENT, {
+      txId,
+      registered: outcome.registered,
+      refused: outcome.refused,
+      derIds,
+    });
+    return toCanonicalJson(outcome);
+  }
+
   @Transaction(false)
   @Returns('string')
   async GetDer(ctx: Context, derId: string): Promise<string> {
@@ -191,7 +229,18 @@ export class RegistryContract extends VppContract {
       bookmark,
       MAX_DER_PAGE_SIZE,
     );
-    const ders = await Promise.all(page.entries.map((entry) => requireDer(ctx, entry.value)));
+    // One batched read for the page's DERs; an index entry without its DER would be a broken ledger.
+    const stored = await readStates(
+      ctx,
+      page.entries.map((entry) => derKey(entry.value)),
+      parseStoredDer,
+    );
+    const ders = stored.map((der, i) => {
+      if (der === undefined) {
+        throw new VppError(ErrorCode.INTERNAL, `der ${page.entries[i]?.value} is indexed but not stored`);
+      }
+      return der;
+    });
     return toCanonicalJson({ ders, bookmark: page.bookmark } satisfies DerPage);
   }
 

@@ -31,6 +31,7 @@ export const REGISTRY_TX = txNames(
   'GetVpp',
   'ListVpps',
   'RegisterDer',
+  'RegisterDers',
   'GetDer',
   'GetDerByCertificate',
   'ListDersByVpp',
@@ -40,6 +41,8 @@ export const REGISTRY_TX = txNames(
   'ReplaceDerCertificate',
 );
 export const DER_REGISTERED_EVENT = 'DerRegistered';
+/** One per bulk registration: `{ txId, registered, refused, derIds }` (the DERs it registered). */
+export const DERS_REGISTERED_EVENT = 'DersRegistered';
 export const DER_UPDATED_EVENT = 'DerUpdated';
 export const VPP_REGISTERED_EVENT = 'VppRegistered';
 export const CA_CERTIFICATES_RECORDED_EVENT = 'CaCertificatesRecorded';

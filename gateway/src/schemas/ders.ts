@@ -1,5 +1,11 @@
 /** VPPs, DERs and device identities: request bodies, params and documented responses. */
-import { DER_TYPES, MAX_CAPACITY_W, MAX_DER_PAGE_SIZE, MAX_FEE_BPS } from '../../../chaincode/src/api';
+import {
+  DER_TYPES,
+  MAX_CAPACITY_W,
+  MAX_DER_BATCH_SIZE,
+  MAX_DER_PAGE_SIZE,
+  MAX_FEE_BPS,
+} from '../../../chaincode/src/api';
 import {
   bookmark,
   DerParamsSchema as DerParams,
@@ -99,6 +105,47 @@ export const registerDerSchema = {
   },
   response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
 } as const;
+const DerRegistrationOutcomeSchema = {
+  type: 'object',
+  required: ['index', 'status'],
+  properties: {
+    index: { type: 'integer' },
+    status: { type: 'string', enum: ['registered', 'refused'] },
+    derId: { type: 'string' },
+    code: { type: 'string' },
+    message: { type: 'string' },
+  },
+} as const;
+
+export const registerDersSchema = {
+  tags: ['registry'],
+  summary: `Register up to ${MAX_DER_BATCH_SIZE} DERs in one transaction (bulk onboarding of a fleet)`,
+  description:
+    'Each DER is judged as POST /v1/ders would judge it, in order, and gets its own outcome (registered, or refused with its code); a refused DER never blocks the others. Items have the shape of POST /v1/ders.',
+  body: {
+    type: 'object',
+    required: ['ders'],
+    additionalProperties: false,
+    // Items are checked one by one on chain (a bad one is refused alone), so only the envelope is strict.
+    properties: {
+      ders: { type: 'array', minItems: 1, maxItems: MAX_DER_BATCH_SIZE, items: { type: 'object' } },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['txId', 'registered', 'refused', 'results'],
+      properties: {
+        txId: { type: 'string' },
+        registered: { type: 'integer' },
+        refused: { type: 'integer' },
+        results: { type: 'array', items: DerRegistrationOutcomeSchema },
+      },
+    },
+    ...errorResponses(400, 401, 403, 413, 422, 503),
+  },
+} as const;
+
 export const getDerSchema = {
   tags: ['registry'],
   summary: 'One DER with its certificate and status',

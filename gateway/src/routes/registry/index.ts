@@ -1,5 +1,6 @@
 // VPPs and DERs on the ledger. Writes are signed by the calling user; the chaincode checks the MSP and
 // vpp.role again (CVPP operators/admins register; CVPP operators or the regulator suspend).
+import { MAX_DER_BATCH_SIZE } from '../../../../chaincode/src/api';
 import { ANY_ROLE } from '../../core/roles';
 import type { RoutePlugin } from '../../core/schema-types';
 import {
@@ -9,6 +10,7 @@ import {
   listVppDersSchema,
   listVppsSchema,
   registerDerSchema,
+  registerDersSchema,
   registerVppSchema,
 } from '../../schemas/ders';
 
@@ -48,6 +50,23 @@ const routes: RoutePlugin = async (app) => {
       const { result, txId } = await registry.registerDer(request, request.body);
       app.readingIngest.forgetDer(request.body.derId);
       return reply.code(201).send({ record: result, txId });
+    },
+  );
+
+  app.post(
+    '/v1/ders/batch',
+    {
+      config: { roles: ['operator', 'admin'], orgs: ['cvpp'] },
+      schema: registerDersSchema,
+      // A registration is a certificate (at most 8 KB of PEM) and a few ids.
+      bodyLimit: MAX_DER_BATCH_SIZE * 10 * 1024,
+    },
+    async (request) => {
+      const outcome = await registry.registerDers(request, request.body.ders);
+      for (const result of outcome.results) {
+        if (result.status === 'registered' && result.derId) app.readingIngest.forgetDer(result.derId);
+      }
+      return outcome;
     },
   );
 

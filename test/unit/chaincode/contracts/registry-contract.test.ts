@@ -1,7 +1,13 @@
 import '../../../support/quiet-logs';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DER_REGISTERED_EVENT, DER_UPDATED_EVENT } from '../../../../chaincode/src/types/contracts';
+import {
+  DER_REGISTERED_EVENT,
+  DER_UPDATED_EVENT,
+  DERS_REGISTERED_EVENT,
+} from '../../../../chaincode/src/types/contracts';
+import { MAX_DER_BATCH_SIZE } from '../../../../chaincode/src/domain/registry/der-batch';
+import type { Caller } from '../../../support/memory-stub';
 import { serialOf } from '../../../../chaincode/src/domain/pki/certificate';
 import { derByCertKey, derByVppKey, derKey } from '../../../../chaincode/src/encoding/keys';
 import { ErrorCode } from '../../../../chaincode/src/types/errors';
@@ -12,6 +18,7 @@ import {
   cvppOperator,
   derJson,
   newFixture,
+  type DerSpec,
   registry,
   regulator,
   tradingAdmin,
@@ -199,6 +206,131 @@ describe('contracts/registry-contract', () => {
         (ctx) => registry.RegisterDer(ctx, derJson({ derId: 'pv-004', capacityW: 0 }, pem)),
         vppError(ErrorCode.INVALID_ARGUMENT, /capacityW/),
       );
+    });
+  });
+
+  describe('#RegisterDers', () => {
+    const batchOf = (items: unknown[]) => JSON.stringify(items);
+    const item = (spec: DerSpec, pem: string) => JSON.parse(derJson(spec, pem)) as unknown;
+
+    it('should judge each DER as RegisterDer would, in order, write only the registered ones, and report each', async () => {
+      const { ledger, ca, devices } = await newFixture([{ derId: 'pv-001' }]);
+      const pem = (derId: string, vppId = VPP_ID) =>
+        newTestDevice(ca, { attrs: deviceAttrs(derId, vppId) }).certPem;
+      const good = pem('pv-010');
+      const second = pem('pv-011');
+      const batch = [
+        item({ derId: 'pv-010' }, good),
+        item({ derId: 'pv-010' }, pem('pv-010')), // repeats an id registered earlier in the batch
+        item({ derId: 'pv-012' }, good), // the certificate of an earlier item of the batch
+        item({ derId: 'pv-001' }, pem('pv-001')), // already on the ledger
+        item({ derId: 'pv-013', vppId: 'vpp-south' }, pem('pv-013', 'vpp-south')), // unknown VPP
+        item(
+          { derId: 'pv-014' },
+          newTestDevice(newTestCa('ca.trading'), { attrs: deviceAttrs('pv-014', VPP_ID) }).certPem,
+        ),
+        item({ derId: 'pv-015', capacityW: 0 }, pem('pv-015')),
+        'not a registration',
+        item({ derId: 'pv-016' }, devices.get('pv-001')!.certPem), // certificate bound to a ledger DER
+        item({ derId: 'pv-011', derType: 'battery', capacityW: 9000 }, second),
+      ];
+      const { result, tx } = await ledger.submit(
+        { caller: cvppOperator, time: '2026-02-01T00:00:00.000Z', txId: 'tx-bulk' },
+        (ctx) => registry.RegisterDers(ctx, batchOf(batch)),
+      );
+      const outcome = JSON.parse(result) as {
+        txId: string;
+        registered: number;
+        refused: number;
+        results: { index: number; status: string; derId?: string; code?: string; message?: string }[];
+      };
+      assert.equal(outcome.txId, 'tx-bulk');
+      assert.deepEqual(
+        { registered: outcome.registered, refused: outcome.refused },
+        { registered: 2, refused: 8 },
+      );
+      assert.deepEqual(
+        outcome.results.map((r) => [r.index, r.status, r.derId ?? null, r.code ?? null]),
+        [
+          [0, 'registered', 'pv-010', null],
+          [1, 'refused', 'pv-010', ErrorCode.ALREADY_EXISTS],
+          [2, 'refused', 'pv-012', ErrorCode.CERTIFICATE_REJECTED],
+          [3, 'refused', 'pv-001', ErrorCode.ALREADY_EXISTS],
+          [4, 'refused', 'pv-013', ErrorCode.NOT_FOUND],
+          [5, 'refused', 'pv-014', ErrorCode.CERTIFICATE_REJECTED],
+          [6, 'refused', 'pv-015', ErrorCode.INVALID_ARGUMENT],
+          [7, 'refused', null, ErrorCode.INVALID_ARGUMENT],
+          [8, 'refused', 'pv-016', ErrorCode.CERTIFICATE_REJECTED],
+          [9, 'registered', 'pv-011', null],
+        ],
+      );
+      assert.match(outcome.results[2]!.message!, /vpp.derId is "pv-010"/);
+      assert.match(outcome.results[8]!.message!, /vpp.derId is "pv-001"/);
+      assert.match(outcome.results[6]!.message!, /capacityW/);
+      // Written: the two registered DERs with both index entries; nothing for the refused ones.
+      const stored = JSON.parse(ledger.getText(derKey('pv-011'))!) as Record<string, unknown>;
+      assert.deepEqual(
+        { type: stored.derType, cap: stored.capacityW, status: stored.status, by: stored.registeredBy },
+        { type: 'battery', cap: 9000, status: 'active', by: 'CvppMSP/op1' },
+      );
+      assert.equal(ledger.getText(derByVppKey(VPP_ID, 'pv-010')), '"pv-010"');
+      assert.equal(ledger.getText(derByCertKey(serialOf(good))), '"pv-010"');
+      assert.equal(ledger.getText(derByCertKey(serialOf(second))), '"pv-011"');
+      for (const derId of ['pv-012', 'pv-013', 'pv-014', 'pv-015', 'pv-016']) {
+        assert.equal(ledger.getText(derKey(derId)), undefined, derId);
+      }
+      assert.equal(tx.event?.name, DERS_REGISTERED_EVENT);
+      assert.deepEqual(JSON.parse(Buffer.from(tx.event!.payload).toString('utf8')), {
+        txId: 'tx-bulk',
+        registered: 2,
+        refused: 8,
+        derIds: ['pv-010', 'pv-011'],
+      });
+    });
+
+    it('should store the same DER record as RegisterDer', async () => {
+      const single = await newFixture();
+      const bulk = await newFixture();
+      const pem = newTestDevice(single.ca, { attrs: deviceAttrs('pv-020', VPP_ID) }).certPem;
+      const bulkPem = newTestDevice(bulk.ca, { attrs: deviceAttrs('pv-020', VPP_ID) }).certPem;
+      const at = { caller: cvppOperator, time: '2026-02-01T00:00:00.000Z' };
+      await single.ledger.submit(at, (ctx) => registry.RegisterDer(ctx, derJson({ derId: 'pv-020' }, pem)));
+      await bulk.ledger.submit(at, (ctx) =>
+        registry.RegisterDers(ctx, batchOf([item({ derId: 'pv-020' }, bulkPem)])),
+      );
+      const record = (ledger: typeof single.ledger) => {
+        const der = JSON.parse(ledger.getText(derKey('pv-020'))!) as Record<string, unknown>;
+        delete der.certificate; // each fixture has its own CA, so the certificates differ
+        return der;
+      };
+      assert.deepEqual(record(bulk.ledger), record(single.ledger));
+    });
+
+    it('should refuse a malformed list, an oversized one and other orgs as a whole, writing nothing', async () => {
+      const { ledger, ca } = await newFixture();
+      const pem = newTestDevice(ca, { attrs: deviceAttrs('pv-030', VPP_ID) }).certPem;
+      const one = batchOf([item({ derId: 'pv-030' }, pem)]);
+      const cases: [Caller, string, RegExp | ErrorCode][] = [
+        [cvppOperator, '{"derId":"pv-030"}', /list of 1\.\.500/],
+        [cvppOperator, '[]', /list of 1\.\.500/],
+        [
+          cvppOperator,
+          batchOf(Array.from({ length: MAX_DER_BATCH_SIZE + 1 }, () => ({}))),
+          /list of 1\.\.500/,
+        ],
+        [cvppOperator, 'not json', ErrorCode.INVALID_ARGUMENT],
+        [tradingAdmin, one, ErrorCode.FORBIDDEN],
+        [regulator, one, ErrorCode.FORBIDDEN],
+      ];
+      for (const [caller, json, expected] of cases) {
+        await expectFailure(
+          ledger,
+          { caller },
+          (ctx) => registry.RegisterDers(ctx, json),
+          expected instanceof RegExp ? vppError(ErrorCode.INVALID_ARGUMENT, expected) : vppError(expected),
+        );
+      }
+      assert.equal(ledger.getText(derKey('pv-030')), undefined);
     });
   });
 

@@ -4,6 +4,7 @@ import {
   REGISTRY_CONTRACT_NAME,
   REGISTRY_TX,
   type Der,
+  type DerBatchResult,
   type DerInput,
   type DerPage,
   type Vpp,
@@ -42,6 +43,14 @@ export class RegistryLedger {
 
   registerDer(as: FastifyRequest, der: DerInput): Promise<Committed<Der>> {
     return this.#contract.submit(as, REGISTRY_TX.RegisterDer, [JSON.stringify(der)]);
+  }
+
+  /** Registers many DERs in one transaction; the answer has one outcome per DER. */
+  async registerDers(as: FastifyRequest, ders: readonly unknown[]): Promise<DerBatchResult> {
+    const { result } = await this.#contract.submit<DerBatchResult>(as, REGISTRY_TX.RegisterDers, [
+      JSON.stringify(ders),
+    ]);
+    return result;
   }
 
   der(as: FastifyRequest, derId: string): Promise<Der> {
