@@ -7,6 +7,7 @@ import { loadBench } from './load';
 import { registryBench } from './registry';
 import { restOverhead } from './rest-overhead';
 import { settlementBench } from './settlement';
+import { settlementChainBench } from './settlement-chain';
 import { telemetryBench } from './telemetry';
 
 const FLAGS = new Set(process.argv.slice(2).filter((arg) => arg.startsWith('--')));
@@ -28,7 +29,12 @@ const SUITES: Record<string, () => Promise<void>> = {
       lookups: 1000,
     }),
   rest: () => restOverhead({ rounds: 6, perRound: 10 }),
-  settlement: async () => settlementBench(),
+  settlement: async () => {
+    settlementBench();
+    await settlementChainBench(
+      (process.env.VPP_BENCH_SETTLEMENT_DERS ?? '1000,10000').split(',').map(Number),
+    );
+  },
   // 400 devices: a device sends at most 60 readings per 10-second interval of the development
   // calendar (and the topology's rate limit allows 6/s), so 400 can sustain 2,400 readings/s.
   // Requests of 100 readings (a site concentrator posting for its devices), 32 in flight: enough

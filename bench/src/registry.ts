@@ -5,12 +5,11 @@
  * lookups and paged listings per VPP at that size. Device certificates are copies of one that
  * fabric-ca issued through the RA, signed offline with the CA's key (device-certificates.ts says why).
  */
-import { X509Certificate } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { MAX_DER_PAGE_SIZE, type DerBatchResult } from '../../chaincode/src/api';
+import { MAX_DER_PAGE_SIZE, type DerType } from '../../chaincode/src/api';
 import { call } from '../../platform/src/http/gateway-rest';
-import { caSigningKey, issueCopy, type CertificateTemplate } from './device-certificates';
-import { benchOperator, enrollFleet, inParallel, registerVpp, type Operator } from './fleet-setup';
+import { certificateFactory, registerInBatches, type Registration } from './bulk-fleet';
+import { benchOperator, inParallel, registerVpp, type Operator } from './fleet-setup';
 import { percentile } from './load';
 import { cpuSince, networkCpu } from './network-processes';
 
@@ -25,15 +24,6 @@ export interface RegistryBenchOptions {
   /** DERs registered one per transaction, for the ratio. */
   singles: number;
   lookups: number;
-}
-
-interface Registration {
-  derId: string;
-  vppId: string;
-  derType: 'pv' | 'battery' | 'ev-charger' | 'flexible-load';
-  capacityW: number;
-  zone: string;
-  certificatePem: string;
 }
 
 const TYPES = ['pv', 'battery', 'ev-charger', 'flexible-load'] as const;
@@ -79,20 +69,7 @@ export async function registryBench(options: RegistryBenchOptions): Promise<void
   for (const vppId of vppIds) await registerVpp(operator, vppId);
   const derIdOf = (i: number) => `reg${stamp}-d${String(i).padStart(7, '0')}`;
   const total = options.ders + options.singles;
-  const templateId = derIdOf(0);
-  const enrolled = await enrollFleet(
-    [{ derId: templateId, derType: 'pv', capacityW: 5000 }],
-    vppIds[0] as string,
-    operator,
-  );
-  const template: CertificateTemplate = {
-    der: new X509Certificate(
-      (enrolled.get(templateId) as { credentials: { certPem: string } }).credentials.certPem,
-    ).raw,
-    caKey: caSigningKey(ORG),
-    derId: templateId,
-    vppId: vppIds[0] as string,
-  };
+  const factory = await certificateFactory(operator, derIdOf(0), vppIds[0] as string);
   const issueStarted = performance.now();
   const registrations: Registration[] = [];
   for (let i = 1; i < total; i++) {
@@ -100,10 +77,10 @@ export async function registryBench(options: RegistryBenchOptions): Promise<void
     registrations.push({
       derId: derIdOf(i),
       vppId,
-      derType: TYPES[i % TYPES.length] as Registration['derType'],
+      derType: TYPES[i % TYPES.length] as DerType,
       capacityW: 1000 + (i % 50) * 200,
       zone: 'bench',
-      certificatePem: issueCopy(template, derIdOf(i), vppId),
+      certificatePem: factory.certificateOf(derIdOf(i), vppId),
     });
   }
   const issueSeconds = (performance.now() - issueStarted) / 1000;
@@ -121,35 +98,14 @@ export async function registryBench(options: RegistryBenchOptions): Promise<void
   const singleSeconds = (performance.now() - singleStarted) / 1000;
   const singleCpuMs = (cpuSince(singleCpu).total * 1000) / singles.length;
 
-  const batches: Registration[][] = [];
-  for (let i = 0; i < bulk.length; i += options.batchSize) batches.push(bulk.slice(i, i + options.batchSize));
-  let registered = 0;
-  const refusals = new Map<string, number>();
-  const batchLatencies: number[] = [];
-  const bulkCpu = networkCpu();
-  const bulkStarted = performance.now();
-  let done = 0;
-  await inParallel(batches, options.concurrency, async (batch) => {
-    const res = await timed(
-      () =>
-        call<DerBatchResult>(ORG, 'POST', '/v1/ders/batch', { token: operator.token, body: { ders: batch } }),
-      batchLatencies,
-    );
-    if (res.status !== 200) throw new Error(`batch: ${res.status} ${JSON.stringify(res.body)}`);
-    registered += res.body.registered;
-    for (const result of res.body.results) {
-      if (result.status === 'refused')
-        refusals.set(result.code ?? '', (refusals.get(result.code ?? '') ?? 0) + 1);
-    }
-    done += 1;
-    if (done % 20 === 0) {
-      const seconds = (performance.now() - bulkStarted) / 1000;
-      process.stderr.write(`  ${registered} DERs in ${seconds.toFixed(0)} s\n`);
-    }
+  const bulkCpuBefore = networkCpu();
+  const outcome = await registerInBatches(operator, bulk, {
+    batchSize: options.batchSize,
+    concurrency: options.concurrency,
+    progressEvery: 20,
   });
-  const bulkSeconds = (performance.now() - bulkStarted) / 1000;
-  const bulkCpu_ = cpuSince(bulkCpu);
-  batchLatencies.sort((a, b) => a - b);
+  const bulkCpu = cpuSince(bulkCpuBefore);
+  const { registered, refusals, latencies: batchLatencies, seconds: bulkSeconds } = outcome;
 
   // Point lookups of random DERs of the whole registry, one in flight, then 8.
   const lookupIds = Array.from({ length: options.lookups }, (_, i) => derIdOf((i * 7919) % total));
@@ -175,7 +131,7 @@ export async function registryBench(options: RegistryBenchOptions): Promise<void
     `  single  (POST /v1/ders, 16 in flight):        ${singles.length} DERs in ${singleSeconds.toFixed(1)} s = ${rate(singles.length, singleSeconds)} DERs/s, ${singleCpuMs.toFixed(1)} CPU-ms/DER`,
   );
   console.log(
-    `  bulk    (POST /v1/ders/batch, ${options.batchSize}/tx, ${options.concurrency} in flight): ${registered} DERs in ${bulkSeconds.toFixed(1)} s = ${rate(registered, bulkSeconds)} DERs/s, ${((bulkCpu_.total * 1000) / Math.max(1, registered)).toFixed(2)} CPU-ms/DER (${bulkCpu_.byRole})`,
+    `  bulk    (POST /v1/ders/batch, ${options.batchSize}/tx, ${options.concurrency} in flight): ${registered} DERs in ${bulkSeconds.toFixed(1)} s = ${rate(registered, bulkSeconds)} DERs/s, ${((bulkCpu.total * 1000) / Math.max(1, registered)).toFixed(2)} CPU-ms/DER (${bulkCpu.byRole})`,
   );
   console.log(
     `  ratio bulk/single: ${(registered / bulkSeconds / (singles.length / singleSeconds)).toFixed(1)}x; refused: ${refusals.size === 0 ? 'none' : JSON.stringify(Object.fromEntries(refusals))}`,

@@ -21,7 +21,7 @@ import {
   type DerPage,
   type DerStatus,
 } from '../domain/registry/der';
-import { derBatchResultOf, parseDerBatch } from '../domain/registry/der-batch';
+import { derBatchResultOf, parseDerBatch, parseDerIdList } from '../domain/registry/der-batch';
 import { buildVpp, parseStoredVpp, parseVppInput, type VppPage } from '../domain/registry/vpp';
 import { normalSerial, parseCertificate, serialOf } from '../domain/pki/certificate';
 import { parseJson, toCanonicalJson, type JsonValue } from '../encoding/canonical-json';
@@ -47,7 +47,7 @@ import {
 import { txTimestampIso } from '../ledger/tx-time';
 import { MAX_DER_PAGE_SIZE } from '../rules';
 import { MspId, ORG_ADMINS, REGULATOR_DESK, VPP_OPERATOR } from '../types/consortium';
-import { ErrorCode, VppError } from '../types/errors';
+import { ErrorCode, isVppError, VppError } from '../types/errors';
 import { registerDers } from '../services/der-intake';
 import { derIdEntry, requireDer, requireVpp } from '../services/registry-reads';
 import {
@@ -206,6 +206,29 @@ export class RegistryContract extends VppContract {
   @Returns('string')
   async GetDer(ctx: Context, derId: string): Promise<string> {
     return toCanonicalJson(await requireDer(ctx, derId));
+  }
+
+  /**
+   * Many DERs in one query (at most MAX_DER_BATCH_SIZE ids, read in one batched call): a JSON list
+   * with each DER as stored, or null where none is registered (or the id cannot name one). The
+   * gateways' reading intake looks a fleet's DERs up this way.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async GetDers(ctx: Context, derIdsJson: string): Promise<string> {
+    const derIds = parseDerIdList(parseArgument(derIdsJson, 'derIdsJson'));
+    const keyed = derIds.map((derId) => {
+      try {
+        return derKey(derId);
+      } catch (err) {
+        if (!isVppError(err) || err.code === ErrorCode.INTERNAL) throw err;
+        return undefined; // not a valid id: no DER can be registered under it
+      }
+    });
+    const keys = keyed.filter((key): key is string => key !== undefined);
+    const stored = await readStates(ctx, keys, parseStoredDer);
+    const byKey = new Map(keys.map((key, i) => [key, stored[i]]));
+    return toCanonicalJson(keyed.map((key) => (key === undefined ? null : (byKey.get(key) ?? null))));
   }
 
   /** The DER a certificate serial is (or was) bound to. */

@@ -33,6 +33,7 @@ export const REGISTRY_TX = txNames(
   'RegisterDer',
   'RegisterDers',
   'GetDer',
+  'GetDers',
   'GetDerByCertificate',
   'ListDersByVpp',
   'SuspendDer',

@@ -12,14 +12,24 @@ export interface DerView {
   readonly publicKey: KeyObject | undefined;
 }
 
-/** Reads one DER's stored JSON, or undefined if it is not registered. */
-export type DerLookup = (derId: string) => Promise<string | undefined>;
+/** Reads one DER as stored (parsed JSON), or undefined if it is not registered. */
+export type DerLookup = (derId: string) => Promise<unknown>;
 
 /** An unknown DER is re-read sooner, so that a fresh registration is seen quickly. */
 const UNKNOWN_TTL_MS = 2_000;
 
+/**
+ * Lookups in flight at once. A burst of readings from DERs the gateway has not seen yet (a large fleet
+ * after a restart, or just registered) would otherwise start one evaluate per DER at once and meet the
+ * peer's gateway concurrency limit (500 by default), failing the whole request; queued, they are only
+ * slower.
+ */
+export const MAX_LOOKUPS_IN_FLIGHT = 256;
+
 export class DerDirectory {
   readonly #entries = new Map<string, { view: Promise<DerView>; expires: number }>();
+  #inFlight = 0;
+  readonly #waiting: (() => void)[] = [];
 
   constructor(
     private readonly lookup: DerLookup,
@@ -30,11 +40,11 @@ export class DerDirectory {
   get(derId: string): Promise<DerView> {
     const cached = this.#entries.get(derId);
     if (cached && cached.expires > this.now()) return cached.view;
-    const view = this.lookup(derId).then((json): DerView => {
-      if (json === undefined) return { der: undefined, publicKey: undefined };
+    const view = this.#limited(() => this.lookup(derId)).then((stored): DerView => {
+      if (stored === undefined) return { der: undefined, publicKey: undefined };
       let der: Der;
       try {
-        der = parseStoredDer(JSON.parse(json));
+        der = parseStoredDer(stored);
       } catch (err) {
         // The ledger's own record is unreadable: a fault of ours, never the device's.
         throw new VppError(ErrorCode.INTERNAL, `der ${derId} as stored is unreadable: ${String(err)}`);
@@ -50,6 +60,23 @@ export class DerDirectory {
       () => this.#entries.delete(derId), // a failed lookup is not remembered
     );
     return view;
+  }
+
+  /** Runs `work` once fewer than MAX_LOOKUPS_IN_FLIGHT lookups are running. */
+  async #limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#inFlight >= MAX_LOOKUPS_IN_FLIGHT) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else {
+      this.#inFlight += 1;
+    }
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next waiter, so the count stays right without a race.
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#inFlight -= 1;
+    }
   }
 
   forget(derId: string): void {

@@ -69,3 +69,19 @@ export function derBatchResultOf(txId: string, results: DerRegistrationResult[])
   const registered = results.filter((result) => result.status === 'registered').length;
   return { txId, registered, refused: results.length - registered, results };
 }
+
+/** A list of 1..MAX_DER_BATCH_SIZE DER ids (strings; whether each is a valid id is the caller's to judge). */
+export function parseDerIdList(value: unknown): string[] {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.length > MAX_DER_BATCH_SIZE ||
+    !value.every((id) => typeof id === 'string')
+  ) {
+    throw new VppError(
+      ErrorCode.INVALID_ARGUMENT,
+      `derIdsJson must be a list of 1..${MAX_DER_BATCH_SIZE} DER ids`,
+    );
+  }
+  return value as string[];
+}

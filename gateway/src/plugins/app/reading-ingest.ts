@@ -8,9 +8,12 @@ import { calendarHistory, type MarketCalendarHistory } from '../../../../chainco
 import type { GatewayConfig } from '../../config';
 import { DerDirectory } from '../../telemetry/der-directory';
 import { ReadingIngest } from '../../telemetry/ingest';
+import { coalescedLookup } from '../../telemetry/lookup-coalescer';
 
 /** How long the pre-check trusts the market calendar it read. */
 const CALENDAR_TTL_MS = 10_000;
+/** DERs per GetDers query: a few queries cover the directory's lookups in flight. */
+const DER_LOOKUP_BATCH = 128;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,7 +39,7 @@ export default fp(
       return cached.history;
     };
     const directory = new DerDirectory(
-      (derId) => registry.storedDerAsService(derId),
+      coalescedLookup((derIds) => registry.storedDersAsService(derIds), DER_LOOKUP_BATCH),
       opts.config.derCacheTtlMs,
     );
     const ingest = new ReadingIngest({

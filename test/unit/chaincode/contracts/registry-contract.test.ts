@@ -15,6 +15,7 @@ import { MAX_DER_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../../chaincode/src/rule
 import { expectFailure } from '../../../support/contract-harness';
 import {
   cvppAdmin,
+  cvppIngest,
   cvppOperator,
   derJson,
   newFixture,
@@ -331,6 +332,28 @@ describe('contracts/registry-contract', () => {
         );
       }
       assert.equal(ledger.getText(derKey('pv-030')), undefined);
+    });
+  });
+
+  describe('#GetDers', () => {
+    it('should answer many DERs in the order asked, null where none is registered or the id is invalid', async () => {
+      const { ledger } = await newFixture([{ derId: 'pv-001' }, { derId: 'pv-002' }]);
+      const answer = JSON.parse(
+        await ledger.evaluate({ caller: cvppIngest }, (ctx) =>
+          registry.GetDers(ctx, JSON.stringify(['pv-002', 'pv-404', 'not valid!', 'pv-001'])),
+        ),
+      ) as ({ derId: string } | null)[];
+      assert.deepEqual(
+        answer.map((der) => der?.derId ?? null),
+        ['pv-002', null, null, 'pv-001'],
+      );
+      assert.equal(JSON.stringify(answer[0]), ledger.getText(derKey('pv-002')));
+      for (const bad of ['[]', '"pv-001"', '[1]', JSON.stringify(Array(MAX_DER_BATCH_SIZE + 1).fill('x'))]) {
+        await assert.rejects(
+          ledger.evaluate({ caller: cvppIngest }, (ctx) => registry.GetDers(ctx, bad)),
+          vppError(ErrorCode.INVALID_ARGUMENT),
+        );
+      }
     });
   });
 

@@ -34,6 +34,7 @@ const WRITE_AUTHORITY: Record<string, Authority> = {
   'registry.RecordCaCertificates': ORG_ADMINS,
   'registry.RegisterVpp': VPP_OPERATOR,
   'registry.RegisterDer': VPP_OPERATOR,
+  'registry.RegisterDers': VPP_OPERATOR,
   'registry.SuspendDer': { ...VPP_OPERATOR, ...REGULATOR_DESK },
   'registry.ReinstateDer': { ...VPP_OPERATOR, ...REGULATOR_DESK },
   'registry.RevokeDerCertificate': VPP_OPERATOR,

@@ -41,7 +41,7 @@ const reading = (energyWh: number, sequence = 0): SignedReading =>
 function newIngest(lookups: string[], batches: SignedReading[][], der = storedDer()) {
   const directory = new DerDirectory(async (derId) => {
     lookups.push(derId);
-    return derId === 'pv-1' ? der : undefined;
+    return derId === 'pv-1' ? (JSON.parse(der) as unknown) : undefined;
   }, 60_000);
   return new ReadingIngest({
     directory,

@@ -11,7 +11,6 @@ import {
   type VppInput,
   type VppPage,
 } from '../../../../../chaincode/src/api';
-import { toApiError } from '../../../core/fabric-errors';
 import type { FabricPort } from '../fabric-connection';
 import { ContractClient, type Committed } from './contract-client';
 
@@ -75,17 +74,14 @@ export class RegistryLedger {
   }
 
   /**
-   * A DER's record as stored (JSON text), read as the gateway's ingest identity, or undefined if no
-   * such DER is registered. Left undecoded: its reader checks it with the chaincode's own parser.
+   * DERs as stored (parsed JSON, unchecked), read as the gateway's ingest identity in one query, in
+   * the order of `derIds`; undefined where no such DER is registered. Left unchecked: the reader checks
+   * each with the chaincode's own parser.
    */
-  async storedDerAsService(derId: string): Promise<string | undefined> {
-    try {
-      return Buffer.from(await this.#contract.evaluateAsServiceRaw(REGISTRY_TX.GetDer, [derId])).toString(
-        'utf8',
-      );
-    } catch (err) {
-      if (toApiError(err).code === 'NOT_FOUND') return undefined;
-      throw err;
-    }
+  async storedDersAsService(derIds: readonly string[]): Promise<unknown[]> {
+    const bytes = await this.#contract.evaluateAsServiceRaw(REGISTRY_TX.GetDers, [JSON.stringify(derIds)]);
+    const values: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    if (!Array.isArray(values)) throw new Error('GetDers did not answer a list');
+    return values.map((value: unknown) => (value === null ? undefined : value));
   }
 }
