@@ -14,8 +14,11 @@
 //   read) and the later one is retried, which is what keeps their sum within the quota.
 // - RecordUnrevealedViolations can be run again: violations already recorded are left as they are
 //   (first detection wins) and only new ones are written.
-// - ClearInterval reads the book with one range scan and writes one record; the violation pass is a
-//   separate transaction, so clearing a 10,000-bid interval stays a single scan and a single write.
+// - Each reveal also writes one merit-order index entry per step (vpp.revealedOffer, domain/market/
+//   merit-order.ts). ClearInterval scans that index from the cheapest offer and stops at the marginal
+//   one, so it reads (and Fabric re-checks at validation) only the offers that set the result, not
+//   the whole book; VerifyClearing re-reads the same range. The violation pass is a separate
+//   transaction.
 
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
@@ -32,6 +35,7 @@ import {
   type BidViolation,
 } from '../domain/market/reveal';
 import { remainingCapacityW, remainingQuota } from '../domain/market/backing';
+import { meritEntryOf, meritKeyParts, meritOffersOf } from '../domain/market/merit-order';
 import { buildDemand, parseDemandInput, parseStoredDemand } from '../domain/market/demand';
 import { calendarAt } from '../domain/market/calendar';
 import {
@@ -49,6 +53,7 @@ import {
 import {
   buildClearingRecord,
   checkStoredClearing,
+  requireClearable,
   parseStoredClearingRecord,
   parseStoredViolation,
   type IntervalView,
@@ -65,6 +70,7 @@ import {
   revealedBidByVppKey,
   revealedBidKey,
   revealedBidPrefix,
+  revealedOfferKey,
   violationKey,
   violationPrefix,
   vppQuotaKey,
@@ -90,7 +96,7 @@ import {
   requireClearingRecord,
   requireDemand,
   requireMarketInterval,
-  revealedBook,
+  meritOrderClearing,
 } from '../services/market-reads';
 import { reportCreditEvents } from '../services/credit-scoring';
 import { requireOperatedVpp, requireVpp } from '../services/registry-reads';
@@ -252,6 +258,9 @@ export class MarketContract extends VppContract {
     const total = totalQuantity(revealed);
     await writeState(ctx, key, revealed);
     await writeState(ctx, revealedBidByVppKey(intervalId, vppId, bidId), total);
+    for (const offer of meritOffersOf(revealed)) {
+      await writeState(ctx, revealedOfferKey(intervalId, meritKeyParts(offer)), meritEntryOf(offer));
+    }
     await reportCreditEvents(ctx, [
       { participant: { type: 'vpp', id: vppId }, eventType: 'BID_REVEALED', intervalId },
     ]);
@@ -347,7 +356,7 @@ export class MarketContract extends VppContract {
     return toCanonicalJson({ violations, bookmark: page.bookmark } satisfies ViolationPage);
   }
 
-  /** Clears the interval once, after its reveal deadline: one scan of the revealed bids, one write. */
+  /** Clears the interval once, after its reveal deadline: one merit-order scan up to the margin, one write. */
   @Transaction()
   @Returns('string')
   async ClearInterval(ctx: Context, intervalId: string): Promise<string> {
@@ -356,12 +365,14 @@ export class MarketContract extends VppContract {
     const key = clearingKey(intervalId);
     await requireAbsent(ctx, key, parseStoredClearingRecord, `interval ${intervalId} was already cleared`);
     const demand = await requireDemand(ctx, intervalId);
+    const txTime = txTimestampIso(ctx);
+    requireClearable(interval, demand, txTime);
     const record = buildClearingRecord({
       interval,
       demand,
-      bids: await revealedBook(ctx, intervalId),
+      clearing: await meritOrderClearing(ctx, demand),
       caller,
-      txTime: txTimestampIso(ctx),
+      txTime,
       txId: ctx.stub.getTxID(),
     });
     await writeState(ctx, key, record);
@@ -384,14 +395,14 @@ export class MarketContract extends VppContract {
     return toCanonicalJson(await requireClearingRecord(ctx, intervalId));
   }
 
-  /** Recomputes the stored clearing from the stored demand and revealed bids: `{ matches, stored, recomputed }`. */
+  /** Recomputes the stored clearing from the demand and the merit-order index: `{ matches, stored, recomputed }`. */
   @Transaction(false)
   @Returns('string')
   async VerifyClearing(ctx: Context, intervalId: string): Promise<string> {
     requireId({ intervalId }, 'intervalId', MARKET_ID);
     const record = await requireClearingRecord(ctx, intervalId);
     const demand = await requireDemand(ctx, intervalId);
-    const check = checkStoredClearing(record, demand, await revealedBook(ctx, intervalId));
+    const check = checkStoredClearing(record, demand, await meritOrderClearing(ctx, demand));
     return toCanonicalJson(check);
   }
 }
