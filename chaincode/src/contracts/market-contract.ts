@@ -36,6 +36,7 @@ import {
 } from '../domain/market/reveal';
 import { remainingCapacityW, remainingQuota } from '../domain/market/backing';
 import { meritEntryOf, meritKeyParts, meritOffersOf } from '../domain/market/merit-order';
+import { parsePortfolio, portfolioResultOf } from '../domain/market/portfolio';
 import { buildDemand, parseDemandInput, parseStoredDemand } from '../domain/market/demand';
 import { calendarAt } from '../domain/market/calendar';
 import {
@@ -99,10 +100,13 @@ import {
   meritOrderClearing,
 } from '../services/market-reads';
 import { reportCreditEvents } from '../services/credit-scoring';
+import { commitPortfolio, revealPortfolio } from '../services/portfolio-intake';
 import { requireOperatedVpp, requireVpp } from '../services/registry-reads';
 import {
   BID_COMMITTED_EVENT,
   BID_REVEALED_EVENT,
+  BIDS_COMMITTED_EVENT,
+  BIDS_REVEALED_EVENT,
   DEMAND_POSTED_EVENT,
   INTERVAL_CLEARED_EVENT,
   INTERVAL_OPENED_EVENT,
@@ -266,6 +270,70 @@ export class MarketContract extends VppContract {
     ]);
     emitJson(ctx, BID_REVEALED_EVENT, { intervalId, bidId, vppId, totalQuantity: total });
     return toCanonicalJson(revealed);
+  }
+
+  /**
+   * Commits a portfolio: a list of 1..500 commitments as CommitBid takes them. Each is judged on its
+   * own; returns `{ intervalIds, txId, accepted, refused, results: [{ index, bidId, status, code?,
+   * message? }] }` (domain/market/portfolio.ts).
+   */
+  @Transaction()
+  @Returns('string')
+  async CommitBids(ctx: Context, commitmentsJson: string): Promise<string> {
+    const caller = requireActor(ctx, VPP_OPERATOR);
+    const items = parsePortfolio(commitmentsJson, 'commitmentsJson');
+    const txId = ctx.stub.getTxID();
+    const { results, intervalIds } = await commitPortfolio(ctx, items, {
+      caller,
+      txTime: txTimestampIso(ctx),
+      txId,
+    });
+    const outcome = portfolioResultOf(txId, intervalIds, results);
+    emitJson(ctx, BIDS_COMMITTED_EVENT, {
+      intervalIds: outcome.intervalIds,
+      txId,
+      accepted: outcome.accepted,
+      refused: outcome.refused,
+    });
+    return toCanonicalJson(outcome);
+  }
+
+  /**
+   * Reveals a portfolio in one interval: a list of 1..500 `{ bid, salt }` as RevealBid takes them,
+   * quota and backed capacity applied cumulatively in list order. Same answer shape as CommitBids.
+   */
+  @Transaction()
+  @Returns('string')
+  async RevealBids(ctx: Context, intervalId: string, revealsJson: string): Promise<string> {
+    const caller = requireActor(ctx, VPP_OPERATOR);
+    const items = parsePortfolio(revealsJson, 'revealsJson');
+    const interval = await requireMarketInterval(ctx, intervalId);
+    const demand = await requireDemand(ctx, intervalId);
+    const txId = ctx.stub.getTxID();
+    const { results, revealed } = await revealPortfolio(ctx, items, {
+      caller,
+      txTime: txTimestampIso(ctx),
+      txId,
+      interval,
+      demand,
+    });
+    await reportCreditEvents(
+      ctx,
+      revealed.map((bid) => ({
+        participant: { type: 'vpp' as const, id: bid.vppId },
+        eventType: 'BID_REVEALED' as const,
+        intervalId,
+      })),
+    );
+    const outcome = portfolioResultOf(txId, [intervalId], results);
+    emitJson(ctx, BIDS_REVEALED_EVENT, {
+      intervalId,
+      txId,
+      accepted: outcome.accepted,
+      refused: outcome.refused,
+      vppIds: [...new Set(revealed.map((bid) => bid.vppId))].sort(),
+    });
+    return toCanonicalJson(outcome);
   }
 
   /** Sets (or replaces) a VPP's bid quota: `quantity` Wh per interval, a non-negative decimal integer. */
