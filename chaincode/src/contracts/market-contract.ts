@@ -21,13 +21,7 @@
 //   transaction.
 
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import {
-  bidIdOf,
-  buildCommitment,
-  parseCommitmentInput,
-  parseStoredCommitment,
-  totalQuantity,
-} from '../domain/market/bid';
+import { bidIdOf, buildCommitment, parseCommitmentInput, parseStoredCommitment } from '../domain/market/bid';
 import {
   checkReveal,
   parseStoredRevealedBid,
@@ -35,7 +29,6 @@ import {
   type BidViolation,
 } from '../domain/market/reveal';
 import { remainingCapacityW, remainingQuota } from '../domain/market/backing';
-import { meritEntryOf, meritKeyParts, meritOffersOf } from '../domain/market/merit-order';
 import { parsePortfolio, portfolioResultOf } from '../domain/market/portfolio';
 import { buildDemand, parseDemandInput, parseStoredDemand } from '../domain/market/demand';
 import { calendarAt } from '../domain/market/calendar';
@@ -68,10 +61,8 @@ import {
   clearingKey,
   demandKey,
   marketIntervalKey,
-  revealedBidByVppKey,
   revealedBidKey,
   revealedBidPrefix,
-  revealedOfferKey,
   violationKey,
   violationPrefix,
   vppQuotaKey,
@@ -100,7 +91,7 @@ import {
   meritOrderClearing,
 } from '../services/market-reads';
 import { reportCreditEvents } from '../services/credit-scoring';
-import { commitPortfolio, revealPortfolio } from '../services/portfolio-intake';
+import { commitPortfolio, revealPortfolio, storeRevealedBid } from '../services/portfolio-intake';
 import { requireOperatedVpp, requireVpp } from '../services/registry-reads';
 import {
   BID_COMMITTED_EVENT,
@@ -259,12 +250,7 @@ export class MarketContract extends VppContract {
         backedCapacityOfVpp: remainingCapacityW(interval, capacityW, offered),
       }),
     );
-    const total = totalQuantity(revealed);
-    await writeState(ctx, key, revealed);
-    await writeState(ctx, revealedBidByVppKey(intervalId, vppId, bidId), total);
-    for (const offer of meritOffersOf(revealed)) {
-      await writeState(ctx, revealedOfferKey(intervalId, meritKeyParts(offer)), meritEntryOf(offer));
-    }
+    const total = await storeRevealedBid(ctx, revealed);
     await reportCreditEvents(ctx, [
       { participant: { type: 'vpp', id: vppId }, eventType: 'BID_REVEALED', intervalId },
     ]);

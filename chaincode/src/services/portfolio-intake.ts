@@ -52,6 +52,21 @@ function repeated(bidId: string): VppError {
   return new VppError(ErrorCode.INVALID_ARGUMENT, `bid ${bidId} appears more than once in this batch`);
 }
 
+/**
+ * Writes a revealed bid with its two indexes: by VPP (its total quantity, what later reveals of the
+ * VPP sum) and one merit-order offer per step (what clearing reads). Returns the total quantity.
+ */
+export async function storeRevealedBid(ctx: Context, bid: RevealedBid): Promise<number> {
+  const { intervalId, vppId, bidId } = bid;
+  const total = totalQuantity(bid);
+  await writeState(ctx, revealedBidKey(intervalId, bidId), bid);
+  await writeState(ctx, revealedBidByVppKey(intervalId, vppId, bidId), total);
+  for (const offer of meritOffersOf(bid)) {
+    await writeState(ctx, revealedOfferKey(intervalId, meritKeyParts(offer)), meritEntryOf(offer));
+  }
+  return total;
+}
+
 export interface PortfolioRun {
   readonly caller: Actor;
   readonly txTime: string;
@@ -213,13 +228,7 @@ export async function revealPortfolio(
           backedCapacityOfVpp: remainingCapacityW(interval, capacityW, offered),
         }),
       );
-      const total = totalQuantity(bidRecord);
-      await writeState(ctx, revealedBidKey(intervalId, bidId), bidRecord);
-      await writeState(ctx, revealedBidByVppKey(intervalId, vppId, bidId), total);
-      for (const offer of meritOffersOf(bidRecord)) {
-        await writeState(ctx, revealedOfferKey(intervalId, meritKeyParts(offer)), meritEntryOf(offer));
-      }
-      offered.push(total);
+      offered.push(await storeRevealedBid(ctx, bidRecord));
       revealed.push(bidRecord);
       results.push({ index, bidId, status: 'accepted' });
     } catch (err) {
