@@ -311,7 +311,7 @@ export class MarketContract extends VppContract {
         intervalId,
       })),
     );
-    const outcome = portfolioResultOf(txId, [intervalId], results);
+    const outcome = portfolioResultOf(txId, revealed.length > 0 ? [intervalId] : [], results);
     emitJson(ctx, BIDS_REVEALED_EVENT, {
       intervalId,
       txId,

@@ -26,6 +26,7 @@ export interface PortfolioBidResult {
 }
 
 export interface PortfolioResult {
+  /** The intervals the transaction wrote bids in (of its accepted bids), sorted; [] if none. */
   readonly intervalIds: readonly string[];
   readonly txId: string;
   readonly accepted: number;

@@ -166,7 +166,7 @@ describe('contracts/market-contract portfolios', () => {
         [7, 'b-5', 'COMMITMENT_MISMATCH'],
         [8, null, 'INVALID_ARGUMENT'],
       ]);
-      assert.deepEqual([outcome.accepted, outcome.refused], [3, 6]);
+      assert.deepEqual([outcome.accepted, outcome.refused, outcome.intervalIds], [3, 6, [IID]]);
       // A fresh batch: the fifth bid's 1000 Wh on top of 3000 Wh already revealed is not backed.
       const again = await ledger.submit(asOperator(T.reveal), (ctx) =>
         market.RevealBids(
@@ -178,6 +178,7 @@ describe('contracts/market-contract portfolios', () => {
           ]),
         ),
       );
+      assert.deepEqual(parse<Outcome>(again.result).intervalIds, []);
       assert.deepEqual(compact(parse<Outcome>(again.result)), [
         [0, 'b-5', 'CAPACITY_NOT_BACKED'],
         [1, 'b-2', 'CAPACITY_NOT_BACKED'],
