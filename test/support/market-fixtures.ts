@@ -12,6 +12,14 @@ import { buildDemand, type Demand } from '../../chaincode/src/domain/market/dema
 import { buildMarketInterval, type MarketInterval } from '../../chaincode/src/domain/market/interval';
 import type { MarketActor } from '../../chaincode/src/domain/market/common';
 import { MspId, Role } from '../../chaincode/src/types/consortium';
+import type { ClearingBid, ClearingDemand } from '../../chaincode/src/domain/market/clearing';
+import {
+  clearInMeritOrder,
+  meritKeyParts,
+  meritOffersOf,
+  type MeritClearing,
+} from '../../chaincode/src/domain/market/merit-order';
+import { revealedOfferKey } from '../../chaincode/src/encoding/keys';
 
 export const TRADER: MarketActor = { mspId: MspId.TRADING, role: Role.TRADING };
 export const CONTROLLER: MarketActor = { mspId: MspId.CONTROL, role: Role.CONTROL };
@@ -133,4 +141,19 @@ export function msBefore(iso: string): string {
 
 export function msAfter(iso: string): string {
   return new Date(Date.parse(iso) + 1).toISOString();
+}
+
+/**
+ * The clearing the ledger would compute for `bids`: their offers put in the order of their index
+ * keys (sorted as strings, as the ledger sorts them) and cleared in merit order.
+ */
+export function meritClearingOf(demand: ClearingDemand, bids: readonly ClearingBid[]): MeritClearing {
+  const keyed = bids
+    .flatMap(meritOffersOf)
+    .map((offer) => ({ key: revealedOfferKey(demand.intervalId, meritKeyParts(offer)), offer }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return clearInMeritOrder(
+    demand,
+    keyed.map(({ offer }) => offer),
+  );
 }

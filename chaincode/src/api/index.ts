@@ -137,6 +137,12 @@ export {
   type CommitmentInput,
 } from '../domain/market/bid';
 export { ViolationReason, type BidViolation, type RevealedBid } from '../domain/market/reveal';
+export {
+  MAX_PORTFOLIO_BIDS,
+  MAX_PORTFOLIO_JSON_LENGTH,
+  type PortfolioBidResult,
+  type PortfolioResult,
+} from '../domain/market/portfolio';
 export type { VppQuota } from '../domain/market/quota';
 export type { AcceptedStep, Award, ClearingResult } from '../domain/market/clearing';
 export type {

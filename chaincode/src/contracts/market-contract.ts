@@ -14,17 +14,14 @@
 //   read) and the later one is retried, which is what keeps their sum within the quota.
 // - RecordUnrevealedViolations can be run again: violations already recorded are left as they are
 //   (first detection wins) and only new ones are written.
-// - ClearInterval reads the book with one range scan and writes one record; the violation pass is a
-//   separate transaction, so clearing a 10,000-bid interval stays a single scan and a single write.
+// - Each reveal also writes one merit-order index entry per step (vpp.revealedOffer, domain/market/
+//   merit-order.ts). ClearInterval scans that index from the cheapest offer and stops at the marginal
+//   one, so it reads (and Fabric re-checks at validation) only the offers that set the result, not
+//   the whole book; VerifyClearing re-reads the same range. The violation pass is a separate
+//   transaction.
 
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import {
-  bidIdOf,
-  buildCommitment,
-  parseCommitmentInput,
-  parseStoredCommitment,
-  totalQuantity,
-} from '../domain/market/bid';
+import { bidIdOf, buildCommitment, parseCommitmentInput, parseStoredCommitment } from '../domain/market/bid';
 import {
   checkReveal,
   parseStoredRevealedBid,
@@ -32,6 +29,7 @@ import {
   type BidViolation,
 } from '../domain/market/reveal';
 import { remainingCapacityW, remainingQuota } from '../domain/market/backing';
+import { parsePortfolio, portfolioResultOf } from '../domain/market/portfolio';
 import { buildDemand, parseDemandInput, parseStoredDemand } from '../domain/market/demand';
 import { calendarAt } from '../domain/market/calendar';
 import {
@@ -49,6 +47,7 @@ import {
 import {
   buildClearingRecord,
   checkStoredClearing,
+  requireClearable,
   parseStoredClearingRecord,
   parseStoredViolation,
   type IntervalView,
@@ -62,7 +61,6 @@ import {
   clearingKey,
   demandKey,
   marketIntervalKey,
-  revealedBidByVppKey,
   revealedBidKey,
   revealedBidPrefix,
   violationKey,
@@ -90,13 +88,16 @@ import {
   requireClearingRecord,
   requireDemand,
   requireMarketInterval,
-  revealedBook,
+  meritOrderClearing,
 } from '../services/market-reads';
 import { reportCreditEvents } from '../services/credit-scoring';
+import { commitPortfolio, revealPortfolio, storeRevealedBid } from '../services/portfolio-intake';
 import { requireOperatedVpp, requireVpp } from '../services/registry-reads';
 import {
   BID_COMMITTED_EVENT,
   BID_REVEALED_EVENT,
+  BIDS_COMMITTED_EVENT,
+  BIDS_REVEALED_EVENT,
   DEMAND_POSTED_EVENT,
   INTERVAL_CLEARED_EVENT,
   INTERVAL_OPENED_EVENT,
@@ -249,14 +250,76 @@ export class MarketContract extends VppContract {
         backedCapacityOfVpp: remainingCapacityW(interval, capacityW, offered),
       }),
     );
-    const total = totalQuantity(revealed);
-    await writeState(ctx, key, revealed);
-    await writeState(ctx, revealedBidByVppKey(intervalId, vppId, bidId), total);
+    const total = await storeRevealedBid(ctx, revealed);
     await reportCreditEvents(ctx, [
       { participant: { type: 'vpp', id: vppId }, eventType: 'BID_REVEALED', intervalId },
     ]);
     emitJson(ctx, BID_REVEALED_EVENT, { intervalId, bidId, vppId, totalQuantity: total });
     return toCanonicalJson(revealed);
+  }
+
+  /**
+   * Commits a portfolio: a list of 1..500 commitments as CommitBid takes them. Each is judged on its
+   * own; returns `{ intervalIds, txId, accepted, refused, results: [{ index, bidId, status, code?,
+   * message? }] }` (domain/market/portfolio.ts).
+   */
+  @Transaction()
+  @Returns('string')
+  async CommitBids(ctx: Context, commitmentsJson: string): Promise<string> {
+    const caller = requireActor(ctx, VPP_OPERATOR);
+    const items = parsePortfolio(commitmentsJson, 'commitmentsJson');
+    const txId = ctx.stub.getTxID();
+    const { results, intervalIds } = await commitPortfolio(ctx, items, {
+      caller,
+      txTime: txTimestampIso(ctx),
+      txId,
+    });
+    const outcome = portfolioResultOf(txId, intervalIds, results);
+    emitJson(ctx, BIDS_COMMITTED_EVENT, {
+      intervalIds: outcome.intervalIds,
+      txId,
+      accepted: outcome.accepted,
+      refused: outcome.refused,
+    });
+    return toCanonicalJson(outcome);
+  }
+
+  /**
+   * Reveals a portfolio in one interval: a list of 1..500 `{ bid, salt }` as RevealBid takes them,
+   * quota and backed capacity applied cumulatively in list order. Same answer shape as CommitBids.
+   */
+  @Transaction()
+  @Returns('string')
+  async RevealBids(ctx: Context, intervalId: string, revealsJson: string): Promise<string> {
+    const caller = requireActor(ctx, VPP_OPERATOR);
+    const items = parsePortfolio(revealsJson, 'revealsJson');
+    const interval = await requireMarketInterval(ctx, intervalId);
+    const demand = await requireDemand(ctx, intervalId);
+    const txId = ctx.stub.getTxID();
+    const { results, revealed } = await revealPortfolio(ctx, items, {
+      caller,
+      txTime: txTimestampIso(ctx),
+      txId,
+      interval,
+      demand,
+    });
+    await reportCreditEvents(
+      ctx,
+      revealed.map((bid) => ({
+        participant: { type: 'vpp' as const, id: bid.vppId },
+        eventType: 'BID_REVEALED' as const,
+        intervalId,
+      })),
+    );
+    const outcome = portfolioResultOf(txId, revealed.length > 0 ? [intervalId] : [], results);
+    emitJson(ctx, BIDS_REVEALED_EVENT, {
+      intervalId,
+      txId,
+      accepted: outcome.accepted,
+      refused: outcome.refused,
+      vppIds: [...new Set(revealed.map((bid) => bid.vppId))].sort(),
+    });
+    return toCanonicalJson(outcome);
   }
 
   /** Sets (or replaces) a VPP's bid quota: `quantity` Wh per interval, a non-negative decimal integer. */
@@ -347,7 +410,7 @@ export class MarketContract extends VppContract {
     return toCanonicalJson({ violations, bookmark: page.bookmark } satisfies ViolationPage);
   }
 
-  /** Clears the interval once, after its reveal deadline: one scan of the revealed bids, one write. */
+  /** Clears the interval once, after its reveal deadline: one merit-order scan up to the margin, one write. */
   @Transaction()
   @Returns('string')
   async ClearInterval(ctx: Context, intervalId: string): Promise<string> {
@@ -356,12 +419,14 @@ export class MarketContract extends VppContract {
     const key = clearingKey(intervalId);
     await requireAbsent(ctx, key, parseStoredClearingRecord, `interval ${intervalId} was already cleared`);
     const demand = await requireDemand(ctx, intervalId);
+    const txTime = txTimestampIso(ctx);
+    requireClearable(interval, demand, txTime);
     const record = buildClearingRecord({
       interval,
       demand,
-      bids: await revealedBook(ctx, intervalId),
+      clearing: await meritOrderClearing(ctx, demand),
       caller,
-      txTime: txTimestampIso(ctx),
+      txTime,
       txId: ctx.stub.getTxID(),
     });
     await writeState(ctx, key, record);
@@ -384,14 +449,14 @@ export class MarketContract extends VppContract {
     return toCanonicalJson(await requireClearingRecord(ctx, intervalId));
   }
 
-  /** Recomputes the stored clearing from the stored demand and revealed bids: `{ matches, stored, recomputed }`. */
+  /** Recomputes the stored clearing from the demand and the merit-order index: `{ matches, stored, recomputed }`. */
   @Transaction(false)
   @Returns('string')
   async VerifyClearing(ctx: Context, intervalId: string): Promise<string> {
     requireId({ intervalId }, 'intervalId', MARKET_ID);
     const record = await requireClearingRecord(ctx, intervalId);
     const demand = await requireDemand(ctx, intervalId);
-    const check = checkStoredClearing(record, demand, await revealedBook(ctx, intervalId));
+    const check = checkStoredClearing(record, demand, await meritOrderClearing(ctx, demand));
     return toCanonicalJson(check);
   }
 }

@@ -2,7 +2,13 @@
 // its book of revealed bids and its clearing, and what a VPP may still offer in it.
 
 import type { Context } from 'fabric-contract-api';
-import { parseStoredRevealedBid, type RevealedBid } from '../domain/market/reveal';
+import type { JsonValue } from '../encoding/canonical-json';
+import {
+  MeritOrderClearing,
+  parseMeritEntry,
+  type MeritClearing,
+  type MeritOffer,
+} from '../domain/market/merit-order';
 import { backedCapacityW } from '../domain/market/backing';
 import { parseStoredDemand, type Demand } from '../domain/market/demand';
 import { parseStoredMarketInterval, type MarketInterval } from '../domain/market/interval';
@@ -13,14 +19,18 @@ import {
   demandKey,
   marketIntervalKey,
   revealedBidByVppPrefix,
-  revealedBidPrefix,
+  revealedOfferPrefix,
+  printableKey,
   vppQuotaKey,
 } from '../encoding/keys';
-import { readState, requireState, scanPrefix, type Decoder } from '../ledger/store';
+import { readState, requireState, scanPrefix, scanPrefixWhile, type Decoder } from '../ledger/store';
 import { MARKET_ID, NON_NEGATIVE, requireId, requireIntegerValue } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
 import { creditStandingOf, rulebookVersions } from './credit-reads';
 import { dersOfVpp } from './registry-reads';
+
+/** Offer index values are checked with their keys (parseMeritEntry). */
+const anyJson: Decoder<JsonValue> = (value) => value;
 
 /** Index entries of revealed bids by VPP hold the bid's total quantity. */
 const parseOfferedQuantity: Decoder<number> = (value) =>
@@ -41,10 +51,30 @@ export async function requireDemand(ctx: Context, intervalId: string): Promise<D
   return requireState(ctx, demandKey(intervalId), parseStoredDemand, `demand of interval ${intervalId}`);
 }
 
-/** Every revealed bid of the interval, with one range scan. */
-export async function revealedBook(ctx: Context, intervalId: string): Promise<RevealedBid[]> {
-  const book = await scanPrefix(ctx, revealedBidPrefix(intervalId), parseStoredRevealedBid);
-  return book.map((entry) => entry.value);
+/**
+ * The interval's clearing from its merit-order index (domain/market/merit-order.ts): one range scan
+ * from the cheapest offer, stopped at the marginal one. An entry whose key and value disagree means
+ * the ledger is inconsistent: INTERNAL.
+ */
+export async function meritOrderClearing(ctx: Context, demand: Demand): Promise<MeritClearing> {
+  const clearing = new MeritOrderClearing(demand);
+  if (!clearing.wantsMore) return clearing.finish();
+  await scanPrefixWhile(ctx, revealedOfferPrefix(demand.intervalId), anyJson, (entry) => {
+    let offer: MeritOffer;
+    try {
+      offer = parseMeritEntry(entry.attributes.slice(1), entry.value);
+    } catch (err) {
+      const why = err instanceof VppError ? err.detail : String(err);
+      throw new VppError(ErrorCode.INTERNAL, `offer index entry ${printableKey(entry.key)}: ${why}`);
+    }
+    try {
+      return clearing.take(offer) && clearing.wantsMore;
+    } catch (err) {
+      const why = err instanceof VppError ? err.detail : String(err);
+      throw new VppError(ErrorCode.INTERNAL, `offer index of interval ${demand.intervalId}: ${why}`);
+    }
+  });
+  return clearing.finish();
 }
 
 /** The interval's clearing record (NOT_FOUND until it was cleared). */

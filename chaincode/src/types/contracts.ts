@@ -63,6 +63,8 @@ export const MARKET_TX = txNames(
   'PostDemand',
   'CommitBid',
   'RevealBid',
+  'CommitBids',
+  'RevealBids',
   'SetVppQuota',
   'GetVppQuota',
   'RecordUnrevealedViolations',
@@ -75,6 +77,8 @@ export const INTERVAL_OPENED_EVENT = 'IntervalOpened';
 export const DEMAND_POSTED_EVENT = 'DemandPosted';
 export const BID_COMMITTED_EVENT = 'BidCommitted';
 export const BID_REVEALED_EVENT = 'BidRevealed';
+export const BIDS_COMMITTED_EVENT = 'BidsCommitted';
+export const BIDS_REVEALED_EVENT = 'BidsRevealed';
 export const VPP_QUOTA_SET_EVENT = 'VppQuotaSet';
 export const VIOLATIONS_RECORDED_EVENT = 'UnrevealedViolationsRecorded';
 export const INTERVAL_CLEARED_EVENT = 'IntervalCleared';

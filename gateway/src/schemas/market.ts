@@ -2,7 +2,7 @@
  * The market and dispatch: request bodies, params and documented responses. The chaincode checks
  * every rule again (chaincode/src/domain/market); these schemas only refuse malformed requests early.
  */
-import { KNOWN_MARKET_PRODUCTS, MAX_BID_STEPS } from '../../../chaincode/src/api';
+import { KNOWN_MARKET_PRODUCTS, MAX_BID_STEPS, MAX_PORTFOLIO_BIDS } from '../../../chaincode/src/api';
 import {
   bookmark,
   EmptyBodySchema,
@@ -160,6 +160,71 @@ export const revealBidSchema = {
     },
   },
   response: { 201: WithTxSchema, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+} as const;
+
+// ---- portfolios: many sealed bids in one transaction ----
+
+const PortfolioOutcomeSchema = {
+  type: 'object',
+  required: ['intervalIds', 'txId', 'accepted', 'refused', 'results'],
+  properties: {
+    intervalIds: { type: 'array', items: { type: 'string' } },
+    txId: { type: 'string' },
+    accepted: { type: 'integer' },
+    refused: { type: 'integer' },
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['index', 'bidId', 'status'],
+        properties: {
+          index: { type: 'integer' },
+          bidId: { type: ['string', 'null'] },
+          status: { type: 'string', enum: ['accepted', 'refused'] },
+          code: { type: 'string' },
+          message: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+const PORTFOLIO_DESCRIPTION =
+  `One transaction for 1..${MAX_PORTFOLIO_BIDS} bids, each under its own key and judged on chain with every ` +
+  'check of the single-bid route. The answer lists one result per bid in order: accepted, or refused with ' +
+  'its code and message; a refused bid never blocks the others. A malformed item refuses the request ' +
+  '(400) and nothing is written.';
+
+export const commitBidsSchema = {
+  tags: tags.market,
+  summary: 'Commit a portfolio of sealed bids in one transaction (VPP operator)',
+  description: `${PORTFOLIO_DESCRIPTION} Each commitment is computed as for a single commitment.`,
+  params: IntervalParamsSchema,
+  body: {
+    type: 'object',
+    required: ['commitments'],
+    additionalProperties: false,
+    properties: {
+      commitments: { type: 'array', minItems: 1, maxItems: MAX_PORTFOLIO_BIDS, items: commitBidSchema.body },
+    },
+  },
+  response: { 200: PortfolioOutcomeSchema, ...errorResponses(400, 401, 403, 404, 413, 503) },
+} as const;
+
+export const revealBidsSchema = {
+  tags: tags.market,
+  summary: 'Reveal a portfolio of committed bids in one transaction (VPP operator)',
+  description: `${PORTFOLIO_DESCRIPTION} Quota and backed capacity are applied cumulatively in list order.`,
+  params: IntervalParamsSchema,
+  body: {
+    type: 'object',
+    required: ['reveals'],
+    additionalProperties: false,
+    properties: {
+      reveals: { type: 'array', minItems: 1, maxItems: MAX_PORTFOLIO_BIDS, items: revealBidSchema.body },
+    },
+  },
+  response: { 200: PortfolioOutcomeSchema, ...errorResponses(400, 401, 403, 404, 413, 503) },
 } as const;
 
 // ---- quotas and violations ----

@@ -1,4 +1,7 @@
-// Clearing one interval: merit order, uniform price.
+// Clearing one interval: merit order, uniform price. This module is the rule stated over the whole
+// book (the reference); the ledger clears with merit-order.ts, which reads the same offers from a
+// merit-ordered index only up to the marginal one and must give the same awards and price (a
+// property test holds the two together). Its inputsHash differs: see merit-order.ts.
 //
 // Every step of every revealed bid is an offer of `quantity` at `price`. Offers are accepted from
 // the cheapest up until the demand is met; the last (marginal) offer may be accepted in part. Every
@@ -75,7 +78,10 @@ export interface ClearingResult {
   readonly totalAwarded: number;
   /** Bids with a positive award, sorted by bid id. */
   readonly awards: readonly Award[];
-  /** SHA-256 hex of the order-independent canonical inputs (see module comment). */
+  /**
+   * SHA-256 hex of the canonical inputs: here over the whole book (see module comment); a clearing on
+   * the ledger (merit-order.ts) hashes the demand and exactly the offers it read.
+   */
   readonly inputsHash: string;
 }
 
@@ -94,18 +100,23 @@ interface NormalisedInputs {
 
 const DEMAND_FIELDS = ['intervalId', 'product', 'quantity', 'priceCap'] as const;
 
-function normalise(demand: ClearingDemand, bids: readonly ClearingBid[]): NormalisedInputs {
+/** The demand's clearing fields, checked (INVALID_ARGUMENT otherwise) and nothing else. */
+export function clearingDemandOf(demand: ClearingDemand): ClearingDemand {
   const demandFields = requireObject(
     Object.fromEntries(DEMAND_FIELDS.map((field) => [field, demand[field]])),
     'demand',
     DEMAND_FIELDS,
   );
-  const cleanDemand: ClearingDemand = {
+  return {
     intervalId: requireId(demandFields, 'intervalId', MARKET_ID),
     product: requireOneOf(demandFields, 'product', KNOWN_MARKET_PRODUCTS),
     quantity: requireInteger(demandFields, 'quantity', POSITIVE),
     priceCap: requireInteger(demandFields, 'priceCap', NON_NEGATIVE),
   };
+}
+
+function normalise(demand: ClearingDemand, bids: readonly ClearingBid[]): NormalisedInputs {
+  const cleanDemand = clearingDemandOf(demand);
   const seen = new Set<string>();
   const cleanBids = bids.map((bid): NormalisedBid => {
     // parseBid re-checks ids, step shape and price order; cheap next to the sort below.

@@ -16,14 +16,10 @@ import {
 } from '../../rules';
 import { ErrorCode, VppError } from '../../types/errors';
 import { copyActor, parseActor, type MarketActor } from './common';
-import { ViolationReason, type BidViolation, type RevealedBid } from './reveal';
-import {
-  clearMarketInterval,
-  parseStoredClearingResult,
-  verifyClearing,
-  type ClearingResult,
-  type ClearingVerification,
-} from './clearing';
+import { ViolationReason, type BidViolation } from './reveal';
+import { toCanonicalJson } from '../../encoding/canonical-json';
+import { parseStoredClearingResult, type ClearingResult, type ClearingVerification } from './clearing';
+import type { MeritClearing } from './merit-order';
 import type { Demand } from './demand';
 import { IntervalPhase, intervalPhase, requireSameInterval, type MarketInterval } from './interval';
 
@@ -31,9 +27,12 @@ import { IntervalPhase, intervalPhase, requireSameInterval, type MarketInterval 
 
 export interface ClearingRecord {
   readonly intervalId: string;
-  /** Exactly what clearMarketInterval returned (price, awards, inputsHash). */
+  /** Exactly what the merit-order clearing returned (price, awards, inputsHash: merit-order.ts). */
   readonly result: ClearingResult;
-  /** How many revealed bids the cleared book held. */
+  /**
+   * How many distinct bids the clearing read: those with an offer at or below the marginal one (all
+   * revealed bids with a step within the cap when demand is not met). Not the size of the book.
+   */
   readonly bidCount: number;
   /** Transaction time of the clearing, ISO-8601 UTC. */
   readonly clearedAt: string;
@@ -46,8 +45,8 @@ const CLEARING_FIELDS = ['intervalId', 'result', 'bidCount', 'clearedAt', 'clear
 export interface ClearingRun {
   readonly interval: MarketInterval;
   readonly demand: Demand;
-  /** Every revealed bid of the interval, in any order. */
-  readonly bids: readonly RevealedBid[];
+  /** The clearing of the interval's merit-ordered offers (merit-order.ts). */
+  readonly clearing: MeritClearing;
   readonly caller: MarketActor;
   /** Transaction timestamp, ISO-8601 UTC. */
   readonly txTime: string;
@@ -55,22 +54,33 @@ export interface ClearingRun {
 }
 
 /**
- * Clears the interval. INVALID_STATE before the reveal deadline (the book is final only then). That
- * an interval is cleared once is the contract's check (it owns the key).
+ * INVALID_STATE before the reveal deadline (the book is final only then); the contract checks this
+ * before it reads any offer.
  */
-export function buildClearingRecord(run: ClearingRun): ClearingRecord {
-  const { interval, demand } = run;
+export function requireClearable(interval: MarketInterval, demand: Demand, txTime: string): void {
   requireSameInterval(interval, demand.intervalId, 'demand');
-  if (intervalPhase(interval, run.txTime) !== IntervalPhase.CLOSED) {
+  if (intervalPhase(interval, txTime) !== IntervalPhase.CLOSED) {
     throw new VppError(
       ErrorCode.INVALID_STATE,
       `interval ${interval.intervalId} can be cleared from its reveal deadline ${interval.revealDeadline}`,
     );
   }
+}
+
+/**
+ * The clearing record of the interval (requireClearable first). That an interval is cleared once is
+ * the contract's check (it owns the key).
+ */
+export function buildClearingRecord(run: ClearingRun): ClearingRecord {
+  const { interval, demand, clearing } = run;
+  requireClearable(interval, demand, run.txTime);
+  if (clearing.result.intervalId !== interval.intervalId) {
+    throw new VppError(ErrorCode.INTERNAL, `clearing belongs to interval ${clearing.result.intervalId}`);
+  }
   return {
     intervalId: interval.intervalId,
-    result: clearMarketInterval(demand, run.bids),
-    bidCount: run.bids.length,
+    result: clearing.result,
+    bidCount: clearing.bidCount,
     clearedAt: run.txTime,
     clearedBy: copyActor(run.caller),
     txId: requireId({ txId: run.txId }, 'txId', TX_ID),
@@ -99,11 +109,14 @@ export interface ClearingCheck extends ClearingVerification {
   readonly stored: ClearingResult;
 }
 
-/** Recomputes a stored clearing from the demand and revealed bids on the ledger. */
+/**
+ * Compares a stored clearing with one recomputed from the same merit-ordered offers: the results by
+ * canonical JSON (a changed award, price, hash or an extra field is a mismatch) and the bid counts.
+ */
 export function checkStoredClearing(
   record: ClearingRecord,
   demand: Demand,
-  bids: readonly RevealedBid[],
+  recomputed: MeritClearing,
 ): ClearingCheck {
   if (demand.intervalId !== record.intervalId) {
     throw new VppError(
@@ -111,8 +124,15 @@ export function checkStoredClearing(
       `demand belongs to interval ${demand.intervalId}, not to ${record.intervalId}`,
     );
   }
-  const { matches, recomputed } = verifyClearing(record.result, demand, bids);
-  return { matches, stored: record.result, recomputed };
+  let matches: boolean;
+  try {
+    matches =
+      toCanonicalJson(record.result) === toCanonicalJson(recomputed.result) &&
+      record.bidCount === recomputed.bidCount;
+  } catch {
+    matches = false; // a stored value JSON cannot even represent cannot be the right result
+  }
+  return { matches, stored: record.result, recomputed: recomputed.result };
 }
 
 // ---- violations ----

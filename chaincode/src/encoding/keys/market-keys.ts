@@ -10,6 +10,7 @@ import {
   BID_COMMITMENT,
   REVEALED_BID,
   REVEALED_BID_BY_VPP,
+  REVEALED_OFFER,
   CLEARING,
   VPP_QUOTA,
   VIOLATION,
@@ -67,6 +68,20 @@ export function revealedBidByVppKey(intervalId: string, vppId: string, bidId: st
 
 export function revealedBidByVppPrefix(intervalId: string, vppId: string): KeyPrefix {
   return keyPrefix(REVEALED_BID_BY_VPP, [intervalId, vppId]);
+}
+
+/**
+ * Merit-order index: one entry per step of every revealed bid (value: { committedAt, quantity,
+ * vppId }), keyed so that key order is clearing order: price, then commit time, then bid id, then
+ * step index, the first two as fixed-width decimal digits (meritKeyParts, domain/market/merit-order.ts).
+ * Clearing scans it from the cheapest offer and stops at the marginal one.
+ */
+export function revealedOfferKey(intervalId: string, meritParts: readonly string[]): string {
+  return compositeKey(REVEALED_OFFER, [intervalId, ...meritParts]);
+}
+
+export function revealedOfferPrefix(intervalId: string): KeyPrefix {
+  return keyPrefix(REVEALED_OFFER, [intervalId]);
 }
 
 /** The clearing result: written once per interval. */

@@ -14,6 +14,7 @@ export const DEMAND = 'vpp.demand';
 export const BID_COMMITMENT = 'vpp.bidCommitment';
 export const REVEALED_BID = 'vpp.revealedBid';
 export const REVEALED_BID_BY_VPP = 'vpp.revealedBidByVpp';
+export const REVEALED_OFFER = 'vpp.revealedOffer';
 export const CLEARING = 'vpp.clearing';
 export const VPP_QUOTA = 'vpp.vppQuota';
 export const VIOLATION = 'vpp.violation';
@@ -50,6 +51,7 @@ export const OBJECT_TYPES = [
   BID_COMMITMENT,
   REVEALED_BID,
   REVEALED_BID_BY_VPP,
+  REVEALED_OFFER,
   CLEARING,
   VPP_QUOTA,
   VIOLATION,

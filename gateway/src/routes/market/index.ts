@@ -7,6 +7,7 @@ import { ANY_ROLE } from '../../core/roles';
 import {
   clearIntervalSchema,
   commitBidSchema,
+  commitBidsSchema,
   getClearingSchema,
   getIntervalSchema,
   getQuotaSchema,
@@ -16,8 +17,10 @@ import {
   putQuotaSchema,
   recordViolationsSchema,
   revealBidSchema,
+  revealBidsSchema,
   verifyClearingSchema,
 } from '../../schemas/market';
+import { MAX_PORTFOLIO_JSON_LENGTH } from '../../../../chaincode/src/api';
 
 const routes: RoutePlugin = async (app) => {
   const market = app.ledger.market;
@@ -64,6 +67,36 @@ const routes: RoutePlugin = async (app) => {
       const { bid, salt } = request.body;
       const { result, txId } = await market.revealBid(request, request.params.intervalId, bid, salt);
       return reply.code(201).send({ record: result, txId });
+    },
+  );
+
+  // Portfolios: one transaction for many bids, one result per bid (200 even if some were refused).
+  // The body may be larger than a single bid's, up to what the chaincode takes.
+  app.post(
+    '/v1/market/intervals/:intervalId/commitments/batch',
+    {
+      config: { roles: ['operator', 'admin'], orgs: ['cvpp'] },
+      schema: commitBidsSchema,
+      bodyLimit: MAX_PORTFOLIO_JSON_LENGTH,
+    },
+    async (request) => {
+      const { intervalId } = request.params;
+      const { result } = await market.commitBids(request, intervalId, request.body.commitments);
+      return result;
+    },
+  );
+
+  app.post(
+    '/v1/market/intervals/:intervalId/reveals/batch',
+    {
+      config: { roles: ['operator', 'admin'], orgs: ['cvpp'] },
+      schema: revealBidsSchema,
+      bodyLimit: MAX_PORTFOLIO_JSON_LENGTH,
+    },
+    async (request) => {
+      const { intervalId } = request.params;
+      const { result } = await market.revealBids(request, intervalId, request.body.reveals);
+      return result;
     },
   );
 

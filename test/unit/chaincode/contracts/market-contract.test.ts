@@ -12,6 +12,13 @@ import {
   VPP_QUOTA_SET_EVENT,
 } from '../../../../chaincode/src/types/contracts';
 import { computeCommitment } from '../../../../chaincode/src/domain/market/bid';
+import { clearMarketInterval, type ClearingBid } from '../../../../chaincode/src/domain/market/clearing';
+import {
+  meritEntryOf,
+  meritKeyParts,
+  meritOffersOf,
+} from '../../../../chaincode/src/domain/market/merit-order';
+import { toCanonicalJson } from '../../../../chaincode/src/encoding/canonical-json';
 import {
   bidCommitmentKey,
   clearingKey,
@@ -19,6 +26,7 @@ import {
   marketIntervalKey,
   revealedBidByVppKey,
   revealedBidKey,
+  revealedOfferKey,
   violationKey,
   vppQuotaKey,
 } from '../../../../chaincode/src/encoding/keys';
@@ -347,6 +355,17 @@ describe('contracts/market-contract', () => {
       });
       assert.equal(ledger.getText(revealedBidKey(IID, 'b-1')), result);
       assert.equal(ledger.getText(revealedBidByVppKey(IID, VPP_ID, 'b-1')), '1000');
+      // One merit-order index entry per step, keyed price · commit time · bid id · step.
+      const commitMs = String(Date.parse(T.commit)).padStart(15, '0');
+      assert.equal(
+        ledger.getText(revealedOfferKey(IID, ['0000000000004000', commitMs, 'b-1', '00'])),
+        JSON.stringify({ committedAt: T.commit, quantity: 600, vppId: VPP_ID }),
+      );
+      assert.equal(
+        ledger.getText(revealedOfferKey(IID, ['0000000000007500', commitMs, 'b-1', '01'])),
+        JSON.stringify({ committedAt: T.commit, quantity: 400, vppId: VPP_ID }),
+      );
+      assert.equal(tx.stub.writes.size, 4); // the bid, its by-VPP entry, its two offers
       assert.equal(tx.event?.name, BID_REVEALED_EVENT);
       assert.deepEqual(parse(text(tx.event?.payload)), {
         intervalId: IID,
@@ -889,9 +908,16 @@ describe('contracts/market-contract', () => {
       );
     });
 
-    it('should clear 10,000 revealed bids in one transaction: one range scan, one write', async () => {
+    it('should clear 10,000 revealed bids in one transaction reading the offer index only up to the margin', async () => {
       const { ledger } = await newMarketFixture({ demand: { quantity: 1_000_000, priceCap: 100_000 } });
+      const demandOfFixture = {
+        intervalId: IID,
+        product: 'energy-up' as const,
+        quantity: 1_000_000,
+        priceCap: 100_000,
+      };
       const BIDS = 10_000;
+      const book: ClearingBid[] = [];
       for (let i = 0; i < BIDS; i++) {
         const bidId = `b-${String(i).padStart(5, '0')}`;
         const bid = bidOf(bidId, [
@@ -907,14 +933,28 @@ describe('contracts/market-contract', () => {
           revealedAt: T.reveal,
         };
         ledger.seed(revealedBidKey(IID, bidId), JSON.stringify(record));
+        book.push(record);
+        for (const offer of meritOffersOf(record)) {
+          ledger.seed(revealedOfferKey(IID, meritKeyParts(offer)), toCanonicalJson(meritEntryOf(offer)));
+        }
       }
       const tx = ledger.begin({ caller: tradingOperator, time: T.closed });
       const scans: string[][] = [];
       const stub = tx.stub;
       const scan = stub.getStateByPartialCompositeKey.bind(stub);
+      let read = 0;
       stub.getStateByPartialCompositeKey = (objectType: string, attributes: string[]) => {
         scans.push([objectType, ...attributes]);
-        return scan(objectType, attributes);
+        const iterator = scan(objectType, attributes);
+        return iterator.then((inner) => {
+          const next = inner.next.bind(inner);
+          inner.next = async () => {
+            const item = await next();
+            if (!item.done) read++;
+            return item;
+          };
+          return inner;
+        }) as typeof iterator;
       };
       const started = Date.now();
       const record = parse<{
@@ -923,14 +963,22 @@ describe('contracts/market-contract', () => {
       }>(await market.ClearInterval(tx.ctx, IID));
       tx.commit();
       const elapsed = Date.now() - started;
-      assert.deepEqual(scans, [['vpp.revealedBid', IID]]);
+      assert.deepEqual(scans, [['vpp.revealedOffer', IID]]);
       assert.deepEqual([...stub.writes.keys()], [clearingKey(IID)]);
       assert.equal(stub.openIterators, 0);
-      assert.equal(record.bidCount, BIDS);
-      // Every first step (500,000 Wh) is taken, then the cheapest second steps up to 1,000,000 Wh.
+      // Every first step (500,000 Wh) is taken, then the cheapest second steps up to 1,000,000 Wh:
+      // 10,000 first steps and 5,000 second steps, the last of them the margin; nothing after it is read.
+      const reference = clearMarketInterval(demandOfFixture, book);
       assert.equal(record.result.totalAwarded, 1_000_000);
-      assert.ok(record.result.clearingPrice >= 50_000);
+      assert.equal(record.result.clearingPrice, reference.clearingPrice);
+      assert.deepEqual(record.result.awards, reference.awards);
       assert.equal(record.result.awards.length, BIDS);
+      assert.equal(read, 15_000);
+      assert.equal(record.bidCount, BIDS);
+      const verified = parse<{ matches: boolean }>(
+        await ledger.evaluate(at(regulator, T.closed), (ctx) => market.VerifyClearing(ctx, IID)),
+      );
+      assert.equal(verified.matches, true);
       assert.ok(elapsed < 20_000, `clearing took ${elapsed} ms`);
     });
   });

@@ -61,6 +61,8 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     PostDemand: ['submit', ['demandJson']],
     CommitBid: ['submit', ['commitmentJson']],
     RevealBid: ['submit', ['intervalId', 'bidJson', 'salt']],
+    CommitBids: ['submit', ['commitmentsJson']],
+    RevealBids: ['submit', ['intervalId', 'revealsJson']],
     SetVppQuota: ['submit', ['vppId', 'quantity']],
     GetVppQuota: ['evaluate', ['vppId']],
     RecordUnrevealedViolations: ['submit', ['intervalId']],

@@ -46,6 +46,8 @@ const WRITE_AUTHORITY: Record<string, Authority> = {
   'market.PostDemand': CONTROL_ROOM,
   'market.CommitBid': VPP_OPERATOR,
   'market.RevealBid': VPP_OPERATOR,
+  'market.CommitBids': VPP_OPERATOR,
+  'market.RevealBids': VPP_OPERATOR,
   'market.SetVppQuota': REGULATOR_DESK,
   'market.RecordUnrevealedViolations': { ...TRADING_DESK, ...REGULATOR_DESK },
   'market.ClearInterval': TRADING_DESK,

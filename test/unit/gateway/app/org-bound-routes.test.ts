@@ -37,6 +37,8 @@ const ORG_BOUND: Record<string, readonly OrgName[]> = {
   'POST /v1/dispatch/:intervalId/:vppId': ['control'],
   'POST /v1/market/intervals/:intervalId/commitments': ['cvpp'],
   'POST /v1/market/intervals/:intervalId/reveals': ['cvpp'],
+  'POST /v1/market/intervals/:intervalId/commitments/batch': ['cvpp'],
+  'POST /v1/market/intervals/:intervalId/reveals/batch': ['cvpp'],
   'POST /v1/dispatch/:intervalId/:vppId/ack': ['cvpp'],
   'POST /v1/dispatch/:intervalId/:vppId/setpoints': ['cvpp'],
   'POST /v1/vpps': ['cvpp'],

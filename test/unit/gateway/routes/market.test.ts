@@ -45,6 +45,17 @@ interface RouteCase {
 }
 
 const RECORD = { some: 'record', nested: { kept: [1, 2] } };
+const PORTFOLIO_OUTCOME = {
+  intervalIds: [IID],
+  txId: 'tx-1',
+  accepted: 1,
+  refused: 1,
+  results: [
+    { index: 0, bidId: 'b-1', status: 'accepted' },
+    { index: 1, bidId: null, status: 'refused', code: 'COMMITMENT_MISMATCH', message: 'bid does not match' },
+  ],
+};
+const COMMITMENT_ITEM = { commitment: COMMITMENT, bidId: 'b-1', vppId: 'vpp-north' };
 const withTx = (answer: unknown) => ({ record: answer, txId: 'tx-1' });
 const asIs = (answer: unknown) => answer;
 const spread = (answer: unknown) => ({ ...(answer as object), txId: 'tx-1' });
@@ -132,6 +143,52 @@ const CASES: RouteCase[] = [
       { body: { bid: { ...BID, steps: [{ price: 1, quantity: 2.5 }] }, salt: SALT } },
       { body: { bid: { ...BID, steps: Array(11).fill({ price: 1, quantity: 1 }) }, salt: SALT } },
       { body: { bid: { ...BID, note: 'x' }, salt: SALT } },
+    ],
+  },
+  {
+    method: 'POST',
+    url: `/v1/market/intervals/${IID}/commitments/batch`,
+    roles: ['operator', 'admin'],
+    body: { commitments: [COMMITMENT_ITEM, { ...COMMITMENT_ITEM, bidId: 'b-2' }] },
+    status: 200,
+    call: {
+      kind: 'submit',
+      contract: 'market',
+      tx: 'CommitBids',
+      args: [
+        JSON.stringify([
+          { intervalId: IID, ...COMMITMENT_ITEM },
+          { intervalId: IID, ...COMMITMENT_ITEM, bidId: 'b-2' },
+        ]),
+      ],
+    },
+    response: asIs,
+    refused: [
+      { body: { commitments: [] } },
+      { body: { commitments: Array(501).fill(COMMITMENT_ITEM) } },
+      { body: { commitments: [{ ...COMMITMENT_ITEM, intervalId: 'other' }] } },
+      { body: { commitments: [COMMITMENT_ITEM], extra: 1 } },
+      { body: [COMMITMENT_ITEM] },
+    ],
+  },
+  {
+    method: 'POST',
+    url: `/v1/market/intervals/${IID}/reveals/batch`,
+    roles: ['operator', 'admin'],
+    body: { reveals: [{ bid: BID, salt: SALT }] },
+    status: 200,
+    call: {
+      kind: 'submit',
+      contract: 'market',
+      tx: 'RevealBids',
+      args: [IID, JSON.stringify([{ bid: BID, salt: SALT }])],
+    },
+    response: asIs,
+    refused: [
+      { body: { reveals: [] } },
+      { body: { reveals: Array(501).fill({ bid: BID, salt: SALT }) } },
+      { body: { reveals: [{ bid: BID, salt: SALT.slice(2) }] } },
+      { body: { reveals: [{ bid: { ...BID, note: 'x' }, salt: SALT }] } },
     ],
   },
   {
@@ -267,6 +324,9 @@ function answerFor(route: RouteCase): unknown {
       return { intervalId: IID, vppId: 'vpp-north', requiredW: 6000, setpoints: [RECORD] };
     case 'GetDispatch':
       return { instruction: RECORD, setpoints: [RECORD, RECORD] };
+    case 'CommitBids':
+    case 'RevealBids':
+      return PORTFOLIO_OUTCOME;
     case 'ListVppViolations':
       return { violations: [RECORD], bookmark: 'k3' };
     default:
@@ -336,6 +396,23 @@ describe('gateway/routes market and dispatch', () => {
       });
     });
   }
+
+  it('should take a full portfolio of 500 reveals, larger than the default body limit', async () => {
+    ledger.answer = PORTFOLIO_OUTCOME;
+    const reveals = Array.from({ length: 500 }, (_, i) => ({ bid: { ...BID, bidId: `b-${i}` }, salt: SALT }));
+    assert.ok(JSON.stringify({ reveals }).length > 64 * 1024);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/market/intervals/${IID}/reveals/batch`,
+      headers: bearer(tokenFor(app, 'operator', MSP_OF.cvpp)),
+      payload: { reveals },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json(), PORTFOLIO_OUTCOME);
+    assert.deepEqual(ledger.calls, [
+      { kind: 'submit', contract: 'market', tx: 'RevealBids', args: [IID, JSON.stringify(reveals)] },
+    ]);
+  });
 
   it('should answer 401 without a token', async () => {
     const res = await app.inject({ method: 'POST', url: `/v1/market/intervals/${IID}/clearing` });

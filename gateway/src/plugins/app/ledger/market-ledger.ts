@@ -14,6 +14,7 @@ import {
   type IntervalView,
   type MarketInterval,
   type MarketIntervalInput,
+  type PortfolioResult,
   type RevealedBid,
   type ViolationsRecorded,
   type VppQuota,
@@ -57,6 +58,25 @@ export class MarketLedger {
   /** The bid travels exactly as given: the chaincode hashes it against the commitment. */
   revealBid(as: FastifyRequest, intervalId: string, bid: Bid, salt: string): Promise<Committed<RevealedBid>> {
     return this.#contract.submit(as, MARKET_TX.RevealBid, [intervalId, JSON.stringify(bid), salt]);
+  }
+
+  /** A portfolio of commitments for one interval, in one transaction; one result per bid. */
+  commitBids(
+    as: FastifyRequest,
+    intervalId: string,
+    commitments: readonly Omit<CommitmentInput, 'intervalId'>[],
+  ): Promise<Committed<PortfolioResult>> {
+    const list = commitments.map((commitment) => ({ intervalId, ...commitment }));
+    return this.#contract.submit(as, MARKET_TX.CommitBids, [JSON.stringify(list)]);
+  }
+
+  /** A portfolio of reveals in one interval, bids exactly as given; one result per bid. */
+  revealBids(
+    as: FastifyRequest,
+    intervalId: string,
+    reveals: readonly { bid: Bid; salt: string }[],
+  ): Promise<Committed<PortfolioResult>> {
+    return this.#contract.submit(as, MARKET_TX.RevealBids, [intervalId, JSON.stringify(reveals)]);
   }
 
   recordUnrevealedViolations(as: FastifyRequest, intervalId: string): Promise<Committed<ViolationsRecorded>> {

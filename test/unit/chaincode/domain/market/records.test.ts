@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clearMarketInterval } from '../../../../../chaincode/src/domain/market/clearing';
 import {
   buildClearingRecord,
   checkStoredClearing,
@@ -12,6 +11,7 @@ import {
   bidInput,
   CLOSED_AT,
   commitAndReveal,
+  meritClearingOf,
   openInterval,
   postDemand,
   REVEAL_AT,
@@ -33,24 +33,24 @@ function book() {
       bidInput({ bidId: 'b-2', vppId: 'vpp-2', steps: [{ price: 5_000, quantity: 500 }] }),
     ),
   ];
-  return { interval, demand, bids };
+  return { interval, demand, bids, clearing: meritClearingOf(demand, bids) };
 }
 
 describe('domain/market/records', () => {
   describe('#buildClearingRecord', () => {
     it('should clear the book from the reveal deadline and record who, when and how many bids', () => {
-      const { interval, demand, bids } = book();
+      const { interval, demand, clearing } = book();
       const record = buildClearingRecord({
         interval,
         demand,
-        bids,
+        clearing,
         caller: TRADER,
         txTime: CLOSED_AT,
         txId: 'tx-9',
       });
       assert.deepEqual(record, {
         intervalId: interval.intervalId,
-        result: clearMarketInterval(demand, bids),
+        result: clearing.result,
         bidCount: 2,
         clearedAt: CLOSED_AT,
         clearedBy: TRADER,
@@ -58,14 +58,22 @@ describe('domain/market/records', () => {
       });
       assert.equal(record.result.clearingPrice, 7_500);
       assert.doesNotThrow(() =>
-        buildClearingRecord({ interval, demand, bids, caller: TRADER, txTime: REVEAL_DEADLINE, txId: 't' }),
+        buildClearingRecord({
+          interval,
+          demand,
+          clearing,
+          caller: TRADER,
+          txTime: REVEAL_DEADLINE,
+          txId: 't',
+        }),
       );
     });
 
     it('should refuse clearing before the reveal deadline with INVALID_STATE', () => {
-      const { interval, demand, bids } = book();
+      const { interval, demand, clearing } = book();
       assert.throws(
-        () => buildClearingRecord({ interval, demand, bids, caller: TRADER, txTime: REVEAL_AT, txId: 't' }),
+        () =>
+          buildClearingRecord({ interval, demand, clearing, caller: TRADER, txTime: REVEAL_AT, txId: 't' }),
         vppError(ErrorCode.INVALID_STATE, /reveal deadline/),
       );
       const other = postDemand(openInterval({ intervalId: 'other' }));
@@ -74,7 +82,7 @@ describe('domain/market/records', () => {
           buildClearingRecord({
             interval,
             demand: other,
-            bids,
+            clearing,
             caller: TRADER,
             txTime: CLOSED_AT,
             txId: 't',
@@ -86,32 +94,34 @@ describe('domain/market/records', () => {
 
   describe('#parseStoredClearingRecord / #checkStoredClearing', () => {
     it('should round-trip a record and verify it against its inputs, in any order', () => {
-      const { interval, demand, bids } = book();
+      const { interval, demand, bids, clearing } = book();
       const record = buildClearingRecord({
         interval,
         demand,
-        bids,
+        clearing,
         caller: TRADER,
         txTime: CLOSED_AT,
         txId: 't',
       });
       const stored = parseStoredClearingRecord(JSON.parse(JSON.stringify(record)));
       assert.deepEqual(stored, record);
-      const check = checkStoredClearing(stored, demand, [...bids].reverse());
+      const check = checkStoredClearing(stored, demand, meritClearingOf(demand, [...bids].reverse()));
       assert.deepEqual(check, { matches: true, stored: record.result, recomputed: record.result });
-      const fewer = checkStoredClearing(stored, demand, bids.slice(0, 1));
+      const fewer = checkStoredClearing(stored, demand, meritClearingOf(demand, bids.slice(0, 1)));
       assert.equal(fewer.matches, false);
+      const recounted = checkStoredClearing({ ...stored, bidCount: 3 }, demand, clearing);
+      assert.equal(recounted.matches, false);
       assert.throws(
-        () => checkStoredClearing(stored, postDemand(openInterval({ intervalId: 'other' })), bids),
+        () => checkStoredClearing(stored, postDemand(openInterval({ intervalId: 'other' })), clearing),
         vppError(ErrorCode.INTERNAL),
       );
     });
 
     it('should refuse corrupted records', () => {
-      const { interval, demand, bids } = book();
+      const { interval, demand, clearing } = book();
       const record = JSON.parse(
         JSON.stringify(
-          buildClearingRecord({ interval, demand, bids, caller: TRADER, txTime: CLOSED_AT, txId: 't' }),
+          buildClearingRecord({ interval, demand, clearing, caller: TRADER, txTime: CLOSED_AT, txId: 't' }),
         ),
       ) as Record<string, unknown>;
       assert.throws(
