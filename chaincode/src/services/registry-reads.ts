@@ -6,7 +6,7 @@ import { parseStoredDer, type Der } from '../domain/registry/der';
 import { parseStoredVpp, type Vpp } from '../domain/registry/vpp';
 import { derByVppPrefix, derKey, vppKey } from '../encoding/keys';
 import type { Actor } from '../ledger/identity';
-import { indexEntry, requireState, scanPrefix } from '../ledger/store';
+import { indexEntry, readStates, requireState, scanPrefix } from '../ledger/store';
 import { ENTITY_ID, requireId } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
 
@@ -39,12 +39,19 @@ export async function requireOperatedVpp(ctx: Context, vppId: string, caller: Ac
   return vpp;
 }
 
-/** Every DER registered under the VPP, in DER id order (one scan of the index, one read per DER). */
+/**
+ * Every DER registered under the VPP, in DER id order: one scan of the index, then the DERs in batched
+ * reads (state-batching.ts). An index entry without its DER is NOT_FOUND, as a single read would say.
+ */
 export async function dersOfVpp(ctx: Context, vppId: string): Promise<Der[]> {
   const entries = await scanPrefix(ctx, derByVppPrefix(vppId), derIdEntry);
-  const ders: Der[] = [];
-  for (const entry of entries) {
-    ders.push(await requireDer(ctx, entry.value));
-  }
-  return ders;
+  const ders = await readStates(
+    ctx,
+    entries.map((entry) => derKey(entry.value)),
+    parseStoredDer,
+  );
+  return ders.map((der, i) => {
+    if (der === undefined) throw new VppError(ErrorCode.NOT_FOUND, `der ${entries[i]?.value} does not exist`);
+    return der;
+  });
 }

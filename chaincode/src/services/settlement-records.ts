@@ -34,7 +34,7 @@ import {
   settlementVppKey,
   type KeyPrefix,
 } from '../encoding/keys';
-import { indexEntry, readState, scanPrefix, writeState, type Decoder } from '../ledger/store';
+import { indexEntry, readState, readStates, scanPrefix, writeState, type Decoder } from '../ledger/store';
 import { ErrorCode, VppError } from '../types/errors';
 
 /** Index entries of settlements hold one id (a DER id, or an interval id). */
@@ -69,16 +69,16 @@ export async function readSettlement(
   const vppLine = await readState(ctx, settlementVppKey(intervalId, vppId), parseStoredVppSettlementLine);
   if (vppLine === undefined) return undefined;
   const entries = await scanPrefix(ctx, settlementDerByVppPrefix(intervalId, vppId), parseIndexedId);
-  const derLines: DerSettlementLine[] = [];
-  for (const entry of entries) {
-    const line = await readIndexed(
-      ctx,
-      settlementDerKey(entry.value, intervalId),
-      parseStoredDerSettlementLine,
-    );
-    requireLineOf(line, entry.value);
-    derLines.push(line);
-  }
+  // The DER lines in batched reads (state-batching.ts), each checked as readIndexed checks one.
+  const keys = entries.map((entry) => settlementDerKey(entry.value, intervalId));
+  const stored = await readStates(ctx, keys, parseStoredDerSettlementLine);
+  const derLines = stored.map((line, i): DerSettlementLine => {
+    if (line === undefined) {
+      throw internal(`an index names ${printableKey(keys[i] as string)}, which does not exist`);
+    }
+    requireLineOf(line, (entries[i] as { value: string }).value);
+    return line;
+  });
   for (const line of [vppLine, ...derLines]) {
     if (line.intervalId !== intervalId || line.vppId !== vppId) {
       throw internal(

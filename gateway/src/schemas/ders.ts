@@ -121,14 +121,15 @@ export const registerDersSchema = {
   tags: ['registry'],
   summary: `Register up to ${MAX_DER_BATCH_SIZE} DERs in one transaction (bulk onboarding of a fleet)`,
   description:
-    'Each DER is judged as POST /v1/ders would judge it, in order, and gets its own outcome (registered, or refused with its code); a refused DER never blocks the others. Items have the shape of POST /v1/ders.',
+    'Items have the shape of POST /v1/ders; a malformed item refuses the whole request (400, nothing written). Each DER is then judged on chain as POST /v1/ders would judge it, in order, and gets its own outcome (registered, or refused with its code); a refused DER never blocks the others.',
   body: {
     type: 'object',
     required: ['ders'],
     additionalProperties: false,
-    // Items are checked one by one on chain (a bad one is refused alone), so only the envelope is strict.
+    // Items as strict as POST /v1/ders: a malformed item refuses the request, which writes nothing.
+    // What only the ledger can judge (ids taken, certificates, VPPs) is judged per DER on chain.
     properties: {
-      ders: { type: 'array', minItems: 1, maxItems: MAX_DER_BATCH_SIZE, items: { type: 'object' } },
+      ders: { type: 'array', minItems: 1, maxItems: MAX_DER_BATCH_SIZE, items: registerDerSchema.body },
     },
   },
   response: {

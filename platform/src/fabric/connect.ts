@@ -21,13 +21,25 @@ export const DEADLINES_MS = {
   commitStatus: 60_000,
 } as const;
 
+/**
+ * The largest gRPC message a client sends or takes: the peer's own default (peer.maxRecvMsgSize and
+ * maxSendMsgSize, 100 MB) rather than grpc-js's 4 MB, which a prepared transaction of one settlement
+ * of thousands of DERs (one line per DER in its write set) or a large evaluate answer exceeds. Above
+ * it the gateway answers RESULT_TOO_LARGE.
+ */
+export const MAX_GRPC_MESSAGE_BYTES = 100 * 1024 * 1024;
+
 /** A gRPC client to a peer that presents a certificate issued under `tlsRootCert`. */
 export function newPeerClient(
   endpoint: string,
   tlsRootCert: Buffer,
   options: grpc.ClientOptions = {},
 ): grpc.Client {
-  return new grpc.Client(endpoint, grpc.credentials.createSsl(tlsRootCert), options);
+  return new grpc.Client(endpoint, grpc.credentials.createSsl(tlsRootCert), {
+    'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
+    ...options,
+  });
 }
 
 /**

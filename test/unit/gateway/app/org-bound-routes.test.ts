@@ -43,6 +43,7 @@ const ORG_BOUND: Record<string, readonly OrgName[]> = {
   'POST /v1/dispatch/:intervalId/:vppId/setpoints': ['cvpp'],
   'POST /v1/vpps': ['cvpp'],
   'POST /v1/ders': ['cvpp'],
+  'POST /v1/ders/batch': ['cvpp'],
   'POST /v1/ders/:derId/suspend': ['cvpp', 'regulator'],
   'POST /v1/ders/:derId/reinstate': ['cvpp', 'regulator'],
   'POST /v1/devices/:derId/revoke': ['cvpp'],
