@@ -137,8 +137,8 @@ export interface BuildOptions {
   https?: https.ServerOptions;
 }
 
-/** Routes of plugins that cannot declare roles themselves (Swagger UI's pages and assets). */
-const PUBLIC_PREFIXES = ['/docs'];
+/** Routes of plugins that cannot declare roles themselves (Swagger UI's and the console's files). */
+const PUBLIC_PREFIXES = ['/docs', '/console'];
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 

@@ -14,28 +14,33 @@ case "$version" in
   *) echo "node_modules/.bin/node is $version, expected Node 24: run 'npm ci' again" >&2; exit 1 ;;
 esac
 
-# SoftHSM2: the PKCS#11 token the topology can select for signing keys (keys: { store: softhsm })
-# and the one the HSM integration test creates. File keys are the default, so a missing SoftHSM2
-# is reported, not fatal: what needs it fails later and says so.
-if ! command -v softhsm2-util >/dev/null 2>&1; then
+# Debian packages the project runs: installed with apt-get when their command is missing and we are
+# root (or have password-less sudo); otherwise reported, and what needs them fails later and says so.
+install_package() {
+  cmd=$1 package=$2 purpose=$3
+  command -v "$cmd" >/dev/null 2>&1 && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "softhsm2 is missing and apt-get is not available: install SoftHSM2 2.6 by hand" >&2
-  else
-    if [ "$(id -u)" = 0 ]; then
-      as_root=""
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-      as_root="sudo -n"
-    else
-      as_root="unavailable"
-    fi
-    if [ "$as_root" = unavailable ]; then
-      echo "softhsm2 is missing and installing it needs root: run 'sudo apt-get install softhsm2'" >&2
-    else
-      echo "installing softhsm2 (apt-get, at most 5 minutes)"
-      # A stale package list is the usual reason the first attempt fails: refresh it once.
-      $as_root timeout 300 apt-get install -y --no-install-recommends softhsm2 >/dev/null ||
-        { $as_root timeout 300 apt-get update >/dev/null && $as_root timeout 300 apt-get install -y --no-install-recommends softhsm2 >/dev/null; } ||
-        echo "apt-get could not install softhsm2: install it by hand for HSM keys" >&2
-    fi
+    echo "$package is missing and apt-get is not available: install it by hand ($purpose)" >&2
+    return 0
   fi
-fi
+  if [ "$(id -u)" = 0 ]; then
+    as_root=""
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    as_root="sudo -n"
+  else
+    echo "$package is missing and installing it needs root: run 'sudo apt-get install $package' ($purpose)" >&2
+    return 0
+  fi
+  echo "installing $package (apt-get, at most 10 minutes)"
+  # A stale package list is the usual reason the first attempt fails: refresh it once.
+  $as_root timeout 600 apt-get install -y --no-install-recommends "$package" >/dev/null ||
+    { $as_root timeout 300 apt-get update >/dev/null && $as_root timeout 600 apt-get install -y --no-install-recommends "$package" >/dev/null; } ||
+    echo "apt-get could not install $package: install it by hand ($purpose)" >&2
+}
+
+# SoftHSM2: the PKCS#11 token the topology can select for signing keys (keys: { store: softhsm })
+# and the one the HSM integration test creates. File keys are the default.
+install_package softhsm2-util softhsm2 "HSM-held signing keys"
+# Chromium: the browser the console's tests drive (test/integration/console); Playwright's own
+# browser download cannot work without the internet. The tests say why they cannot run without it.
+install_package chromium chromium "the console's browser tests"

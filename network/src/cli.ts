@@ -1,6 +1,6 @@
 /**
- * `npm start`, `npm stop`, `npm run status|reset|install-fabric`: one entry for the network's
- * process control, driven by network/topology.yaml.
+ * `npm start`, `npm stop`, `npm run status|reset|install-fabric|add-user`: one entry for the
+ * network's process control, driven by network/topology.yaml.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { queryCommitted } from './chaincode-lifecycle';
 import { FabricCommandError, toolsAt } from './fabric-cli';
 import { FabricInstallError } from '../../platform/src/fabric-binaries';
 import { installFabric } from '../../platform/src/fabric-home';
+import { call, loginAdmin } from '../../platform/src/http/gateway-rest';
 import { cryptoPaths, repoRoot, runDir, runPaths } from '../../platform/src/paths';
 import { PortTakenError } from './process/ports';
 import { nodeStatus } from './process/launch';
@@ -48,10 +49,14 @@ async function stop(): Promise<void> {
 /** Where the gateways answer, and what to verify them with (README: Calling a gateway over HTTPS). */
 function gatewayUrlsText(topology: Topology): string {
   const bundle = path.relative(repoRoot(), cryptoPaths.tlsRoots());
-  const urls = topology.orgs.map(
-    (org) => `  ${org.name.padEnd(10)} https://${org.gateway.host}:${org.gateway.port}/docs`,
-  );
-  return [`\ngateways (HTTPS; verify with curl --cacert ${bundle}):`, ...urls].join('\n');
+  const urls = topology.orgs.map((org) => {
+    const base = `https://${org.gateway.host}:${org.gateway.port}`;
+    return `  ${org.name.padEnd(10)} ${base}/console/  (API docs ${base}/docs)`;
+  });
+  return [
+    `\ngateways: web console and API (HTTPS; verify with curl --cacert ${bundle}; README: Web console):`,
+    ...urls,
+  ].join('\n');
 }
 
 function status(): void {
@@ -88,6 +93,34 @@ async function upgradeChaincode(): Promise<void> {
   await waitForChaincode(topology, tools, { log });
 }
 
+const USER_ROLES = ['operator', 'trading', 'control', 'regulator', 'admin'];
+
+/**
+ * `npm run add-user -- <org> <role> [enrollment id]`: registers a person through the org gateway's
+ * registration authority, as the org admin, and prints the one secret to log in with (web console or
+ * POST /v1/auth/token). The gateway checks the role again; this only saves a curl.
+ */
+async function addUser(): Promise<void> {
+  const [orgName = '', role = '', given] = process.argv.slice(3);
+  const topology = loadTopology();
+  const org = topology.orgs.find((o) => o.name === orgName);
+  if (!org || !USER_ROLES.includes(role))
+    throw new UsageError(
+      `usage: npm run add-user -- <${topology.orgs.map((o) => o.name).join('|')}> <${USER_ROLES.join('|')}> [enrollment id]`,
+    );
+  const enrollmentId = given ?? `${role}-${Date.now().toString(36)}`;
+  const registered = await call<{ secret: string }>(org.name, 'POST', '/v1/identities', {
+    token: await loginAdmin(org.name),
+    body: { enrollmentId, role },
+  });
+  if (registered.status !== 201)
+    throw new UsageError(`the gateway refused: ${registered.status} ${JSON.stringify(registered.body)}`);
+  const base = `https://${org.gateway.host}:${org.gateway.port}`;
+  log(`registered ${enrollmentId} (${role}) with ${org.mspId}; log in at ${base}/console/ with`);
+  log(`  enrollment id  ${enrollmentId}`);
+  log(`  secret         ${registered.body.secret}`);
+}
+
 async function reset(): Promise<void> {
   await stop();
   rmSync(runDir(), { recursive: true, force: true });
@@ -100,6 +133,7 @@ const COMMANDS: Record<string, () => Promise<void> | void> = {
   status,
   reset,
   'upgrade-chaincode': upgradeChaincode,
+  'add-user': addUser,
   'install-fabric': async () => void (await installFabric(loadTopology(), { log })),
 };
 

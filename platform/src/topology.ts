@@ -209,6 +209,18 @@ function formatPath(parts: readonly PropertyKey[]): string {
     .join('');
 }
 
+/**
+ * The ports browsers refuse to open (the WHATWG Fetch standard's "bad ports"): a gateway there would
+ * serve its API to scripts but its web console to no browser, so the topology refuses them for
+ * gateways.
+ */
+export const BROWSER_BLOCKED_PORTS: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104,
+  109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515,
+  526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049,
+  3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
 function crossFieldProblems(topology: Topology): string[] {
   const problems: string[] = [];
   const seen = new Map<string, string>();
@@ -238,6 +250,10 @@ function crossFieldProblems(topology: Topology): string[] {
       if (previous) problems.push(`${where}: port ${value} on ${node.host} is already used by ${previous}`);
       else seen.set(key, where);
     }
+    if (node.role === 'gateway' && BROWSER_BLOCKED_PORTS.has(node.port))
+      problems.push(
+        `orgs[${topology.orgs.indexOf(node.org)}].gateway.port: browsers refuse port ${node.port} (a "bad port"), so the console could not be opened there`,
+      );
   }
   if (topology.marketCalendar !== undefined) {
     try {

@@ -37,6 +37,21 @@ export const CallerSchema = {
   },
 } as const;
 
+export const OpenRoutesSchema = {
+  type: 'object',
+  required: ['routes'],
+  properties: {
+    routes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['method', 'url'],
+        properties: { method: { type: 'string' }, url: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
 export const loginSchema = {
   tags: ['auth'],
   summary: 'Log in with an enrollment id and secret; returns a bearer token (at most 15 minutes)',

@@ -1,8 +1,9 @@
 /**
  * The one HTTP client for outbound calls: gateway to gateway, a device to its gateway, tests and
  * benches to the org gateways, the supervisor's health probes and metrics reads. node:http and
- * node:https rather than fetch(): fetch refuses the WHATWG "bad ports", and the regulator's gateway
- * listens on one (10080). It needs nothing of the topology, so the device kit carries it to a device.
+ * node:https rather than fetch(): fetch refuses the WHATWG "bad ports" (the topology keeps gateways
+ * off them, for the console's sake, but nothing else). It needs nothing of the topology, so the device
+ * kit carries it to a device.
  */
 import http from 'node:http';
 import https from 'node:https';

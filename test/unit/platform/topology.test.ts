@@ -98,6 +98,13 @@ describe('topology', () => {
       ]);
     });
 
+    it('should reject a gateway on a port browsers refuse (its console could not be opened)', () => {
+      assert.deepEqual(problemsOf(variant((t) => (t.orgs[3].gateway.port = 10080))), [
+        'orgs[3].gateway.port: browsers refuse port 10080 (a "bad port"), so the console could not be opened there',
+      ]);
+      assert.deepEqual(problemsOf(variant((t) => (t.orgs[3].gateway.port = 6000))).length, 1);
+    });
+
     it('should accept the same port on two different hosts', () => {
       const topology = validateTopology(
         variant((t) => {

@@ -48,7 +48,7 @@ export function callerOf(request: FastifyRequest): Caller {
 }
 
 /** The part the gateway's own organisation plays (what `config.orgs` of a route names). */
-function orgRoleOf(mspId: string): OrgRole {
+export function orgRoleOf(mspId: string): OrgRole {
   if (!isKnownMspId(mspId)) throw new Error(`${mspId} is not an MSP of the consortium`);
   return ORG_ROLE_BY_MSP[mspId];
 }

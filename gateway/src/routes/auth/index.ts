@@ -2,8 +2,9 @@
 import { ApiError } from '../../core/api-error';
 import { ANY_ROLE } from '../../core/roles';
 import type { RoutePlugin } from '../../core/schema-types';
-import { callerOf } from '../../plugins/app/auth';
-import { CallerSchema, loginSchema } from '../../schemas/auth';
+import { routesOpenTo } from '../../core/route-access';
+import { callerOf, orgRoleOf } from '../../plugins/app/auth';
+import { CallerSchema, loginSchema, OpenRoutesSchema } from '../../schemas/auth';
 import { errorResponses } from '../../schemas/common';
 
 const routes: RoutePlugin = async (app) => {
@@ -41,6 +42,23 @@ const routes: RoutePlugin = async (app) => {
       },
     },
     async (request) => callerOf(request),
+  );
+
+  // What the console (or any client) may offer this caller: the gateway's own route table decides.
+  app.get(
+    '/v1/auth/me/routes',
+    {
+      config: { roles: ANY_ROLE },
+      schema: {
+        tags: ['auth'],
+        summary: 'The routes of this gateway your token may call (public ones included)',
+        response: { 200: OpenRoutesSchema, ...errorResponses(401) },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      return { routes: routesOpenTo(app.routeTable, caller.role, orgRoleOf(app.config.org.mspId)) };
+    },
   );
 };
 
