@@ -149,6 +149,7 @@ export type {
   ClearingCheck,
   ClearingRecord,
   IntervalView,
+  IntervalPage,
   ViolationPage,
   ViolationsRecorded,
 } from '../domain/market/records';

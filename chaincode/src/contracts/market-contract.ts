@@ -50,6 +50,7 @@ import {
   requireClearable,
   parseStoredClearingRecord,
   parseStoredViolation,
+  type IntervalPage,
   type IntervalView,
   type ViolationPage,
   type ViolationsRecorded,
@@ -61,6 +62,7 @@ import {
   clearingKey,
   demandKey,
   marketIntervalKey,
+  marketIntervalPrefix,
   revealedBidKey,
   revealedBidPrefix,
   violationKey,
@@ -153,6 +155,25 @@ export class MarketContract extends VppContract {
     const demand = await readState(ctx, demandKey(intervalId), parseStoredDemand);
     const phase = intervalPhase(interval, txTimestampIso(ctx));
     return toCanonicalJson({ interval, demand: demand ?? null, phase } satisfies IntervalView);
+  }
+
+  /**
+   * One page of the market intervals in id order, each with its phase at this query's time:
+   * `{ intervals: [{ interval, phase }], bookmark }`, bookmark '' on the last page. Any member reads.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async ListIntervals(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
+    const page = await scanPrefixPage(
+      ctx,
+      marketIntervalPrefix(),
+      parseStoredMarketInterval,
+      Number(pageSize),
+      bookmark,
+    );
+    const at = txTimestampIso(ctx);
+    const intervals = page.entries.map(({ value }) => ({ interval: value, phase: intervalPhase(value, at) }));
+    return toCanonicalJson({ intervals, bookmark: page.bookmark } satisfies IntervalPage);
   }
 
   /** Posts the interval's demand, once: { intervalId, product, quantity, priceCap }. */

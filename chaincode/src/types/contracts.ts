@@ -60,6 +60,7 @@ export const MARKET_CONTRACT_NAME = 'market';
 export const MARKET_TX = txNames(
   'OpenInterval',
   'GetInterval',
+  'ListIntervals',
   'PostDemand',
   'CommitBid',
   'RevealBid',

@@ -102,6 +102,8 @@ function showPage(session: Session): void {
   } catch (err) {
     main.replaceChildren(failureNotice(err));
   }
+  // Which view the page shows (its sections may still be loading: they carry aria-busy until done).
+  document.body.dataset.view = location.hash;
 }
 
 const visible = (page: Page): boolean => page.requires.every((route) => openRoutes.has(route));

@@ -91,6 +91,34 @@ export const getIntervalSchema = {
   },
 } as const;
 
+export const listIntervalsSchema = {
+  tags: tags.market,
+  summary:
+    "One page of the market intervals in id order, each with its phase now; pass the returned bookmark for the next page ('' after the last)",
+  querystring: { type: 'object', additionalProperties: false, properties: { pageSize, bookmark } },
+  response: {
+    200: {
+      type: 'object',
+      required: ['intervals', 'bookmark'],
+      properties: {
+        intervals: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['interval', 'phase'],
+            properties: {
+              interval: LedgerRecord,
+              phase: { type: 'string', enum: ['open', 'reveal', 'closed'] },
+            },
+          },
+        },
+        bookmark: { type: 'string' },
+      },
+    },
+    ...errorResponses(400, 401, 403, 422, 503),
+  },
+} as const;
+
 export const postDemandSchema = {
   tags: tags.market,
   summary: "Post the interval's demand, once, before gate closure (control centre)",

@@ -46,18 +46,20 @@ async function api<T>(org: MarketOrg, user: RestUser, url: string): Promise<T> {
   return res.body;
 }
 
-/** Opens a console page by its URL and waits until everything on it has loaded. */
-async function openPage(page: Page, org: MarketOrg, hash: string, title: string): Promise<void> {
+/** Opens a console page by its URL and waits until that view is shown with everything on it loaded. */
+async function openPage(page: Page, org: MarketOrg, hash: string): Promise<void> {
   await page.goto(`${gatewayUrl(org)}/console/#/${hash}`);
   await page.waitForFunction(
-    (expected) => {
+    (view) => {
       // Runs in the page; this file is compiled without the DOM's types.
       const doc = (
-        globalThis as unknown as { document: { title: string; querySelector(s: string): unknown } }
+        globalThis as unknown as {
+          document: { body: { dataset: Record<string, string> }; querySelector(s: string): unknown };
+        }
       ).document;
-      return doc.title.startsWith(expected) && doc.querySelector('[aria-busy="true"]') === null;
+      return doc.body.dataset.view === view && doc.querySelector('[aria-busy="true"]') === null;
     },
-    title,
+    `#/${hash}`,
     { timeout: 60_000 },
   );
 }
@@ -192,7 +194,7 @@ describe(
           assert.deepEqual(nav, org === 'regulator' ? [...expectedNav, 'ledger'] : expectedNav);
 
           // ---- network: twelve nodes up, the leader every orderer names, peer heights as the peers say.
-          await openPage(page, org, 'network', 'Network');
+          await openPage(page, org, 'network');
           const status = await api<{ leader: { consenterId: number; org: string }; nodes: { id: string }[] }>(
             org,
             user,
@@ -230,8 +232,22 @@ describe(
           );
           await shot(page, `${org}-network`);
 
-          // ---- market: the cleared interval, its supply curve, awards and verification.
-          await openPage(page, org, `market?interval=${intervalId}`, 'Market');
+          // ---- market: the list of intervals with their phase, then the cleared interval, its supply
+          // curve, awards and verification.
+          await openPage(page, org, 'market');
+          type Listed = { intervals: { interval: { intervalId: string }; phase: string }[] };
+          const listed = await api<Listed>(org, user, '/v1/market/intervals?pageSize=50');
+          assert.deepEqual(
+            await rowKeys(page, 'intervals'),
+            listed.intervals.map((v) => v.interval.intervalId),
+          );
+          for (const v of listed.intervals.slice(0, 10))
+            assert.equal(
+              await cell(page, 'intervals', v.interval.intervalId, 2),
+              v.phase,
+              v.interval.intervalId,
+            );
+          await openPage(page, org, `market?interval=${intervalId}`);
           type Clearing = {
             bidCount: number;
             result: {
@@ -267,12 +283,7 @@ describe(
           await shot(page, `${org}-market`);
 
           // ---- dispatch and fleet: DERs, setpoints, a DER's readings over the delivery.
-          await openPage(
-            page,
-            org,
-            `fleet?vpp=${vppId}&interval=${intervalId}&der=${derId}`,
-            'Dispatch and fleet',
-          );
+          await openPage(page, org, `fleet?vpp=${vppId}&interval=${intervalId}&der=${derId}`);
           const ders = await api<{ ders: { derId: string; capacityW: number; status: string }[] }>(
             org,
             user,
@@ -335,7 +346,6 @@ describe(
             page,
             org,
             `settlement?interval=${intervalId}&vpp=${vppId}&kind=der&id=${derId}&period=${period}`,
-            'Settlement',
           );
           type Settlement = {
             vppLine: Record<string, number>;
@@ -368,7 +378,7 @@ describe(
           await shot(page, `${org}-settlement`);
 
           // ---- credit: rulebook, ranking, the VPP's standing and its score records as a chart.
-          await openPage(page, org, `credit?type=vpp&id=${vppId}`, 'Credit');
+          await openPage(page, org, `credit?type=vpp&id=${vppId}`);
           const rulebook = await api<{
             version: number;
             indicators: { id: string }[];
@@ -411,7 +421,7 @@ describe(
           await shot(page, `${org}-credit`);
 
           // ---- privacy: the grant and its access log where the chaincode allows it; owner data by role.
-          await openPage(page, org, `privacy?grant=${grantId}&der=${derId}`, 'Privacy');
+          await openPage(page, org, `privacy?grant=${grantId}&der=${derId}`);
           if (org === 'control') {
             // Not the owner's operator, the regulator or the grantee: the chaincode refuses the grant.
             const refused = await call(org, 'GET', `/v1/consents/${grantId}`, { token: user.token });
@@ -443,20 +453,26 @@ describe(
           if (org === 'regulator') {
             const info = await api<{ height: number }>(org, user, '/v1/ledger/info');
             const number = info.height - 1;
-            await openPage(page, org, `ledger?block=${number}`, 'Ledger');
+            await openPage(page, org, `ledger?block=${number}`);
             const block = await api<{ dataHash: string; transactions: { txId: string }[] }>(
               org,
               user,
               `/v1/ledger/blocks/${number}`,
             );
             assert.equal(await fact(page, 'dataHash'), block.dataHash);
+            const recent = await rowKeys(page, 'recent-blocks');
+            assert.equal(recent.length, 5);
+            assert.ok(
+              Number(recent[0]) >= number && Number(recent[4]) === Number(recent[0]) - 4,
+              recent.join(','),
+            );
             assert.deepEqual(
               await rowKeys(page, 'block-transactions'),
               block.transactions.map((t) => t.txId),
             );
             await shot(page, `${org}-ledger`);
           } else {
-            await openPage(page, org, 'ledger', 'Ledger');
+            await openPage(page, org, 'ledger');
             assert.equal(await alertCode(page), 'FORBIDDEN');
             assert.match(
               await text(page, '[role="alert"]'),

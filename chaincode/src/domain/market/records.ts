@@ -160,6 +160,12 @@ export interface IntervalView {
   readonly phase: IntervalPhase;
 }
 
+/** One page of the market intervals in id order, each with its phase at the query's time (ListIntervals). */
+export interface IntervalPage {
+  readonly intervals: readonly { readonly interval: MarketInterval; readonly phase: IntervalPhase }[];
+  readonly bookmark: string;
+}
+
 /** One page of a VPP's violations by interval then bid id (ListVppViolations); bookmark '' at the end. */
 export interface ViolationPage {
   readonly violations: readonly BidViolation[];

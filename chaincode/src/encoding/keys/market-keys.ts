@@ -35,6 +35,11 @@ export function marketIntervalKey(intervalId: string): string {
   return compositeKey(MARKET_INTERVAL, [intervalId]);
 }
 
+/** Every market interval, in id order (ListIntervals). */
+export function marketIntervalPrefix(): KeyPrefix {
+  return keyPrefix(MARKET_INTERVAL);
+}
+
 /** The control centre's demand: one per interval. */
 export function demandKey(intervalId: string): string {
   return compositeKey(DEMAND, [intervalId]);

@@ -27,6 +27,9 @@ interface Block {
   transactions: Transaction[];
 }
 
+/** How many of the newest blocks the chain section lists. */
+const RECENT_BLOCKS = 5;
+
 const txColumns = [
   {
     header: 'Transaction',
@@ -54,11 +57,37 @@ export const ledgerPage: Page = {
         'Chain',
         loading(async () => {
           const info = await get<ChainInfo>('/v1/ledger/info');
-          return facts([
-            ['channel', 'Channel', info.channel],
-            ['height', 'Height', int(info.height)],
-            ['currentBlockHash', 'Head block hash', h('code', {}, info.currentBlockHash)],
-          ]);
+          const recent: Block[] = [];
+          for (let n = info.height - 1; n >= Math.max(0, info.height - RECENT_BLOCKS); n--) {
+            recent.push(await get<Block>(path('/v1/ledger/blocks/:number', { number: String(n) })));
+          }
+          return h(
+            'div',
+            {},
+            facts([
+              ['channel', 'Channel', info.channel],
+              ['height', 'Height', int(info.height)],
+              ['currentBlockHash', 'Head block hash', h('code', {}, info.currentBlockHash)],
+            ]),
+            table(
+              'recent-blocks',
+              `The last ${recent.length} blocks`,
+              recent,
+              [
+                {
+                  header: 'Block',
+                  cell: (b) => h('a', { href: `#/ledger?block=${b.number}` }, String(b.number)),
+                },
+                { header: 'Transactions', cell: (b) => int(b.transactions.length), numeric: true },
+                {
+                  header: 'Creators',
+                  cell: (b) => [...new Set(b.transactions.map((t) => t.creatorMspId))].join(', '),
+                },
+                { header: 'Data hash', cell: (b) => h('code', {}, b.dataHash) },
+              ],
+              (b) => String(b.number),
+            ),
+          );
         }),
       ),
       queryForm(

@@ -5,7 +5,7 @@ import { supplyCurve } from '../charts';
 import { awardsPerVpp, type Award, type OfferStep } from '../figures';
 import { facts, h, loading, queryForm, section, table } from '../dom';
 import { instant, int, price, short, wh } from '../format';
-import { param, type Page } from './page';
+import { param, type Page, type PageContext } from './page';
 import { recomputation } from './verification';
 
 export interface IntervalView {
@@ -43,7 +43,11 @@ export async function getIfAny<T>(url: string): Promise<T | undefined> {
 export const marketPage: Page = {
   id: 'market',
   title: 'Market',
-  requires: ['GET /v1/market/intervals/:intervalId', 'GET /v1/market/intervals/:intervalId/clearing'],
+  requires: [
+    'GET /v1/market/intervals',
+    'GET /v1/market/intervals/:intervalId',
+    'GET /v1/market/intervals/:intervalId/clearing',
+  ],
   render(context) {
     const intervalId = param(context, 'interval');
     return h(
@@ -56,10 +60,55 @@ export const marketPage: Page = {
       ),
       intervalId
         ? loading(() => intervalView(intervalId))
-        : h('p', { class: 'empty' }, 'Enter a market interval id.'),
+        : loading(() => intervalList(context, param(context, 'page'))),
     );
   },
 };
+
+/** Intervals per page of the list. */
+const LIST_PAGE_SIZE = 50;
+
+interface IntervalPage {
+  intervals: { interval: IntervalView['interval']; phase: string }[];
+  bookmark: string;
+}
+
+/** One page of every interval, in id order, with its phase now; a link to the next page. */
+async function intervalList(context: PageContext, bookmark: string): Promise<Node> {
+  const page = await get<IntervalPage>(
+    `/v1/market/intervals?pageSize=${LIST_PAGE_SIZE}&bookmark=${encodeURIComponent(bookmark)}`,
+  );
+  const next = h('button', { type: 'button' }, 'Next intervals');
+  next.addEventListener('click', () => context.navigate({ page: page.bookmark }));
+  return section(
+    'Intervals',
+    table(
+      'intervals',
+      'Market intervals (by id) and their phase now',
+      page.intervals,
+      [
+        {
+          header: 'Interval',
+          cell: (v) =>
+            h(
+              'a',
+              { href: `#/market?interval=${encodeURIComponent(v.interval.intervalId)}` },
+              v.interval.intervalId,
+            ),
+        },
+        { header: 'Phase', cell: (v) => v.phase },
+        { header: 'Product', cell: (v) => v.interval.product },
+        { header: 'Bids close', cell: (v) => instant(v.interval.gateClosure) },
+        {
+          header: 'Delivery',
+          cell: (v) => `${instant(v.interval.deliveryStart)} – ${instant(v.interval.deliveryEnd)}`,
+        },
+      ],
+      (v) => v.interval.intervalId,
+    ),
+    page.bookmark === '' ? null : next,
+  );
+}
 
 async function intervalView(intervalId: string): Promise<Node> {
   const ids = { intervalId };

@@ -17,6 +17,7 @@ import {
   putQuotaSchema,
   recordViolationsSchema,
   revealBidSchema,
+  listIntervalsSchema,
   revealBidsSchema,
   verifyClearingSchema,
 } from '../../schemas/market';
@@ -32,6 +33,12 @@ const routes: RoutePlugin = async (app) => {
       const { result, txId } = await market.openInterval(request, request.body);
       return reply.code(201).send({ record: result, txId });
     },
+  );
+
+  app.get(
+    '/v1/market/intervals',
+    { config: { roles: ANY_ROLE }, schema: listIntervalsSchema },
+    async (request) => market.intervals(request, request.query.pageSize, request.query.bookmark),
   );
 
   app.get(

@@ -175,6 +175,40 @@ describe('contracts/market-contract', () => {
     });
   });
 
+  describe('#ListIntervals', () => {
+    it('should page through every interval in id order, each with its phase at the query time', async () => {
+      const { ledger } = await newMarketFixture({ interval: null });
+      for (const intervalId of ['i-c', 'i-a', 'i-b']) {
+        await ledger.submit(at(tradingOperator, T.open), (ctx) =>
+          market.OpenInterval(ctx, JSON.stringify(intervalInput({ intervalId }))),
+        );
+      }
+      type Listed = { intervals: { interval: { intervalId: string }; phase: string }[]; bookmark: string };
+      const list = async (time: string, pageSize: string, bookmark: string) =>
+        parse<Listed>(
+          await ledger.evaluate(at(regulator, time), (ctx) => market.ListIntervals(ctx, pageSize, bookmark)),
+        );
+      const first = await list(T.commit, '2', '');
+      assert.deepEqual(
+        first.intervals.map((v) => [v.interval.intervalId, v.phase]),
+        [
+          ['i-a', 'open'],
+          ['i-b', 'open'],
+        ],
+      );
+      assert.notEqual(first.bookmark, '');
+      const rest = await list(T.deadline, '2', first.bookmark);
+      assert.deepEqual(
+        [rest.intervals.map((v) => [v.interval.intervalId, v.phase]), rest.bookmark],
+        [[['i-c', 'closed']], ''],
+      );
+      await assert.rejects(
+        ledger.evaluate(at(regulator, T.commit), (ctx) => market.ListIntervals(ctx, '0', '')),
+        vppError(ErrorCode.INVALID_ARGUMENT, /pageSize/),
+      );
+    });
+  });
+
   describe('#PostDemand', () => {
     const demand = (overrides: Record<string, unknown> = {}) =>
       JSON.stringify({

@@ -58,6 +58,7 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
   market: {
     OpenInterval: ['submit', ['intervalJson']],
     GetInterval: ['evaluate', ['intervalId']],
+    ListIntervals: ['evaluate', ['pageSize', 'bookmark']],
     PostDemand: ['submit', ['demandJson']],
     CommitBid: ['submit', ['commitmentJson']],
     RevealBid: ['submit', ['intervalId', 'bidJson', 'salt']],

@@ -243,6 +243,19 @@ const CASES: RouteCase[] = [
   },
   {
     method: 'GET',
+    url: '/v1/market/intervals?pageSize=20&bookmark=k1',
+    roles: ANY,
+    status: 200,
+    call: { kind: 'evaluate', contract: 'market', tx: 'ListIntervals', args: ['20', 'k1'] },
+    response: asIs,
+    refused: [
+      { url: '/v1/market/intervals?pageSize=1001' },
+      { url: '/v1/market/intervals?pageSize=0' },
+      { url: '/v1/market/intervals?phase=open' },
+    ],
+  },
+  {
+    method: 'GET',
     url: '/v1/market/quotas/vpp-north',
     roles: ANY,
     status: 200,
@@ -329,6 +342,8 @@ function answerFor(route: RouteCase): unknown {
       return PORTFOLIO_OUTCOME;
     case 'ListVppViolations':
       return { violations: [RECORD], bookmark: 'k3' };
+    case 'ListIntervals':
+      return { intervals: [{ interval: RECORD, phase: 'closed' }], bookmark: 'k2' };
     default:
       return RECORD;
   }

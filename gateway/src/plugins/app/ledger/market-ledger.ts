@@ -11,6 +11,7 @@ import {
   type CommitmentInput,
   type Demand,
   type DemandInput,
+  type IntervalPage,
   type IntervalView,
   type MarketInterval,
   type MarketIntervalInput,
@@ -36,6 +37,10 @@ export class MarketLedger {
 
   interval(as: FastifyRequest, intervalId: string): Promise<IntervalView> {
     return this.#contract.evaluate(as, MARKET_TX.GetInterval, [intervalId]);
+  }
+
+  intervals(as: FastifyRequest, pageSize: number, bookmark: string): Promise<IntervalPage> {
+    return this.#contract.evaluate(as, MARKET_TX.ListIntervals, [String(pageSize), bookmark]);
   }
 
   /** The demand goes with its interval's id first, as the chaincode's input names it. */
