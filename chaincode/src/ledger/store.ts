@@ -57,6 +57,23 @@ export async function readStates<T>(
   );
 }
 
+/**
+ * Like readStates, but every key must exist: for the first that does not, the error `missing` makes
+ * for its index is thrown (what absence means is the caller's: NOT_FOUND, or an inconsistent index).
+ */
+export async function requireStates<T>(
+  ctx: Context,
+  keys: readonly string[],
+  decoder: Decoder<T>,
+  missing: (index: number) => Error,
+): Promise<T[]> {
+  const values = await readStates(ctx, keys, decoder);
+  return values.map((value, i) => {
+    if (value === undefined) throw missing(i);
+    return value;
+  });
+}
+
 /** Like readState, but absence is a NOT_FOUND error naming `what`. */
 export async function requireState<T>(
   ctx: Context,

@@ -6,7 +6,7 @@ import { parseStoredDer, type Der } from '../domain/registry/der';
 import { parseStoredVpp, type Vpp } from '../domain/registry/vpp';
 import { derByVppPrefix, derKey, vppKey } from '../encoding/keys';
 import type { Actor } from '../ledger/identity';
-import { indexEntry, readStates, requireState, scanPrefix } from '../ledger/store';
+import { indexEntry, requireState, requireStates, scanPrefix } from '../ledger/store';
 import { ENTITY_ID, requireId } from '../rules';
 import { ErrorCode, VppError } from '../types/errors';
 
@@ -44,14 +44,11 @@ export async function requireOperatedVpp(ctx: Context, vppId: string, caller: Ac
  * reads (state-batching.ts). An index entry without its DER is NOT_FOUND, as a single read would say.
  */
 export async function dersOfVpp(ctx: Context, vppId: string): Promise<Der[]> {
-  const entries = await scanPrefix(ctx, derByVppPrefix(vppId), derIdEntry);
-  const ders = await readStates(
+  const derIds = (await scanPrefix(ctx, derByVppPrefix(vppId), derIdEntry)).map((entry) => entry.value);
+  return requireStates(
     ctx,
-    entries.map((entry) => derKey(entry.value)),
+    derIds.map(derKey),
     parseStoredDer,
+    (i) => new VppError(ErrorCode.NOT_FOUND, `der ${derIds[i]} does not exist`),
   );
-  return ders.map((der, i) => {
-    if (der === undefined) throw new VppError(ErrorCode.NOT_FOUND, `der ${entries[i]?.value} does not exist`);
-    return der;
-  });
 }

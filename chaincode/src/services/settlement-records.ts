@@ -34,7 +34,7 @@ import {
   settlementVppKey,
   type KeyPrefix,
 } from '../encoding/keys';
-import { indexEntry, readState, readStates, scanPrefix, writeState, type Decoder } from '../ledger/store';
+import { indexEntry, readState, requireStates, scanPrefix, writeState, type Decoder } from '../ledger/store';
 import { ErrorCode, VppError } from '../types/errors';
 
 /** Index entries of settlements hold one id (a DER id, or an interval id). */
@@ -70,15 +70,12 @@ export async function readSettlement(
   if (vppLine === undefined) return undefined;
   const entries = await scanPrefix(ctx, settlementDerByVppPrefix(intervalId, vppId), parseIndexedId);
   // The DER lines in batched reads (state-batching.ts), each checked as readIndexed checks one.
-  const keys = entries.map((entry) => settlementDerKey(entry.value, intervalId));
-  const stored = await readStates(ctx, keys, parseStoredDerSettlementLine);
-  const derLines = stored.map((line, i): DerSettlementLine => {
-    if (line === undefined) {
-      throw internal(`an index names ${printableKey(keys[i] as string)}, which does not exist`);
-    }
-    requireLineOf(line, (entries[i] as { value: string }).value);
-    return line;
-  });
+  const derIds = entries.map((entry) => entry.value);
+  const keys = derIds.map((derId) => settlementDerKey(derId, intervalId));
+  const derLines: DerSettlementLine[] = await requireStates(ctx, keys, parseStoredDerSettlementLine, (i) =>
+    internal(`an index names ${printableKey(keys[i] as string)}, which does not exist`),
+  );
+  derLines.forEach((line, i) => requireLineOf(line, derIds[i] as string));
   for (const line of [vppLine, ...derLines]) {
     if (line.intervalId !== intervalId || line.vppId !== vppId) {
       throw internal(

@@ -7,6 +7,7 @@ import {
   emitEvent,
   readState,
   requireState,
+  requireStates,
   scanPrefix,
   writeState,
 } from '../../../../chaincode/src/ledger/store';
@@ -64,6 +65,27 @@ describe('ledger/store', () => {
       await assert.rejects(
         ledger.evaluate({ caller: CALLER }, (ctx) => requireState(ctx, key('a'), decodeN, 'thing a')),
         vppError(ErrorCode.NOT_FOUND, /thing a does not exist/),
+      );
+    });
+  });
+
+  describe('#requireStates', () => {
+    it('should decode every key in order, and throw the caller’s error for the first that is absent', async () => {
+      const ledger = new MemoryLedger();
+      ledger.seed(key('a'), '{"n":1}');
+      ledger.seed(key('c'), '{"n":3}');
+      const missing = (i: number) => new VppError(ErrorCode.NOT_FOUND, `missing #${i}`);
+      assert.deepEqual(
+        await ledger.evaluate({ caller: CALLER }, (ctx) =>
+          requireStates(ctx, [key('c'), key('a')], decodeN, missing),
+        ),
+        [{ n: 3 }, { n: 1 }],
+      );
+      await assert.rejects(
+        ledger.evaluate({ caller: CALLER }, (ctx) =>
+          requireStates(ctx, [key('a'), key('b'), key('x')], decodeN, missing),
+        ),
+        vppError(ErrorCode.NOT_FOUND, /: missing #1$/),
       );
     });
   });
