@@ -44,6 +44,7 @@ import {
   readPrivate,
   readState,
   requireState,
+  requireStates,
   scanPrefixPage,
   indexEntry,
   transientText,
@@ -216,10 +217,12 @@ export class PrivacyContract extends VppContract {
   async ListGrantsOfDer(ctx: Context, derId: string, pageSize: string, bookmark: string): Promise<string> {
     requireMsp(ctx, [MspId.CVPP, MspId.REGULATOR]);
     const page = await scanPrefixPage(ctx, grantByDerPrefix(derId), parseGrantId, Number(pageSize), bookmark);
-    const grants = await Promise.all(
-      page.entries.map((entry) =>
-        requireState(ctx, consentGrantKey(entry.value), parseStoredGrant, `grant ${entry.value}`),
-      ),
+    const grantIds = page.entries.map((entry) => entry.value);
+    const grants = await requireStates(
+      ctx,
+      grantIds.map(consentGrantKey),
+      parseStoredGrant,
+      (i) => new VppError(ErrorCode.NOT_FOUND, `grant ${grantIds[i]} does not exist`),
     );
     return toCanonicalJson({ grants, bookmark: page.bookmark } satisfies GrantPage);
   }

@@ -92,6 +92,21 @@ export const getGrantSchema = {
   params: GrantParamsSchema,
   response: { 200: LedgerRecord, ...errorResponses(400, 401, 403, 404, 503) },
 } as const;
+export const derGrantsSchema = {
+  tags: ['privacy'],
+  summary:
+    "One page of the consents granted on a DER's data, by grant id (the owner's operator and the regulator); pass the returned bookmark for the next page ('' after the last)",
+  params: DerParams,
+  querystring: { type: 'object', additionalProperties: false, properties: { pageSize, bookmark } },
+  response: {
+    200: {
+      type: 'object',
+      required: ['grants', 'bookmark'],
+      properties: { grants: { type: 'array', items: LedgerRecord }, bookmark: { type: 'string' } },
+    },
+    ...errorResponses(400, 401, 403, 422, 503),
+  },
+} as const;
 export const accessLogSchema = {
   tags: ['privacy'],
   summary:

@@ -447,6 +447,20 @@ describe(
           if (org === 'cvpp' || org === 'regulator')
             assert.equal(await fact(page, 'name'), scenario.ownerName);
           else assert.equal(ownerShown, 0, 'no owner data section for a role the gateway refuses it');
+          // The DER's consents: listed for its operator and the regulator only (the route is theirs).
+          if (org === 'cvpp' || org === 'regulator') {
+            const consents = await api<{ grants: { grantId: string; status: string }[] }>(
+              org,
+              user,
+              `/v1/ders/${derId}/consents`,
+            );
+            assert.deepEqual(
+              await rowKeys(page, 'der-consents'),
+              consents.grants.map((g) => g.grantId),
+            );
+            assert.ok(consents.grants.some((g) => g.grantId === grantId));
+            assert.equal(await cell(page, 'der-consents', grantId, 5), 'active');
+          } else assert.equal(await page.locator('[data-table="der-consents"]').count(), 0);
           await shot(page, `${org}-privacy`);
 
           // ---- ledger: the regulator's blocks and transactions; everyone else is refused by the gateway.

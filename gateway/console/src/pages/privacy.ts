@@ -5,6 +5,15 @@ import { facts, h, loading, queryForm, recordFacts, section, table } from '../do
 import { instant } from '../format';
 import { param, type Page } from './page';
 
+interface Grant {
+  grantId: string;
+  granteeMspId: string;
+  purpose: string;
+  validFrom: string;
+  validUntil: string;
+  status: string;
+}
+
 interface Access {
   accessorMspId: string;
   txId: string;
@@ -38,9 +47,15 @@ export const privacyPage: Page = {
         derId ? loading(() => ownerHashView(derId)) : null,
         derId && context.allowed('GET /v1/ders/:derId/owner')
           ? loading(async () =>
-              recordFacts(await get<Record<string, unknown>>(path('/v1/ders/:derId/owner', { derId }))),
+              h(
+                'div',
+                {},
+                h('h3', {}, 'Personal data (private collection, read on this org’s peer)'),
+                recordFacts(await get<Record<string, unknown>>(path('/v1/ders/:derId/owner', { derId }))),
+              ),
             )
           : null,
+        derId && context.allowed('GET /v1/ders/:derId/consents') ? loading(() => consentsOfDer(derId)) : null,
       ),
     );
   },
@@ -74,5 +89,31 @@ async function ownerHashView(derId: string): Promise<Node> {
     {},
     h('h3', {}, 'On chain (hash only)'),
     facts(Object.entries(hash).map(([k, v]) => [k, k, String(v)])),
+  );
+}
+
+/** The consents granted on the DER's data (its operator and the regulator may list them). */
+async function consentsOfDer(derId: string): Promise<Node> {
+  const grants = await allPages<Grant>(path('/v1/ders/:derId/consents', { derId }), 'grants');
+  return table(
+    'der-consents',
+    `Consents granted on ${derId}'s data`,
+    grants,
+    [
+      {
+        header: 'Grant',
+        cell: (g) =>
+          h(
+            'a',
+            { href: `#/privacy?grant=${encodeURIComponent(g.grantId)}&der=${encodeURIComponent(derId)}` },
+            g.grantId,
+          ),
+      },
+      { header: 'Grantee', cell: (g) => g.granteeMspId },
+      { header: 'Purpose', cell: (g) => g.purpose },
+      { header: 'Valid', cell: (g) => `${instant(g.validFrom)} – ${instant(g.validUntil)}` },
+      { header: 'Status', cell: (g) => g.status },
+    ],
+    (g) => g.grantId,
   );
 }

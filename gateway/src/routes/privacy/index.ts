@@ -13,6 +13,7 @@ import { merkleProofValid } from '../../privacy/proof';
 import { holderGatewayOf, newSharedDataAccess } from '../../privacy/shared-data-access';
 import {
   accessLogSchema,
+  derGrantsSchema,
   derSamplesSchema,
   getGrantSchema,
   getOwnerDataHashSchema,
@@ -94,6 +95,18 @@ const routes: RoutePlugin = async (app) => {
 
   app.get('/v1/consents/:grantId', { config: { roles: ANY_ROLE }, schema: getGrantSchema }, async (request) =>
     privacy.grant(request, request.params.grantId),
+  );
+
+  app.get(
+    '/v1/ders/:derId/consents',
+    {
+      config: { roles: ['operator', 'admin', 'regulator'], orgs: ['cvpp', 'regulator'] },
+      schema: derGrantsSchema,
+    },
+    async (request) => {
+      const { pageSize, bookmark } = request.query;
+      return privacy.grantsOfDer(request, request.params.derId, pageSize, bookmark);
+    },
   );
 
   app.get(

@@ -49,6 +49,7 @@ const ORG_BOUND: Record<string, readonly OrgName[]> = {
   'POST /v1/devices/:derId/revoke': ['cvpp'],
   'PUT /v1/ders/:derId/owner': ['cvpp'],
   'GET /v1/ders/:derId/owner': ['cvpp', 'regulator'],
+  'GET /v1/ders/:derId/consents': ['cvpp', 'regulator'],
   'POST /v1/consents': ['cvpp'],
   'POST /v1/consents/:grantId/revoke': ['cvpp'],
   'POST /v1/settlement/:intervalId/:vppId': ['trading', 'cvpp', 'regulator'],

@@ -9,6 +9,7 @@ import {
   type AccessLogPage,
   type ConsentGrant,
   type DataSet,
+  type GrantPage,
   type OwnerData,
   type OwnerDataFingerprint,
   type OwnerDataHash,
@@ -60,6 +61,11 @@ export class PrivacyLedger {
 
   grant(as: FastifyRequest, grantId: string): Promise<ConsentGrant> {
     return this.#contract.evaluate(as, PRIVACY_TX.GetGrant, [grantId]);
+  }
+
+  /** One page of the grants on a DER's data by grant id (the owner's operator and the regulator). */
+  grantsOfDer(as: FastifyRequest, derId: string, pageSize: number, bookmark: string): Promise<GrantPage> {
+    return this.#contract.evaluate(as, PRIVACY_TX.ListGrantsOfDer, [derId, String(pageSize), bookmark]);
   }
 
   /** One page of a grant's accesses by transaction id; `bookmark` is the previous page's ('' first). */
