@@ -7,7 +7,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { ErrorCode, parseVppErrorMessage } from '../../../chaincode/src/api';
-import { OutcomeUnknownError } from '../../../platform/src/fabric/bft-submit';
+import { isTooLargeForOrderers, OutcomeUnknownError } from '../../../platform/src/fabric/bft-submit';
 import { IdempotencyKeyReusedError } from '../../../platform/src/fabric/idempotency';
 import { ApiError } from './api-error';
 
@@ -135,6 +135,15 @@ export function toApiError(err: unknown): ApiError {
         422,
         'RESULT_TOO_LARGE',
         'the answer is larger than a gRPC message may be; ask for a smaller page (pageSize)',
+        undefined,
+        txId,
+      );
+    }
+    if (isTooLargeForOrderers(err)) {
+      return new ApiError(
+        422,
+        'TRANSACTION_TOO_LARGE',
+        "the endorsed transaction is larger than the channel's block limit (absoluteMaxBytes); the orderers refused it and nothing was written",
         undefined,
         txId,
       );

@@ -91,9 +91,24 @@ export function isAlreadyProcessed(err: unknown): boolean {
   );
 }
 
+/** An orderer's refusal of a transaction above the channel's absoluteMaxBytes (BAD_REQUEST). */
+const TOO_LARGE_FOR_ORDERERS = /message payload is \d+ bytes and exceeds maximum allowed \d+ bytes/;
+
+/**
+ * Whether an orderer refused the transaction for its size. The peer's gateway reports it as
+ * UNAVAILABLE ("insufficient number of orderers…"), yet it is final: every orderer checks the same
+ * channel limit, so no quorum can order it and sending it again gives the same answer.
+ */
+export function isTooLargeForOrderers(err: unknown): boolean {
+  return (
+    err instanceof GatewayError &&
+    [err.message, ...err.details.map((d) => d.message)].some((m) => TOO_LARGE_FOR_ORDERERS.test(m))
+  );
+}
+
 /** Whether the orderers refused a submitted transaction outright, so that it was ordered nowhere. */
 export function isRefusedByOrderers(err: unknown): boolean {
-  return err instanceof GatewayError && REFUSED_BY_ORDERERS.has(err.code);
+  return err instanceof GatewayError && (REFUSED_BY_ORDERERS.has(err.code) || isTooLargeForOrderers(err));
 }
 
 /**

@@ -97,6 +97,20 @@ describe('gateway/core/fabric-errors', () => {
       );
     });
 
+    it('should map a transaction the orderers refuse for its size to 422 TRANSACTION_TOO_LARGE, not outcome unknown', () => {
+      const api = toApiError(
+        endorseError(status.UNAVAILABLE, [
+          'received unsuccessful response from orderer: status=BAD_REQUEST, info=message payload is 16211126 bytes and exceeds maximum allowed 10485760 bytes',
+        ]),
+      );
+      assert.deepEqual([api.status, api.code], [422, 'TRANSACTION_TOO_LARGE']);
+      assert.match(api.message, /nothing was written/);
+      assert.equal(
+        summary(endorseError(status.UNAVAILABLE, ['quorum not reached'])),
+        '503 FABRIC_UNAVAILABLE',
+      );
+    });
+
     it('should answer 504 OUTCOME_UNKNOWN with the transaction id and its status route', () => {
       const api = toApiError(new OutcomeUnknownError('RegisterVpp', 'ab12', 'quorum not reached'));
       assert.deepEqual([api.status, api.code, api.txId], [504, 'OUTCOME_UNKNOWN', 'ab12']);

@@ -8,6 +8,7 @@ import {
   isAlreadyProcessed,
   isPeersOutOfStep,
   isRefusedByOrderers,
+  isTooLargeForOrderers,
   NotCommittedError,
   orgWithoutChaincode,
   OutcomeUnknownError,
@@ -156,6 +157,23 @@ describe('platform/fabric/bft-submit', () => {
       assert.equal(isRefusedByOrderers(endorseError(status.UNAVAILABLE, 'x')), false);
       const { contract, submits } = contractWith([refused], async () => committed);
       await assert.rejects(run(contract), (err) => err === refused);
+      assert.equal(submits(), 1);
+    });
+
+    it('should pass on a transaction the orderers refuse for its size at once: no quorum can order it', async () => {
+      const tooLarge = endorseError(
+        status.UNAVAILABLE,
+        'insufficient number of orderers could successfully process transaction to satisfy quorum requirement; ' +
+          'received unsuccessful response from orderer: status=BAD_REQUEST, info=message payload is 16211126 bytes and exceeds maximum allowed 10485760 bytes',
+      );
+      assert.equal(isTooLargeForOrderers(tooLarge), true);
+      assert.equal(isRefusedByOrderers(tooLarge), true);
+      assert.equal(
+        isTooLargeForOrderers(endorseError(status.UNAVAILABLE, 'status=BAD_REQUEST, info=other')),
+        false,
+      );
+      const { contract, submits } = contractWith([tooLarge], async () => committed);
+      await assert.rejects(run(contract), (err) => err === tooLarge);
       assert.equal(submits(), 1);
     });
   });
