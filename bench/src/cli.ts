@@ -8,9 +8,13 @@ import { registryBench } from './registry';
 import { restOverhead } from './rest-overhead';
 import { settlementBench } from './settlement';
 import { settlementChainBench } from './settlement-chain';
+import { signatureSchemeBench } from './signature-schemes';
 import { telemetryBench } from './telemetry';
 
 const FLAGS = new Set(process.argv.slice(2).filter((arg) => arg.startsWith('--')));
+
+/** 200 devices × 10 readings per scheme and round: enough for stable figures in a few seconds. */
+const SIGNATURE_BENCH = { devices: 200, readingsPerDevice: 10, rounds: 3 };
 
 const SUITES: Record<string, () => Promise<void>> = {
   clearing: () => clearingBench(Number(process.env.VPP_BENCH_BIDS ?? 1000)),
@@ -29,6 +33,7 @@ const SUITES: Record<string, () => Promise<void>> = {
       lookups: 1000,
     }),
   rest: () => restOverhead({ rounds: 6, perRound: 10 }),
+  signatures: async () => signatureSchemeBench(SIGNATURE_BENCH),
   settlement: async () => {
     settlementBench();
     await settlementChainBench(
@@ -39,8 +44,10 @@ const SUITES: Record<string, () => Promise<void>> = {
   // calendar (and the topology's rate limit allows 6/s), so 400 can sustain 2,400 readings/s.
   // Requests of 100 readings (a site concentrator posting for its devices), 32 in flight: enough
   // outstanding readings (3,200) to keep the gateway's batches full (500 readings, 4 in flight).
-  telemetry: () =>
-    telemetryBench({
+  telemetry: async () => {
+    // The per-reading verify cost of each scheme first: the part of the pipeline a scheme changes.
+    signatureSchemeBench(SIGNATURE_BENCH);
+    await telemetryBench({
       devices: Number(process.env.VPP_BENCH_DEVICES ?? 400),
       batchedReadings: Number(process.env.VPP_BENCH_READINGS ?? 12_000),
       readingsPerRequest: Number(process.env.VPP_BENCH_READINGS_PER_REQUEST ?? 100),
@@ -49,7 +56,8 @@ const SUITES: Record<string, () => Promise<void>> = {
       singleConcurrency: 16,
       latencySeconds: 10,
       profileSeconds: FLAGS.has('--profile') ? Number(process.env.VPP_BENCH_PROFILE_SECONDS ?? 8) : 0,
-    }),
+    });
+  },
 };
 
 async function main(): Promise<void> {

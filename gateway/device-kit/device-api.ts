@@ -5,6 +5,7 @@ import type { Sample, SignedReading } from '../../chaincode/src/api';
 import type { ReadingOutcome } from '../src/telemetry/ingest';
 import { httpRequest, type HttpsTrust } from '../../platform/src/http/http-client';
 import { Device, newDeviceKey } from './device';
+import { signSm2Sm3, type Sm2KeyPair } from './sm2-key';
 
 export interface ReadingsAnswer {
   accepted: number;
@@ -65,20 +66,36 @@ export async function postJson<T>(
   );
 }
 
-/** Makes a key, enrolls it with the one-time secret, and returns the device (key kept in memory). */
-export async function enrollDevice(gateway: GatewayTarget, derId: string, secret: string): Promise<Device> {
+/**
+ * Makes a key, enrolls it with the one-time secret, and returns the device (keys kept in memory). A
+ * device registered with an SM2 key passes that key: it signs the CSR with it (sm2Proof), proving to
+ * the RA that it holds the key its certificate will bind, and signs its readings sm2-sm3.
+ */
+export async function enrollDevice(
+  gateway: GatewayTarget,
+  derId: string,
+  secret: string,
+  sm2Key?: Sm2KeyPair,
+): Promise<Device> {
   const { privateKey, csrPem } = newDeviceKey(derId);
+  const sm2Proof =
+    sm2Key === undefined ? undefined : signSm2Sm3(Buffer.from(csrPem, 'utf8'), sm2Key).toString('base64');
   // A fresh connection: enrollment happens once per device, and its one-time secret must not meet a
   // kept connection that the server closes as the request goes out (the device would not know
   // whether its secret was used).
   const answer = await postJson<{ certificatePem: string }>(
     gateway,
     `/v1/devices/${derId}/enroll`,
-    { secret, csr: csrPem },
+    { secret, csr: csrPem, ...(sm2Proof === undefined ? {} : { sm2Proof }) },
     120_000,
     false,
   );
-  return new Device({ derId, privateKey, certPem: answer.certificatePem });
+  return new Device({
+    derId,
+    privateKey,
+    certPem: answer.certificatePem,
+    ...(sm2Key === undefined ? {} : { sm2Key }),
+  });
 }
 
 /** Posts signed readings, with the raw samples behind them if the device keeps any. */

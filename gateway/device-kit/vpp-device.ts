@@ -2,6 +2,8 @@
 // vpp-device: a DER device's command line. The key is made and kept on the device; only the CSR and
 // signed readings leave it.
 //
+//   vpp-device sm2-key --out ./pv-001 [--sm2-key openssl-sm2.pem]   (SM2 devices: prints the public key
+//                                                                   the operator registers the device with)
 //   vpp-device enroll --gateway https://localhost:7080 --ca-file tls-roots.pem --der-id pv-001 --secret <one-time> --out ./pv-001
 //   vpp-device sign   --dir ./pv-001 --interval 2026-11-25T10:15:00.000Z --energy 1200 [--sequence 0]
 //   vpp-device send   --dir ./pv-001 --gateway https://localhost:7080 --interval … --energy … [--sequence 0]
@@ -9,21 +11,31 @@
 // The gateway is verified against --ca-file (the org's TLS CA root, or the consortium's bundle that
 // the bring-up writes to network/run/crypto/tls-roots.pem). Enrollment keeps a copy in the device's
 // folder as gateway-ca.pem, the default of `send`: a device never talks to a gateway it cannot verify.
+// A folder holding sm2-key.pem (made by `sm2-key`, or an `openssl genpkey -algorithm SM2` key it
+// imported) enrolls with an SM2 proof and signs its readings sm2-sm3; otherwise ecdsa-p256-sha256.
 
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { intervalIdOf, type SignedReading } from '../../chaincode/src/api';
-import { Device } from './device';
+import { sm2PublicKeyPem } from '../../chaincode/src/api';
+import { Device, SM2_KEY_FILE, writeSecret } from './device';
 import { enrollDevice, postReadings, type GatewayTarget } from './device-api';
+import { newSm2Key, sm2KeyFromPem, sm2KeyPem, type Sm2KeyPair } from './sm2-key';
 
 const USAGE = `usage:
+  vpp-device sm2-key --out DIR [--sm2-key PEM]
   vpp-device enroll --gateway URL --ca-file PEM --der-id ID --secret SECRET --out DIR
   vpp-device sign   --dir DIR --energy WH [--interval ISO | --metering-seconds S] [--sequence N]
   vpp-device send   --dir DIR --gateway URL [--ca-file PEM] --energy WH [--interval ISO | --metering-seconds S] [--sequence N]
 
 --ca-file: the TLS root(s) the gateway's certificate must chain to; send defaults to the copy that
 enroll kept in DIR (gateway-ca.pem).
+
+sm2-key: makes an SM2 key in DIR/sm2-key.pem (or imports --sm2-key, e.g. from
+\`openssl genpkey -algorithm SM2\`) and prints its public key, which the operator registers the
+device with (POST /v1/devices, sm2PublicKey). enroll then proves the device holds it, and sign/send
+sign sm2-sm3.
 
 Without --interval the reading is for the metering interval that has just ended; its length is
 --metering-seconds (default 900), the meteringIntervalSeconds of GET /v1/market/calendar.`;
@@ -62,6 +74,12 @@ function gatewayOf(
   return { url: required(values, 'gateway'), tls: { ca: readFileSync(caFile) }, caFile };
 }
 
+/** The SM2 key kept in the device's folder, if it is an SM2 device. */
+function sm2KeyIn(dir: string): Sm2KeyPair | undefined {
+  const file = path.join(dir, SM2_KEY_FILE);
+  return existsSync(file) ? sm2KeyFromPem(readFileSync(file, 'utf8')) : undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values } = parseArgs({
@@ -73,6 +91,7 @@ export async function main(argv: string[]): Promise<number> {
       secret: { type: 'string' },
       out: { type: 'string' },
       dir: { type: 'string' },
+      'sm2-key': { type: 'string' },
       interval: { type: 'string' },
       'metering-seconds': { type: 'string' },
       energy: { type: 'string' },
@@ -80,10 +99,24 @@ export async function main(argv: string[]): Promise<number> {
     },
   });
   switch (command) {
+    case 'sm2-key': {
+      const out = required(values, 'out');
+      const imported = values['sm2-key'];
+      const key = imported === undefined ? newSm2Key() : sm2KeyFromPem(readFileSync(imported, 'utf8'));
+      mkdirSync(out, { recursive: true });
+      writeSecret(path.join(out, SM2_KEY_FILE), sm2KeyPem(key));
+      process.stdout.write(sm2PublicKeyPem(key.publicKeyHex));
+      return 0;
+    }
     case 'enroll': {
       const gateway = gatewayOf(values);
       const out = required(values, 'out');
-      const device = await enrollDevice(gateway, required(values, 'der-id'), required(values, 'secret'));
+      const device = await enrollDevice(
+        gateway,
+        required(values, 'der-id'),
+        required(values, 'secret'),
+        sm2KeyIn(out),
+      );
       device.save(out);
       copyFileSync(gateway.caFile, path.join(out, GATEWAY_CA_FILE));
       process.stdout.write(device.credentials.certPem);

@@ -95,6 +95,7 @@ export function fakeRaPort(overrides: Partial<RaPort> = {}): RaPort {
     enrollCsr: notUsed,
     register: notUsed,
     list: async () => [],
+    attributesOf: async () => undefined,
     revoke: notUsed,
     caChainPem: () => '',
     crlPem: async () => '',

@@ -99,6 +99,7 @@ export {
   READING_TYPE,
   readingSigningBytes,
   rejectionOf,
+  verifyReadingSignature,
   SIGNATURE_SCHEMES,
   type SignatureScheme,
   type ReadingPage,
@@ -107,6 +108,17 @@ export {
   type UnsignedReading,
 } from '../domain/telemetry/reading';
 export { canonicalSignature } from '../domain/telemetry/signature';
+export { boundSm2Key, deviceKeysOf, type DeviceKeys } from '../domain/pki/device-keys';
+export {
+  parseSm2PublicKeyHex,
+  pemBody,
+  SM2_CURVE_OID,
+  SM2_DEFAULT_ID,
+  SM2_PUBLIC_KEY_ATTRIBUTE,
+  sm2PublicKeyFromPem,
+  sm2PublicKeyPem,
+  verifySm2Sm3,
+} from '../domain/pki/sm2';
 export {
   MAX_BATCH_SIZE,
   type BatchResult,

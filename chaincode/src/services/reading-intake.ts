@@ -5,10 +5,10 @@
 // a reading that is already on the ledger with the same signed content (a retried batch, or a copy
 // carrying another valid signature over that content) is reported as a duplicate and not written again.
 
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { requireMeteringInterval } from '../domain/market/calendar';
 import type { ReadingResult } from '../domain/telemetry/batch';
+import { deviceKeysOf, type DeviceKeys } from '../domain/pki/device-keys';
 import { parseStoredDer, type Der } from '../domain/registry/der';
 import {
   checkReading,
@@ -27,19 +27,19 @@ import { marketCalendar } from './calendar-reads';
 
 interface DerView {
   readonly der: Der | undefined;
-  readonly publicKey: KeyObject | undefined;
+  readonly keys: DeviceKeys | undefined;
 }
 
 // Parsing a certificate costs more than checking a signature with it, and a DER's certificate rarely
 // changes: parsed keys are kept by PEM across transactions (a pure function of the PEM, so nothing
 // depends on what is cached), oldest dropped first beyond a bound.
-const PUBLIC_KEYS = new Map<string, KeyObject>();
+const PUBLIC_KEYS = new Map<string, DeviceKeys>();
 const MAX_PUBLIC_KEYS = 20_000;
 
-function publicKeyOf(pem: string): KeyObject {
+function keysOf(pem: string): DeviceKeys {
   let key = PUBLIC_KEYS.get(pem);
   if (key === undefined) {
-    key = createPublicKey(pem);
+    key = deviceKeysOf(pem);
     if (PUBLIC_KEYS.size >= MAX_PUBLIC_KEYS) PUBLIC_KEYS.delete(PUBLIC_KEYS.keys().next().value as string);
     PUBLIC_KEYS.set(pem, key);
   }
@@ -85,7 +85,7 @@ async function derViews(ctx: Context, batch: readonly unknown[]): Promise<Map<st
   return new Map(
     readable.map((derId, i) => {
       const der = ders[i];
-      return [derId, { der, publicKey: der === undefined ? undefined : publicKeyOf(der.certificate.pem) }];
+      return [derId, { der, keys: der === undefined ? undefined : keysOf(der.certificate.pem) }];
     }),
   );
 }
@@ -113,8 +113,8 @@ export async function recordReadings(
     try {
       reading = parseSignedReading(item);
       const interval = requireMeteringInterval(calendar, reading.intervalId);
-      const { der, publicKey } = ders.get(reading.derId) ?? { der: undefined, publicKey: undefined };
-      checkReading({ reading, der, publicKey, at, calendar: interval });
+      const { der, keys } = ders.get(reading.derId) ?? { der: undefined, keys: undefined };
+      checkReading({ reading, der, keys, at, calendar: interval });
       const key = readingKey((der as Der).vppId, reading.intervalId, reading.derId, reading.sequence);
       return { checked: { index, reading, der: der as Der, key } };
     } catch (err) {

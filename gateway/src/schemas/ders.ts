@@ -172,18 +172,34 @@ export const derStatusSchema = <Summary extends string>(summary: Summary) =>
 export const registerDeviceSchema = {
   tags: ['devices'],
   summary:
-    "Register a DER's device with this org's CA (vpp.role=device, vpp.derId, vpp.vppId); returns its one-time enrollment secret",
+    "Register a DER's device with this org's CA (vpp.role=device, vpp.derId, vpp.vppId, and vpp.sm2PublicKey for a device that signs with SM2); returns its one-time enrollment secret",
   body: {
     type: 'object',
     required: ['derId', 'vppId'],
     additionalProperties: false,
-    properties: { derId: ledgerId, vppId: ledgerId },
+    properties: {
+      derId: ledgerId,
+      vppId: ledgerId,
+      sm2PublicKey: {
+        ...pem,
+        description:
+          "The device's SM2 public key as a PEM SubjectPublicKeyInfo (`openssl pkey -pubout` of an `openssl genpkey -algorithm SM2` key): its certificate will bind it, and its readings may then be signed sm2-sm3",
+      },
+    },
   },
   response: {
     201: {
       type: 'object',
       required: ['derId', 'enrollmentId', 'secret'],
-      properties: { derId: { type: 'string' }, enrollmentId: { type: 'string' }, secret: { type: 'string' } },
+      properties: {
+        derId: { type: 'string' },
+        enrollmentId: { type: 'string' },
+        secret: { type: 'string' },
+        sm2PublicKey: {
+          type: 'string',
+          description: 'the bound SM2 key as the certificate will carry it: 04‖x‖y in hex',
+        },
+      },
     },
     ...errorResponses(400, 401, 403, 409, 422, 503),
   },
@@ -198,7 +214,18 @@ export const enrollDeviceSchema = {
     type: 'object',
     required: ['secret', 'csr'],
     additionalProperties: false,
-    properties: { secret: freeText(1, 128), csr: pem },
+    properties: {
+      secret: freeText(1, 128),
+      csr: pem,
+      sm2Proof: {
+        type: 'string',
+        minLength: 4,
+        maxLength: 128,
+        pattern: '^[A-Za-z0-9+/]+={0,2}$',
+        description:
+          'Required when the device was registered with an SM2 key: base64 of the DER SM2-with-SM3 signature (default ID 1234567812345678) over the UTF-8 bytes of `csr` exactly as sent, proving the device holds that key',
+      },
+    },
   },
   response: {
     201: {

@@ -4,12 +4,18 @@
  * entry itself when it changes the DER (suspend, reinstate, revoke). The chaincode checks everything
  * again, so a stale entry can only delay a rejection by one batch, never let a reading through.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { type Der, ErrorCode, parseStoredDer, VppError } from '../../../chaincode/src/api';
+import {
+  type Der,
+  deviceKeysOf,
+  type DeviceKeys,
+  ErrorCode,
+  parseStoredDer,
+  VppError,
+} from '../../../chaincode/src/api';
 
 export interface DerView {
   readonly der: Der | undefined;
-  readonly publicKey: KeyObject | undefined;
+  readonly keys: DeviceKeys | undefined;
 }
 
 /** Reads one DER as stored (parsed JSON), or undefined if it is not registered. */
@@ -41,7 +47,7 @@ export class DerDirectory {
     const cached = this.#entries.get(derId);
     if (cached && cached.expires > this.now()) return cached.view;
     const view = this.#limited(() => this.lookup(derId)).then((stored): DerView => {
-      if (stored === undefined) return { der: undefined, publicKey: undefined };
+      if (stored === undefined) return { der: undefined, keys: undefined };
       let der: Der;
       try {
         der = parseStoredDer(stored);
@@ -49,7 +55,7 @@ export class DerDirectory {
         // The ledger's own record is unreadable: a fault of ours, never the device's.
         throw new VppError(ErrorCode.INTERNAL, `der ${derId} as stored is unreadable: ${String(err)}`);
       }
-      return { der, publicKey: createPublicKey(der.certificate.pem) };
+      return { der, keys: deviceKeysOf(der.certificate.pem) };
     });
     const entry = { view, expires: this.now() + this.ttlMs };
     this.#entries.set(derId, entry);

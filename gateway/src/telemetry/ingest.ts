@@ -153,8 +153,8 @@ export class ReadingIngest {
     try {
       reading = parseSignedReading(item);
       const calendar = requireMeteringInterval(await this.#calendar(), reading.intervalId);
-      const { der, publicKey } = await this.#directory.get(reading.derId);
-      checkReading({ reading, der, publicKey, at, calendar });
+      const { der, keys } = await this.#directory.get(reading.derId);
+      checkReading({ reading, der, keys, at, calendar });
       return reading;
     } catch (err) {
       if (!isVppError(err) || err.code === ErrorCode.INTERNAL) throw err;

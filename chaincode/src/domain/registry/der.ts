@@ -4,8 +4,9 @@
 //
 // A device certificate is accepted only if (1) it was issued by one of the CVPP organisation's
 // recorded CA certificates, (2) it is valid at the transaction time, (3) its fabric-ca attributes
-// say vpp.role=device, vpp.derId=<this DER>, vpp.vppId=<this VPP>, and (4) its serial is not bound
-// to another DER. So neither the gateway nor an org admin can attach a key of their own to a DER.
+// say vpp.role=device, vpp.derId=<this DER>, vpp.vppId=<this VPP>, and an SM2 key in vpp.sm2PublicKey
+// if it binds one is a point on the curve, and (4) its serial is not bound to another DER. So neither
+// the gateway nor an org admin can attach a key of their own to a DER.
 
 import type { X509Certificate } from 'node:crypto';
 import {
@@ -31,6 +32,7 @@ import {
   parseCertificate,
   serialOf,
 } from '../pki/certificate';
+import { parseSm2PublicKeyHex, SM2_PUBLIC_KEY_ATTRIBUTE } from '../pki/sm2';
 
 export const DER_TYPES = ['pv', 'battery', 'ev-charger', 'flexible-load'] as const;
 export type DerType = (typeof DER_TYPES)[number];
@@ -135,6 +137,12 @@ export function checkDeviceCertificate(
         `certificate attribute ${name} is ${JSON.stringify(attrs[name] ?? null)}, expected ${JSON.stringify(value)}`,
       );
     }
+  }
+  const sm2Key = attrs[SM2_PUBLIC_KEY_ATTRIBUTE];
+  if (sm2Key !== undefined && parseSm2PublicKeyHex(sm2Key) === undefined) {
+    throw rejected(
+      `certificate attribute ${SM2_PUBLIC_KEY_ATTRIBUTE} must be an SM2 public key on the curve (04‖x‖y, 130 lower-case hex digits)`,
+    );
   }
 }
 

@@ -16,19 +16,22 @@
 //               is recorded once
 //   energyWh    integer Wh, ≥ 0, delivered in that part
 //   timestamp   device time of the measurement, ISO-8601 UTC with milliseconds (informational)
-//   scheme      the signature scheme; today only "ecdsa-p256-sha256" (ECDSA over P-256 with SHA-256,
-//               signature in ASN.1 DER, sent base64). The field exists so that a second scheme (SM2/SM3)
-//               can be added without changing the format of existing readings.
+//   scheme      the signature scheme, one of
+//               "ecdsa-p256-sha256"  ECDSA over P-256 with SHA-256, by the key of the DER's certificate;
+//               "sm2-sm3"            SM2 with SM3 and the default distinguishing ID "1234567812345678"
+//                                    (GB/T 32918.2, GM/T 0009), by the SM2 key the DER's certificate
+//                                    binds in its vpp.sm2PublicKey attribute (domain/pki/sm2.ts);
+//               the signature in ASN.1 DER (SEQUENCE { r, s }), sent base64.
 //
-// The signature must be canonical base64 of a strict DER signature; a high-S one is taken and kept as
-// its low-S twin (domain/telemetry/signature.ts). Two readings are the same reading when their signed
-// content is the same, whatever their signatures: a reading's identity is what the device signed.
+// The signature must be canonical base64 of a strict DER signature; a high-S ECDSA one is taken and
+// kept as its low-S twin (domain/telemetry/signature.ts). Two readings are the same reading when their
+// signed content is the same, whatever their signatures: a reading's identity is what the device signed.
 //
 // Example: {"derId":"pv-001","energyWh":1200,"intervalId":"2026-11-25T10:15:00.000Z",
 //           "scheme":"ecdsa-p256-sha256","sequence":0,"timestamp":"2026-11-25T10:30:00.000Z",
 //           "type":"vpp.reading.v1"}
 
-import { verify, type KeyObject } from 'node:crypto';
+import { verify } from 'node:crypto';
 import { toCanonicalJson } from '../../encoding/canonical-json';
 import {
   ENTITY_ID,
@@ -50,17 +53,18 @@ import {
   meteringStartOf,
   type MarketCalendarRules,
 } from '../market/calendar';
+import type { DeviceKeys } from '../pki/device-keys';
+import { verifySm2Sm3 } from '../pki/sm2';
 import type { Der } from '../registry/der';
-import { canonicalSignature } from './signature';
+import { canonicalSignature, SIGNATURE_SCHEMES, type SignatureScheme } from './signature';
 
+export { SIGNATURE_SCHEMES, type SignatureScheme } from './signature';
 export const READING_TYPE = 'vpp.reading.v1';
-export const SIGNATURE_SCHEMES = ['ecdsa-p256-sha256'] as const;
-export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
 
 /** Parts of one interval's measurement a device may send. */
 export const MAX_SEQUENCE = 59;
 export const SEQUENCE_RULE = { min: 0, max: MAX_SEQUENCE } as const;
-/** An ECDSA P-256 DER signature is at most 72 bytes (96 base64 characters). */
+/** An ECDSA P-256 or SM2 DER signature is at most 72 bytes (96 base64 characters). */
 const MAX_SIGNATURE_BASE64 = 128;
 
 export interface UnsignedReading {
@@ -128,7 +132,7 @@ function requireSignatureText(signature: unknown): string {
     signature.length > MAX_SIGNATURE_BASE64 ||
     !/^[A-Za-z0-9+/]+={0,2}$/.test(signature)
   ) {
-    throw invalid('signature must be base64 of a DER-encoded ECDSA signature');
+    throw invalid('signature must be base64 of a DER-encoded ECDSA or SM2 signature');
   }
   return signature;
 }
@@ -140,7 +144,7 @@ function requireSignatureText(signature: unknown): string {
  */
 export function parseSignedReading(value: unknown): SignedReading {
   const reading = parseReadingFields(value);
-  return { ...reading, signature: canonicalSignature(reading.signature) };
+  return { ...reading, signature: canonicalSignature(reading.signature, reading.scheme) };
 }
 
 function parseReadingFields(value: unknown): SignedReading {
@@ -161,25 +165,36 @@ function parseReadingFields(value: unknown): SignedReading {
   };
 }
 
-/** Whether the signature verifies with the device's public key (node:crypto, constant per input). */
-export function verifyReadingSignature(reading: SignedReading, publicKey: KeyObject): boolean {
+/**
+ * Whether the signature verifies with the device's key of the reading's scheme (the same answer on
+ * every endorser); false when the certificate binds no key of that scheme.
+ */
+export function verifyReadingSignature(reading: SignedReading, keys: DeviceKeys): boolean {
+  const signature = Buffer.from(reading.signature, 'base64');
+  if (reading.scheme === 'sm2-sm3') {
+    return keys.sm2 !== undefined && verifySm2Sm3(readingSigningBytes(reading), signature, keys.sm2);
+  }
   try {
-    return verify(
-      'sha256',
-      readingSigningBytes(reading),
-      { key: publicKey, dsaEncoding: 'der' },
-      Buffer.from(reading.signature, 'base64'),
-    );
+    return verify('sha256', readingSigningBytes(reading), { key: keys.ecdsa, dsaEncoding: 'der' }, signature);
   } catch {
     return false;
   }
 }
 
+/** Why a signature was refused: the message names a missing SM2 key apart from a wrong signature. */
+function badSignature(reading: SignedReading, keys: DeviceKeys): VppError {
+  const detail =
+    reading.scheme === 'sm2-sm3' && keys.sm2 === undefined
+      ? `der ${reading.derId}'s certificate binds no SM2 key (attribute vpp.sm2PublicKey), so it cannot check an sm2-sm3 signature`
+      : `the signature does not verify with der ${reading.derId}'s certificate`;
+  return new VppError(ErrorCode.BAD_SIGNATURE, detail);
+}
+
 export interface ReadingCheck {
   readonly reading: SignedReading;
   readonly der: Der | undefined;
-  /** The DER certificate's public key; absent iff der is. */
-  readonly publicKey: KeyObject | undefined;
+  /** The keys the DER's certificate vouches for; absent iff der is. */
+  readonly keys: DeviceKeys | undefined;
   /** Transaction time, ISO-8601 UTC. */
   readonly at: string;
   /** The market calendar in force at the reading's interval start (calendar.requireMeteringInterval). */
@@ -191,8 +206,8 @@ export interface ReadingCheck {
  * UNKNOWN_DER, DER_SUSPENDED, CERTIFICATE_REVOKED, BAD_SIGNATURE, OUTSIDE_WINDOW, ENERGY_ABOVE_CAPACITY.
  * (Replays are decided by the caller, which knows what is already on the ledger.)
  */
-export function checkReading({ reading, der, publicKey, at, calendar }: ReadingCheck): void {
-  if (der === undefined || publicKey === undefined) {
+export function checkReading({ reading, der, keys, at, calendar }: ReadingCheck): void {
+  if (der === undefined || keys === undefined) {
     throw new VppError(ErrorCode.UNKNOWN_DER, `der ${reading.derId} is not registered`);
   }
   if (der.status === 'suspended') {
@@ -201,12 +216,7 @@ export function checkReading({ reading, der, publicKey, at, calendar }: ReadingC
   if (der.certificate.status === 'revoked') {
     throw new VppError(ErrorCode.CERTIFICATE_REVOKED, `the certificate of der ${reading.derId} is revoked`);
   }
-  if (!verifyReadingSignature(reading, publicKey)) {
-    throw new VppError(
-      ErrorCode.BAD_SIGNATURE,
-      `the signature does not verify with der ${reading.derId}'s certificate`,
-    );
-  }
+  if (!verifyReadingSignature(reading, keys)) throw badSignature(reading, keys);
   const now = Date.parse(at);
   const end = meteringIntervalEndMillis(calendar, reading.intervalId);
   if (now < end - calendar.clockSkewSeconds * 1000) {

@@ -49,6 +49,8 @@ export interface RaPort {
     attrs: Record<string, string>;
   }): Promise<RegisteredUser>;
   list(): Promise<IdentityInfo[]>;
+  /** The identity's registered attributes (those its certificates carry), or undefined if there is none. */
+  attributesOf(enrollmentId: string): Promise<Record<string, string> | undefined>;
   /** Revokes every certificate of the identity at the CA; returns their serials and the new CRL. */
   revoke(enrollmentId: string, reason: string): Promise<{ serials: string[]; crlPem: string }>;
   caChainPem(): string;
@@ -200,6 +202,17 @@ export function newRa(config: GatewayConfig, keys: SigningKeys): RaPort {
           };
         })
         .sort((a, b) => (a.enrollmentId < b.enrollmentId ? -1 : a.enrollmentId > b.enrollmentId ? 1 : 0));
+    },
+    async attributesOf(enrollmentId) {
+      let response: { result?: { attrs?: { name: string; value: string }[] } };
+      try {
+        response = (await ca.newIdentityService().getOne(enrollmentId, registrarUser())) as typeof response;
+      } catch (err) {
+        const failure = caError(err, 'read the identity');
+        if (failure.code === 'NOT_FOUND') return undefined;
+        throw failure;
+      }
+      return Object.fromEntries((response.result?.attrs ?? []).map((a) => [a.name, a.value]));
     },
     async revoke(enrollmentId, reason) {
       let response: { result?: { RevokedCerts?: { Serial: string }[] } };

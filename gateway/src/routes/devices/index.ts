@@ -1,27 +1,84 @@
 // Device identities through the registration authority. A device is registered with the CVPP CA by
 // an operator (one-time secret), enrolls itself with its own CSR (the key never leaves the device),
 // and is revoked at the CA and on chain in one request.
-import { DER_ID_ATTRIBUTE, VPP_ID_ATTRIBUTE } from '../../../../chaincode/src/api';
+//
+// A device that signs with SM2 (scheme sm2-sm3) is registered with its SM2 public key, which its
+// certificate then binds (vpp.sm2PublicKey; chaincode/src/domain/pki/sm2.ts says why). The operator
+// vouches for the key, as for the DER id; at enrollment the device proves it holds the private half by
+// signing its CSR with it, checked before the CA spends the one-time secret.
+import {
+  canonicalSignature,
+  DER_ID_ATTRIBUTE,
+  SM2_PUBLIC_KEY_ATTRIBUTE,
+  sm2PublicKeyFromPem,
+  verifySm2Sm3,
+  VPP_ID_ATTRIBUTE,
+} from '../../../../chaincode/src/api';
 import { ApiError } from '../../core/api-error';
 import { toApiError } from '../../core/fabric-errors';
 import type { RoutePlugin } from '../../core/schema-types';
 import { deviceEnrollmentId } from '../../telemetry/device-identity';
 import { enrollDeviceSchema, registerDeviceSchema, revokeDeviceSchema } from '../../schemas/ders';
 
+/** Proof that the enrolling device holds the SM2 key it was registered with: its signature over the CSR. */
+function requireSm2Proof(proof: string | undefined, csrPem: string, sm2Key: string): void {
+  if (proof === undefined) {
+    throw new ApiError(
+      400,
+      'SM2_PROOF_REQUIRED',
+      'this device was registered with an SM2 key: sign the CSR with it (sm2-sm3) and send the signature as sm2Proof',
+    );
+  }
+  let der: Buffer;
+  try {
+    der = Buffer.from(canonicalSignature(proof, 'sm2-sm3'), 'base64');
+  } catch {
+    throw new ApiError(
+      400,
+      'NON_CANONICAL_SIGNATURE',
+      'sm2Proof must be canonical base64 of a strict DER SM2 signature',
+    );
+  }
+  if (!verifySm2Sm3(Buffer.from(csrPem, 'utf8'), der, sm2Key)) {
+    throw new ApiError(
+      400,
+      'BAD_SIGNATURE',
+      'sm2Proof does not verify with the SM2 key this device was registered with (SM2-SM3, default ID, over the CSR as sent)',
+    );
+  }
+}
+
 const routes: RoutePlugin = async (app) => {
   app.post(
     '/v1/devices',
     { config: { roles: ['operator', 'admin'] }, schema: registerDeviceSchema },
     async (request, reply) => {
-      const { derId, vppId } = request.body;
+      const { derId, vppId, sm2PublicKey } = request.body;
       const enrollmentId = deviceEnrollmentId(derId);
+      const sm2Key = sm2PublicKey === undefined ? undefined : sm2PublicKeyFromPem(sm2PublicKey);
+      if (sm2PublicKey !== undefined && sm2Key === undefined) {
+        throw new ApiError(
+          400,
+          'INVALID_SM2_KEY',
+          'sm2PublicKey must be a PEM SubjectPublicKeyInfo of an SM2 key (curve 1.2.156.10197.1.301) on the curve',
+        );
+      }
       const { secret } = await app.ra.register({
         enrollmentId,
         role: 'device',
-        attrs: { [DER_ID_ATTRIBUTE]: derId, [VPP_ID_ATTRIBUTE]: vppId },
+        attrs: {
+          [DER_ID_ATTRIBUTE]: derId,
+          [VPP_ID_ATTRIBUTE]: vppId,
+          ...(sm2Key === undefined ? {} : { [SM2_PUBLIC_KEY_ATTRIBUTE]: sm2Key }),
+        },
       });
-      request.log.info({ derId, vppId, enrollmentId }, 'device identity registered');
-      return reply.code(201).send({ derId, enrollmentId, secret });
+      request.log.info(
+        { derId, vppId, enrollmentId, sm2: sm2Key !== undefined },
+        'device identity registered',
+      );
+      return reply
+        .code(201)
+        .send({ derId, enrollmentId, secret, ...(sm2Key === undefined ? {} : { sm2PublicKey: sm2Key }) });
     },
   );
 
@@ -31,11 +88,18 @@ const routes: RoutePlugin = async (app) => {
     { config: { public: true }, schema: enrollDeviceSchema, preHandler: app.rateLimits.enrollment },
     async (request, reply) => {
       const { derId } = request.params;
-      const certificatePem = await app.ra.enrollCsr(
-        deviceEnrollmentId(derId),
-        request.body.secret,
-        request.body.csr,
-      );
+      const { secret, csr, sm2Proof } = request.body;
+      const enrollmentId = deviceEnrollmentId(derId);
+      const sm2Key = (await app.ra.attributesOf(enrollmentId))?.[SM2_PUBLIC_KEY_ATTRIBUTE];
+      if (sm2Key !== undefined) requireSm2Proof(sm2Proof, csr, sm2Key);
+      else if (sm2Proof !== undefined) {
+        throw new ApiError(
+          400,
+          'INVALID_ARGUMENT',
+          `device ${derId} was registered without an SM2 key: send no sm2Proof`,
+        );
+      }
+      const certificatePem = await app.ra.enrollCsr(enrollmentId, secret, csr);
       request.log.info({ derId }, 'device enrolled');
       return reply.code(201).send({ derId, certificatePem, caChainPem: app.ra.caChainPem() });
     },

@@ -26,6 +26,7 @@ import {
   tradingOperator,
   VPP_ID,
 } from '../../../support/registry-fixture';
+import { newSm2Key } from '../../../../gateway/device-kit/sm2-key';
 import { deviceAttrs, newTestCa, newTestDevice } from '../../../support/test-pki';
 import { vppError } from '../../../support/vpp-assert';
 
@@ -159,6 +160,23 @@ describe('contracts/registry-contract', () => {
           newTestDevice(ca, { attrs: deviceAttrs('pv-002', VPP_ID), notAfter: '2025-06-01T00:00:00.000Z' })
             .certPem,
           /not valid at the transaction time/,
+        ],
+        [
+          'an SM2 key off the curve',
+          newTestDevice(ca, {
+            attrs: { ...deviceAttrs('pv-002', VPP_ID), 'vpp.sm2PublicKey': `04${'11'.repeat(64)}` },
+          }).certPem,
+          /vpp.sm2PublicKey must be an SM2 public key on the curve/,
+        ],
+        [
+          'an SM2 key spelt in upper case',
+          newTestDevice(ca, {
+            attrs: {
+              ...deviceAttrs('pv-002', VPP_ID),
+              'vpp.sm2PublicKey': newSm2Key().publicKeyHex.toUpperCase(),
+            },
+          }).certPem,
+          /vpp.sm2PublicKey must be an SM2 public key/,
         ],
       ];
       for (const [label, pem, message] of cases) {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { deviceKeysOf } from '../../../../../chaincode/src/domain/pki/device-keys';
+import { newSm2Key } from '../../../../../gateway/device-kit/sm2-key';
 import { describe, it } from 'node:test';
 import type { Der } from '../../../../../chaincode/src/domain/registry/der';
 import {
@@ -21,7 +23,7 @@ import { vppError } from '../../../../support/vpp-assert';
 
 const ca = newTestCa();
 const device = newTestDevice(ca, { attrs: deviceAttrs('pv-001', 'vpp-1') });
-const publicKey = createPublicKey(device.certPem);
+const keys = deviceKeysOf(device.certPem);
 
 const UNSIGNED: UnsignedReading = {
   derId: 'pv-001',
@@ -61,7 +63,7 @@ const check = (overrides: Partial<Parameters<typeof checkReading>[0]> = {}) =>
   checkReading({
     reading: READING,
     der: DER,
-    publicKey,
+    keys,
     at: AT_END,
     calendar: DEFAULT_CALENDAR_V1,
     ...overrides,
@@ -87,12 +89,65 @@ describe('domain/telemetry/reading', () => {
 
   describe('#verifyReadingSignature', () => {
     it('should accept the device signature and refuse a changed figure or another key', () => {
-      assert.equal(verifyReadingSignature(READING, publicKey), true);
-      assert.equal(verifyReadingSignature({ ...READING, energyWh: 1201 }, publicKey), false);
-      assert.equal(verifyReadingSignature({ ...READING, sequence: 1 }, publicKey), false);
+      assert.equal(verifyReadingSignature(READING, keys), true);
+      assert.equal(verifyReadingSignature({ ...READING, energyWh: 1201 }, keys), false);
+      assert.equal(verifyReadingSignature({ ...READING, sequence: 1 }, keys), false);
       const other = newTestDevice(ca, { attrs: deviceAttrs('pv-002', 'vpp-1') });
-      assert.equal(verifyReadingSignature(READING, createPublicKey(other.certPem)), false);
-      assert.equal(verifyReadingSignature({ ...READING, signature: 'AAAA' }, publicKey), false);
+      assert.equal(verifyReadingSignature(READING, deviceKeysOf(other.certPem)), false);
+      assert.equal(verifyReadingSignature({ ...READING, signature: 'AAAA' }, keys), false);
+    });
+  });
+
+  describe('#verifyReadingSignature sm2-sm3', () => {
+    const sm2Key = newSm2Key();
+    const sm2Device = newTestDevice(ca, {
+      attrs: { ...deviceAttrs('pv-001', 'vpp-1'), 'vpp.sm2PublicKey': sm2Key.publicKeyHex },
+    });
+    const sm2Keys = deviceKeysOf(sm2Device.certPem);
+    const SM2_READING = signReading({ ...UNSIGNED, scheme: 'sm2-sm3' }, sm2Key);
+
+    it('should take the SM2 key the certificate binds and verify sm2-sm3 readings with it', () => {
+      assert.equal(sm2Keys.sm2, sm2Key.publicKeyHex);
+      assert.equal(keys.sm2, undefined, 'a certificate without the attribute binds no SM2 key');
+      assert.equal(verifyReadingSignature(SM2_READING, sm2Keys), true);
+      assert.deepEqual(parseSignedReading(JSON.parse(JSON.stringify(SM2_READING))), SM2_READING);
+    });
+
+    it('should refuse a changed figure, a changed scheme, another SM2 key, or a certificate binding none', () => {
+      assert.equal(verifyReadingSignature({ ...SM2_READING, energyWh: 1201 }, sm2Keys), false);
+      assert.equal(
+        verifyReadingSignature({ ...SM2_READING, scheme: 'ecdsa-p256-sha256' }, sm2Keys),
+        false,
+        'an SM2 signature is no ECDSA signature by the certificate key',
+      );
+      const other = deviceKeysOf(
+        newTestDevice(ca, {
+          attrs: { ...deviceAttrs('pv-001', 'vpp-1'), 'vpp.sm2PublicKey': newSm2Key().publicKeyHex },
+        }).certPem,
+      );
+      assert.equal(verifyReadingSignature(SM2_READING, other), false);
+      assert.equal(verifyReadingSignature(SM2_READING, keys), false);
+      assert.throws(
+        () =>
+          checkReading({ reading: SM2_READING, der: DER, keys, at: AT_END, calendar: DEFAULT_CALENDAR_V1 }),
+        vppError(ErrorCode.BAD_SIGNATURE, /binds no SM2 key/),
+      );
+      assert.throws(
+        () =>
+          checkReading({
+            reading: { ...SM2_READING, energyWh: 1100 },
+            der: { ...DER, certificate: { ...DER.certificate, pem: sm2Device.certPem } },
+            keys: sm2Keys,
+            at: AT_END,
+            calendar: DEFAULT_CALENDAR_V1,
+          }),
+        vppError(ErrorCode.BAD_SIGNATURE, /does not verify/),
+      );
+    });
+
+    it('should still verify the device ECDSA readings when its certificate also binds an SM2 key', () => {
+      const reading = signReading(UNSIGNED, sm2Device.privateKey);
+      assert.equal(verifyReadingSignature(reading, sm2Keys), true);
     });
   });
 
@@ -109,7 +164,8 @@ describe('domain/telemetry/reading', () => {
         [{ sequence: -1 }, /sequence/],
         [{ sequence: 60 }, /sequence/],
         [{ intervalId: 'yesterday' }, /intervalId/],
-        [{ scheme: 'sm2-sm3' }, /scheme/],
+        [{ scheme: 'sm9' }, /scheme/],
+        [{ scheme: 'ECDSA-P256-SHA256' }, /scheme/],
         [{ signature: 'not base64!' }, /signature/],
         [{ derId: 'bad id' }, /derId/],
         [{ extra: 1 }, /unsupported field/],
@@ -130,7 +186,7 @@ describe('domain/telemetry/reading', () => {
       const twin = { ...READING, signature: otherS(READING.signature) };
       assert.equal(isHighS(twin.signature), true);
       assert.deepEqual(parseSignedReading(twin), READING);
-      assert.equal(verifyReadingSignature(twin, publicKey), true, 'the twin verifies too');
+      assert.equal(verifyReadingSignature(twin, keys), true, 'the twin verifies too');
     });
 
     it('should refuse loose base64 and DER with NON_CANONICAL_SIGNATURE, after the shape checks', () => {
@@ -173,7 +229,7 @@ describe('domain/telemetry/reading', () => {
     });
 
     it('should refuse with the code of the first failing rule', () => {
-      assert.throws(() => check({ der: undefined, publicKey: undefined }), vppError(ErrorCode.UNKNOWN_DER));
+      assert.throws(() => check({ der: undefined, keys: undefined }), vppError(ErrorCode.UNKNOWN_DER));
       assert.throws(() => check({ der: { ...DER, status: 'suspended' } }), vppError(ErrorCode.DER_SUSPENDED));
       assert.throws(
         () => check({ der: { ...DER, certificate: { ...DER.certificate, status: 'revoked' } } }),
