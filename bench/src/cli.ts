@@ -56,6 +56,7 @@ const SUITES: Record<string, () => Promise<void>> = {
       singleConcurrency: 16,
       latencySeconds: 10,
       profileSeconds: FLAGS.has('--profile') ? Number(process.env.VPP_BENCH_PROFILE_SECONDS ?? 8) : 0,
+      scheme: process.env.VPP_BENCH_SCHEME === 'sm2-sm3' ? 'sm2-sm3' : 'ecdsa-p256-sha256',
     });
   },
 };

@@ -1,5 +1,7 @@
 /** Setup shared by the benchmarks: an operator of the CVPP org, VPPs, and enrolled, registered DERs. */
+import { sm2PublicKeyPem, type SignatureScheme } from '../../chaincode/src/api';
 import type { Device } from '../../gateway/device-kit/device';
+import { newSm2Key } from '../../gateway/device-kit/sm2-key';
 import type { FleetMember } from '../../gateway/device-kit/fleet';
 import { enrollDevice } from '../../gateway/device-kit/device-api';
 import { call, gatewayTarget, loginAdmin, registerAndLogin } from '../../platform/src/http/gateway-rest';
@@ -43,16 +45,23 @@ export async function enrollFleet(
   fleet: readonly FleetMember[],
   vppId: string,
   operator: Operator,
+  scheme: SignatureScheme = 'ecdsa-p256-sha256',
 ): Promise<Map<string, Device>> {
   const devices = new Map<string, Device>();
   await inParallel(fleet, 8, async (member) => {
+    // An SM2 device comes with its SM2 key, which the operator registers it with.
+    const sm2Key = scheme === 'sm2-sm3' ? newSm2Key() : undefined;
     const registered = await call<{ secret: string }>(ORG, 'POST', '/v1/devices', {
       token: operator.token,
-      body: { derId: member.derId, vppId },
+      body: {
+        derId: member.derId,
+        vppId,
+        ...(sm2Key === undefined ? {} : { sm2PublicKey: sm2PublicKeyPem(sm2Key.publicKeyHex) }),
+      },
     });
     if (registered.status !== 201)
       throw new Error(`register ${member.derId}: ${JSON.stringify(registered.body)}`);
-    const device = await enrollDevice(gatewayTarget(ORG), member.derId, registered.body.secret).catch(
+    const device = await enrollDevice(gatewayTarget(ORG), member.derId, registered.body.secret, sm2Key).catch(
       (err: unknown) => {
         throw new Error(`enroll ${member.derId}: ${err instanceof Error ? err.message : String(err)}`, {
           cause: err,

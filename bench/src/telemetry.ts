@@ -12,6 +12,7 @@ import {
   MAX_SEQUENCE,
   type BatchResult,
   type MarketCalendarRules,
+  type SignatureScheme,
   type SignedReading,
 } from '../../chaincode/src/api';
 import type { Device } from '../../gateway/device-kit/device';
@@ -43,6 +44,8 @@ export interface TelemetryBenchOptions {
   latencySeconds: number;
   /** Seconds of CPU profile to take at the start of the batched phase (0: none). */
   profileSeconds: number;
+  /** The scheme the fleet's devices sign with. */
+  scheme: SignatureScheme;
 }
 
 async function metric(name: string): Promise<number> {
@@ -102,9 +105,9 @@ export async function telemetryBench(options: TelemetryBenchOptions): Promise<vo
   const vppId = await registerVpp(operator, `bench-${stamp}`);
   const fleet = newFleet(options.devices, stamp, 7);
   const setupStarted = performance.now();
-  const devices = await enrollFleet(fleet, vppId, operator);
+  const devices = await enrollFleet(fleet, vppId, operator, options.scheme);
   console.log(
-    `telemetry: ${fleet.length} devices enrolled and registered in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
+    `telemetry: ${fleet.length} devices (${options.scheme}) enrolled and registered in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
   );
   const calendar = await marketCalendarNow(ORG, operator.token);
   const source = new ReadingSource(fleet, devices, calendar);
