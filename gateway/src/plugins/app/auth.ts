@@ -6,9 +6,10 @@
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isKnownMspId, ORG_ROLE_BY_MSP, ROLE_ATTRIBUTE, type OrgRole } from '../../../../chaincode/src/api';
-import { ApiError, forbidden, unauthorized } from '../../core/api-error';
+import { forbidden, unauthorized } from '../../core/api-error';
 import { IdentityStore } from '../../core/identity-store';
 import { isApiRole, type ApiRole } from '../../core/roles';
+import { refusalOf } from '../../core/route-access';
 import { issueToken, verifyToken } from '../../core/token';
 import { fabricAttrsOf, serialOf } from '../../core/x509';
 import type { GatewayConfig } from '../../config';
@@ -127,18 +128,8 @@ export default fp(
       }
       request.caller = { enrollmentId: claims.sub, role: claims.role, serial: claims.serial, mspId };
       request.log = request.log.child({ caller: claims.sub });
-      const roles = config.roles ?? [];
-      if (!roles.includes(claims.role)) {
-        throw forbidden(`role ${claims.role} may not call this route; allowed: ${roles.join(', ')}`);
-      }
-      // After the role, so that a role refusal reads the same on every gateway.
-      if (config.orgs !== undefined && !config.orgs.includes(ownOrg)) {
-        throw new ApiError(
-          403,
-          'ORG_NOT_ALLOWED',
-          `only the gateway of ${config.orgs.join(', ')} serves this route; this is ${ownOrg}'s`,
-        );
-      }
+      const refusal = refusalOf(config, claims.role, ownOrg);
+      if (refusal !== undefined) throw refusal;
     });
   },
   { name: 'auth', dependencies: ['ra'] },
