@@ -63,6 +63,9 @@ export const fleetPage: Page = {
     const vppId = param(context, 'vpp');
     const intervalId = param(context, 'interval');
     const derId = param(context, 'der');
+    // Read once for both views (the DERs' last readings and one DER's readings), and only if asked for.
+    let deliveries: Promise<string[]> | undefined;
+    const meterings = intervalId ? () => (deliveries ??= deliveryIntervals(intervalId)) : undefined;
     return h(
       'div',
       {},
@@ -83,26 +86,34 @@ export const fleetPage: Page = {
           (values) => context.navigate(values),
         );
       }),
-      vppId ? loading(() => fleetView(vppId, intervalId)) : h('p', { class: 'empty' }, 'Choose a VPP.'),
-      derId && intervalId ? loading(() => readingsView(derId, intervalId)) : null,
+      vppId
+        ? loading(() => fleetView(vppId, intervalId, meterings))
+        : h('p', { class: 'empty' }, 'Choose a VPP.'),
+      derId && intervalId && meterings ? loading(() => readingsView(derId, meterings)) : null,
     );
   },
 };
 
-async function fleetView(vppId: string, intervalId: string): Promise<Node> {
+async function fleetView(
+  vppId: string,
+  intervalId: string,
+  meterings: (() => Promise<string[]>) | undefined,
+): Promise<Node> {
   const vpp = await get<Vpp>(path('/v1/vpps/:vppId', { vppId }));
   const ders = await allPages<Der>(path('/v1/vpps/:vppId/ders', { vppId }), 'ders');
   const last = new Map<string, Reading>();
-  if (intervalId) {
-    for (const metering of await deliveryIntervals(intervalId)) {
-      const readings = await allPages<Reading>(
-        `${path('/v1/vpps/:vppId/readings', { vppId })}?intervalId=${encodeURIComponent(metering)}`,
-        'readings',
-      );
-      for (const reading of readings) {
-        const known = last.get(reading.derId);
-        if (!known || reading.timestamp >= known.timestamp) last.set(reading.derId, reading);
-      }
+  if (intervalId && meterings) {
+    const perMetering = await Promise.all(
+      (await meterings()).map((metering) =>
+        allPages<Reading>(
+          `${path('/v1/vpps/:vppId/readings', { vppId })}?intervalId=${encodeURIComponent(metering)}`,
+          'readings',
+        ),
+      ),
+    );
+    for (const reading of perMetering.flat()) {
+      const known = last.get(reading.derId);
+      if (!known || reading.timestamp >= known.timestamp) last.set(reading.derId, reading);
     }
   }
   const parts: Node[] = [
@@ -193,15 +204,16 @@ async function dispatchView(intervalId: string, vppId: string): Promise<Node> {
   );
 }
 
-async function readingsView(derId: string, intervalId: string): Promise<Node> {
-  const readings: Reading[] = [];
-  for (const metering of await deliveryIntervals(intervalId)) {
-    readings.push(
-      ...(await get<Reading[]>(
-        `${path('/v1/ders/:derId/readings', { derId })}?intervalId=${encodeURIComponent(metering)}`,
-      )),
-    );
-  }
+async function readingsView(derId: string, meterings: () => Promise<string[]>): Promise<Node> {
+  const readings = (
+    await Promise.all(
+      (await meterings()).map((metering) =>
+        get<Reading[]>(
+          `${path('/v1/ders/:derId/readings', { derId })}?intervalId=${encodeURIComponent(metering)}`,
+        ),
+      ),
+    )
+  ).flat();
   readings.sort((a, b) =>
     a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.sequence - b.sequence,
   );

@@ -57,10 +57,11 @@ export const ledgerPage: Page = {
         'Chain',
         loading(async () => {
           const info = await get<ChainInfo>('/v1/ledger/info');
-          const recent: Block[] = [];
-          for (let n = info.height - 1; n >= Math.max(0, info.height - RECENT_BLOCKS); n--) {
-            recent.push(await get<Block>(path('/v1/ledger/blocks/:number', { number: String(n) })));
-          }
+          const numbers: number[] = [];
+          for (let n = info.height - 1; n >= Math.max(0, info.height - RECENT_BLOCKS); n--) numbers.push(n);
+          const recent = await Promise.all(
+            numbers.map((n) => get<Block>(path('/v1/ledger/blocks/:number', { number: String(n) }))),
+          );
           return h(
             'div',
             {},
