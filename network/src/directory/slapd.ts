@@ -17,8 +17,12 @@ const MODULE_PATH = '/usr/lib/ldap';
 const SLAPADD_TIMEOUT_MS = 30_000;
 
 /** An OpenLDAP program: on the PATH, or in /usr/sbin where Debian puts it (often not on a user's PATH). */
-export function openLdapBinary(name: 'slapd' | 'slapadd', env: NodeJS.ProcessEnv = process.env): string {
-  const dirs = [...(env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/sbin'];
+export function openLdapBinary(
+  name: 'slapd' | 'slapadd',
+  env: NodeJS.ProcessEnv = process.env,
+  systemDir = '/usr/sbin',
+): string {
+  const dirs = [...(env.PATH ?? '').split(path.delimiter).filter(Boolean), systemDir];
   const found = dirs.map((dir) => path.join(dir, name)).find((file) => existsSync(file));
   if (!found)
     throw new Error(
