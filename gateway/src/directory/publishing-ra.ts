@@ -24,6 +24,16 @@ export function publishingRa(
   /** Certificates not yet published, by PEM (a set: the same certificate is published once). */
   const pendingCertificates = new Set<string>();
   let publishedCrl: string | undefined;
+  let last: Promise<unknown> = Promise.resolve();
+  /**
+   * One publication at a time, in order. A CRL is generated and published in one step, so two
+   * revocations at once cannot leave the older CRL (without the later serial) in the directory.
+   */
+  function serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = last.then(task, task);
+    last = run.catch(() => undefined);
+    return run;
+  }
 
   async function publishCertificate(certPem: string): Promise<void> {
     pendingCertificates.add(certPem);
@@ -65,26 +75,28 @@ export function publishingRa(
   return {
     async enroll(enrollmentId, secret) {
       const enrolled = await ra.enroll(enrollmentId, secret);
-      await publishCertificate(enrolled.certPem);
+      await serially(() => publishCertificate(enrolled.certPem));
       return enrolled;
     },
     async enrollCsr(enrollmentId, secret, csrPem) {
       const certPem = await ra.enrollCsr(enrollmentId, secret, csrPem);
-      await publishCertificate(certPem);
+      await serially(() => publishCertificate(certPem));
       return certPem;
     },
     register: (input) => ra.register(input),
     list: () => ra.list(),
-    async revoke(enrollmentId, reason) {
-      const revoked = await ra.revoke(enrollmentId, reason);
-      await publishCrl(revoked.crlPem);
-      return revoked;
-    },
+    revoke: (enrollmentId, reason) =>
+      serially(async () => {
+        const revoked = await ra.revoke(enrollmentId, reason);
+        await publishCrl(revoked.crlPem);
+        return revoked;
+      }),
     caChainPem: () => ra.caChainPem(),
-    async crlPem() {
-      const crlPem = await ra.crlPem();
-      await publishCrl(crlPem);
-      return crlPem;
-    },
+    crlPem: () =>
+      serially(async () => {
+        const crlPem = await ra.crlPem();
+        await publishCrl(crlPem);
+        return crlPem;
+      }),
   };
 }

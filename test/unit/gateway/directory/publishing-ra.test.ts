@@ -80,6 +80,25 @@ describe('directory/publishing-ra', () => {
     assert.deepEqual(directory.published.slice(2), ['cert:csr-cert-of-device.pv-2']);
   });
 
+  it('should revoke and publish one at a time, so the directory ends with the newest CRL', async () => {
+    const directory = fakeDirectory();
+    const inner = fakeRa();
+    let revocations = 0;
+    const slowFirst: RaPort = {
+      ...inner,
+      async revoke() {
+        revocations += 1;
+        const crlPem = `crl-after-${revocations}`;
+        // The first revocation's CA call is slower: unserialised, its older CRL would be published last.
+        if (revocations === 1) await new Promise((resolve) => setTimeout(resolve, 20));
+        return { serials: [String(revocations)], crlPem };
+      },
+    };
+    const ra = publishingRa(slowFirst, directory.port, warnings().log as never);
+    await Promise.all([ra.revoke('a', 'x'), ra.revoke('b', 'x')]);
+    assert.deepEqual(directory.published, ['crl:crl-after-1', 'crl:crl-after-2']);
+  });
+
   it('should pass register, list and the CA chain through untouched', async () => {
     const directory = fakeDirectory();
     const ra = publishingRa(fakeRa(), directory.port, warnings().log as never);
