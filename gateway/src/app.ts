@@ -88,6 +88,7 @@ import type { HeightSource } from './blocks-and-events/block-height';
 import type { FabricPort } from './plugins/app/fabric-connection';
 import { documentReadYourWrites } from './plugins/app/read-your-writes';
 import type { RaPort } from './plugins/app/ra';
+import type { DirectoryPort } from './directory/ldap-directory';
 
 /** One row of the route table: what the auth layer enforces for a method and URL. */
 export interface RouteEntry {
@@ -124,6 +125,8 @@ declare module 'fastify' {
 export interface AppPorts {
   fabric?: FabricPort;
   ra?: RaPort;
+  /** The LDAP certificate directory the RA publishes in (with the real RA: the configured one). */
+  directory?: DirectoryPort;
   /** Where the peer's ledger height comes from (read-your-writes waits). */
   heights?: HeightSource;
   /** The clock of the login lockout (milliseconds since the epoch). */

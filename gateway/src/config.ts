@@ -4,6 +4,7 @@ import path from 'node:path';
 import { tlsRootsOf } from './core/client-cert';
 import type { GatewayTls } from './privacy/shared-data-access';
 import { caNames, caTlsRootFile, enrollmentIdsOf } from '../../platform/src/ca-layout';
+import { directoryPaths, directoryUrl, raBindDn } from '../../platform/src/directory-layout';
 import { keyStoreOf, type KeyStore } from '../../platform/src/keys/key-store';
 import { cryptoPaths, runPaths } from '../../platform/src/paths';
 import { loadTopology, type Org, type Topology } from '../../platform/src/topology';
@@ -51,6 +52,11 @@ export interface GatewayConfig {
   minBlockTimeoutMs: number;
   /** Limits on the public and login routes: the topology's, each overridable from the environment. */
   rateLimits: RateLimits;
+  /**
+   * The LDAP certificate directory the RA publishes in, as the org's RA bind identity (its secret in
+   * a 0600 file the network made); absent when the topology has no directory.
+   */
+  directory?: { url: string; baseDn: string; bindDn: string; secretFile: string };
 }
 
 export type RateLimits = Topology['rateLimits'];
@@ -152,6 +158,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, topology = load
     derCacheTtlMs: positive(env, 'VPP_DER_CACHE_TTL_MS', 30_000),
     minBlockTimeoutMs: positive(env, 'VPP_MIN_BLOCK_TIMEOUT_MS', 5_000),
     rateLimits: rateLimitsOf(env, topology),
+    ...(topology.directory
+      ? {
+          directory: {
+            url: directoryUrl(topology.directory),
+            baseDn: topology.directory.baseDn,
+            bindDn: raBindDn(topology.directory.baseDn, org.mspId),
+            secretFile: directoryPaths.raSecret(org.name),
+          },
+        }
+      : {}),
   };
 }
 

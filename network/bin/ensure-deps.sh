@@ -19,6 +19,8 @@ esac
 install_package() {
   cmd=$1 package=$2 purpose=$3
   command -v "$cmd" >/dev/null 2>&1 && return 0
+  # Daemons such as slapd live in /usr/sbin, which a non-root PATH often leaves out.
+  [ -x "/usr/sbin/$cmd" ] && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "$package is missing and apt-get is not available: install it by hand ($purpose)" >&2
     return 0
@@ -32,6 +34,9 @@ install_package() {
     return 0
   fi
   echo "installing $package (apt-get, at most 10 minutes)"
+  # Non-interactive: slapd's debconf questions take their defaults. Its package may start a system
+  # slapd on port 389 with its own tree; the project's runs apart from it (own config, data and port).
+  export DEBIAN_FRONTEND=noninteractive
   # A stale package list is the usual reason the first attempt fails: refresh it once.
   $as_root timeout 600 apt-get install -y --no-install-recommends "$package" >/dev/null ||
     { $as_root timeout 300 apt-get update >/dev/null && $as_root timeout 600 apt-get install -y --no-install-recommends "$package" >/dev/null; } ||
@@ -44,3 +49,7 @@ install_package softhsm2-util softhsm2 "HSM-held signing keys"
 # Chromium: the browser the console's tests drive (test/integration/console); Playwright's own
 # browser download cannot work without the internet. The tests say why they cannot run without it.
 install_package chromium chromium "the console's browser tests"
+# OpenLDAP: slapd is the certificate directory the topology's `directory` runs (started by
+# `npm start` with its own config under network/run); ldap-utils gives ldapsearch (README, tests).
+install_package slapd slapd "the LDAP certificate directory"
+install_package ldapsearch ldap-utils "ldapsearch, to read the certificate directory"

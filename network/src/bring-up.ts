@@ -281,6 +281,8 @@ export async function bringUp(
   await startRole('ca', context, options);
   for (const org of topology.orgs) await enrollOrg(topology, org, { log: options.log });
   writeTlsRoots(topology);
+  // The directory's seed holds the CAs' roots, so it starts once the orgs are enrolled.
+  await startRole('directory', context, options);
   await startRole('orderer', context, options);
   await createChannel(topology, tools, options);
   await startRole('peer', context, options);

@@ -10,6 +10,7 @@ import { FabricCommandError, toolsAt } from './fabric-cli';
 import { FabricInstallError } from '../../platform/src/fabric-binaries';
 import { installFabric } from '../../platform/src/fabric-home';
 import { call, loginAdmin } from '../../platform/src/http/gateway-rest';
+import { directoryUrl } from '../../platform/src/directory-layout';
 import { cryptoPaths, repoRoot, runDir, runPaths } from '../../platform/src/paths';
 import { PortTakenError } from './process/ports';
 import { nodeStatus } from './process/launch';
@@ -72,6 +73,10 @@ async function start(): Promise<void> {
   log('');
   status();
   log(gatewayUrlsText(topology));
+  if (topology.directory)
+    log(
+      `\nLDAP certificate directory (anonymous read; README: LDAP certificate directory):\n  ${directoryUrl(topology.directory)}  base ${topology.directory.baseDn}`,
+    );
   const logs = path.relative(repoRoot(), path.dirname(runPaths.log('any')));
   log(`\nnetwork up in ${Math.round((Date.now() - started) / 1000)} s; logs in ${logs}/`);
 }

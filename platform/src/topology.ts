@@ -11,8 +11,14 @@ import { KeysSchema } from './keys/key-store';
 import { repoRoot } from './paths';
 
 export const ORG_ROLES = ['cvpp', 'trading', 'control', 'regulator'] as const;
-export const NODE_ROLES = ['ca', 'orderer', 'peer', 'chaincode', 'gateway'] as const;
+/**
+ * In start order. `directory` is the deployment's one LDAP directory (slapd), run by one org: it
+ * starts after the CAs because its tree is seeded with their roots, before the gateways that write it.
+ */
+export const NODE_ROLES = ['ca', 'directory', 'orderer', 'peer', 'chaincode', 'gateway'] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
+/** The roles every org runs one node of (the directory is one per deployment). */
+export type OrgNodeRole = Exclude<NodeRole, 'directory'>;
 
 const port = z.number().int().min(1024).max(65535);
 // A DNS name or an IPv4 literal; compose service names and real host names both pass.
@@ -63,6 +69,20 @@ const OrgSchema = z.strictObject({
   chaincodeServer: z.strictObject({ host, port }),
   gateway: z.strictObject({ host, port }),
 });
+
+/**
+ * The LDAP certificate directory (OpenLDAP slapd): where it listens, its base DN and the org that
+ * runs it. Each org's registration authority publishes its certificates and CRL under o=<mspId>.
+ */
+const DirectorySchema = z.strictObject({
+  host,
+  port,
+  baseDn: z.string().regex(/^dc=[a-z0-9-]+(,dc=[a-z0-9-]+)*$/, {
+    message: 'must be a base DN such as dc=vpp-ledger,dc=example',
+  }),
+  org: z.enum(ORG_ROLES),
+});
+export type Directory = z.infer<typeof DirectorySchema>;
 
 export const TopologySchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/),
@@ -146,6 +166,8 @@ export const TopologySchema = z.strictObject({
     })
     .default(DEFAULT_RATE_LIMITS),
   orgs: z.array(OrgSchema).min(1),
+  /** The LDAP certificate directory; none when absent (the RAs then publish nowhere). */
+  directory: DirectorySchema.optional(),
   /** Where signing keys live (keys/key-store.ts): 0600 files unless it selects a SoftHSM2 token. */
   keys: KeysSchema,
 });
@@ -244,7 +266,10 @@ function crossFieldProblems(topology: Topology): string[] {
   });
   for (const node of nodesOf(topology)) {
     for (const [purpose, value] of Object.entries(node.ports)) {
-      const where = `orgs[${topology.orgs.indexOf(node.org)}].${SECTION_OF[node.role]}.${purpose}`;
+      const where =
+        node.role === 'directory'
+          ? `directory.${purpose}`
+          : `orgs[${topology.orgs.indexOf(node.org)}].${SECTION_OF[node.role]}.${purpose}`;
       const key = `${node.host}:${value}`;
       const previous = seen.get(key);
       if (previous) problems.push(`${where}: port ${value} on ${node.host} is already used by ${previous}`);
@@ -255,6 +280,8 @@ function crossFieldProblems(topology: Topology): string[] {
         `orgs[${topology.orgs.indexOf(node.org)}].gateway.port: browsers refuse port ${node.port} (a "bad port"), so the console could not be opened there`,
       );
   }
+  if (topology.directory && !topology.orgs.some((org) => org.name === topology.directory?.org))
+    problems.push(`directory.org: ${topology.directory.org} is not an org of the topology`);
   if (topology.marketCalendar !== undefined) {
     try {
       parseMarketCalendarInput(topology.marketCalendar);
@@ -271,16 +298,37 @@ function crossFieldProblems(topology: Topology): string[] {
   return problems;
 }
 
-/** Every process of the network, in start order (CAs, orderers, peers, chaincode, gateways). */
+/** Every process of the network, in start order (CAs, the directory, orderers, peers, chaincode, gateways). */
 export function nodesOf(topology: Topology): NetworkNode[] {
   const nodes: NetworkNode[] = [];
   for (const role of NODE_ROLES) {
-    for (const org of topology.orgs) nodes.push(nodeOf(org, role));
+    if (role === 'directory') {
+      const directory = directoryNodeOf(topology);
+      if (directory) nodes.push(directory);
+    } else {
+      for (const org of topology.orgs) nodes.push(nodeOf(org, role));
+    }
   }
   return nodes;
 }
 
-const SECTION_OF: Record<NodeRole, 'ca' | 'orderer' | 'peer' | 'chaincodeServer' | 'gateway'> = {
+/** The directory's node (id `directory.<org>`), when the topology has one and names a known org. */
+export function directoryNodeOf(topology: Topology): NetworkNode | undefined {
+  const { directory } = topology;
+  const org = directory && topology.orgs.find((o) => o.name === directory.org);
+  if (!directory || !org) return undefined;
+  // No HTTP health endpoint: readiness is the LDAP port accepting connections.
+  return {
+    id: `directory.${org.name}`,
+    role: 'directory',
+    org,
+    host: directory.host,
+    port: directory.port,
+    ports: { port: directory.port },
+  };
+}
+
+const SECTION_OF: Record<OrgNodeRole, 'ca' | 'orderer' | 'peer' | 'chaincodeServer' | 'gateway'> = {
   ca: 'ca',
   orderer: 'orderer',
   peer: 'peer',
@@ -288,7 +336,7 @@ const SECTION_OF: Record<NodeRole, 'ca' | 'orderer' | 'peer' | 'chaincodeServer'
   gateway: 'gateway',
 };
 // The chaincode server speaks only gRPC; the peer watches it, so it has no health endpoint.
-const HEALTH_PORT_OF: Record<NodeRole, string | undefined> = {
+const HEALTH_PORT_OF: Record<OrgNodeRole, string | undefined> = {
   ca: 'operationsPort',
   orderer: 'operationsPort',
   peer: 'operationsPort',
@@ -296,7 +344,7 @@ const HEALTH_PORT_OF: Record<NodeRole, string | undefined> = {
   gateway: 'port',
 };
 
-export function nodeOf(org: Org, role: NodeRole): NetworkNode {
+export function nodeOf(org: Org, role: OrgNodeRole): NetworkNode {
   const section: { host: string; port: number } = org[SECTION_OF[role]];
   const ports = Object.fromEntries(
     Object.entries(section).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),

@@ -6,7 +6,7 @@
  * one, as network/src/generate/configtx.ts assigns them). Every probe is bounded; a node that does
  * not answer in time is reported down, never waited for.
  */
-import { nodeOf, type NodeRole, type Topology } from '../../../platform/src/topology';
+import { nodeOf, type NodeRole, type OrgNodeRole, type Topology } from '../../../platform/src/topology';
 
 export interface NodeStatus {
   readonly id: string;
@@ -32,7 +32,8 @@ export interface NetworkStatus {
   readonly nodes: readonly NodeStatus[];
 }
 
-const PROBED_ROLES: readonly NodeRole[] = ['ca', 'peer', 'orderer'];
+// The LDAP directory (topology `directory`) has no operations endpoint and is not probed here.
+const PROBED_ROLES: readonly OrgNodeRole[] = ['ca', 'peer', 'orderer'];
 
 /** `name{labels} value` lines of a Prometheus text page: the value of `name` for `channel`. */
 export function metricValue(page: string, name: string, channel?: string): number | undefined {

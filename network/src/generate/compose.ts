@@ -13,7 +13,7 @@ import {
   nodesOf,
   serviceNameOf,
   type NetworkNode,
-  type NodeRole,
+  type OrgNodeRole,
   type Org,
   type Topology,
 } from '../../../platform/src/topology';
@@ -32,6 +32,8 @@ export const COMPOSE_NOTES = [
   'The crypto of the other nodes comes from the same enrollment as the native run: `npm start`',
   'enrolls every node and user into ./network/run/crypto, which these services mount read-only.',
   'Chaincode servers take the installed package id from VPP_CHAINCODE_ID.',
+  'The LDAP certificate directory (topology `directory`, OpenLDAP slapd) has no service here: it runs',
+  'natively only (`npm start`), and the gateways of this deployment publish nowhere without it.',
 ];
 /** Where the Node services see the repository (package.json, node_modules, build output). */
 const APP_DIR = '/app';
@@ -56,7 +58,7 @@ export interface ComposeFile {
 }
 
 // platform/src/topology.ts keeps its own role → section table private; this mirrors it.
-const SECTION: Record<NodeRole, 'ca' | 'orderer' | 'peer' | 'chaincodeServer' | 'gateway'> = {
+const SECTION: Record<OrgNodeRole, 'ca' | 'orderer' | 'peer' | 'chaincodeServer' | 'gateway'> = {
   ca: 'ca',
   orderer: 'orderer',
   peer: 'peer',
@@ -68,7 +70,7 @@ const SECTION: Record<NodeRole, 'ca' | 'orderer' | 'peer' | 'chaincodeServer' | 
 export function composeTopologyOf(topology: Topology): Topology {
   const copy = structuredClone(topology);
   for (const org of copy.orgs) {
-    for (const role of Object.keys(SECTION) as NodeRole[]) {
+    for (const role of Object.keys(SECTION) as OrgNodeRole[]) {
       org[SECTION[role]].host = serviceNameOf(nodeOf(org, role));
     }
   }
@@ -76,7 +78,7 @@ export function composeTopologyOf(topology: Topology): Topology {
 }
 
 /** Only the folders a node reads are mounted: a container never sees another node's keys. */
-function cryptoMountsOf(role: NodeRole, org: Org, layout: RunLayout): string[] {
+function cryptoMountsOf(role: OrgNodeRole, org: Org, layout: RunLayout): string[] {
   switch (role) {
     case 'peer':
       // The chaincode server's TLS root: the peer's ccaas builder config must carry it (peerCommand).
@@ -97,7 +99,7 @@ function cryptoMountsOf(role: NodeRole, org: Org, layout: RunLayout): string[] {
   }
 }
 
-function imageOf(role: NodeRole, fabric: Topology['fabric']): string {
+function imageOf(role: OrgNodeRole, fabric: Topology['fabric']): string {
   switch (role) {
     case 'ca':
       return `hyperledger/fabric-ca:${fabric.caVersion}`;
@@ -142,7 +144,7 @@ export function peerCommand(rootCertFile: string): string[] {
 }
 
 /** What differs per node beyond the image defaults (the orderer runs its image's CMD). */
-function runOf(node: NetworkNode, env: Record<string, string>, layout: RunLayout): RoleRun {
+function runOf(node: ComposedNode, env: Record<string, string>, layout: RunLayout): RoleRun {
   const repo = (from: string, to: string) => `./${from}:${APP_DIR}/${to}:ro`;
   const org = node.org.name;
   switch (node.role) {
@@ -217,7 +219,7 @@ function sorted(env: Record<string, string>): Record<string, string> {
 }
 
 /** `inCompose` is the topology with service names as hosts (composeTopologyOf). */
-function serviceOf(inCompose: Topology, node: NetworkNode): ComposeService {
+function serviceOf(inCompose: Topology, node: ComposedNode): ComposeService {
   const layout = containerLayout();
   const name = serviceNameOf(node);
   const env = nodeEnvOf(inCompose, node, { layout });
@@ -253,8 +255,15 @@ export function hasDataVolume(node: Pick<NetworkNode, 'role'>): boolean {
   return node.role !== 'ca';
 }
 
+/** A node with a compose service: every node but the LDAP directory (see COMPOSE_NOTES). */
+export type ComposedNode = NetworkNode & { role: OrgNodeRole };
+
+export function composedNodesOf(topology: Topology): ComposedNode[] {
+  return nodesOf(topology).filter((node): node is ComposedNode => node.role !== 'directory');
+}
+
 export function composeOf(topology: Topology): ComposeFile {
-  const nodes = nodesOf(topology);
+  const nodes = composedNodesOf(topology);
   const inCompose = composeTopologyOf(topology);
   return {
     name: topology.name,

@@ -28,10 +28,12 @@ const list = (...items: string[]) => `[${items.join(',')}]`;
  * (the compose deployment's) yields that deployment's addresses for the same node.
  */
 export function nodeEnvOf(topology: Topology, node: NetworkNode, options: NodeEnvOptions = {}): NodeEnv {
+  // slapd takes its whole configuration from the slapd.conf the launcher writes (directory/slapd.ts).
+  if (node.role === 'directory') return {};
   const org = orgByName(topology, node.org.name);
   const self = nodeOf(org, node.role);
   const layout = options.layout ?? hostLayout();
-  switch (self.role) {
+  switch (node.role) {
     case 'peer':
       return peerEnv(org, self, layout, options);
     case 'orderer':

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { prepareCaServer } from '../../../ca/src';
 import type { FabricTools } from '../fabric-cli';
+import { prepareDirectory } from '../directory/slapd';
 import { nodeEnvOf } from '../generate/node-env';
 import { cryptoPaths, repoRoot, runPaths } from '../../../platform/src/paths';
 import { keyStoreOf, softhsmConfFile } from '../../../platform/src/keys/key-store';
@@ -43,6 +44,11 @@ export function launchSpecOf(node: NetworkNode, context: LaunchContext): LaunchS
         env: nodeEnvOf(topology, node),
         health: healthOf(node),
       };
+    }
+    case 'directory': {
+      // slapd reads everything from the slapd.conf written here; the seed needs the CAs' roots.
+      const slapd = prepareDirectory(topology, node);
+      return { ...base, command: slapd.command, args: slapd.args, env: {}, health: healthOf(node) };
     }
     case 'orderer':
     case 'peer': {
@@ -121,6 +127,7 @@ function healthOf(node: NetworkNode): HealthProbe[] {
         { kind: 'tcp', port: node.role === 'orderer' ? (node.ports.adminPort ?? node.port) : node.port },
       ];
     case 'chaincode':
+    case 'directory':
       return [{ kind: 'tcp', port: node.port }];
     case 'gateway':
       // GET /healthz is 200 only while its peer connection is up; over HTTPS, verified like any

@@ -20,7 +20,7 @@ import { waitUntil } from '../../../network/src/process/metrics';
 import { isHealthy } from '../../../network/src/process/supervisor';
 import { call, marketCalendarNow } from '../../../platform/src/http/gateway-rest';
 import { readKeeperState } from '../../../platform/src/keeper-state';
-import { nodeOf, type NodeRole, type Org } from '../../../platform/src/topology';
+import { nodeOf, type OrgNodeRole, type Org } from '../../../platform/src/topology';
 import { benchOperator, enrollFleet, type Operator } from '../../../bench/src/fleet-setup';
 import { connectAs, orgNamed, topology } from '../../support/fabric-client';
 import { leaderOrg } from '../../support/orderers';
@@ -48,7 +48,7 @@ interface Attempt {
 const neverSent = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ECONNREFUSED';
 
 const orgs = () => topology.orgs;
-const specOf = (org: Org, role: NodeRole) => watchSpecOf(nodeOf(org, role));
+const specOf = (org: Org, role: OrgNodeRole) => watchSpecOf(nodeOf(org, role));
 
 /** Height and current block hash of every org's peer, through qscc as that org's admin. */
 async function peerChains(): Promise<{ height: number; hash: string }[]> {
@@ -347,7 +347,7 @@ describe('fault suite under load', () => {
   }
 
   /** kill -9 of nodes, and healed when their keepers have them back and healthy. */
-  function crash(nodes: { org: Org; role: NodeRole }[]) {
+  function crash(nodes: { org: Org; role: OrgNodeRole }[]) {
     const specs = nodes.map(({ org, role }) => specOf(org, role));
     const before = specs.map((spec) => readKeeperState(spec.pidFile)!);
     return {

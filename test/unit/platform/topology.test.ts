@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import {
+  directoryNodeOf,
   loadTopology,
   nodesOf,
   serviceNameOf,
@@ -115,6 +116,29 @@ describe('topology', () => {
       assert.equal(topology.orgs[3]!.gateway.port, 7051);
     });
 
+    it('should reject a directory on a port another node uses, naming both fields', () => {
+      const problems = problemsOf(variant((t) => (t.directory.port = t.orgs[3].peer.port)));
+      assert.deepEqual(problems, [
+        'orgs[3].peer.port: port 10051 on localhost is already used by directory.port',
+      ]);
+    });
+
+    it('should reject a directory run by an org the topology lacks, and a base DN that is no dc= chain', () => {
+      const problems = problemsOf(
+        variant((t) => {
+          t.directory.baseDn = 'o=vpp';
+        }),
+      );
+      assert.deepEqual(problems, ['directory.baseDn: must be a base DN such as dc=vpp-ledger,dc=example']);
+      const withoutRegulator = variant((t) => {
+        t.orgs[3].name = 'cvpp';
+        t.orgs[3].mspId = 'OtherMSP';
+      });
+      assert.ok(
+        problemsOf(withoutRegulator).includes('directory.org: regulator is not an org of the topology'),
+      );
+    });
+
     it('should reject duplicate MSP IDs', () => {
       const problems = problemsOf(variant((t) => (t.orgs[1].mspId = 'CvppMSP')));
       assert.ok(problems.includes('orgs[1].mspId: duplicates orgs[0].mspId'), problems.join('\n'));
@@ -166,14 +190,28 @@ describe('topology', () => {
   });
 
   describe('#nodesOf', () => {
-    it('should list five nodes per org in start order with unique ids', () => {
+    it('should list five nodes per org and the directory in start order with unique ids', () => {
       const nodes = nodesOf(loadTopology());
-      assert.equal(nodes.length, 20);
+      assert.equal(nodes.length, 21);
       assert.deepEqual(
-        nodes.slice(0, 5).map((n) => n.id),
-        ['ca.cvpp', 'ca.trading', 'ca.control', 'ca.regulator', 'orderer.cvpp'],
+        nodes.slice(0, 6).map((n) => n.id),
+        ['ca.cvpp', 'ca.trading', 'ca.control', 'ca.regulator', 'directory.regulator', 'orderer.cvpp'],
       );
-      assert.equal(new Set(nodes.map((n) => n.id)).size, 20);
+      assert.equal(new Set(nodes.map((n) => n.id)).size, 21);
+    });
+
+    it('should leave the directory out when the topology has none', () => {
+      const topology = validateTopology(variant((t) => delete t.directory));
+      assert.equal(nodesOf(topology).length, 20);
+      assert.equal(directoryNodeOf(topology), undefined);
+    });
+
+    it('should give the directory node its org, port and no HTTP health port', () => {
+      const node = directoryNodeOf(loadTopology())!;
+      assert.equal(node.role, 'directory');
+      assert.equal(node.org.mspId, 'RegulatorMSP');
+      assert.deepEqual(node.ports, { port: 10389 });
+      assert.equal(node.healthPort, undefined);
     });
 
     it('should give each node its ports and health port from the topology', () => {

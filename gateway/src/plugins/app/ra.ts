@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
+import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import { X509CRL } from 'jsrsasign';
 import { ROLE_ATTRIBUTE } from '../../../../chaincode/src/api';
@@ -17,6 +18,8 @@ import type { ApiRole } from '../../core/roles';
 import { normalSerial } from '../../core/x509';
 import type { KeyRef } from '../../core/identity-store';
 import type { GatewayConfig } from '../../config';
+import { ldapDirectory } from '../../directory/ldap-directory';
+import { publishingRa } from '../../directory/publishing-ra';
 import type { SigningKeys } from './signing-keys';
 
 /** A person's API role, or `device` for a DER's light node (which holds its own key). */
@@ -240,9 +243,26 @@ export function newRa(config: GatewayConfig, keys: SigningKeys): RaPort {
   };
 }
 
+/**
+ * The RA publishing in the LDAP directory (directory/publishing-ra.ts): the configured directory
+ * with the real RA; with a replaced RA (unit tests, whose certificates are not the CA's) only the
+ * directory the test gives.
+ */
+function withDirectory(
+  opts: { config: GatewayConfig; ports: AppPorts },
+  ra: RaPort,
+  log: FastifyBaseLogger,
+): RaPort {
+  const { directory } = opts.config;
+  const port =
+    opts.ports.directory ??
+    (opts.ports.ra === undefined && directory ? ldapDirectory(directory, opts.config.org.mspId) : undefined);
+  return port ? publishingRa(ra, port, log) : ra;
+}
+
 export default fp(
   async (app, opts: { config: GatewayConfig; ports: AppPorts }) => {
-    const ra = opts.ports.ra ?? newRa(opts.config, app.signingKeys);
+    const ra = withDirectory(opts, opts.ports.ra ?? newRa(opts.config, app.signingKeys), app.log);
     app.decorate('ra', ra);
     // Certificates revoked while this gateway was down are in the CA's CRL: consult it on start.
     app.addHook('onReady', async () => {

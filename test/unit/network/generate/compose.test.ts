@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import {
   COMPOSE_HEADER,
+  composedNodesOf,
   composeTopologyOf,
   composeYaml,
   dataVolumeOf,
@@ -20,7 +21,8 @@ import { repoRoot } from '../../../../platform/src/paths';
 import { loadTopology, nodesOf, serviceNameOf } from '../../../../platform/src/topology';
 
 const topology = loadTopology();
-const nodes = nodesOf(topology);
+// The directory runs natively only: no compose service.
+const nodes = composedNodesOf(topology);
 const committedText = readFileSync(path.join(repoRoot(), 'docker-compose.yaml'), 'utf8');
 const committed = parse(committedText) as ComposeFile;
 
@@ -71,9 +73,10 @@ describe('generate/compose', () => {
       assert.match(header, /`npm start`\n# enrolls every node and user into \.\/network\/run\/crypto/);
     });
 
-    it('should have exactly one service per topology node', () => {
+    it('should have exactly one service per topology node but the natively run directory', () => {
       assert.deepEqual(Object.keys(committed.services).sort(), nodes.map((n) => serviceNameOf(n)).sort());
       assert.equal(nodes.length, 20);
+      assert.equal(committed.services['directory-regulator'], undefined);
     });
 
     it("should publish exactly the topology's ports of each node", () => {
@@ -287,7 +290,7 @@ describe('generate/compose', () => {
       assert.equal(inCompose.orgs[2]!.ca.host, 'ca-control');
       assert.equal(topology.orgs[0]!.peer.host, 'localhost');
       assert.deepEqual(
-        nodesOf(inCompose).map((n) => n.host),
+        composedNodesOf(inCompose).map((n) => n.host),
         nodes.map((n) => serviceNameOf(n)),
       );
     });

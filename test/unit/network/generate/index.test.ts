@@ -35,8 +35,8 @@ describe('generate/index', () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('should write configtx, collections, 20 env files, 4 connection profiles, 4 CA homes and the compose file', () => {
-      assert.equal(written.length, 2 + 20 + 4 + 4 * 3 + 1);
+    it('should write configtx, collections, 21 env files (20 nodes and the directory), 4 connection profiles, 4 CA homes and the compose file', () => {
+      assert.equal(written.length, 2 + 21 + 4 + 4 * 3 + 1);
       assert.equal(written[0], path.join(runDir, 'config', 'configtx.yaml'));
       assert.deepEqual(
         JSON.parse(readFileSync(path.join(runDir, 'config', 'collections_config.json'), 'utf8')),
@@ -94,7 +94,7 @@ describe('generate/index', () => {
       const identity = path.join(runDir, 'data', 'ca.cvpp', 'fabric-ca-server-config.yaml');
       const first = readFileSync(identity, 'utf8');
       const again = generateAll(topology, { composeFile });
-      assert.equal(again.length, 2 + 20 + 4 + 1);
+      assert.equal(again.length, 2 + 21 + 4 + 1);
       assert.ok(!again.some((file) => file.includes(`${path.sep}data${path.sep}`)));
       assert.equal(readFileSync(identity, 'utf8'), first);
     });
