@@ -85,6 +85,7 @@ export function publishingRa(
     },
     register: (input) => ra.register(input),
     list: () => ra.list(),
+    attributesOf: (enrollmentId) => ra.attributesOf(enrollmentId),
     revoke: (enrollmentId, reason) =>
       serially(async () => {
         const revoked = await ra.revoke(enrollmentId, reason);
