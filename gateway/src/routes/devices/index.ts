@@ -121,6 +121,14 @@ const routes: RoutePlugin = async (app) => {
         revokedSerials = (await app.ra.revoke(deviceEnrollmentId(derId), 'keycompromise')).serials;
       } catch (err) {
         if (toApiError(err).code !== 'ALREADY_REVOKED') throw err;
+        // Revoked at the CA by an earlier attempt: regenerate the CRL now, which republishes it in the
+        // directory (the attempt that revoked may have failed before it did). Not worth failing for.
+        await app.ra.crlPem().catch((crlErr: unknown) => {
+          request.log.warn(
+            { err: crlErr, derId },
+            'could not regenerate the CRL after a repeated revocation',
+          );
+        });
       }
       const { txId } = await app.ledger.registry.revokeDerCertificate(
         request,
