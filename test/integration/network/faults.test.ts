@@ -52,6 +52,14 @@ async function caughtUp(org: Org): Promise<boolean> {
 
 describe('network faults', () => {
   const stopped = new Set<Org>();
+  // Earlier suites kill and restart orderers: start only from a settled cluster, every orderer at one
+  // height and naming one leader. Otherwise the leader read below may be stale, and "a follower" down
+  // may in fact be the leader, with a lagging orderer leaving no quorum.
+  before(async () => {
+    await waitFor('every orderer at one height, agreeing on the leader', async () =>
+      (await Promise.all(topology.orgs.map(caughtUp))).every(Boolean),
+    );
+  });
   after(async () => {
     for (const org of stopped) await startNode(specOf(org, 'orderer'), 60_000);
   });
