@@ -3,7 +3,7 @@
 // default distinguishing ID (chaincode/src/domain/pki/sm2.ts), DER-encoded as OpenSSL writes it.
 
 import { sm2 } from 'sm-crypto-v2';
-import { SM2_CURVE_OID, SM2_DEFAULT_ID, pemBody } from '../../chaincode/src/api';
+import { pemBody, pemOf, SM2_CURVE_OID, SM2_DEFAULT_ID } from '../../chaincode/src/api';
 
 export interface Sm2KeyPair {
   /** The private scalar d, 64 hex digits. */
@@ -25,14 +25,6 @@ const PUBLIC_KEY_HEAD = Buffer.from('a144034200', 'hex');
 export function newSm2Key(): Sm2KeyPair {
   const pair = sm2.generateKeyPairHex();
   return { privateKeyHex: pair.privateKey.padStart(64, '0'), publicKeyHex: pair.publicKey };
-}
-
-function pemOf(label: string, der: Buffer): string {
-  const body = der
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .trimEnd();
-  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 
 /** The key as a PKCS#8 PEM ("PRIVATE KEY"), the form `openssl genpkey -algorithm SM2` writes. */

@@ -108,10 +108,10 @@ export {
   type UnsignedReading,
 } from '../domain/telemetry/reading';
 export { canonicalSignature } from '../domain/telemetry/signature';
+export { pemBody, pemOf } from '../encoding/pem';
 export { boundSm2Key, deviceKeysOf, type DeviceKeys } from '../domain/pki/device-keys';
 export {
   parseSm2PublicKeyHex,
-  pemBody,
   SM2_CURVE_OID,
   SM2_DEFAULT_ID,
   SM2_PUBLIC_KEY_ATTRIBUTE,

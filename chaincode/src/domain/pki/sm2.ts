@@ -16,6 +16,7 @@
 // The arithmetic is sm-crypto-v2's (on @noble/curves), pure JavaScript, the same on every endorser.
 
 import { sm2 } from 'sm-crypto-v2';
+import { pemBody, pemOf } from '../../encoding/pem';
 
 /** The fabric-ca attribute of a device certificate that binds the device's SM2 public key. */
 export const SM2_PUBLIC_KEY_ATTRIBUTE = 'vpp.sm2PublicKey';
@@ -42,12 +43,6 @@ export function parseSm2PublicKeyHex(text: unknown): string | undefined {
   }
 }
 
-/** The body of a PEM block of `label` as DER, or undefined. */
-export function pemBody(pem: string, label: string): Buffer | undefined {
-  const match = new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]+)-----END ${label}-----`).exec(pem);
-  return match === null ? undefined : Buffer.from((match[1] as string).replace(/\s+/g, ''), 'base64');
-}
-
 /** The SM2 public key (hex point) of a PEM SubjectPublicKeyInfo such as `openssl pkey -pubout` writes. */
 export function sm2PublicKeyFromPem(pem: string): string | undefined {
   const der = pemBody(pem, 'PUBLIC KEY');
@@ -58,12 +53,10 @@ export function sm2PublicKeyFromPem(pem: string): string | undefined {
 
 /** The PEM SubjectPublicKeyInfo of an SM2 public key (hex point), readable by OpenSSL. */
 export function sm2PublicKeyPem(publicKeyHex: string): string {
-  const der = Buffer.concat([SM2_SPKI_PREFIX.subarray(0, -1), Buffer.from(publicKeyHex, 'hex')]);
-  const body = der
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .trimEnd();
-  return `-----BEGIN PUBLIC KEY-----\n${body}\n-----END PUBLIC KEY-----\n`;
+  return pemOf(
+    'PUBLIC KEY',
+    Buffer.concat([SM2_SPKI_PREFIX.subarray(0, -1), Buffer.from(publicKeyHex, 'hex')]),
+  );
 }
 
 // A key's precomputed multiples (window 4) make each later verification ~8× cheaper (about 1.2 ms

@@ -11,7 +11,7 @@ import { User } from 'fabric-common';
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import { X509CRL } from 'jsrsasign';
-import { ROLE_ATTRIBUTE } from '../../../../chaincode/src/api';
+import { pemOf, ROLE_ATTRIBUTE } from '../../../../chaincode/src/api';
 import type { AppPorts } from '../../app';
 import { ApiError } from '../../core/api-error';
 import type { ApiRole } from '../../core/roles';
@@ -96,11 +96,7 @@ function pemOfCrl(base64: string): string {
   const bytes = Buffer.from(base64, 'base64');
   const text = bytes.toString('utf8');
   if (text.startsWith('-----BEGIN')) return text;
-  const body = bytes
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .trimEnd();
-  return `-----BEGIN X509 CRL-----\n${body}\n-----END X509 CRL-----\n`;
+  return pemOf('X509 CRL', bytes);
 }
 
 /** Serials (normalised hex) listed by a PEM CRL. */
