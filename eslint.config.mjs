@@ -7,15 +7,16 @@ import tseslint from 'typescript-eslint';
 // table on the whole import graph, require() and import() included). Each folder may import only the
 // folders listed; test/ may import anything. A later `files` block's no-restricted-imports REPLACES an
 // earlier one's for the same files, so every folder gets ONE block below with all its patterns merged.
-const FOLDERS = ['chaincode', 'platform', 'ca', 'network', 'gateway', 'bench', 'demo', 'test'];
+const FOLDERS = ['chaincode', 'platform', 'ca', 'network', 'gateway', 'bench', 'demo', 'verifier', 'test'];
 const ALLOWED = {
   chaincode: [],
   platform: ['chaincode'], // chaincode/src/api only (PLATFORM_CHAINCODE below)
   ca: ['platform'],
   network: ['platform', 'ca', 'chaincode'],
-  gateway: ['platform', 'chaincode'],
+  gateway: ['platform', 'chaincode', 'verifier'], // verifier/src/bundle.ts: the proof bundle format
   bench: ['platform', 'gateway', 'chaincode'],
   demo: ['platform', 'gateway', 'chaincode'],
+  verifier: [],
 };
 
 /** A relative import that climbs out of its folder into one of `folders`. */
@@ -65,6 +66,14 @@ const NO_CHAINCODE_IO = {
   message: 'pure modules: no ledger I/O, services or contracts',
 };
 
+// The verifier is read by auditors line by line: it may import only node: built-ins and its own
+// files, never an npm package (a bare specifier). Relative imports out of the folder are refused by
+// its boundary above.
+const NODE_BUILTINS_ONLY = {
+  regex: '^(?!node:|\\.{1,2}/)',
+  message: 'verifier/src imports only node: built-ins and its own files (no npm packages)',
+};
+
 const restrictedImports = (files, patterns) => ({
   files,
   rules: { 'no-restricted-imports': ['error', { patterns }] },
@@ -80,6 +89,7 @@ const boundaries = [
   restrictedImports(['gateway/device-kit/**/*.ts'], [boundaryOf('gateway'), ...CHAINCODE_ENTRY, DEVICE_KIT]),
   restrictedImports(['bench/**/*.ts'], [boundaryOf('bench'), ...CHAINCODE_ENTRY]),
   restrictedImports(['demo/**/*.ts'], [boundaryOf('demo'), ...CHAINCODE_ENTRY]),
+  restrictedImports(['verifier/**/*.ts'], [boundaryOf('verifier'), NODE_BUILTINS_ONLY]),
 ];
 
 export default tseslint.config(

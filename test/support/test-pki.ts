@@ -117,3 +117,33 @@ export function newTestDevice(ca: TestCa, options: DeviceOptions): TestDevice {
 export function deviceAttrs(derId: string, vppId: string): Record<string, string> {
   return { 'vpp.role': 'device', 'vpp.derId': derId, 'vpp.vppId': vppId };
 }
+
+export interface TestIdentity {
+  readonly certPem: string;
+  readonly privateKey: KeyObject;
+}
+
+/**
+ * A Fabric-style identity certificate issued by `ca` for `subject` (jsrsasign DN, e.g.
+ * `/O=CvppMSP/OU=peer/CN=peer0.cvpp`): the OU is what NodeOUs read as the node's role.
+ */
+export function newTestIdentity(
+  ca: TestCa,
+  subject: string,
+  validity: { readonly notBefore?: string; readonly notAfter?: string } = {},
+): TestIdentity {
+  const { privateKey, publicPem } = keyPair();
+  const certPem = new KJUR.asn1.x509.Certificate({
+    version: 3,
+    serial: { int: nextSerial++ },
+    issuer: { str: ca.subject },
+    subject: { str: subject },
+    notbefore: asn1Time(validity.notBefore ?? '2020-01-01T00:00:00.000Z'),
+    notafter: asn1Time(validity.notAfter ?? '2040-01-01T00:00:00.000Z'),
+    sbjpubkey: publicPem,
+    ext: [{ extname: 'basicConstraints', critical: true, cA: false }],
+    sigalg: 'SHA256withECDSA',
+    cakey: ca.keyPem,
+  }).getPEM();
+  return { certPem, privateKey };
+}

@@ -10,7 +10,17 @@ import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { REPO_ROOT } from '../../support/repo';
 
-const FOLDERS = ['chaincode', 'platform', 'ca', 'network', 'gateway', 'bench', 'demo', 'test'] as const;
+const FOLDERS = [
+  'chaincode',
+  'platform',
+  'ca',
+  'network',
+  'gateway',
+  'bench',
+  'demo',
+  'verifier',
+  'test',
+] as const;
 type Folder = (typeof FOLDERS)[number];
 
 /** What each folder may import: a folder, or a path inside one. test/ may import anything. */
@@ -19,9 +29,10 @@ const ALLOWED: Record<Folder, readonly string[]> = {
   platform: ['chaincode/src/api'],
   ca: ['platform'],
   network: ['platform', 'ca', 'chaincode'],
-  gateway: ['platform', 'chaincode'],
+  gateway: ['platform', 'chaincode', 'verifier'],
   bench: ['platform', 'gateway', 'chaincode'],
   demo: ['platform', 'gateway', 'chaincode'],
+  verifier: [],
   test: FOLDERS,
 };
 
@@ -142,6 +153,20 @@ describe('architecture/folder-graph', () => {
   it('should import across folders only along the allowed edges', () => {
     const refused = edges.filter((edge) => !isAllowed(edge)).map((edge) => edge.where);
     assert.deepEqual(refused, [], `imports against README's layout:\n  ${refused.join('\n  ')}`);
+  });
+
+  it('should let verifier/ import only node: built-ins and its own files (an auditor reads all of it)', () => {
+    const verifierDir = path.join(REPO_ROOT, 'verifier');
+    const foreign = sourcesUnder(verifierDir).flatMap((file) =>
+      specifiersOf(file, readFileSync(file, 'utf8'))
+        .filter((specifier) =>
+          specifier.startsWith('.')
+            ? path.relative(verifierDir, path.resolve(path.dirname(file), specifier)).startsWith('..')
+            : !specifier.startsWith('node:'),
+        )
+        .map((specifier) => `${path.relative(REPO_ROOT, file)} → ${specifier}`),
+    );
+    assert.deepEqual(foreign, []);
   });
 
   it('should have no cycle between folders', () => {
