@@ -1,0 +1,490 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ProofBundle } from '../../../verifier/src/bundle';
+import { verifyBundle, type CheckpointPin, type FailureReason } from '../../../verifier/src/verify';
+import {
+  buildBundle,
+  CHECKPOINT_BLOCK_NUMBER,
+  mutableCopy,
+  newPki,
+  READING_VALUE,
+  serializedIdentity,
+  signerOf,
+  TX_BLOCK_NUMBER,
+  TX_ID,
+  TX_INDEX,
+  toHighS,
+  type DeepMutable,
+} from '../../support/proof-bundle-fixture';
+import { newTestIdentity } from '../../support/test-pki';
+
+const pki = newPki();
+const reading = buildBundle(pki);
+const sample = buildBundle(pki, { kind: 'sample' });
+
+function reasonOf(bundle: unknown, pins: readonly CheckpointPin[] = [reading.pin]): string {
+  const result = verifyBundle(bundle, pins);
+  return result.ok ? 'OK' : result.reason;
+}
+
+function failureOf(
+  bundle: unknown,
+  pins: readonly CheckpointPin[],
+): { reason: FailureReason; message: string } {
+  const result = verifyBundle(bundle, pins);
+  assert.ok(!result.ok, 'expected a failure');
+  return { reason: result.reason, message: result.message };
+}
+
+/** The bundle with one change made to a copy of it. */
+function tampered(
+  bundle: ProofBundle,
+  change: (copy: DeepMutable<ProofBundle>) => void,
+): DeepMutable<ProofBundle> {
+  const copy = mutableCopy(bundle);
+  change(copy);
+  return copy;
+}
+
+const flipLastByte = (signature: Uint8Array): Uint8Array => {
+  const copy = Uint8Array.from(signature);
+  copy[copy.length - 1]! ^= 0x01;
+  return copy;
+};
+
+const flipBase64Byte = (base64: string, at: number): string => {
+  const bytes = Buffer.from(base64, 'base64');
+  bytes[at]! ^= 0x01;
+  return bytes.toString('base64');
+};
+
+describe('verifier/verify', () => {
+  describe('#verifyBundle on valid bundles', () => {
+    it('should prove a reading, naming who created, endorsed and attested it', () => {
+      const result = verifyBundle(reading.bundle, [reading.pin]);
+      assert.ok(result.ok);
+      assert.deepEqual(result.proved, {
+        kind: 'reading',
+        channel: 'vppchannel',
+        chaincode: 'vpp',
+        key: '~vpp.reading~pv-001~2026-11-25T10:15:00.000Z~0~',
+        keyParts: ['vpp.reading', 'pv-001', '2026-11-25T10:15:00.000Z', '0'],
+        value: JSON.parse(READING_VALUE),
+        txId: TX_ID,
+        blockNumber: TX_BLOCK_NUMBER,
+        index: TX_INDEX,
+        timestamp: '2026-11-25T10:13:20.500Z',
+        creatorMsp: 'CvppMSP',
+        endorsingMsps: ['CvppMSP', 'ControlMSP', 'RegulatorMSP'],
+        attestingMsps: ['CvppMSP', 'TradingMSP', 'ControlMSP', 'RegulatorMSP'],
+        policy: 'MAJORITY Endorsement of ControlMSP, CvppMSP, RegulatorMSP, TradingMSP',
+        checkpoint: {
+          blockNumber: CHECKPOINT_BLOCK_NUMBER,
+          blockHash: reading.pin.blockHash,
+          configBlockNumber: reading.pin.configBlockNumber,
+          configBlockHash: reading.pin.configBlockHash,
+        },
+      });
+    });
+
+    it('should prove a sample with its place in the anchored tree', () => {
+      const result = verifyBundle(sample.bundle, [sample.pin]);
+      assert.ok(result.ok);
+      assert.equal(result.proved.kind, 'sample');
+      assert.deepEqual(result.proved.keyParts, ['vpp.sampleAnchor', 'anchor-0001']);
+      assert.deepEqual(result.proved.sample, { leaf: JSON.parse(sample.sampleLeaf!), index: 2, size: 5 });
+    });
+
+    it('should accept the pin among others, with upper-case hex', () => {
+      const other = { ...reading.pin, blockNumber: 99 };
+      const upper = { ...reading.pin, blockHash: reading.pin.blockHash.toUpperCase() };
+      assert.equal(reasonOf(reading.bundle, [other, upper]), 'OK');
+    });
+
+    it('should accept a transaction that is itself the checkpoint block (no headers)', () => {
+      // The first header's previous_hash is the transaction block's hash.
+      const txBlockHash = reading.bundle.headers[0]!.previousHash;
+      const noHeaders = tampered(reading.bundle, (b) => {
+        b.headers = [];
+        b.checkpoint.blockNumber = TX_BLOCK_NUMBER;
+        b.checkpoint.blockHash = txBlockHash;
+      });
+      const pin = { ...reading.pin, blockNumber: TX_BLOCK_NUMBER, blockHash: noHeaders.checkpoint.blockHash };
+      assert.equal(reasonOf(noHeaders, [pin]), 'OK');
+    });
+  });
+
+  describe('#verifyBundle on malformed bundles', () => {
+    it('should refuse what is not the format', () => {
+      assert.equal(reasonOf(null), 'MALFORMED_BUNDLE');
+      assert.equal(reasonOf('text'), 'MALFORMED_BUNDLE');
+      assert.equal(
+        reasonOf(tampered(reading.bundle, (b) => ((b as { format: string }).format = 'other/1'))),
+        'MALFORMED_BUNDLE',
+      );
+      assert.equal(
+        reasonOf(tampered(reading.bundle, (b) => ((b as { kind: string }).kind = 'bogus'))),
+        'MALFORMED_BUNDLE',
+      );
+      assert.equal(
+        reasonOf(tampered(reading.bundle, (b) => ((b.transaction as { index: unknown }).index = '1'))),
+        'MALFORMED_BUNDLE',
+      );
+      assert.equal(
+        reasonOf(tampered(reading.bundle, (b) => (b.checkpoint.blockHash = 'AB'.repeat(32)))),
+        'MALFORMED_BUNDLE',
+      );
+    });
+
+    it('should refuse bad base64 and undecodable protobuf', () => {
+      assert.equal(reasonOf(tampered(reading.bundle, (b) => (b.block = 'not*base64'))), 'MALFORMED_BUNDLE');
+      assert.equal(reasonOf(tampered(reading.bundle, (b) => (b.block = 'CgA'))), 'MALFORMED_BUNDLE');
+      const truncated = tampered(
+        reading.bundle,
+        (b) => (b.block = Buffer.from(b.block, 'base64').subarray(0, 100).toString('base64')),
+      );
+      assert.equal(reasonOf(truncated), 'MALFORMED_BUNDLE');
+    });
+
+    it('should refuse a sample bundle without its Merkle proof', () => {
+      assert.equal(
+        reasonOf(
+          tampered(sample.bundle, (b) => delete b.merkle),
+          [sample.pin],
+        ),
+        'MALFORMED_BUNDLE',
+      );
+    });
+  });
+
+  describe('#verifyBundle on the checkpoint and hash chain', () => {
+    it('should refuse with no pin, or a pin that differs in any field', () => {
+      assert.equal(reasonOf(reading.bundle, []), 'CHECKPOINT_NOT_PINNED');
+      for (const change of [
+        { channel: 'otherchannel' },
+        { blockNumber: CHECKPOINT_BLOCK_NUMBER + 1 },
+        { blockHash: '0'.repeat(64) },
+        { configBlockNumber: 3 },
+        { configBlockHash: '0'.repeat(64) },
+      ]) {
+        assert.equal(
+          reasonOf(reading.bundle, [{ ...reading.pin, ...change }]),
+          'CHECKPOINT_NOT_PINNED',
+          JSON.stringify(change),
+        );
+      }
+    });
+
+    it("should refuse a changed checkpoint hash: unpinned, or pinned but not the chain's", () => {
+      const changed = tampered(reading.bundle, (b) => (b.checkpoint.blockHash = '1'.repeat(64)));
+      assert.equal(reasonOf(changed), 'CHECKPOINT_NOT_PINNED');
+      const failure = failureOf(changed, [{ ...reading.pin, blockHash: '1'.repeat(64) }]);
+      assert.equal(failure.reason, 'CHECKPOINT_MISMATCH');
+      assert.match(failure.message, /block 13 hashes to/);
+    });
+
+    it("should name the block where a header's data hash or previous hash breaks the chain", () => {
+      const dataHash = failureOf(
+        tampered(reading.bundle, (b) => (b.headers[0]!.dataHash = '2'.repeat(64))),
+        [reading.pin],
+      );
+      assert.equal(dataHash.reason, 'HEADER_CHAIN_BROKEN');
+      assert.match(dataHash.message, /^block 12: previous_hash/);
+      const previous = failureOf(
+        tampered(reading.bundle, (b) => (b.headers[1]!.previousHash = '3'.repeat(64))),
+        [reading.pin],
+      );
+      assert.equal(previous.reason, 'HEADER_CHAIN_BROKEN');
+      assert.match(previous.message, /^block 12: previous_hash 3{64} is not block 11's hash/);
+      const lastData = tampered(reading.bundle, (b) => (b.headers[2]!.dataHash = '4'.repeat(64)));
+      assert.equal(reasonOf(lastData), 'CHECKPOINT_MISMATCH');
+    });
+
+    it('should refuse a missing header, and a block that is not the transaction block', () => {
+      assert.equal(reasonOf(tampered(reading.bundle, (b) => b.headers.splice(1, 1))), 'HEADER_CHAIN_BROKEN');
+      assert.equal(reasonOf(tampered(reading.bundle, (b) => b.headers.pop())), 'CHECKPOINT_MISMATCH');
+      assert.equal(
+        reasonOf(tampered(reading.bundle, (b) => (b.transaction.blockNumber = 9))),
+        'HEADER_CHAIN_BROKEN',
+      );
+    });
+
+    it("should refuse a block whose data is not its header's data hash", () => {
+      // Change a byte of the transaction envelope inside the block (its last bytes are the data's end).
+      const block = Buffer.from(reading.bundle.block, 'base64');
+      const at = block.indexOf(Buffer.from(TX_ID)) + 1;
+      block[at] = 'b'.charCodeAt(0);
+      const failure = failureOf(
+        tampered(reading.bundle, (b) => (b.block = block.toString('base64'))),
+        [reading.pin],
+      );
+      assert.equal(failure.reason, 'BLOCK_DATA_HASH_MISMATCH');
+      assert.match(failure.message, /^block 10: header data_hash/);
+    });
+  });
+
+  describe('#verifyBundle on the config', () => {
+    const otherRoot = buildBundle(pki, { config: { rootCerts: { CvppMSP: pki.rogueCa.certPem } } });
+
+    it('should refuse a config block that is not the pinned one', () => {
+      const swapped = tampered(reading.bundle, (b) => (b.config = otherRoot.bundle.config));
+      assert.equal(reasonOf(swapped), 'CONFIG_HASH_MISMATCH');
+      const flipped = tampered(reading.bundle, (b) => (b.config = flipBase64Byte(b.config, 200)));
+      assert.equal(reasonOf(flipped), 'BLOCK_DATA_HASH_MISMATCH');
+    });
+
+    it("should distrust CvppMSP's certificates under a config with another root, even pinned", () => {
+      const failure = failureOf(otherRoot.bundle, [otherRoot.pin]);
+      assert.equal(failure.reason, 'CERTIFICATE_UNTRUSTED');
+      assert.match(
+        failure.message,
+        /^the creator: CvppMSP identity .* does not chain to a root certificate of CvppMSP/,
+      );
+    });
+
+    it('should refuse a config block of another number', () => {
+      const renumbered = tampered(reading.bundle, (b) => (b.checkpoint.configBlockNumber = 5));
+      assert.equal(reasonOf(renumbered, [{ ...reading.pin, configBlockNumber: 5 }]), 'CONFIG_INVALID');
+    });
+  });
+
+  describe('#verifyBundle on the transaction', () => {
+    it('should refuse another transaction id or index', () => {
+      assert.equal(
+        reasonOf(tampered(reading.bundle, (b) => (b.transaction.txId = 'e'.repeat(64)))),
+        'TRANSACTION_NOT_FOUND',
+      );
+      assert.equal(
+        reasonOf(tampered(reading.bundle, (b) => (b.transaction.index = 0))),
+        'TRANSACTION_NOT_FOUND',
+      );
+      assert.equal(
+        reasonOf(tampered(reading.bundle, (b) => (b.transaction.index = 2))),
+        'TRANSACTION_NOT_FOUND',
+      );
+    });
+
+    it("should refuse a transaction the block's validation flags mark invalid, saying the flag is a claim", () => {
+      const mvccConflict = buildBundle(pki, { filterByte: 11 });
+      const failure = failureOf(mvccConflict.bundle, [mvccConflict.pin]);
+      assert.equal(failure.reason, 'TRANSACTION_MARKED_INVALID');
+      assert.match(failure.message, /validation code 11/);
+      assert.match(failure.message, /committing peer's claim/);
+    });
+  });
+
+  describe('#verifyBundle on identities and signatures', () => {
+    it('should refuse a byte changed in the creator signature', () => {
+      const built = buildBundle(pki, { creatorSignature: flipLastByte });
+      assert.equal(reasonOf(built.bundle, [built.pin]), 'CREATOR_SIGNATURE_INVALID');
+    });
+
+    it('should refuse a byte changed in an endorsement signature', () => {
+      const built = buildBundle(pki, {
+        endorsements: (list) =>
+          list.map((e, i) => (i === 1 ? { ...e, signature: flipLastByte(e.signature) } : e)),
+      });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'ENDORSEMENT_SIGNATURE_INVALID');
+      assert.match(failure.message, /^endorsement 1 \(ControlMSP/);
+    });
+
+    it('should refuse high-S signatures of the creator and of an endorser', () => {
+      const creator = buildBundle(pki, { creatorSignature: toHighS });
+      assert.equal(reasonOf(creator.bundle, [creator.pin]), 'NON_CANONICAL_SIGNATURE');
+      const endorser = buildBundle(pki, {
+        endorsements: (list) => list.map((e, i) => (i === 2 ? { ...e, signature: toHighS(e.signature) } : e)),
+      });
+      const failure = failureOf(endorser.bundle, [endorser.pin]);
+      assert.equal(failure.reason, 'NON_CANONICAL_SIGNATURE');
+      assert.match(failure.message, /^endorser 2's signature has S above n\/2/);
+    });
+
+    it('should refuse an endorsement by a certificate no MSP of the channel issued', () => {
+      const rogue = { mspId: 'CvppMSP', identity: pki.roguePeer };
+      const built = buildBundle(pki, {
+        endorsers: [rogue, signerOf(pki, 'ControlMSP'), signerOf(pki, 'TradingMSP')],
+      });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'CERTIFICATE_UNTRUSTED');
+      assert.match(failure.message, /^endorser 0: CvppMSP identity/);
+    });
+
+    it('should refuse an identity of an MSP that is not an org of the channel', () => {
+      const built = buildBundle(pki, {
+        endorsements: (list) => [
+          ...list,
+          { endorser: serializedIdentity('OtherMSP', pki.roguePeer), signature: list[0]!.signature },
+        ],
+      });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'CERTIFICATE_UNTRUSTED');
+      assert.match(failure.message, /MSP 'OtherMSP' is not an application org/);
+    });
+
+    it("should refuse a creator whose certificate had expired at the transaction's time", () => {
+      const expired = newTestIdentity(pki.orgs.get('CvppMSP')!.ca, '/O=CvppMSP/OU=client/CN=old', {
+        notAfter: '2025-01-01T00:00:00.000Z',
+      });
+      const built = buildBundle(pki, { creator: expired });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'CERTIFICATE_UNTRUSTED');
+      assert.match(failure.message, /is not valid at 2026-11-25T10:13:20.500Z/);
+    });
+  });
+
+  describe('#verifyBundle on the endorsement policy', () => {
+    it("should refuse one org's endorsement, listing the orgs that endorsed", () => {
+      const built = buildBundle(pki, { endorsers: [signerOf(pki, 'CvppMSP')] });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'ENDORSEMENT_POLICY_NOT_SATISFIED');
+      assert.match(
+        failure.message,
+        /^the transaction is endorsed by CvppMSP \(satisfying the sub-policy of CvppMSP\)/,
+      );
+      assert.match(failure.message, /MAJORITY Endorsement of ControlMSP, CvppMSP, RegulatorMSP, TradingMSP$/);
+    });
+
+    it('should count two peers of one org, or one endorsement twice, as one org', () => {
+      const twoPeers = buildBundle(pki, {
+        endorsers: [signerOf(pki, 'CvppMSP', 0), signerOf(pki, 'CvppMSP', 1), signerOf(pki, 'ControlMSP')],
+      });
+      assert.equal(reasonOf(twoPeers.bundle, [twoPeers.pin]), 'ENDORSEMENT_POLICY_NOT_SATISFIED');
+      const duplicated = buildBundle(pki, {
+        endorsers: [signerOf(pki, 'CvppMSP'), signerOf(pki, 'ControlMSP')],
+        endorsements: (list) => [...list, list[0]!],
+      });
+      assert.equal(reasonOf(duplicated.bundle, [duplicated.pin]), 'ENDORSEMENT_POLICY_NOT_SATISFIED');
+    });
+
+    it("should not count a client's signature toward an org's OR('<Msp>.peer')", () => {
+      const client = { mspId: 'CvppMSP', identity: pki.client };
+      const built = buildBundle(pki, {
+        endorsers: [client, signerOf(pki, 'ControlMSP'), signerOf(pki, 'TradingMSP')],
+      });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'ENDORSEMENT_POLICY_NOT_SATISFIED');
+      assert.match(failure.message, /satisfying the sub-policy of ControlMSP, TradingMSP\)/);
+    });
+
+    it('should accept any three orgs of four', () => {
+      const built = buildBundle(pki, {
+        endorsers: [signerOf(pki, 'TradingMSP'), signerOf(pki, 'ControlMSP'), signerOf(pki, 'RegulatorMSP')],
+      });
+      const result = verifyBundle(built.bundle, [built.pin]);
+      assert.ok(result.ok);
+      assert.deepEqual(result.proved.endorsingMsps, ['TradingMSP', 'ControlMSP', 'RegulatorMSP']);
+    });
+  });
+
+  describe('#verifyBundle on the claim', () => {
+    it('should refuse a value changed by one character', () => {
+      const changed = tampered(
+        reading.bundle,
+        (b) => (b.claim.value = b.claim.value.replace('1234', '1235')),
+      );
+      assert.equal(reasonOf(changed), 'VALUE_NOT_IN_WRITE_SET');
+    });
+
+    it('should refuse another key', () => {
+      const changed = tampered(
+        reading.bundle,
+        (b) => (b.claim.key = b.claim.key.replace('pv-001', 'pv-002')),
+      );
+      const failure = failureOf(changed, [reading.pin]);
+      assert.equal(failure.reason, 'VALUE_NOT_IN_WRITE_SET');
+      assert.match(failure.message, /writes no key '~vpp.reading~pv-002~/);
+    });
+
+    it('should refuse another chaincode', () => {
+      assert.equal(
+        reasonOf(tampered(reading.bundle, (b) => (b.chaincode = 'other'))),
+        'VALUE_NOT_IN_WRITE_SET',
+      );
+    });
+
+    it("should refuse a kind whose object type is not the key's", () => {
+      const failure = failureOf(
+        tampered(reading.bundle, (b) => (b.kind = 'clearing')),
+        [reading.pin],
+      );
+      assert.equal(failure.reason, 'WRONG_KIND');
+      assert.match(failure.message, /not a composite key of object type 'vpp.clearing'/);
+    });
+  });
+
+  describe('#verifyBundle on the attestation', () => {
+    it('should refuse an attestation of another version of the key', () => {
+      const built = buildBundle(pki, { attestedVersion: { blockNum: TX_BLOCK_NUMBER, txNum: TX_INDEX + 1 } });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'ATTESTATION_VERSION_MISMATCH');
+      assert.match(failure.message, /at \{block 10, tx 2\}, not at the transaction's \{block 10, tx 1\}/);
+    });
+
+    it('should refuse a byte changed in an attestation signature', () => {
+      const changed = tampered(reading.bundle, (b) => {
+        const endorsement = b.attestation.endorsements[3]!;
+        endorsement.signature = Buffer.from(
+          flipLastByte(Buffer.from(endorsement.signature, 'base64')),
+        ).toString('base64');
+      });
+      const failure = failureOf(changed, [reading.pin]);
+      assert.equal(failure.reason, 'ATTESTATION_SIGNATURE_INVALID');
+      assert.match(failure.message, /^attestation endorsement 3 \(RegulatorMSP/);
+    });
+
+    it('should refuse an attestation payload changed after signing', () => {
+      const other = buildBundle(pki, { attestedVersion: { blockNum: 9, txNum: 0 } });
+      const swapped = tampered(reading.bundle, (b) => {
+        b.attestation.proposalResponsePayload = other.bundle.attestation.proposalResponsePayload;
+      });
+      assert.equal(reasonOf(swapped), 'ATTESTATION_SIGNATURE_INVALID');
+    });
+
+    it('should refuse an attestation by fewer orgs than the policy needs', () => {
+      const built = buildBundle(pki, {
+        attesters: [signerOf(pki, 'CvppMSP', 1), signerOf(pki, 'TradingMSP', 1)],
+      });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'ATTESTATION_POLICY_NOT_SATISFIED');
+      assert.match(failure.message, /^the attestation is signed by CvppMSP, TradingMSP/);
+      const none = tampered(reading.bundle, (b) => (b.attestation.endorsements = []));
+      assert.equal(reasonOf(none), 'ATTESTATION_POLICY_NOT_SATISFIED');
+    });
+  });
+
+  describe('#verifyBundle on the Merkle proof', () => {
+    it('should refuse a changed path element', () => {
+      const changed = tampered(sample.bundle, (b) => (b.merkle!.path[0] = '5'.repeat(64)));
+      assert.equal(reasonOf(changed, [sample.pin]), 'MERKLE_PATH_INVALID');
+    });
+
+    it("should refuse a size that is not the anchor's count, and a changed index", () => {
+      const size = failureOf(
+        tampered(sample.bundle, (b) => (b.merkle!.size = 6)),
+        [sample.pin],
+      );
+      assert.equal(size.reason, 'MERKLE_PATH_INVALID');
+      assert.match(size.message, /tree of 6 leaves, the anchor has 5/);
+      assert.equal(
+        reasonOf(
+          tampered(sample.bundle, (b) => (b.merkle!.index = 1)),
+          [sample.pin],
+        ),
+        'MERKLE_PATH_INVALID',
+      );
+    });
+
+    it('should refuse a changed leaf, and a leaf that is not a sample', () => {
+      const changed = tampered(
+        sample.bundle,
+        (b) => (b.merkle!.leaf = b.merkle!.leaf.replace('"energyWh":12', '"energyWh":13')),
+      );
+      assert.equal(reasonOf(changed, [sample.pin]), 'MERKLE_PATH_INVALID');
+      const notSample = tampered(sample.bundle, (b) => (b.merkle!.leaf = '{"type":"other"}'));
+      const failure = failureOf(notSample, [sample.pin]);
+      assert.equal(failure.reason, 'MERKLE_PATH_INVALID');
+      assert.match(failure.message, /not a JSON object of type 'vpp.sample.v1'/);
+    });
+  });
+});
