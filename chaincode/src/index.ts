@@ -9,6 +9,7 @@ import { DispatchContract } from './contracts/dispatch-contract';
 import { MarketContract } from './contracts/market-contract';
 import { OrgContract } from './contracts/org-contract';
 import { PrivacyContract } from './contracts/privacy-contract';
+import { ProofContract } from './contracts/proof-contract';
 import { RegistryContract } from './contracts/registry-contract';
 import { SettlementContract } from './contracts/settlement-contract';
 import { TelemetryContract } from './contracts/telemetry-contract';
@@ -36,4 +37,5 @@ export const contracts = [
   CreditContract,
   SettlementContract,
   PrivacyContract,
+  ProofContract,
 ];

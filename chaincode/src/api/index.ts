@@ -109,6 +109,8 @@ export {
 } from '../domain/telemetry/reading';
 export { canonicalSignature } from '../domain/telemetry/signature';
 export { pemBody, pemOf } from '../encoding/pem';
+// ---- proofs: the keys a proof bundle may be made for ----
+export { PROVABLE_OBJECT_TYPES, sampleAnchorKey } from '../encoding/keys';
 export { boundSm2Key, deviceKeysOf, type DeviceKeys } from '../domain/pki/device-keys';
 export {
   parseSm2PublicKeyHex,

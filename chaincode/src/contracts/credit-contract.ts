@@ -266,8 +266,11 @@ export class CreditContract extends VppContract {
       Number(pageSize),
       bookmark,
     );
-    const records = page.entries.map((entry) => entry.value);
-    return toCanonicalJson({ records, bookmark: page.bookmark } satisfies ScoreRecordPage);
+    return toCanonicalJson({
+      records: page.entries.map((entry) => entry.value),
+      keys: page.entries.map((entry) => entry.attributes),
+      bookmark: page.bookmark,
+    } satisfies ScoreRecordPage);
   }
 
   /**

@@ -33,6 +33,15 @@ function decodeStored<T>(key: string, bytes: Uint8Array, decoder: Decoder<T>): T
   }
 }
 
+/**
+ * The value's bytes exactly as stored, undefined if absent: for attesting a record (its hash), where
+ * decoding would prove nothing. The read still enters the read set with the key's version.
+ */
+export async function readStateBytes(ctx: Context, key: string): Promise<Uint8Array | undefined> {
+  const bytes = await ctx.stub.getState(key);
+  return bytes === undefined || bytes === null || bytes.length === 0 ? undefined : bytes;
+}
+
 /** Reads and decodes a value; undefined if the key is absent (Fabric returns empty bytes). */
 export async function readState<T>(ctx: Context, key: string, decoder: Decoder<T>): Promise<T | undefined> {
   const bytes = await ctx.stub.getState(key);

@@ -21,6 +21,18 @@ export const ORG_PROFILE_UPDATED_EVENT = 'OrgProfileUpdated';
 export const AUDIT_CONTRACT_NAME = 'audit';
 export const AUDIT_TX = txNames('GetKeyHistory');
 
+// ---- proofs: checkpoints and attested reads, for offline-verifiable proof bundles ----
+
+export const PROOF_CONTRACT_NAME = 'proofs';
+export const PROOF_TX = txNames(
+  'AttestRecord',
+  'RecordCheckpoint',
+  'GetCheckpointFrom',
+  'GetLatestCheckpoint',
+  'ListCheckpoints',
+);
+export const CHECKPOINT_RECORDED_EVENT = 'CheckpointRecorded';
+
 // ---- registry: VPPs, DERs, device certificates, CA certificates ----
 
 export const REGISTRY_CONTRACT_NAME = 'registry';

@@ -176,8 +176,16 @@ export const listScoreRecordsSchema = {
   response: {
     200: {
       type: 'object',
-      required: ['records', 'bookmark'],
-      properties: { records: { type: 'array', items: LedgerRecord }, bookmark: { type: 'string' } },
+      required: ['records', 'keys', 'bookmark'],
+      properties: {
+        records: { type: 'array', items: LedgerRecord },
+        keys: {
+          type: 'array',
+          items: { type: 'array', items: { type: 'string' } },
+          description: "Each record's ledger-key attributes, for GET /v1/proofs/credit-record?key=…",
+        },
+        bookmark: { type: 'string' },
+      },
     },
     ...errorResponses(400, 401, 403, 422, 503),
   },

@@ -299,5 +299,10 @@ export function parseStoredScoreRecord(value: unknown): ScoreRecord {
 /** One page of a participant's score records, oldest first (ListScoreRecords); bookmark '' at the end. */
 export interface ScoreRecordPage {
   readonly records: readonly ScoreRecord[];
+  /**
+   * Each record's ledger-key attributes (participant type and id, time, transaction, event sequence,
+   * indicator), in the order of `records`: what a proof bundle of the record is asked for with.
+   */
+  readonly keys: readonly (readonly string[])[];
   readonly bookmark: string;
 }

@@ -9,3 +9,4 @@ export * from './market-keys';
 export * from './credit-keys';
 export * from './settlement-keys';
 export * from './privacy-keys';
+export * from './proof-keys';

@@ -38,6 +38,9 @@ export const ACCESS_LOG = 'vpp.accessLog';
 export const ACCESS_BY_TX = 'vpp.accessByTx';
 export const SAMPLE_ANCHOR = 'vpp.sampleAnchor';
 
+export const CHECKPOINT = 'vpp.checkpoint';
+export const CHECKPOINT_HEAD = 'vpp.checkpointHead';
+
 export const OBJECT_TYPES = [
   ORG_PROFILE,
   CA_CERTIFICATES,
@@ -73,5 +76,7 @@ export const OBJECT_TYPES = [
   ACCESS_LOG,
   ACCESS_BY_TX,
   SAMPLE_ANCHOR,
+  CHECKPOINT,
+  CHECKPOINT_HEAD,
 ] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];

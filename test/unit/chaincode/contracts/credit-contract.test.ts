@@ -426,7 +426,7 @@ describe('contracts/credit-contract', () => {
           credit.ListScoreRecords(ctx, 'vpp', 'vpp-south', '10', ''),
         ),
       );
-      assert.deepEqual(records, { records: [], bookmark: '' });
+      assert.deepEqual(records, { records: [], keys: [], bookmark: '' });
     });
 
     it('should refuse callers that may not record the event type, and events of the wrong shape, writing nothing', async () => {

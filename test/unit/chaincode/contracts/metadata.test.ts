@@ -118,6 +118,13 @@ const EXPECTED: Record<string, Record<string, ['submit' | 'evaluate', string[]]>
     ListAccessLog: ['evaluate', ['grantId', 'pageSize', 'bookmark']],
     GetSampleAnchor: ['evaluate', ['anchorId']],
   },
+  proofs: {
+    AttestRecord: ['evaluate', ['key']],
+    RecordCheckpoint: ['submit', ['checkpointJson']],
+    GetCheckpointFrom: ['evaluate', ['blockNumber']],
+    GetLatestCheckpoint: ['evaluate', []],
+    ListCheckpoints: ['evaluate', ['pageSize', 'bookmark']],
+  },
 };
 const DEFAULT_CONTRACT = 'org';
 const SYSTEM_CONTRACT = 'org.hyperledger.fabric';

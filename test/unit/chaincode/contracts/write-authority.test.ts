@@ -64,6 +64,8 @@ const WRITE_AUTHORITY: Record<string, Authority> = {
   'privacy.GrantAccess': VPP_OPERATOR,
   'privacy.RevokeGrant': VPP_OPERATOR,
   'privacy.RecordAccess': MEMBER_PEOPLE,
+  // The regulator's staff on demand, its gateway's service identity on the schedule.
+  'proofs.RecordCheckpoint': { [MspId.REGULATOR]: [Role.REGULATOR, Role.ADMIN, Role.INGEST] },
 };
 
 /**

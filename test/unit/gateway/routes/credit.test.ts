@@ -161,7 +161,11 @@ const CASES: RouteCase[] = [
     pattern: '/v1/credit/participants/:type/:id/records',
     roles: ANY,
     status: 200,
-    answer: { records: [{ indicator: 'VIOLATIONS', delta: -200 }], bookmark: 'more' },
+    answer: {
+      records: [{ indicator: 'VIOLATIONS', delta: -200 }],
+      keys: [['der', 'pv-001', '2026-01-01T00:00:00.000Z', 'tx-1', '000000', 'VIOLATIONS']],
+      bookmark: 'more',
+    },
     call: {
       kind: 'evaluate',
       contract: 'credit',
@@ -181,7 +185,7 @@ const CASES: RouteCase[] = [
     pattern: '/v1/credit/participants/:type/:id/records',
     roles: ANY,
     status: 200,
-    answer: { records: [], bookmark: '' },
+    answer: { records: [], keys: [], bookmark: '' },
     call: {
       kind: 'evaluate',
       contract: 'credit',
