@@ -1,6 +1,7 @@
 /** The gateway's settings: which org it serves (from the environment), everything else from the topology. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { MspId } from '../../chaincode/src/api';
 import { tlsRootsOf } from './core/client-cert';
 import type { GatewayTls } from './privacy/shared-data-access';
 import { caNames, caTlsRootFile, enrollmentIdsOf } from '../../platform/src/ca-layout';
@@ -57,6 +58,11 @@ export interface GatewayConfig {
    * a 0600 file the network made); absent when the topology has no directory.
    */
   directory?: { url: string; baseDn: string; bindDn: string; secretFile: string };
+  /**
+   * How often the regulator's gateway records a checkpoint (proofs/checkpointer.ts) when the chain has
+   * moved; absent on the other orgs' gateways and when VPP_CHECKPOINT_INTERVAL_SECONDS=0.
+   */
+  checkpointIntervalSeconds?: number;
 }
 
 export type RateLimits = Topology['rateLimits'];
@@ -93,6 +99,14 @@ function positive(env: NodeJS.ProcessEnv, key: string, fallback: number): number
   if (!Number.isSafeInteger(value) || value < 1)
     throw new Error(`${key} must be a positive integer, got ${raw}`);
   return value;
+}
+
+/** The regulator vouches for checkpoints: every 60 s by default, never when the variable is 0. */
+function checkpointScheduleOf(env: NodeJS.ProcessEnv, org: Org): { checkpointIntervalSeconds?: number } {
+  if (org.mspId !== MspId.REGULATOR) return {};
+  const key = 'VPP_CHECKPOINT_INTERVAL_SECONDS';
+  if (env[key] === '0') return {};
+  return { checkpointIntervalSeconds: positive(env, key, 60) };
 }
 
 /** Names and addresses that reach this machine only. */
@@ -158,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, topology = load
     derCacheTtlMs: positive(env, 'VPP_DER_CACHE_TTL_MS', 30_000),
     minBlockTimeoutMs: positive(env, 'VPP_MIN_BLOCK_TIMEOUT_MS', 5_000),
     rateLimits: rateLimitsOf(env, topology),
+    ...checkpointScheduleOf(env, org),
     ...(topology.directory
       ? {
           directory: {

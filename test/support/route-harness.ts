@@ -123,7 +123,13 @@ export async function openGateway(
   env: Record<string, string> = {},
 ): Promise<TestGateway> {
   const dir = mkdtempSync(path.join(os.tmpdir(), dirPrefix));
-  const config = loadConfig({ ...env, VPP_GATEWAY_ORG: org, VPP_GATEWAY_DATA: dir });
+  const config = loadConfig({
+    ...env,
+    VPP_GATEWAY_ORG: org,
+    VPP_GATEWAY_DATA: dir,
+    // No scheduled checkpoints against the harness's fake ledger.
+    VPP_CHECKPOINT_INTERVAL_SECONDS: '0',
+  });
   const app = await buildApp(config, {
     logger: false,
     ports: {

@@ -26,6 +26,7 @@ const ORGS = Object.keys(MSP_OF) as OrgName[];
 const ORG_BOUND: Record<string, readonly OrgName[]> = {
   'POST /v1/market/calendar': ['regulator'],
   'POST /v1/credit/rulebook': ['regulator'],
+  'POST /v1/proofs/checkpoints': ['regulator'],
   'POST /v1/credit/participants/:type/:id/suspend': ['regulator'],
   'POST /v1/credit/participants/:type/:id/reinstate': ['regulator'],
   'PUT /v1/market/quotas/:vppId': ['regulator'],

@@ -15,6 +15,7 @@ import { DispatchLedger } from './dispatch-ledger';
 import { MarketLedger } from './market-ledger';
 import { OrgLedger } from './org-ledger';
 import { PrivacyLedger } from './privacy-ledger';
+import { ProofLedger } from './proof-ledger';
 import { RegistryLedger } from './registry-ledger';
 import { SettlementLedger } from './settlement-ledger';
 import { TelemetryLedger } from './telemetry-ledger';
@@ -31,6 +32,7 @@ export interface Ledger {
   readonly settlement: SettlementLedger;
   readonly credit: CreditLedger;
   readonly privacy: PrivacyLedger;
+  readonly proofs: ProofLedger;
 }
 
 declare module 'fastify' {
@@ -54,6 +56,7 @@ export function newLedger(fabric: FabricPort, config: GatewayConfig): Ledger {
     settlement: new SettlementLedger(fabric),
     credit: new CreditLedger(fabric),
     privacy: new PrivacyLedger(fabric, ownerDataEndorsers),
+    proofs: new ProofLedger(fabric),
   };
 }
 
