@@ -34,6 +34,7 @@ import {
   type DerSpec,
   type Org,
 } from '../../support/market-rest';
+import { provedBy } from '../../support/proof-bundles';
 
 const stamp = Date.now().toString(36);
 const INTERVAL = `i-day-${stamp}`;
@@ -312,6 +313,12 @@ describe('a whole VPP day over REST (real network)', () => {
   let meteringSeconds = 0;
   let readingWindowSeconds = 0;
   let rulebook: Rulebook;
+  /** What the day wrote that the proof test below asks bundles of; set as the day goes. */
+  const written = {
+    clearing: undefined as { clearingPrice: number; totalAwarded: number } | undefined,
+    derLine: undefined as DerLine | undefined,
+    creditRecord: undefined as { record: ScoreRecord; key: string[] } | undefined,
+  };
 
   /** The DER specs of a plan: capacity (W) = the cap per metering interval × 3600 / its length. */
   const specsOf = (vppId: string, plan: readonly DerPlan[]): DerSpec[] =>
@@ -425,6 +432,7 @@ describe('a whole VPP day over REST (real network)', () => {
     }>('trading', 'POST', `${BASE}/clearing`);
     expectStatus(cleared, 201, 'clear');
     const { result } = cleared.body.record;
+    written.clearing = { clearingPrice: result.clearingPrice, totalAwarded: result.totalAwarded };
     // Merit order: A 6000 Wh at 300,000, B 8000 Wh at 400,000, then 1000 of A's 3000 Wh at 500,000.
     const clearing = expectedClearing(DEMAND, [BID_A, BID_B]);
     assert.deepEqual(clearing, {
@@ -562,6 +570,7 @@ describe('a whole VPP day over REST (real network)', () => {
     );
     for (const { vppId, plan, delivered, event } of cases) {
       const { vppLine, derLines, creditEvent } = settledOf.get(vppId)!;
+      written.derLine ??= derLines[0];
       // The penalty factor is the level's at settlement: the market scored the reveal and the
       // acknowledgement by then.
       const { penaltyFactorPermille } = expectedCredit(rulebook, [...SCORED_BEFORE_SETTLEMENT]).standing;
@@ -675,8 +684,11 @@ describe('a whole VPP day over REST (real network)', () => {
         url,
         (body) => (body as { records: unknown[] }).records.length === events.length,
       );
-      const records = await as<{ records: ScoreRecord[] }>('control', 'GET', url);
+      const records = await as<{ records: ScoreRecord[]; keys: string[][] }>('control', 'GET', url);
       expectStatus(records, 200, `score records of ${vppId}`);
+      assert.equal(records.body.keys.length, records.body.records.length);
+      const last = records.body.records.length - 1;
+      written.creditRecord ??= { record: records.body.records[last]!, key: records.body.keys[last]! };
       assert.deepEqual(
         records.body.records.map((r) => [r.reasonCode, r.indicator, r.delta, r.valueAfter]),
         expected.records,
@@ -715,5 +727,47 @@ describe('a whole VPP day over REST (real network)', () => {
         [740, 'A'],
       ],
     );
+  });
+
+  // Proof bundles (README, "Proof bundles"): what the day wrote, proved offline against the
+  // regulator's public checkpoints by the independent verifier, each value as the day saw it.
+  it("should prove the day's clearing, a DER's settlement line and a credit record offline", async () => {
+    const { clearing, derLine, creditRecord } = written;
+    assert.ok(clearing && derLine && creditRecord, 'the day above ran to its end');
+    const cleared = await provedBy(as, 'control', `/v1/proofs/clearing?key=${INTERVAL}`);
+    assert.equal(cleared.kind, 'clearing');
+    const clearingValue = cleared.value as { intervalId: string; result: typeof clearing };
+    assert.equal(clearingValue.intervalId, INTERVAL);
+    assert.deepEqual(
+      [clearingValue.result.clearingPrice, clearingValue.result.totalAwarded],
+      [clearing.clearingPrice, clearing.totalAwarded],
+    );
+    assert.ok(cleared.endorsingMsps.length >= 3, JSON.stringify(cleared.endorsingMsps));
+
+    const line = await provedBy(
+      as,
+      'cvpp',
+      `/v1/proofs/settlement-line?key=${derLine.derId}&key=${INTERVAL}`,
+    );
+    assert.equal(line.txId, derLine.txId);
+    const lineValue = line.value as DerLine;
+    assert.deepEqual(
+      [lineValue.derId, lineValue.deliveredWh, lineValue.amountMinor],
+      [derLine.derId, derLine.deliveredWh, derLine.amountMinor],
+    );
+
+    const query = creditRecord.key.map((part) => `key=${encodeURIComponent(part)}`).join('&');
+    const credit = await provedBy(as, 'regulator', `/v1/proofs/credit-record?${query}`);
+    const creditValue = credit.value as ScoreRecord;
+    assert.deepEqual(
+      [creditValue.reasonCode, creditValue.indicator, creditValue.delta, creditValue.valueAfter],
+      [
+        creditRecord.record.reasonCode,
+        creditRecord.record.indicator,
+        creditRecord.record.delta,
+        creditRecord.record.valueAfter,
+      ],
+    );
+    assert.deepEqual(credit.keyParts, ['vpp.scoreRecord', ...creditRecord.key]);
   });
 });
