@@ -2,9 +2,11 @@
 // @hyperledger/fabric-protos (not the verifier's own decoders) and a throwaway PKI of four orgs:
 // a root CA each, peers with OU=peer and a client with OU=client (NodeOUs enabled), a config block
 // with MAJORITY Endorsement over OR('<Msp>.peer'), a block holding the endorsed transaction, the
-// headers after it to the checkpoint, and an attestation. Block hashes are computed with jsrsasign's
-// ASN.1 encoder, independently of the verifier's. Options make one thing different at a time, with
-// everything else (hashes, signatures, the checkpoint) rebuilt consistently around it.
+// headers after it to the checkpoint, and an attestation (the endorsed, unsigned transaction of
+// proofs:AttestRecord(key), as Fabric's gateway prepares it). Block hashes are computed with
+// jsrsasign's ASN.1 encoder, independently of the verifier's; proposal hashes as Fabric's client and
+// endorsers compute them. Options make one thing different at a time, with everything else (hashes,
+// signatures, the checkpoint) rebuilt consistently around it.
 
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
@@ -29,6 +31,11 @@ export const TX_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d
 /** 2026-11-25T10:13:20.500Z. */
 export const TX_SECONDS = 1_795_601_600;
 export const TX_NANOS = 500_000_000;
+/** When the attestation was asked for: 2026-11-25T11:23:20.250Z (after the checkpoint). */
+export const ATTESTED_SECONDS = TX_SECONDS + 4_200;
+export const ATTESTED_NANOS = 250_000_000;
+/** The function the attestation calls, with the key as its one argument. */
+export const ATTEST_FUNCTION = 'proofs:AttestRecord';
 
 export const READING_KEY = '\u0000vpp.reading\u0000pv-001\u00002026-11-25T10:15:00.000Z\u00000\u0000';
 export const READING_VALUE =
@@ -140,22 +147,86 @@ function timestampOf(seconds: number, nanos: number) {
   return ts;
 }
 
-function payloadBytes(type: number, txId: string, channel: string, creator: Uint8Array, data: Uint8Array) {
+const NONCE = Buffer.from('0123456789abcdef0123456789abcdef01234567', 'hex');
+
+interface HeaderSpec {
+  readonly type: number;
+  readonly txId: string;
+  readonly channel: string;
+  readonly creator: Uint8Array;
+  readonly seconds?: number;
+  readonly nanos?: number;
+  readonly nonce?: Uint8Array;
+  /** For an endorser transaction: the chaincode named in the header's ChaincodeHeaderExtension. */
+  readonly chaincode?: string;
+}
+
+/** Header's two fields, serialized: the bytes a proposal hash and a creator's signature cover. */
+export interface HeaderBytes {
+  readonly channelHeader: Uint8Array;
+  readonly signatureHeader: Uint8Array;
+}
+
+function headerBytes(spec: HeaderSpec): HeaderBytes {
   const channelHeader = new common.ChannelHeader();
-  channelHeader.setType(type);
-  channelHeader.setTxId(txId);
-  channelHeader.setChannelId(channel);
-  channelHeader.setTimestamp(timestampOf(TX_SECONDS, TX_NANOS));
+  channelHeader.setType(spec.type);
+  channelHeader.setTxId(spec.txId);
+  channelHeader.setChannelId(spec.channel);
+  channelHeader.setTimestamp(timestampOf(spec.seconds ?? TX_SECONDS, spec.nanos ?? TX_NANOS));
+  if (spec.chaincode !== undefined) {
+    const chaincodeId = new peer.ChaincodeID();
+    chaincodeId.setName(spec.chaincode);
+    const extension = new peer.ChaincodeHeaderExtension();
+    extension.setChaincodeId(chaincodeId);
+    channelHeader.setExtension$(extension.serializeBinary());
+  }
   const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(creator);
-  signatureHeader.setNonce(Buffer.from('0123456789abcdef0123456789abcdef01234567', 'hex'));
+  signatureHeader.setCreator(spec.creator);
+  signatureHeader.setNonce(spec.nonce ?? NONCE);
+  return {
+    channelHeader: channelHeader.serializeBinary(),
+    signatureHeader: signatureHeader.serializeBinary(),
+  };
+}
+
+function payloadOf(headers: HeaderBytes, data: Uint8Array): Uint8Array {
   const header = new common.Header();
-  header.setChannelHeader(channelHeader.serializeBinary());
-  header.setSignatureHeader(signatureHeader.serializeBinary());
+  header.setChannelHeader(headers.channelHeader);
+  header.setSignatureHeader(headers.signatureHeader);
   const payload = new common.Payload();
   payload.setHeader(header);
   payload.setData(data);
   return payload.serializeBinary();
+}
+
+function payloadBytes(type: number, txId: string, channel: string, creator: Uint8Array, data: Uint8Array) {
+  return payloadOf(headerBytes({ type, txId, channel, creator }), data);
+}
+
+/**
+ * A transaction's ChaincodeProposalPayload {input: ChaincodeInvocationSpec {chaincode_spec {type NODE,
+ * chaincode_id {name}, input {args}}}}, without the transient map (Fabric removes it before the
+ * proposal payload goes into a transaction, and hashes it without).
+ */
+export function chaincodeProposalPayload(chaincode: string, args: readonly string[]): Uint8Array {
+  const chaincodeId = new peer.ChaincodeID();
+  chaincodeId.setName(chaincode);
+  const input = new peer.ChaincodeInput();
+  input.setArgsList(args.map((arg) => Buffer.from(arg, 'utf8')));
+  const spec = new peer.ChaincodeSpec();
+  spec.setType(peer.ChaincodeSpec.Type.NODE);
+  spec.setChaincodeId(chaincodeId);
+  spec.setInput(input);
+  const invocation = new peer.ChaincodeInvocationSpec();
+  invocation.setChaincodeSpec(spec);
+  const payload = new peer.ChaincodeProposalPayload();
+  payload.setInput(invocation.serializeBinary());
+  return payload.serializeBinary();
+}
+
+/** Fabric's proposal hash: SHA-256(channel_header ‖ signature_header ‖ chaincode_proposal_payload). */
+export function proposalHashOf(headers: HeaderBytes, proposalPayload: Uint8Array): Buffer {
+  return Buffer.from(sha256Hex(headers.channelHeader, headers.signatureHeader, proposalPayload), 'hex');
 }
 
 function envelopeBytes(payload: Uint8Array, signature: Uint8Array): Uint8Array {
@@ -170,8 +241,13 @@ interface RwSpec {
   readonly writes?: readonly { key: string; value: string; isDelete?: boolean }[];
 }
 
-/** A ProposalResponsePayload whose extension is the ChaincodeAction of `chaincode` with this rwset. */
-export function proposalResponsePayload(rw: RwSpec, chaincode = CHAINCODE, status = 200): Uint8Array {
+/** A ProposalResponsePayload of `proposalHash` whose extension is the ChaincodeAction of `chaincode` with this rwset. */
+export function proposalResponsePayload(
+  rw: RwSpec,
+  proposalHash: Uint8Array,
+  chaincode = CHAINCODE,
+  status = 200,
+): Uint8Array {
   const kv = new ledger.rwset.kvrwset.KVRWSet();
   kv.setReadsList(
     (rw.reads ?? []).map((r) => {
@@ -210,7 +286,7 @@ export function proposalResponsePayload(rw: RwSpec, chaincode = CHAINCODE, statu
   action.setResponse(response);
   action.setChaincodeId(chaincodeId);
   const prp = new peer.ProposalResponsePayload();
-  prp.setProposalHash(Buffer.from(sha256Hex(Buffer.from('proposal')), 'hex'));
+  prp.setProposalHash(proposalHash);
   prp.setExtension$(action.serializeBinary());
   return prp.serializeBinary();
 }
@@ -232,7 +308,18 @@ export function endorse(prp: Uint8Array, signers: readonly Signer[]): Endorsed[]
   });
 }
 
-function endorserTransactionData(prp: Uint8Array, endorsements: readonly Endorsed[]): Uint8Array {
+/** The proposal's parts an endorsed transaction carries: what its proposal hash covers. */
+interface Proposal {
+  readonly headers: HeaderBytes;
+  readonly proposalPayload: Uint8Array;
+}
+
+/** peer.Transaction of one action, as protoutil.CreateTx assembles it from a proposal and its endorsements. */
+function endorserTransactionData(
+  proposal: Proposal,
+  prp: Uint8Array,
+  endorsements: readonly Endorsed[],
+): Uint8Array {
   const endorsed = new peer.ChaincodeEndorsedAction();
   endorsed.setProposalResponsePayload(prp);
   endorsed.setEndorsementsList(
@@ -244,10 +331,10 @@ function endorserTransactionData(prp: Uint8Array, endorsements: readonly Endorse
     }),
   );
   const actionPayload = new peer.ChaincodeActionPayload();
-  actionPayload.setChaincodeProposalPayload(Buffer.from('proposal payload'));
+  actionPayload.setChaincodeProposalPayload(proposal.proposalPayload);
   actionPayload.setAction(endorsed);
   const action = new peer.TransactionAction();
-  action.setHeader(Buffer.from('signature header'));
+  action.setHeader(proposal.headers.signatureHeader);
   action.setPayload(actionPayload.serializeBinary());
   const tx = new peer.Transaction();
   tx.setActionsList([action]);
@@ -394,7 +481,26 @@ export interface BundleOptions {
   readonly creatorSignature?: (signature: Buffer) => Uint8Array;
   /** Rewrites the transaction's endorsements before the block is built. */
   readonly endorsements?: (endorsements: Endorsed[]) => Endorsed[];
+  /** Rewrites the transaction's proposal hash before its endorsers sign (the block is built around it). */
+  readonly txProposalHash?: (hash: Buffer) => Uint8Array;
+  readonly attestation?: AttestationOptions;
   readonly config?: ConfigOptions;
+}
+
+/** The attestation made different, everything around it (hashes, signatures) still consistent. */
+export interface AttestationOptions {
+  /** The channel the attestation was endorsed on (default the bundle's). */
+  readonly channel?: string;
+  /** The chaincode it calls (default the bundle's; its response still names the bundle's). */
+  readonly chaincode?: string;
+  /** Its last argument (default the claim's key; it still reads the claim's key). */
+  readonly key?: string;
+  /** Rewrites its proposal hash before the attesters sign. */
+  readonly proposalHash?: (hash: Buffer) => Uint8Array;
+  /** Rewrites its endorsements after they are made. */
+  readonly endorsements?: (endorsements: Endorsed[]) => Endorsed[];
+  /** Replaces the endorsed ProposalResponsePayload after its endorsers signed it. */
+  readonly responsePayload?: (prp: Uint8Array) => Uint8Array;
 }
 
 export interface BuiltBundle {
@@ -441,6 +547,40 @@ function claimOf(kind: ProofKind): { key: string; value: string } {
   };
 }
 
+/**
+ * The attestation: the common.Payload of proofs:AttestRecord(key), called by the CvppMSP client after
+ * the transaction committed, endorsed by the attesters and never signed or submitted, as Fabric's
+ * gateway prepares it (protoutil.CreateTx).
+ */
+function attestationPayload(pki: Pki, key: string, options: BundleOptions): Uint8Array {
+  const a = options.attestation ?? {};
+  const creator = serializedIdentity('CvppMSP', pki.client);
+  const nonce = Buffer.from('fedcba9876543210fedcba9876543210fedcba98', 'hex');
+  const proposal: Proposal = {
+    headers: headerBytes({
+      type: common.HeaderType.ENDORSER_TRANSACTION,
+      txId: sha256Hex(nonce, creator),
+      channel: a.channel ?? CHANNEL,
+      creator,
+      seconds: ATTESTED_SECONDS,
+      nanos: ATTESTED_NANOS,
+      nonce,
+      chaincode: a.chaincode ?? CHAINCODE,
+    }),
+    proposalPayload: chaincodeProposalPayload(a.chaincode ?? CHAINCODE, [ATTEST_FUNCTION, a.key ?? key]),
+  };
+  const hash = proposalHashOf(proposal.headers, proposal.proposalPayload);
+  const attested = options.attestedVersion ?? { blockNum: TX_BLOCK_NUMBER, txNum: TX_INDEX };
+  const prp = proposalResponsePayload(
+    { reads: [{ key, ...attested }] },
+    (a.proposalHash ?? ((h) => h))(hash),
+  );
+  const attesters = options.attesters ?? MSP_IDS.map((mspId) => signerOf(pki, mspId, 1));
+  const endorsements = (a.endorsements ?? ((e) => e))(endorse(prp, attesters));
+  const data = endorserTransactionData(proposal, (a.responsePayload ?? ((p) => p))(prp), endorsements);
+  return payloadOf(proposal.headers, data);
+}
+
 export function buildBundle(pki: Pki, options: BundleOptions = {}): BuiltBundle {
   const kind = options.kind ?? 'reading';
   const claim = claimOf(kind);
@@ -461,15 +601,23 @@ export function buildBundle(pki: Pki, options: BundleOptions = {}): BuiltBundle 
     signerOf(pki, 'ControlMSP'),
     signerOf(pki, 'RegulatorMSP'),
   ];
-  const prp = proposalResponsePayload({ writes: [claim] });
   const creatorIdentity = options.creator ?? pki.client;
   const creator = serializedIdentity('CvppMSP', creatorIdentity);
-  const payload = payloadBytes(
-    common.HeaderType.ENDORSER_TRANSACTION,
-    TX_ID,
-    CHANNEL,
-    creator,
-    endorserTransactionData(prp, (options.endorsements ?? ((e) => e))(endorse(prp, endorsers))),
+  const txProposal: Proposal = {
+    headers: headerBytes({
+      type: common.HeaderType.ENDORSER_TRANSACTION,
+      txId: TX_ID,
+      channel: CHANNEL,
+      creator,
+      chaincode: CHAINCODE,
+    }),
+    proposalPayload: chaincodeProposalPayload(CHAINCODE, ['telemetry:RecordReadings', claim.value]),
+  };
+  const txHash = proposalHashOf(txProposal.headers, txProposal.proposalPayload);
+  const prp = proposalResponsePayload({ writes: [claim] }, (options.txProposalHash ?? ((h) => h))(txHash));
+  const payload = payloadOf(
+    txProposal.headers,
+    endorserTransactionData(txProposal, prp, (options.endorsements ?? ((e) => e))(endorse(prp, endorsers))),
   );
   const creatorSignature = fabricSign(creatorIdentity.privateKey, payload);
   const txEnvelope = envelopeBytes(payload, (options.creatorSignature ?? ((sig) => sig))(creatorSignature));
@@ -505,9 +653,7 @@ export function buildBundle(pki: Pki, options: BundleOptions = {}): BuiltBundle 
     recordedAt: '2026-11-25T11:00:00.000Z',
   };
 
-  const attested = options.attestedVersion ?? { blockNum: TX_BLOCK_NUMBER, txNum: TX_INDEX };
-  const attestationPrp = proposalResponsePayload({ reads: [{ key: claim.key, ...attested }] });
-  const attesters = options.attesters ?? MSP_IDS.map((mspId) => signerOf(pki, mspId, 1));
+  const attestation = attestationPayload(pki, claim.key, options);
   const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
   const leaves = sampleLeaves();
@@ -526,13 +672,7 @@ export function buildBundle(pki: Pki, options: BundleOptions = {}): BuiltBundle 
     headers,
     checkpoint,
     config: toBase64(configBlock.bytes),
-    attestation: {
-      proposalResponsePayload: toBase64(attestationPrp),
-      endorsements: endorse(attestationPrp, attesters).map((e) => ({
-        endorser: toBase64(e.endorser),
-        signature: toBase64(e.signature),
-      })),
-    },
+    attestation: { payload: toBase64(attestation) },
     ...(kind === 'sample'
       ? { merkle: { leaf: leaves[SAMPLE_INDEX]!, index: proof.index, size: proof.size, path: proof.path } }
       : {}),

@@ -42,13 +42,6 @@ export interface BlockHeaderFields {
   readonly dataHash: string;
 }
 
-export interface EndorsementBytes {
-  /** msp.SerializedIdentity, base64. */
-  readonly endorser: string;
-  /** DER ECDSA signature over proposalResponsePayload ‖ endorser, base64. */
-  readonly signature: string;
-}
-
 export interface ProofBundle {
   readonly format: typeof BUNDLE_FORMAT;
   readonly kind: ProofKind;
@@ -76,9 +69,31 @@ export interface ProofBundle {
    * so a MAJORITY of orgs signing it attests that the transaction was valid and is the key's latest write.
    */
   readonly attestation: {
-    /** peer.ProposalResponsePayload, base64. */
-    readonly proposalResponsePayload: string;
-    readonly endorsements: readonly EndorsementBytes[];
+    /**
+     * The common.Payload bytes of the endorsed, unsigned transaction, base64, exactly as Fabric's
+     * gateway prepared it (the prepared transaction's envelope payload; the client never signs it):
+     *
+     *   Payload {
+     *     header = Header {
+     *       channel_header   = ChannelHeader {type ENDORSER_TRANSACTION, timestamp, channel_id = channel, tx_id, …},
+     *       signature_header = SignatureHeader {creator, nonce} },
+     *     data = peer.Transaction { actions = [ TransactionAction {
+     *       header  = the same SignatureHeader bytes,
+     *       payload = ChaincodeActionPayload {
+     *         chaincode_proposal_payload = ChaincodeProposalPayload {input = ChaincodeInvocationSpec
+     *           {chaincode_spec {chaincode_id.name = chaincode, input.args = [function, …, claim.key]}}}
+     *           (its transient map removed),
+     *         action = ChaincodeEndorsedAction {
+     *           proposal_response_payload = ProposalResponsePayload {proposal_hash, extension = ChaincodeAction
+     *             {results = the read set, response, chaincode_id}},
+     *           endorsements = [Endorsement {endorser = msp.SerializedIdentity, signature over
+     *             proposal_response_payload ‖ endorser}, …] } } } ] } }
+     *
+     * The endorsers signed proposal_hash = SHA-256(channel_header ‖ signature_header ‖
+     * chaincode_proposal_payload), so the signatures bind the read to this channel, this call
+     * (chaincode and last argument claim.key) and the channel header's time.
+     */
+    readonly payload: string;
   };
   /** For kind 'sample': one raw sample and its RFC 6962 audit path to the anchor's root. */
   readonly merkle?: {

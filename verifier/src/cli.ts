@@ -118,6 +118,7 @@ function summary(proved: Proved): string {
     `  created by   ${proved.creatorMsp}`,
     `  endorsed by  ${proved.endorsingMsps.join(', ')}   (policy: ${proved.policy})`,
     `  attested by  ${proved.attestingMsps.join(', ')}   (a read of the key at this transaction's version)`,
+    `  attested at  ${proved.attestedAt}`,
     `  checkpoint   block ${proved.checkpoint.blockNumber} ${proved.checkpoint.blockHash}`,
     `               config block ${proved.checkpoint.configBlockNumber} ${proved.checkpoint.configBlockHash}`,
   ];

@@ -100,6 +100,8 @@ export interface SignatureHeader {
 
 export interface Payload {
   readonly channelHeader: ChannelHeader;
+  /** Header.channel_header exactly as on the wire (the proposal hash covers these bytes). */
+  readonly channelHeaderBytes: Uint8Array;
   readonly signatureHeader: SignatureHeader;
   readonly data: Uint8Array;
 }
@@ -127,8 +129,10 @@ export function decodePayload(bytes: Uint8Array): Payload {
   const m = parseAs('Payload', bytes);
   const header = parseAs('Header', bytesField(m, 1));
   const signatureHeader = parseAs('SignatureHeader', bytesField(header, 2));
+  const channelHeaderBytes = bytesField(header, 1);
   return {
-    channelHeader: decodeChannelHeader(bytesField(header, 1)),
+    channelHeader: decodeChannelHeader(channelHeaderBytes),
+    channelHeaderBytes,
     signatureHeader: { creator: bytesField(signatureHeader, 1), nonce: bytesField(signatureHeader, 2) },
     data: bytesField(m, 2),
   };
@@ -157,6 +161,10 @@ export interface Endorsement {
 }
 
 export interface EndorsedAction {
+  /** TransactionAction.header: the proposal's serialized SignatureHeader, exactly as on the wire. */
+  readonly header: Uint8Array;
+  /** The serialized ChaincodeProposalPayload (the transient map already removed), exactly as on the wire. */
+  readonly chaincodeProposalPayload: Uint8Array;
   /** The serialized ProposalResponsePayload, exactly as endorsed. */
   readonly proposalResponsePayload: Uint8Array;
   readonly endorsements: Endorsement[];
@@ -180,10 +188,49 @@ export function decodeTransactionActions(bytes: Uint8Array): EndorsedAction[] {
     const actionPayload = parseAs('ChaincodeActionPayload', bytesField(action, 2));
     const endorsed = parseAs('ChaincodeEndorsedAction', bytesField(actionPayload, 2));
     return {
+      header: bytesField(action, 1),
+      chaincodeProposalPayload: bytesField(actionPayload, 1),
       proposalResponsePayload: bytesField(endorsed, 1),
       endorsements: repeatedBytesField(endorsed, 2).map(decodeEndorsement),
     };
   });
+}
+
+export interface ChaincodeId {
+  readonly path: string;
+  readonly name: string;
+  readonly version: string;
+}
+
+/** peer.ChaincodeID {path=1, name=2, version=3}. */
+function decodeChaincodeId(bytes: Uint8Array): ChaincodeId {
+  const m = parseAs('ChaincodeID', bytes);
+  return { path: stringField(m, 1), name: stringField(m, 2), version: stringField(m, 3) };
+}
+
+export interface ChaincodeInvocation {
+  readonly chaincodeId: ChaincodeId;
+  /** ChaincodeInput.args: the function name, then its arguments, as the client sent them. */
+  readonly args: Uint8Array[];
+  readonly isInit: boolean;
+}
+
+/**
+ * The invocation in a peer.ChaincodeProposalPayload {input=1 bytes, transient_map=2}: input is a
+ * serialized ChaincodeInvocationSpec {chaincode_spec=1 (ChaincodeSpec {type=1, chaincode_id=2
+ * (ChaincodeID), input=3 (ChaincodeInput {args=1 repeated bytes, decorations=2 map, is_init=3}),
+ * timeout=4})}. The transient map (absent from a transaction's copy) is not read.
+ */
+export function decodeChaincodeProposalPayload(bytes: Uint8Array): ChaincodeInvocation {
+  const m = parseAs('ChaincodeProposalPayload', bytes);
+  const invocation = parseAs('ChaincodeInvocationSpec', bytesField(m, 1));
+  const spec = parseAs('ChaincodeSpec', bytesField(invocation, 1));
+  const input = parseAs('ChaincodeInput', bytesField(spec, 3));
+  return {
+    chaincodeId: decodeChaincodeId(bytesField(spec, 2)),
+    args: repeatedBytesField(input, 1),
+    isInit: boolField(input, 3),
+  };
 }
 
 export interface ProposalResponsePayload {
@@ -202,7 +249,7 @@ export interface ChaincodeAction {
   /** A serialized rwset.TxReadWriteSet. */
   readonly results: Uint8Array;
   readonly response: { readonly status: number; readonly message: string; readonly payload: Uint8Array };
-  readonly chaincodeId: { readonly path: string; readonly name: string; readonly version: string };
+  readonly chaincodeId: ChaincodeId;
 }
 
 /**
@@ -212,7 +259,6 @@ export interface ChaincodeAction {
 export function decodeChaincodeAction(bytes: Uint8Array): ChaincodeAction {
   const m = parseAs('ChaincodeAction', bytes);
   const response = parseAs('Response', bytesField(m, 3));
-  const chaincodeId = parseAs('ChaincodeID', bytesField(m, 4));
   return {
     results: bytesField(m, 1),
     response: {
@@ -220,11 +266,7 @@ export function decodeChaincodeAction(bytes: Uint8Array): ChaincodeAction {
       message: stringField(response, 2),
       payload: bytesField(response, 3),
     },
-    chaincodeId: {
-      path: stringField(chaincodeId, 1),
-      name: stringField(chaincodeId, 2),
-      version: stringField(chaincodeId, 3),
-    },
+    chaincodeId: decodeChaincodeId(bytesField(m, 4)),
   };
 }
 

@@ -16,11 +16,15 @@
 //   CREATOR_SIGNATURE_INVALID        the envelope is not signed by its creator
 //   NON_CANONICAL_SIGNATURE          a high-S ECDSA signature (Fabric accepts only low-S)
 //   ENDORSEMENT_SIGNATURE_INVALID    an endorsement does not verify
+//   PROPOSAL_HASH_MISMATCH           the endorsed proposal_hash is not the transaction's proposal's
 //   ENDORSEMENT_POLICY_NOT_SATISFIED the endorsements do not satisfy /Channel/Application/Endorsement
 //   VALUE_NOT_IN_WRITE_SET, WRONG_KIND
 //                                    the endorsed write set writes claim.value to claim.key, of the kind
-//   ATTESTATION_SIGNATURE_INVALID, ATTESTATION_POLICY_NOT_SATISFIED, ATTESTATION_VERSION_MISMATCH
-//                                    a policy-satisfying set of peers read the key at the tx's version
+//   ATTESTATION_NOT_FOR_CLAIM        the attestation is not a call on this channel and chaincode with
+//                                    claim.key as its last argument
+//   ATTESTATION_SIGNATURE_INVALID, PROPOSAL_HASH_MISMATCH, ATTESTATION_POLICY_NOT_SATISFIED,
+//   ATTESTATION_VERSION_MISMATCH     a policy-satisfying set of peers, endorsing that very call, read
+//                                    the key at the tx's version
 //   MERKLE_PATH_INVALID              (samples) the leaf is in the anchored Merkle tree
 
 import { verify as verifySignature } from 'node:crypto';
@@ -28,6 +32,7 @@ import { BUNDLE_FORMAT, OBJECT_TYPE_OF_KIND, PROOF_KINDS, type ProofBundle, type
 import {
   decodeBlock,
   decodeChaincodeAction,
+  decodeChaincodeProposalPayload,
   decodeConfigEnvelope,
   decodeEnvelope,
   decodePayload,
@@ -39,10 +44,12 @@ import {
   METADATA_TRANSACTIONS_FILTER,
   type Block,
   type ChaincodeAction,
+  type EndorsedAction,
   type Endorsement,
+  type Payload,
   type Timestamp,
 } from './fabric-messages';
-import { blockDataHash, blockHeaderHash, isLowS, type HeaderFields } from './hashes';
+import { blockDataHash, blockHeaderHash, isLowS, sha256, type HeaderFields } from './hashes';
 import { merkleLeafHash, verifyAuditPath } from './merkle';
 import { applicationMsps, ConfigError, validateIdentity, type Msp, type ValidIdentity } from './msp';
 import { compileApplicationPolicy, type CompiledPolicy } from './policy';
@@ -62,9 +69,11 @@ export const FAILURE_REASONS = [
   'CREATOR_SIGNATURE_INVALID',
   'NON_CANONICAL_SIGNATURE',
   'ENDORSEMENT_SIGNATURE_INVALID',
+  'PROPOSAL_HASH_MISMATCH',
   'ENDORSEMENT_POLICY_NOT_SATISFIED',
   'VALUE_NOT_IN_WRITE_SET',
   'WRONG_KIND',
+  'ATTESTATION_NOT_FOR_CLAIM',
   'ATTESTATION_SIGNATURE_INVALID',
   'ATTESTATION_POLICY_NOT_SATISFIED',
   'ATTESTATION_VERSION_MISMATCH',
@@ -99,6 +108,8 @@ export interface Proved {
   readonly creatorMsp: string;
   readonly endorsingMsps: readonly string[];
   readonly attestingMsps: readonly string[];
+  /** When the attestation was asked for: its channel-header timestamp, ISO-8601 UTC. */
+  readonly attestedAt: string;
   /** The endorsement policy evaluated, e.g. "MAJORITY Endorsement of CvppMSP, …". */
   readonly policy: string;
   readonly checkpoint: {
@@ -172,14 +183,6 @@ function checkCheckpointShape(object: Json, where: string): void {
   field(object, 'configBlockHash', where, isHash, '64 lowercase hex');
 }
 
-function checkEndorsementsShape(list: unknown[], where: string): void {
-  list.forEach((e, i) => {
-    if (!isObject(e)) fail('MALFORMED_BUNDLE', `${where}[${i}] must be an object`);
-    field(e, 'endorser', `${where}[${i}].`, isBase64, 'base64');
-    field(e, 'signature', `${where}[${i}].`, isBase64, 'base64');
-  });
-}
-
 /** Checks every field the verifier reads has the format's type; returns the bundle typed. */
 function checkShape(input: unknown): ProofBundle {
   if (!isObject(input)) fail('MALFORMED_BUNDLE', 'the bundle must be a JSON object');
@@ -217,11 +220,7 @@ function checkShape(input: unknown): ProofBundle {
     );
   }
   const attestation = objectField(input, 'attestation', '');
-  field(attestation, 'proposalResponsePayload', 'attestation.', isBase64, 'base64');
-  checkEndorsementsShape(
-    field(attestation, 'endorsements', 'attestation.', isArray, 'an array'),
-    'attestation.endorsements',
-  );
+  field(attestation, 'payload', 'attestation.', isBase64, 'base64');
   if (input.merkle !== undefined || kind === 'sample') {
     const merkle = objectField(input, 'merkle', '');
     field(merkle, 'leaf', 'merkle.', isString, 'a string');
@@ -367,15 +366,22 @@ interface FoundTransaction {
   readonly signature: Uint8Array;
   readonly creator: Uint8Array;
   readonly timestamp: Date;
-  readonly proposalResponsePayload: Uint8Array;
-  readonly endorsements: readonly Endorsement[];
+  readonly channelHeaderBytes: Uint8Array;
+  readonly action: EndorsedAction;
 }
 
-function toDate(timestamp: Timestamp): Date {
+function toDate(timestamp: Timestamp, what: string): Date {
   const millis = Number(timestamp.seconds) * 1000 + Math.floor(timestamp.nanos / 1e6);
   const date = new Date(millis);
-  if (Number.isNaN(date.getTime())) fail('MALFORMED_BUNDLE', 'the transaction timestamp is out of range');
+  if (Number.isNaN(date.getTime())) fail('MALFORMED_BUNDLE', `the ${what} timestamp is out of range`);
   return date;
+}
+
+/** The only action of an endorser transaction's payload (Fabric's validator accepts exactly one). */
+function singleAction(payload: Payload): EndorsedAction | string {
+  const actions = decodeTransactionActions(payload.data);
+  const [action, ...others] = actions;
+  return action === undefined || others.length > 0 ? `${actions.length} actions, not one` : action;
 }
 
 function findTransaction(bundle: ProofBundle, txBlock: Block): FoundTransaction {
@@ -400,19 +406,15 @@ function findTransaction(bundle: ProofBundle, txBlock: Block): FoundTransaction 
       `block ${blockNumber} index ${index} is transaction '${header.txId}' (type ${header.type}, channel '${header.channelId}'), not endorser transaction '${txId}' of '${bundle.channel}'`,
     );
   }
-  const actions = decodeTransactionActions(payload.data);
-  const [action, ...others] = actions;
-  // Fabric's validator accepts only transactions with exactly one action.
-  if (action === undefined || others.length > 0) {
-    fail('TRANSACTION_NOT_FOUND', `transaction '${txId}' has ${actions.length} actions, not one`);
-  }
+  const action = singleAction(payload);
+  if (typeof action === 'string') fail('TRANSACTION_NOT_FOUND', `transaction '${txId}' has ${action}`);
   return {
     payloadBytes: envelope.payloadBytes,
     signature: envelope.signature,
     creator: payload.signatureHeader.creator,
-    timestamp: toDate(header.timestamp),
-    proposalResponsePayload: action.proposalResponsePayload,
-    endorsements: action.endorsements,
+    timestamp: toDate(header.timestamp, 'transaction'),
+    channelHeaderBytes: payload.channelHeaderBytes,
+    action,
   };
 }
 
@@ -489,6 +491,25 @@ function checkEndorsementSignatures(
       fail(reason, `${who} ${i} (${identity.msp.mspId} '${identity.subject}') does not verify`);
     }
   });
+}
+
+/**
+ * The committer's check (protoutil.GetProposalHash2 in Fabric's msgvalidation): the endorsed
+ * proposal_hash is SHA-256(channel_header ‖ signature_header ‖ chaincode_proposal_payload), each the
+ * bytes as they are in the transaction: the payload header's channel header, the action's header (the
+ * proposal's signature header) and the ChaincodeActionPayload's proposal payload, which the endorser
+ * hashed with its transient map already removed. It ties the endorsements to this call: its channel,
+ * time, creator, nonce, chaincode and arguments.
+ */
+function checkProposalHash(channelHeaderBytes: Uint8Array, action: EndorsedAction, who: string): void {
+  const expected = sha256(channelHeaderBytes, action.header, action.chaincodeProposalPayload);
+  const { proposalHash } = decodeProposalResponsePayload(action.proposalResponsePayload);
+  if (!expected.equals(proposalHash)) {
+    fail(
+      'PROPOSAL_HASH_MISMATCH',
+      `the ${who}'s endorsed proposal_hash ${hex(proposalHash)} is not the SHA-256 of its channel header, signature header and chaincode proposal payload (${hex(expected)}): the endorsements are not of this ${who}`,
+    );
+  }
 }
 
 function mspsOf(signed: readonly SignedEndorsement[]): string[] {
@@ -570,7 +591,7 @@ function checkKind(bundle: ProofBundle): string[] {
   return parts;
 }
 
-// ---- 8. the attestation (ATTESTATION_*)
+// ---- 8. the attestation (ATTESTATION_*, PROPOSAL_HASH_MISMATCH)
 //
 // Why a read proves validity: a peer stores a key's version {block_num, tx_num} only when it commits
 // a VALID transaction's write of that key at that position (invalid transactions change no state).
@@ -579,27 +600,74 @@ function checkKind(bundle: ProofBundle): string[] {
 // transaction was committed valid on their ledger and is still the key's latest write. Signed by a
 // set of peers that satisfies the endorsement policy, that attestation is as strong as the
 // endorsements themselves — unlike the block's validation flags, which no hash covers.
+//
+// The attestation is the whole endorsed, unsigned transaction, so that its proposal hash can be
+// recomputed: the endorsers signed a response to a call on this channel, of this chaincode, with
+// claim.key as its last argument, at the channel header's time. A response endorsed on another
+// channel whose orgs share these MSPs, or to another call, does not hash to what they signed.
 
-function checkAttestation(bundle: ProofBundle, config: ChannelConfig, at: Date): string[] {
-  const prp = fromBase64(bundle.attestation.proposalResponsePayload);
-  const endorsements = bundle.attestation.endorsements.map((e) => ({
-    endorser: fromBase64(e.endorser),
-    signature: fromBase64(e.signature),
-  }));
-  const signed = endorsementIdentities(endorsements, config, at, 'attestation endorser');
-  signed.forEach((s, i) => checkLowS(s.signature, `attestation endorser ${i}`));
-  checkEndorsementSignatures(signed, prp, 'ATTESTATION_SIGNATURE_INVALID', 'attestation endorsement');
-  checkPolicy(config, signed, 'ATTESTATION_POLICY_NOT_SATISFIED', 'the attestation is signed');
+interface Attestation {
+  readonly timestamp: Date;
+  readonly channelHeaderBytes: Uint8Array;
+  readonly action: EndorsedAction;
+}
 
-  const action = chaincodeActionOf(prp);
-  const { chaincode, claim, transaction } = bundle;
-  if (action.chaincodeId.name !== chaincode || action.response.status !== STATUS_OK) {
+/** The attestation's channel, chaincode and key (ATTESTATION_NOT_FOR_CLAIM). */
+function attestationFor(bundle: ProofBundle): Attestation {
+  const payload = decodePayload(fromBase64(bundle.attestation.payload));
+  const { type, channelId, timestamp } = payload.channelHeader;
+  if (type !== HEADER_TYPE_ENDORSER_TRANSACTION || channelId !== bundle.channel) {
     fail(
-      'ATTESTATION_VERSION_MISMATCH',
-      `the attestation is a response ${action.response.status} of chaincode '${action.chaincodeId.name}', not ${STATUS_OK} of '${chaincode}'`,
+      'ATTESTATION_NOT_FOR_CLAIM',
+      `the attestation is a transaction of type ${type} on channel '${channelId}', not an endorser transaction on '${bundle.channel}'`,
     );
   }
-  const reads = decodeTxReadWriteSet(action.results)
+  const action = singleAction(payload);
+  if (typeof action === 'string') fail('ATTESTATION_NOT_FOR_CLAIM', `the attestation has ${action}`);
+  const invocation = decodeChaincodeProposalPayload(action.chaincodeProposalPayload);
+  if (invocation.chaincodeId.name !== bundle.chaincode) {
+    fail(
+      'ATTESTATION_NOT_FOR_CLAIM',
+      `the attestation calls chaincode '${invocation.chaincodeId.name}', not '${bundle.chaincode}'`,
+    );
+  }
+  const last = invocation.args[invocation.args.length - 1];
+  if (last === undefined || !Buffer.from(bundle.claim.key, 'utf8').equals(last)) {
+    fail(
+      'ATTESTATION_NOT_FOR_CLAIM',
+      `the attestation's last argument is ${last === undefined ? 'missing' : printableKey(Buffer.from(last).toString('utf8'))}, not the key ${printableKey(bundle.claim.key)}`,
+    );
+  }
+  return {
+    timestamp: toDate(timestamp, 'attestation'),
+    channelHeaderBytes: payload.channelHeaderBytes,
+    action,
+  };
+}
+
+function checkAttestation(
+  bundle: ProofBundle,
+  config: ChannelConfig,
+  at: Date,
+): { attestingMsps: string[]; attestedAt: Date } {
+  const attestation = attestationFor(bundle);
+  const { action } = attestation;
+  const prp = action.proposalResponsePayload;
+  const signed = endorsementIdentities(action.endorsements, config, at, 'attestation endorser');
+  signed.forEach((s, i) => checkLowS(s.signature, `attestation endorser ${i}`));
+  checkEndorsementSignatures(signed, prp, 'ATTESTATION_SIGNATURE_INVALID', 'attestation endorsement');
+  checkProposalHash(attestation.channelHeaderBytes, action, 'attestation');
+  checkPolicy(config, signed, 'ATTESTATION_POLICY_NOT_SATISFIED', 'the attestation is signed');
+
+  const response = chaincodeActionOf(prp);
+  const { chaincode, claim, transaction } = bundle;
+  if (response.chaincodeId.name !== chaincode || response.response.status !== STATUS_OK) {
+    fail(
+      'ATTESTATION_VERSION_MISMATCH',
+      `the attestation is a response ${response.response.status} of chaincode '${response.chaincodeId.name}', not ${STATUS_OK} of '${chaincode}'`,
+    );
+  }
+  const reads = decodeTxReadWriteSet(response.results)
     .filter((ns) => ns.namespace === chaincode)
     .flatMap((ns) => ns.reads)
     .filter((r) => r.key === claim.key);
@@ -618,7 +686,7 @@ function checkAttestation(bundle: ProofBundle, config: ChannelConfig, at: Date):
       );
     }
   }
-  return mspsOf(signed);
+  return { attestingMsps: mspsOf(signed), attestedAt: attestation.timestamp };
 }
 
 // ---- 9. the sample (MERKLE_PATH_INVALID)
@@ -685,7 +753,7 @@ function verifyOrThrow(input: unknown, pins: readonly CheckpointPin[]): Proved {
   checkValidityFlag(bundle, txBlock);
 
   const creator = validIdentity(tx.creator, config, tx.timestamp, 'the creator');
-  const endorsed = endorsementIdentities(tx.endorsements, config, tx.timestamp, 'endorser');
+  const endorsed = endorsementIdentities(tx.action.endorsements, config, tx.timestamp, 'endorser');
   if (!signatureVerifies(creator, [tx.payloadBytes], tx.signature)) {
     fail(
       'CREATOR_SIGNATURE_INVALID',
@@ -694,17 +762,14 @@ function verifyOrThrow(input: unknown, pins: readonly CheckpointPin[]): Proved {
   }
   checkLowS(tx.signature, 'the creator');
   endorsed.forEach((e, i) => checkLowS(e.signature, `endorser ${i}`));
-  checkEndorsementSignatures(
-    endorsed,
-    tx.proposalResponsePayload,
-    'ENDORSEMENT_SIGNATURE_INVALID',
-    'endorsement',
-  );
+  const prp = tx.action.proposalResponsePayload;
+  checkEndorsementSignatures(endorsed, prp, 'ENDORSEMENT_SIGNATURE_INVALID', 'endorsement');
+  checkProposalHash(tx.channelHeaderBytes, tx.action, 'transaction');
   checkPolicy(config, endorsed, 'ENDORSEMENT_POLICY_NOT_SATISFIED', 'the transaction is endorsed');
 
-  checkWrite(bundle, tx.proposalResponsePayload);
+  checkWrite(bundle, prp);
   const keyParts = checkKind(bundle);
-  const attestingMsps = checkAttestation(bundle, config, tx.timestamp);
+  const { attestingMsps, attestedAt } = checkAttestation(bundle, config, tx.timestamp);
 
   const value = parseJson(bundle.claim.value);
   const { checkpoint, transaction } = bundle;
@@ -722,6 +787,7 @@ function verifyOrThrow(input: unknown, pins: readonly CheckpointPin[]): Proved {
     creatorMsp: creator.msp.mspId,
     endorsingMsps: mspsOf(endorsed),
     attestingMsps,
+    attestedAt: attestedAt.toISOString(),
     policy: config.endorsement.text,
     checkpoint: {
       blockNumber: checkpoint.blockNumber,

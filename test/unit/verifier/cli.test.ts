@@ -46,6 +46,7 @@ describe('verifier/cli', () => {
       stdout,
       /endorsed by {2}CvppMSP, ControlMSP, RegulatorMSP {3}\(policy: MAJORITY Endorsement of /,
     );
+    assert.match(stdout, /^ {2}attested at {2}2026-11-25T11:23:20\.250Z$/m);
     assert.match(stdout, /^NOT proved: validity is attested by the endorsing orgs/m);
   });
 

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { common, msp } from '@hyperledger/fabric-protos';
-import { decodeBlock, decodeMspConfig } from '../../../verifier/src/fabric-messages';
+import { common, msp, peer } from '@hyperledger/fabric-protos';
+import {
+  decodeBlock,
+  decodeChaincodeProposalPayload,
+  decodeMspConfig,
+  decodeTransactionActions,
+} from '../../../verifier/src/fabric-messages';
 import {
   blockDataHash,
   blockHeaderDer,
@@ -116,6 +121,55 @@ describe('verifier/protobuf', () => {
       assert.equal(Buffer.from(block.header.dataHash).toString('hex'), built.dataHash);
       assert.deepEqual(block.data, [bytes(1, 2), bytes(3)]);
       assert.deepEqual(block.metadata[2], bytes(0, 11));
+    });
+
+    it('should decode the invocation of a chaincode proposal payload, every field set', () => {
+      const chaincodeId = new peer.ChaincodeID();
+      chaincodeId.setPath('path');
+      chaincodeId.setName('vpp');
+      chaincodeId.setVersion('1.0');
+      const input = new peer.ChaincodeInput();
+      input.setArgsList([Buffer.from('proofs:AttestRecord'), Buffer.from('\u0000k\u0000')]);
+      input.getDecorationsMap().set('d', Buffer.from('x'));
+      input.setIsInit(true);
+      const spec = new peer.ChaincodeSpec();
+      spec.setType(peer.ChaincodeSpec.Type.NODE);
+      spec.setChaincodeId(chaincodeId);
+      spec.setInput(input);
+      spec.setTimeout(30);
+      const invocation = new peer.ChaincodeInvocationSpec();
+      invocation.setChaincodeSpec(spec);
+      const payload = new peer.ChaincodeProposalPayload();
+      payload.setInput(invocation.serializeBinary());
+      payload.getTransientmapMap().set('secret', Buffer.from('s'));
+      const decoded = decodeChaincodeProposalPayload(payload.serializeBinary());
+      assert.deepEqual(decoded.chaincodeId, { path: 'path', name: 'vpp', version: '1.0' });
+      assert.deepEqual(
+        decoded.args.map((a) => Buffer.from(a).toString()),
+        ['proofs:AttestRecord', '\u0000k\u0000'],
+      );
+      assert.equal(decoded.isInit, true);
+    });
+
+    it("should keep a transaction action's header and proposal payload bytes as they are", () => {
+      const endorsed = new peer.ChaincodeEndorsedAction();
+      endorsed.setProposalResponsePayload(bytes(7));
+      const actionPayload = new peer.ChaincodeActionPayload();
+      actionPayload.setChaincodeProposalPayload(bytes(5, 6));
+      actionPayload.setAction(endorsed);
+      const action = new peer.TransactionAction();
+      action.setHeader(bytes(1, 2, 3));
+      action.setPayload(actionPayload.serializeBinary());
+      const tx = new peer.Transaction();
+      tx.setActionsList([action]);
+      assert.deepEqual(decodeTransactionActions(tx.serializeBinary()), [
+        {
+          header: bytes(1, 2, 3),
+          chaincodeProposalPayload: bytes(5, 6),
+          proposalResponsePayload: bytes(7),
+          endorsements: [],
+        },
+      ]);
     });
 
     it('should decode an MSP config with its NodeOUs', () => {

@@ -1,13 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProofBundle } from '../../../verifier/src/bundle';
-import { verifyBundle, type CheckpointPin, type FailureReason } from '../../../verifier/src/verify';
+import { peer } from '@hyperledger/fabric-protos';
+import {
+  FAILURE_REASONS,
+  verifyBundle,
+  type CheckpointPin,
+  type FailureReason,
+} from '../../../verifier/src/verify';
 import {
   buildBundle,
   CHECKPOINT_BLOCK_NUMBER,
   mutableCopy,
   newPki,
+  proposalResponsePayload,
+  READING_KEY,
   READING_VALUE,
+  SAMPLE_KEY,
   serializedIdentity,
   signerOf,
   TX_BLOCK_NUMBER,
@@ -52,6 +61,13 @@ const flipLastByte = (signature: Uint8Array): Uint8Array => {
   return copy;
 };
 
+/** The hash with its first byte changed: what an endorser signs when the proposal was another. */
+const otherHash = (hash: Buffer): Buffer => {
+  const copy = Buffer.from(hash);
+  copy[0]! ^= 0x01;
+  return copy;
+};
+
 const flipBase64Byte = (base64: string, at: number): string => {
   const bytes = Buffer.from(base64, 'base64');
   bytes[at]! ^= 0x01;
@@ -77,6 +93,7 @@ describe('verifier/verify', () => {
         creatorMsp: 'CvppMSP',
         endorsingMsps: ['CvppMSP', 'ControlMSP', 'RegulatorMSP'],
         attestingMsps: ['CvppMSP', 'TradingMSP', 'ControlMSP', 'RegulatorMSP'],
+        attestedAt: '2026-11-25T11:23:20.250Z',
         policy: 'MAJORITY Endorsement of ControlMSP, CvppMSP, RegulatorMSP, TradingMSP',
         checkpoint: {
           blockNumber: CHECKPOINT_BLOCK_NUMBER,
@@ -93,6 +110,33 @@ describe('verifier/verify', () => {
       assert.equal(result.proved.kind, 'sample');
       assert.deepEqual(result.proved.keyParts, ['vpp.sampleAnchor', 'anchor-0001']);
       assert.deepEqual(result.proved.sample, { leaf: JSON.parse(sample.sampleLeaf!), index: 2, size: 5 });
+    });
+
+    it('should list its failure reasons in the order it checks them', () => {
+      assert.deepEqual(FAILURE_REASONS, [
+        'MALFORMED_BUNDLE',
+        'CHECKPOINT_NOT_PINNED',
+        'CONFIG_INVALID',
+        'CONFIG_HASH_MISMATCH',
+        'BLOCK_DATA_HASH_MISMATCH',
+        'HEADER_CHAIN_BROKEN',
+        'CHECKPOINT_MISMATCH',
+        'TRANSACTION_NOT_FOUND',
+        'TRANSACTION_MARKED_INVALID',
+        'CERTIFICATE_UNTRUSTED',
+        'CREATOR_SIGNATURE_INVALID',
+        'NON_CANONICAL_SIGNATURE',
+        'ENDORSEMENT_SIGNATURE_INVALID',
+        'PROPOSAL_HASH_MISMATCH',
+        'ENDORSEMENT_POLICY_NOT_SATISFIED',
+        'VALUE_NOT_IN_WRITE_SET',
+        'WRONG_KIND',
+        'ATTESTATION_NOT_FOR_CLAIM',
+        'ATTESTATION_SIGNATURE_INVALID',
+        'ATTESTATION_POLICY_NOT_SATISFIED',
+        'ATTESTATION_VERSION_MISMATCH',
+        'MERKLE_PATH_INVALID',
+      ]);
     });
 
     it('should accept the pin among others, with upper-case hex', () => {
@@ -144,6 +188,19 @@ describe('verifier/verify', () => {
         (b) => (b.block = Buffer.from(b.block, 'base64').subarray(0, 100).toString('base64')),
       );
       assert.equal(reasonOf(truncated), 'MALFORMED_BUNDLE');
+    });
+
+    it('should refuse an attestation in the former format, or whose payload is not base64', () => {
+      const former = tampered(reading.bundle, (b) => {
+        (b as { attestation: unknown }).attestation = { proposalResponsePayload: 'AAAA', endorsements: [] };
+      });
+      const failure = failureOf(former, [reading.pin]);
+      assert.equal(failure.reason, 'MALFORMED_BUNDLE');
+      assert.equal(failure.message, 'attestation.payload must be base64');
+      assert.equal(
+        reasonOf(tampered(reading.bundle, (b) => (b.attestation.payload = 'not*base64'))),
+        'MALFORMED_BUNDLE',
+      );
     });
 
     it('should refuse a sample bundle without its Merkle proof', () => {
@@ -300,6 +357,27 @@ describe('verifier/verify', () => {
       assert.match(failure.message, /^endorser 2's signature has S above n\/2/);
     });
 
+    it("should refuse endorsements of another proposal than the transaction's (its proposal_hash)", () => {
+      const built = buildBundle(pki, { txProposalHash: otherHash });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'PROPOSAL_HASH_MISMATCH');
+      assert.match(
+        failure.message,
+        /^the transaction's endorsed proposal_hash [0-9a-f]{64} is not the SHA-256 of its channel header, signature header and chaincode proposal payload \([0-9a-f]{64}\): the endorsements are not of this transaction$/,
+      );
+    });
+
+    it('should check the proposal hash after the endorsement signatures and before the policy', () => {
+      const badSignature = buildBundle(pki, {
+        txProposalHash: otherHash,
+        endorsements: (list) =>
+          list.map((e, i) => (i === 0 ? { ...e, signature: flipLastByte(e.signature) } : e)),
+      });
+      assert.equal(reasonOf(badSignature.bundle, [badSignature.pin]), 'ENDORSEMENT_SIGNATURE_INVALID');
+      const oneOrg = buildBundle(pki, { txProposalHash: otherHash, endorsers: [signerOf(pki, 'CvppMSP')] });
+      assert.equal(reasonOf(oneOrg.bundle, [oneOrg.pin]), 'PROPOSAL_HASH_MISMATCH');
+    });
+
     it('should refuse an endorsement by a certificate no MSP of the channel issued', () => {
       const rogue = { mspId: 'CvppMSP', identity: pki.roguePeer };
       const built = buildBundle(pki, {
@@ -422,23 +500,110 @@ describe('verifier/verify', () => {
     });
 
     it('should refuse a byte changed in an attestation signature', () => {
-      const changed = tampered(reading.bundle, (b) => {
-        const endorsement = b.attestation.endorsements[3]!;
-        endorsement.signature = Buffer.from(
-          flipLastByte(Buffer.from(endorsement.signature, 'base64')),
-        ).toString('base64');
+      const built = buildBundle(pki, {
+        attestation: {
+          endorsements: (list) =>
+            list.map((e, i) => (i === 3 ? { ...e, signature: flipLastByte(e.signature) } : e)),
+        },
       });
-      const failure = failureOf(changed, [reading.pin]);
+      const failure = failureOf(built.bundle, [built.pin]);
       assert.equal(failure.reason, 'ATTESTATION_SIGNATURE_INVALID');
       assert.match(failure.message, /^attestation endorsement 3 \(RegulatorMSP/);
     });
 
-    it('should refuse an attestation payload changed after signing', () => {
-      const other = buildBundle(pki, { attestedVersion: { blockNum: 9, txNum: 0 } });
-      const swapped = tampered(reading.bundle, (b) => {
-        b.attestation.proposalResponsePayload = other.bundle.attestation.proposalResponsePayload;
+    it('should refuse an attestation response changed after signing', () => {
+      // Another version read, under the same proposal hash: not what the attesters signed.
+      const built = buildBundle(pki, {
+        attestation: {
+          responsePayload: (prp) =>
+            proposalResponsePayload(
+              { reads: [{ key: READING_KEY, blockNum: 9, txNum: 0 }] },
+              peer.ProposalResponsePayload.deserializeBinary(prp).getProposalHash_asU8(),
+            ),
+        },
       });
-      assert.equal(reasonOf(swapped), 'ATTESTATION_SIGNATURE_INVALID');
+      assert.equal(reasonOf(built.bundle, [built.pin]), 'ATTESTATION_SIGNATURE_INVALID');
+    });
+
+    it('should refuse an attestation endorsed on another channel of the same orgs', () => {
+      const built = buildBundle(pki, { attestation: { channel: 'otherchannel' } });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'ATTESTATION_NOT_FOR_CLAIM');
+      assert.equal(
+        failure.message,
+        "the attestation is a transaction of type 3 on channel 'otherchannel', not an endorser transaction on 'vppchannel'",
+      );
+    });
+
+    it("should refuse another channel's attestation relabelled with this channel: its proposal hash", () => {
+      // 'otherchan1' has the length of 'vppchannel', so only the channel header's bytes change.
+      const built = buildBundle(pki, { attestation: { channel: 'otherchan1' } });
+      const relabelled = tampered(built.bundle, (b) => {
+        const payload = Buffer.from(b.attestation.payload, 'base64');
+        const at = payload.indexOf('otherchan1');
+        payload.write('vppchannel', at);
+        assert.equal(payload.indexOf('otherchan1'), -1);
+        b.attestation.payload = payload.toString('base64');
+      });
+      const failure = failureOf(relabelled, [built.pin]);
+      assert.equal(failure.reason, 'PROPOSAL_HASH_MISMATCH');
+      assert.match(
+        failure.message,
+        /^the attestation's endorsed proposal_hash [0-9a-f]{64} is not the SHA-256/,
+      );
+      assert.match(failure.message, /the endorsements are not of this attestation$/);
+    });
+
+    it('should refuse an attestation of another chaincode', () => {
+      const built = buildBundle(pki, { attestation: { chaincode: 'other' } });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'ATTESTATION_NOT_FOR_CLAIM');
+      assert.equal(failure.message, "the attestation calls chaincode 'other', not 'vpp'");
+    });
+
+    it('should refuse an attestation of another key, even one that reads this key', () => {
+      const otherKey = READING_KEY.replace('pv-001', 'pv-002');
+      const built = buildBundle(pki, { attestation: { key: otherKey } });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'ATTESTATION_NOT_FOR_CLAIM');
+      assert.equal(
+        failure.message,
+        "the attestation's last argument is '~vpp.reading~pv-002~2026-11-25T10:15:00.000Z~0~', not the key '~vpp.reading~pv-001~2026-11-25T10:15:00.000Z~0~'",
+      );
+    });
+
+    it("should refuse another record's genuine attestation", () => {
+      const borrowed = tampered(reading.bundle, (b) => (b.attestation = { ...sample.bundle.attestation }));
+      const failure = failureOf(borrowed, [reading.pin]);
+      assert.equal(failure.reason, 'ATTESTATION_NOT_FOR_CLAIM');
+      assert.match(failure.message, new RegExp(`last argument is '${SAMPLE_KEY.replaceAll('\u0000', '~')}'`));
+    });
+
+    it("should refuse an attestation whose endorsers signed another proposal's hash", () => {
+      const built = buildBundle(pki, { attestation: { proposalHash: otherHash } });
+      const failure = failureOf(built.bundle, [built.pin]);
+      assert.equal(failure.reason, 'PROPOSAL_HASH_MISMATCH');
+      assert.match(failure.message, /^the attestation's endorsed proposal_hash /);
+    });
+
+    it("should check the attestation's claim first, then signatures, proposal hash and policy", () => {
+      const elsewhereUnsigned = buildBundle(pki, {
+        attestation: { channel: 'otherchannel', endorsements: () => [] },
+      });
+      assert.equal(reasonOf(elsewhereUnsigned.bundle, [elsewhereUnsigned.pin]), 'ATTESTATION_NOT_FOR_CLAIM');
+      const badSignature = buildBundle(pki, {
+        attestation: {
+          proposalHash: otherHash,
+          endorsements: (list) =>
+            list.map((e, i) => (i === 0 ? { ...e, signature: flipLastByte(e.signature) } : e)),
+        },
+      });
+      assert.equal(reasonOf(badSignature.bundle, [badSignature.pin]), 'ATTESTATION_SIGNATURE_INVALID');
+      const twoOrgs = buildBundle(pki, {
+        attesters: [signerOf(pki, 'CvppMSP', 1), signerOf(pki, 'TradingMSP', 1)],
+        attestation: { proposalHash: otherHash },
+      });
+      assert.equal(reasonOf(twoOrgs.bundle, [twoOrgs.pin]), 'PROPOSAL_HASH_MISMATCH');
     });
 
     it('should refuse an attestation by fewer orgs than the policy needs', () => {
@@ -448,8 +613,8 @@ describe('verifier/verify', () => {
       const failure = failureOf(built.bundle, [built.pin]);
       assert.equal(failure.reason, 'ATTESTATION_POLICY_NOT_SATISFIED');
       assert.match(failure.message, /^the attestation is signed by CvppMSP, TradingMSP/);
-      const none = tampered(reading.bundle, (b) => (b.attestation.endorsements = []));
-      assert.equal(reasonOf(none), 'ATTESTATION_POLICY_NOT_SATISFIED');
+      const none = buildBundle(pki, { attestation: { endorsements: () => [] } });
+      assert.equal(reasonOf(none.bundle, [none.pin]), 'ATTESTATION_POLICY_NOT_SATISFIED');
     });
   });
 
