@@ -108,7 +108,10 @@ export interface Proved {
   readonly creatorMsp: string;
   readonly endorsingMsps: readonly string[];
   readonly attestingMsps: readonly string[];
-  /** When the attestation was asked for: its channel-header timestamp, ISO-8601 UTC. */
+  /**
+   * When the attestation was asked for: its channel-header timestamp, ISO-8601 UTC. The caller's
+   * gateway sets it; the attesters signed it (it is under the proposal hash).
+   */
   readonly attestedAt: string;
   /** The endorsement policy evaluated, e.g. "MAJORITY Endorsement of CvppMSP, …". */
   readonly policy: string;
