@@ -1,6 +1,7 @@
 // verifyBundle: checks a proof bundle (bundle.ts) against the checkpoints the user pins, offline and
 // without trusting anything in the bundle but what hashes and signatures tie to a pinned checkpoint.
-// Pure: no I/O, no clock (every certificate is checked at the transaction's own timestamp).
+// Pure: no I/O, no clock (every certificate is checked at the time it signed: the transaction's
+// timestamp, or the attestation's).
 //
 // The checks run in a fixed order, and the first that fails names the result's reason:
 //
@@ -651,12 +652,18 @@ function attestationFor(bundle: ProofBundle): Attestation {
 function checkAttestation(
   bundle: ProofBundle,
   config: ChannelConfig,
-  at: Date,
 ): { attestingMsps: string[]; attestedAt: Date } {
   const attestation = attestationFor(bundle);
   const { action } = attestation;
   const prp = action.proposalResponsePayload;
-  const signed = endorsementIdentities(action.endorsements, config, at, 'attestation endorser');
+  // The attesters signed when the attestation was asked for, maybe long after the transaction and
+  // with renewed certificates: those must be valid then, not at the transaction's time.
+  const signed = endorsementIdentities(
+    action.endorsements,
+    config,
+    attestation.timestamp,
+    'attestation endorser',
+  );
   signed.forEach((s, i) => checkLowS(s.signature, `attestation endorser ${i}`));
   checkEndorsementSignatures(signed, prp, 'ATTESTATION_SIGNATURE_INVALID', 'attestation endorsement');
   checkProposalHash(attestation.channelHeaderBytes, action, 'attestation');
@@ -772,7 +779,7 @@ function verifyOrThrow(input: unknown, pins: readonly CheckpointPin[]): Proved {
 
   checkWrite(bundle, prp);
   const keyParts = checkKind(bundle);
-  const { attestingMsps, attestedAt } = checkAttestation(bundle, config, tx.timestamp);
+  const { attestingMsps, attestedAt } = checkAttestation(bundle, config);
 
   const value = parseJson(bundle.claim.value);
   const { checkpoint, transaction } = bundle;

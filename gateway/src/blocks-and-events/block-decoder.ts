@@ -4,7 +4,7 @@
 // not in the transactions themselves.
 
 import { common, msp, peer } from '@hyperledger/fabric-protos';
-import { LedgerDecodeError } from '../../../platform/src/ledger/decode-error';
+import { decodeOrThrow, LedgerDecodeError } from '../../../platform/src/ledger/decode-error';
 
 export interface DecodedTransaction {
   readonly txId: string;
@@ -46,16 +46,8 @@ function headerTypeName(type: number): string {
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-function parse<T>(what: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw new LedgerDecodeError(`cannot decode ${what}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
 function mspIdOf(serializedIdentity: Uint8Array): string {
-  return parse('serialized identity', () =>
+  return decodeOrThrow('serialized identity', () =>
     msp.SerializedIdentity.deserializeBinary(serializedIdentity),
   ).getMspid();
 }
@@ -73,11 +65,11 @@ interface Endorsement {
 }
 
 function endorsementsOf(payloadData: Uint8Array): Endorsement {
-  const tx = parse('transaction', () => peer.Transaction.deserializeBinary(payloadData));
+  const tx = decodeOrThrow('transaction', () => peer.Transaction.deserializeBinary(payloadData));
   const endorsers = new Set<string>();
   let chaincode: string | undefined;
   for (const action of tx.getActionsList()) {
-    const actionPayload = parse('chaincode action payload', () =>
+    const actionPayload = decodeOrThrow('chaincode action payload', () =>
       peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()),
     );
     const endorsed = actionPayload.getAction();
@@ -85,7 +77,7 @@ function endorsementsOf(payloadData: Uint8Array): Endorsement {
     for (const endorsement of endorsed.getEndorsementsList()) {
       endorsers.add(mspIdOf(endorsement.getEndorser_asU8()));
     }
-    chaincode ??= parse('chaincode action', () => {
+    chaincode ??= decodeOrThrow('chaincode action', () => {
       const response = peer.ProposalResponsePayload.deserializeBinary(
         endorsed.getProposalResponsePayload_asU8(),
       );
@@ -97,14 +89,16 @@ function endorsementsOf(payloadData: Uint8Array): Endorsement {
 
 /** Decodes one transaction envelope; `validationCode` comes from outside (block filter or qscc). */
 export function decodeEnvelope(envelopeBytes: Uint8Array, validationCode: number): DecodedTransaction {
-  const envelope = parse('envelope', () => common.Envelope.deserializeBinary(envelopeBytes));
-  const payload = parse('payload', () => common.Payload.deserializeBinary(envelope.getPayload_asU8()));
+  const envelope = decodeOrThrow('envelope', () => common.Envelope.deserializeBinary(envelopeBytes));
+  const payload = decodeOrThrow('payload', () =>
+    common.Payload.deserializeBinary(envelope.getPayload_asU8()),
+  );
   const header = payload.getHeader();
   if (header === undefined) throw new LedgerDecodeError('transaction payload has no header');
-  const channelHeader = parse('channel header', () =>
+  const channelHeader = decodeOrThrow('channel header', () =>
     common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()),
   );
-  const signatureHeader = parse('signature header', () =>
+  const signatureHeader = decodeOrThrow('signature header', () =>
     common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8()),
   );
   const type = channelHeader.getType();
@@ -124,7 +118,7 @@ export function decodeEnvelope(envelopeBytes: Uint8Array, validationCode: number
 }
 
 export function decodeBlock(bytes: Uint8Array): DecodedBlock {
-  const block = parse('block', () => common.Block.deserializeBinary(bytes));
+  const block = decodeOrThrow('block', () => common.Block.deserializeBinary(bytes));
   const header = block.getHeader();
   if (header === undefined) throw new LedgerDecodeError('block has no header');
   const envelopes = block.getData()?.getDataList_asU8() ?? [];
@@ -144,7 +138,9 @@ export function decodeBlock(bytes: Uint8Array): DecodedBlock {
 
 /** Decodes qscc GetTransactionByID's answer. */
 export function decodeProcessedTransaction(bytes: Uint8Array): DecodedTransaction {
-  const processed = parse('processed transaction', () => peer.ProcessedTransaction.deserializeBinary(bytes));
+  const processed = decodeOrThrow('processed transaction', () =>
+    peer.ProcessedTransaction.deserializeBinary(bytes),
+  );
   const envelope = processed.getTransactionenvelope();
   if (envelope === undefined) throw new LedgerDecodeError('processed transaction has no envelope');
   return decodeEnvelope(envelope.serializeBinary(), processed.getValidationcode());
@@ -152,6 +148,6 @@ export function decodeProcessedTransaction(bytes: Uint8Array): DecodedTransactio
 
 /** Decodes qscc GetChainInfo's answer. */
 export function decodeChainInfo(bytes: Uint8Array): { height: number; currentBlockHash: string } {
-  const info = parse('blockchain info', () => common.BlockchainInfo.deserializeBinary(bytes));
+  const info = decodeOrThrow('blockchain info', () => common.BlockchainInfo.deserializeBinary(bytes));
   return { height: info.getHeight(), currentBlockHash: hex(info.getCurrentblockhash_asU8()) };
 }

@@ -138,10 +138,7 @@ export function newBundleBuilder(): BundleBuilder {
         headers: chain,
         checkpoint,
         config,
-        attestation: {
-          proposalResponsePayload: attestation.proposalResponsePayload,
-          endorsements: attestation.endorsements,
-        },
+        attestation: { payload: attestation.payload },
         ...(request.merkle === undefined ? {} : { merkle: request.merkle }),
       };
     },

@@ -4,100 +4,81 @@
 // cannot hand out a bundle that it has not first matched against what the peers signed.
 
 import { common, gateway, ledger, peer } from '@hyperledger/fabric-protos';
-import type { BlockHeaderFields, EndorsementBytes } from '../../../verifier/src/bundle';
-import { LedgerDecodeError } from '../../../platform/src/ledger/decode-error';
+import type { BlockHeaderFields } from '../../../verifier/src/bundle';
+import { decodeOrThrow, LedgerDecodeError } from '../../../platform/src/ledger/decode-error';
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-function parse<T>(what: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw new LedgerDecodeError(`cannot decode ${what}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
-interface EndorsedAction {
-  readonly proposalResponsePayload: Uint8Array;
-  readonly endorsements: readonly EndorsementBytes[];
-  /** The chaincode's read/write set in namespace `chaincode`, if it touched it. */
-  readonly kvRwSet: ledger.rwset.kvrwset.KVRWSet | undefined;
-}
-
-/** The (only) endorsed action of an endorser transaction's payload data. */
-function endorsedActionOf(payloadData: Uint8Array, chaincode: string): EndorsedAction {
-  const tx = parse('transaction', () => peer.Transaction.deserializeBinary(payloadData));
+/** The key/value read/write set, in namespace `chaincode`, of the (only) action of an endorser transaction. */
+function kvRwSetOf(payloadData: Uint8Array, chaincode: string): ledger.rwset.kvrwset.KVRWSet | undefined {
+  const tx = decodeOrThrow('transaction', () => peer.Transaction.deserializeBinary(payloadData));
   const [action] = tx.getActionsList();
   if (action === undefined) throw new LedgerDecodeError('transaction has no action');
-  const endorsed = parse('chaincode action payload', () =>
+  const endorsed = decodeOrThrow('chaincode action payload', () =>
     peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()),
   ).getAction();
   if (endorsed === undefined) throw new LedgerDecodeError('transaction has no endorsed action');
-  const prp = endorsed.getProposalResponsePayload_asU8();
-  const chaincodeAction = parse('chaincode action', () =>
+  const chaincodeAction = decodeOrThrow('chaincode action', () =>
     peer.ChaincodeAction.deserializeBinary(
-      peer.ProposalResponsePayload.deserializeBinary(prp).getExtension_asU8(),
+      peer.ProposalResponsePayload.deserializeBinary(
+        endorsed.getProposalResponsePayload_asU8(),
+      ).getExtension_asU8(),
     ),
   );
-  const rwSet = parse('read/write set', () =>
+  const rwSet = decodeOrThrow('read/write set', () =>
     ledger.rwset.TxReadWriteSet.deserializeBinary(chaincodeAction.getResults_asU8()),
   );
   const ns = rwSet.getNsRwsetList().find((candidate) => candidate.getNamespace() === chaincode);
-  return {
-    proposalResponsePayload: prp,
-    endorsements: endorsed.getEndorsementsList().map((endorsement) => ({
-      endorser: b64(endorsement.getEndorser_asU8()),
-      signature: b64(endorsement.getSignature_asU8()),
-    })),
-    kvRwSet:
-      ns === undefined
-        ? undefined
-        : parse('key/value read/write set', () =>
-            ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8()),
-          ),
-  };
+  return ns === undefined
+    ? undefined
+    : decodeOrThrow('key/value read/write set', () =>
+        ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8()),
+      );
 }
 
 function payloadOf(envelopeBytes: Uint8Array): { channelHeader: common.ChannelHeader; data: Uint8Array } {
-  const envelope = parse('envelope', () => common.Envelope.deserializeBinary(envelopeBytes));
-  const payload = parse('payload', () => common.Payload.deserializeBinary(envelope.getPayload_asU8()));
+  const envelope = decodeOrThrow('envelope', () => common.Envelope.deserializeBinary(envelopeBytes));
+  const payload = decodeOrThrow('payload', () =>
+    common.Payload.deserializeBinary(envelope.getPayload_asU8()),
+  );
   const header = payload.getHeader();
   if (header === undefined) throw new LedgerDecodeError('payload has no header');
-  const channelHeader = parse('channel header', () =>
+  const channelHeader = decodeOrThrow('channel header', () =>
     common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()),
   );
   return { channelHeader, data: payload.getData_asU8() };
 }
 
 export interface Attestation {
-  readonly proposalResponsePayload: string;
-  readonly endorsements: readonly EndorsementBytes[];
+  /** common.Payload of the endorsed, unsigned transaction, base64: header, call, endorsements. */
+  readonly payload: string;
   /** Where the key's committed write is: undefined if the endorsers read no version of it. */
   readonly version: { readonly blockNumber: number; readonly index: number } | undefined;
 }
 
 /** Decodes an endorsed, unsubmitted transaction (fabric-gateway's Transaction.getBytes()). */
 export function attestationOf(preparedTransaction: Uint8Array, chaincode: string, key: string): Attestation {
-  const prepared = parse('prepared transaction', () =>
+  const prepared = decodeOrThrow('prepared transaction', () =>
     gateway.PreparedTransaction.deserializeBinary(preparedTransaction),
   );
   const envelope = prepared.getEnvelope();
   if (envelope === undefined) throw new LedgerDecodeError('prepared transaction has no envelope');
+  const payloadBytes = envelope.getPayload_asU8();
   const { data } = payloadOf(envelope.serializeBinary());
-  const action = endorsedActionOf(data, chaincode);
-  const read = action.kvRwSet?.getReadsList().find((candidate) => candidate.getKey() === key);
+  const read = kvRwSetOf(data, chaincode)
+    ?.getReadsList()
+    .find((candidate) => candidate.getKey() === key);
   const version = read?.getVersion();
   return {
-    proposalResponsePayload: b64(action.proposalResponsePayload),
-    endorsements: action.endorsements,
+    payload: b64(payloadBytes),
     version:
       version === undefined ? undefined : { blockNumber: version.getBlockNum(), index: version.getTxNum() },
   };
 }
 
 export function blockHeaderOf(blockBytes: Uint8Array): BlockHeaderFields {
-  const header = parse('block', () => common.Block.deserializeBinary(blockBytes)).getHeader();
+  const header = decodeOrThrow('block', () => common.Block.deserializeBinary(blockBytes)).getHeader();
   if (header === undefined) throw new LedgerDecodeError('block has no header');
   return {
     number: header.getNumber(),
@@ -117,13 +98,13 @@ export function transactionWrite(
   chaincode: string,
   key: string,
 ): { txId: string; value: string } {
-  const block = parse('block', () => common.Block.deserializeBinary(blockBytes));
+  const block = decodeOrThrow('block', () => common.Block.deserializeBinary(blockBytes));
   const envelopeBytes = block.getData()?.getDataList_asU8()[index];
   if (envelopeBytes === undefined) throw new LedgerDecodeError(`block has no transaction at index ${index}`);
   const { channelHeader, data } = payloadOf(envelopeBytes);
   const txId = channelHeader.getTxId();
-  const write = endorsedActionOf(data, chaincode)
-    .kvRwSet?.getWritesList()
+  const write = kvRwSetOf(data, chaincode)
+    ?.getWritesList()
     .find((candidate) => candidate.getKey() === key && !candidate.getIsDelete());
   if (write === undefined) throw new LedgerDecodeError(`transaction ${txId} wrote nothing at the key`);
   return { txId, value: Buffer.from(write.getValue_asU8()).toString('utf8') };

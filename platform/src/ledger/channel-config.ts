@@ -3,7 +3,7 @@
 // groups → MSP value → msp.FabricMSPConfig). Pure, so it is unit-tested on config blocks built in memory.
 
 import { common, msp } from '@hyperledger/fabric-protos';
-import { LedgerDecodeError } from './decode-error';
+import { decodeOrThrow, LedgerDecodeError } from './decode-error';
 
 export interface ChannelOrg {
   readonly mspId: string;
@@ -23,30 +23,24 @@ const FABRIC_MSP_TYPE = 0;
 
 const pem = (certs: Uint8Array[]): string[] => certs.map((cert) => Buffer.from(cert).toString('utf8'));
 
-function parse<T>(what: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw new LedgerDecodeError(`cannot decode ${what}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
 /** The channel configuration carried by a config block (the block's only envelope). */
 export function configFromBlock(blockBytes: Uint8Array): common.Config {
-  const block = parse('block', () => common.Block.deserializeBinary(blockBytes));
+  const block = decodeOrThrow('block', () => common.Block.deserializeBinary(blockBytes));
   const [envelopeBytes, ...rest] = block.getData()?.getDataList_asU8() ?? [];
   if (envelopeBytes === undefined || rest.length > 0) {
     throw new LedgerDecodeError('a config block must hold exactly one envelope');
   }
-  const payload = parse('payload', () =>
+  const payload = decodeOrThrow('payload', () =>
     common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8()),
   );
   const headerBytes = payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array();
-  const type = parse('channel header', () => common.ChannelHeader.deserializeBinary(headerBytes)).getType();
+  const type = decodeOrThrow('channel header', () =>
+    common.ChannelHeader.deserializeBinary(headerBytes),
+  ).getType();
   if (type !== common.HeaderType.CONFIG) {
     throw new LedgerDecodeError(`block is not a config block (header type ${type})`);
   }
-  const config = parse('config envelope', () =>
+  const config = decodeOrThrow('config envelope', () =>
     common.ConfigEnvelope.deserializeBinary(payload.getData_asU8()),
   ).getConfig();
   if (config === undefined) throw new LedgerDecodeError('config envelope has no config');
@@ -65,11 +59,11 @@ export function channelOrgs(config: common.Config): ChannelOrg[] {
       .forEach((orgGroup: common.ConfigGroup, orgName: string) => {
         const value = orgGroup.getValuesMap().get(MSP_KEY);
         if (value === undefined) return;
-        const mspConfig = parse(`MSP of ${orgName}`, () =>
+        const mspConfig = decodeOrThrow(`MSP of ${orgName}`, () =>
           msp.MSPConfig.deserializeBinary(value.getValue_asU8()),
         );
         if (mspConfig.getType() !== FABRIC_MSP_TYPE) return;
-        const fabric = parse(`Fabric MSP of ${orgName}`, () =>
+        const fabric = decodeOrThrow(`Fabric MSP of ${orgName}`, () =>
           msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8()),
         );
         const entry = byMsp.get(fabric.getName());

@@ -218,6 +218,8 @@ describe('proof bundles (real network)', () => {
     // MAJORITY of four: the endorsements of the write and of the attestation come from three orgs or more.
     assert.ok((proved.endorsingMsps as string[]).length >= 3, JSON.stringify(proved.endorsingMsps));
     assert.ok((proved.attestingMsps as string[]).length >= 3, JSON.stringify(proved.attestingMsps));
+    // The attestation was asked for when the bundle was made, after the reading committed.
+    assert.ok(Date.parse(proved.attestedAt as string) >= Date.parse(proved.timestamp as string));
 
     const readable = runVerifier(bundle, ['--checkpoints', pins]);
     assert.equal(readable.status, 0, readable.stderr);
@@ -314,28 +316,33 @@ describe('proof bundles (real network)', () => {
         'an attestation signature',
         (b) =>
           void (b.attestation = {
-            ...b.attestation,
-            endorsements: b.attestation.endorsements.map((e, i) =>
-              i === 0 ? { ...e, signature: flipByte(e.signature, 12) } : e,
-            ),
+            payload: editAttestation(b.attestation.payload, (endorsed) => {
+              const [first] = endorsed.getEndorsementsList();
+              const signature = Uint8Array.from(first!.getSignature_asU8());
+              signature[12] ^= 0x01;
+              first!.setSignature(signature);
+            }),
           }),
         'ATTESTATION_SIGNATURE_INVALID',
       ],
       [
         'the attestation down to one org',
         (b) =>
-          void (b.attestation = { ...b.attestation, endorsements: b.attestation.endorsements.slice(0, 1) }),
+          void (b.attestation = {
+            payload: editAttestation(b.attestation.payload, (endorsed) =>
+              endorsed.setEndorsementsList(endorsed.getEndorsementsList().slice(0, 1)),
+            ),
+          }),
         'ATTESTATION_POLICY_NOT_SATISFIED',
       ],
       [
         'the attested version',
         (b) =>
           void (b.attestation = {
-            ...b.attestation,
-            proposalResponsePayload: withReadVersion(
-              b.attestation.proposalResponsePayload,
-              b.claim.key,
-              b.chaincode,
+            payload: editAttestation(b.attestation.payload, (endorsed) =>
+              endorsed.setProposalResponsePayload(
+                withReadVersion(endorsed.getProposalResponsePayload_asU8(), b.claim.key, b.chaincode),
+              ),
             ),
           }),
         'ATTESTATION_SIGNATURE_INVALID',
@@ -347,11 +354,11 @@ describe('proof bundles (real network)', () => {
       change(copy);
       assert.equal(reasonOf(copy, pins), reason, `tampered: ${what}`);
     }
-    // A genuine attestation, of another record: it reads no version of this key.
+    // A genuine attestation, of another record: it attests a read of another key.
     const sampleBundle = await bundleOf(as, 'cvpp', `/v1/proofs/samples/${sampleIds[0]}`);
     const borrowed = clone(bundle);
     borrowed.attestation = sampleBundle.attestation;
-    assert.equal(reasonOf(borrowed, pins), 'ATTESTATION_VERSION_MISMATCH');
+    assert.equal(reasonOf(borrowed, pins), 'ATTESTATION_NOT_FOR_CLAIM');
     // A checkpoint the user pinned that the bundle does not chain to.
     assert.equal(
       reasonOf(
@@ -495,9 +502,23 @@ function withFilterByte(blockB64: string, index: number, code: number): string {
   return Buffer.from(block.serializeBinary()).toString('base64');
 }
 
-/** The attestation's payload with the read of `key` moved to another transaction of the same block. */
-function withReadVersion(prpB64: string, key: string, namespace: string): string {
-  const prp = peer.ProposalResponsePayload.deserializeBinary(Buffer.from(prpB64, 'base64'));
+/** The attestation (a common.Payload, base64) with its endorsed action changed by `edit`. */
+function editAttestation(payloadB64: string, edit: (endorsed: peer.ChaincodeEndorsedAction) => void): string {
+  const payload = common.Payload.deserializeBinary(Buffer.from(payloadB64, 'base64'));
+  const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  const [action] = tx.getActionsList();
+  const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action!.getPayload_asU8());
+  const endorsed = actionPayload.getAction()!;
+  edit(endorsed);
+  actionPayload.setAction(endorsed);
+  action!.setPayload(actionPayload.serializeBinary());
+  payload.setData(tx.serializeBinary());
+  return Buffer.from(payload.serializeBinary()).toString('base64');
+}
+
+/** A proposal response payload with the read of `key` moved to another transaction of the same block. */
+function withReadVersion(prpBytes: Uint8Array, key: string, namespace: string): Uint8Array {
+  const prp = peer.ProposalResponsePayload.deserializeBinary(prpBytes);
   const action = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
   const rwSet = ledger.rwset.TxReadWriteSet.deserializeBinary(action.getResults_asU8());
   const ns = rwSet.getNsRwsetList().find((candidate) => candidate.getNamespace() === namespace)!;
@@ -507,5 +528,5 @@ function withReadVersion(prpB64: string, key: string, namespace: string): string
   ns.setRwset(kv.serializeBinary());
   action.setResults(rwSet.serializeBinary());
   prp.setExtension$(action.serializeBinary());
-  return Buffer.from(prp.serializeBinary()).toString('base64');
+  return prp.serializeBinary();
 }

@@ -606,6 +606,35 @@ describe('verifier/verify', () => {
       assert.equal(reasonOf(twoOrgs.bundle, [twoOrgs.pin]), 'PROPOSAL_HASH_MISMATCH');
     });
 
+    it("should check attesters' certificates at the attestation's time, not the transaction's", () => {
+      // A peer certificate renewed between the transaction (10:13) and the attestation (11:23).
+      const renewedPeer = (
+        mspId: 'CvppMSP' | 'TradingMSP',
+        validity: { notBefore?: string; notAfter?: string },
+      ) => ({
+        mspId,
+        identity: newTestIdentity(pki.orgs.get(mspId)!.ca, `/O=${mspId}/OU=peer/CN=renewed`, validity),
+      });
+      const renewed = buildBundle(pki, {
+        attesters: [
+          renewedPeer('CvppMSP', { notBefore: '2026-11-25T11:00:00.000Z' }),
+          signerOf(pki, 'ControlMSP', 1),
+          signerOf(pki, 'RegulatorMSP', 1),
+        ],
+      });
+      assert.equal(reasonOf(renewed.bundle, [renewed.pin]), 'OK');
+      const expired = buildBundle(pki, {
+        attesters: [
+          renewedPeer('TradingMSP', { notAfter: '2026-11-25T11:00:00.000Z' }),
+          signerOf(pki, 'ControlMSP', 1),
+          signerOf(pki, 'RegulatorMSP', 1),
+        ],
+      });
+      const failure = failureOf(expired.bundle, [expired.pin]);
+      assert.equal(failure.reason, 'CERTIFICATE_UNTRUSTED');
+      assert.match(failure.message, /is not valid at 2026-11-25T11:23:20.250Z/);
+    });
+
     it('should refuse an attestation by fewer orgs than the policy needs', () => {
       const built = buildBundle(pki, {
         attesters: [signerOf(pki, 'CvppMSP', 1), signerOf(pki, 'TradingMSP', 1)],

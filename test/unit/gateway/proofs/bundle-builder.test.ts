@@ -143,9 +143,14 @@ describe('proofs/bundle-builder', () => {
     );
     assert.equal(bundle.checkpoint.blockNumber, 23);
     assert.deepEqual(Buffer.from(bundle.config, 'base64'), Buffer.from(block(0, [])));
+    // The attestation is the prepared transaction's payload, as the peers' gateway made it.
     assert.deepEqual(
-      bundle.attestation.endorsements.map((e) => Buffer.from(e.endorser, 'base64').toString()),
-      ['CvppMSP', 'TradingMSP', 'RegulatorMSP'],
+      Buffer.from(bundle.attestation.payload, 'base64'),
+      Buffer.from(
+        gateway.PreparedTransaction.deserializeBinary(prepared([KEY, 20, 1]))
+          .getEnvelope()!
+          .getPayload_asU8(),
+      ),
     );
     assert.equal(bundle.merkle, undefined);
     assert.deepEqual(
