@@ -50,6 +50,7 @@ export const DEFAULT_RATE_LIMITS = {
   loginsPerAddress: { max: 1200, windowSeconds: 60 },
   loginsPerEnrollmentId: { max: 300, windowSeconds: 60 },
   loginLockout: { max: 5, windowSeconds: 900 },
+  checkpointReadsPerAddress: { max: 600, windowSeconds: 60 },
 } as const;
 
 const OrgSchema = z.strictObject({
@@ -163,6 +164,8 @@ export const TopologySchema = z.strictObject({
       loginsPerEnrollmentId: Limit,
       /** After `max` failed logins of one enrollment id within the window, 429 LOGIN_LOCKED. */
       loginLockout: Limit,
+      /** The public checkpoint list (each read queries the peer), per client address. */
+      checkpointReadsPerAddress: Limit.default(DEFAULT_RATE_LIMITS.checkpointReadsPerAddress),
     })
     .default(DEFAULT_RATE_LIMITS),
   orgs: z.array(OrgSchema).min(1),

@@ -21,7 +21,12 @@ type PreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void
 
 declare module 'fastify' {
   interface FastifyInstance {
-    rateLimits: { readings: PreHandler; enrollment: PreHandler; login: PreHandler };
+    rateLimits: {
+      readings: PreHandler;
+      enrollment: PreHandler;
+      login: PreHandler;
+      checkpointReads: PreHandler;
+    };
     loginLockout: LoginLockout;
   }
 }
@@ -82,6 +87,7 @@ export default fp(
     const enrollPerDer = limiter('enroll-der', limits.enrollmentsPerDer);
     const loginPerAddress = limiter('login-address', limits.loginsPerAddress);
     const loginPerId = limiter('login-id', limits.loginsPerEnrollmentId);
+    const checkpointReadsPerAddress = limiter('checkpoints-address', limits.checkpointReadsPerAddress);
 
     app.decorate('rateLimits', {
       async readings(request, reply) {
@@ -108,6 +114,9 @@ export default fp(
           { limiter: loginPerAddress, key: request.ip },
           { limiter: loginPerId, key: enrollmentId },
         ]);
+      },
+      async checkpointReads(request, reply) {
+        await charge(reply, 'checkpoint reads', [{ limiter: checkpointReadsPerAddress, key: request.ip }]);
       },
     } satisfies FastifyInstance['rateLimits']);
   },

@@ -21,7 +21,7 @@ const routes: RoutePlugin = async (app) => {
 
   app.get(
     '/v1/proofs/checkpoints',
-    { config: { public: true }, schema: listCheckpointsSchema },
+    { config: { public: true }, schema: listCheckpointsSchema, preHandler: app.rateLimits.checkpointReads },
     async (request) => {
       const { pageSize = 100, bookmark = '' } = request.query;
       const [latest, page] = await Promise.all([

@@ -15,6 +15,7 @@ const LIMITS = {
   VPP_RATE_LIMIT_LOGINS_PER_ADDRESS: '8/60',
   VPP_RATE_LIMIT_LOGINS_PER_ENROLLMENT_ID: '6/60',
   VPP_RATE_LIMIT_LOGIN_LOCKOUT: '3/900',
+  VPP_RATE_LIMIT_CHECKPOINT_READS_PER_ADDRESS: '4/60',
 };
 
 /** A reading the schema lets through (the ingest judges and rejects it alone: it is not signed). */
@@ -111,6 +112,20 @@ describe('gateway/plugins/app/rate-limits', () => {
     it('should limit enrollments per client address', async () => {
       for (let i = 0; i < 4; i += 1) assert.equal((await enroll(`pv-f${i}`, '10.0.1.9')).statusCode, 201);
       assertLimited(await enroll('pv-f4', '10.0.1.9'), 'RATE_LIMITED', 'fifth enrollment from one address');
+    });
+  });
+
+  describe('GET /v1/proofs/checkpoints', () => {
+    it('should limit the public checkpoint list per client address', async () => {
+      // The harness has no peer behind the gateway's own identity: reads within the limit reach the
+      // handler and fail there (500), the one over it never does.
+      const list = (remoteAddress: string) =>
+        app.inject({ method: 'GET', url: '/v1/proofs/checkpoints', remoteAddress });
+      for (let i = 0; i < 4; i += 1) {
+        assert.equal((await list('10.0.3.1')).statusCode, 500, `read ${i + 1}`);
+      }
+      assertLimited(await list('10.0.3.1'), 'RATE_LIMITED', 'fifth read');
+      assert.equal((await list('10.0.3.2')).statusCode, 500, 'another address is counted apart');
     });
   });
 
