@@ -14,6 +14,7 @@ import {
   requireText,
   TX_ID,
 } from '../../rules';
+import { ErrorCode, VppError } from '../../types/errors';
 
 /** Checkpoints are grouped by block number into buckets of this size, each one range of keys. */
 export const CHECKPOINT_BUCKET_SIZE = 1000;
@@ -67,8 +68,8 @@ export function parseStoredCheckpoint(value: unknown): Checkpoint {
 
 /**
  * The checkpoint to record after `latest` (the last one recorded, if any): strictly later, so the
- * list only grows forward and "the first checkpoint at or after block n" has one answer. Re-recording
- * the latest checkpoint exactly is INVALID_STATE too: there is nothing new to vouch for.
+ * list only grows forward and "the first checkpoint at or after block n" has one answer: ALREADY_EXISTS
+ * otherwise (a checkpoint at or after that block is recorded). An older config is INVALID_ARGUMENT.
  */
 export function buildCheckpoint(args: {
   input: CheckpointInput;
@@ -79,7 +80,9 @@ export function buildCheckpoint(args: {
 }): Checkpoint {
   const { input, latest } = args;
   if (latest !== undefined && input.blockNumber <= latest.blockNumber) {
-    throw invalid(
+    // A conflict, not a malformed request: two recorders (the schedule and a person) raced.
+    throw new VppError(
+      ErrorCode.ALREADY_EXISTS,
       `checkpoint block ${input.blockNumber} is not after the latest checkpoint (block ${latest.blockNumber})`,
     );
   }

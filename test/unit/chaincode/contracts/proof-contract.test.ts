@@ -134,8 +134,8 @@ describe('contracts/proof-contract', () => {
     it('should only move forward: an older or equal block, or an older config, is refused', async () => {
       const ledger = new MemoryLedger();
       await record(ledger, input(100, 5));
-      await assert.rejects(record(ledger, input(100, 5)), vppError(ErrorCode.INVALID_ARGUMENT, /not after/));
-      await assert.rejects(record(ledger, input(99, 5)), vppError(ErrorCode.INVALID_ARGUMENT, /not after/));
+      await assert.rejects(record(ledger, input(100, 5)), vppError(ErrorCode.ALREADY_EXISTS, /not after/));
+      await assert.rejects(record(ledger, input(99, 5)), vppError(ErrorCode.ALREADY_EXISTS, /not after/));
       await assert.rejects(record(ledger, input(101, 4)), vppError(ErrorCode.INVALID_ARGUMENT, /older/));
       assert.equal((await from(ledger, 0)).blockNumber, 100);
     });

@@ -35,7 +35,7 @@ describe('domain/proofs/checkpoint', () => {
     );
   });
 
-  it('should build a checkpoint strictly after the latest, never with an older config', () => {
+  it('should build a checkpoint strictly after the latest (ALREADY_EXISTS otherwise), never with an older config', () => {
     const args = { channel: 'vppchannel', txId: 'tx-9', at: '2026-12-01T10:00:00.000Z' };
     const input = { blockNumber: 11, blockHash: HASH_A, configBlockNumber: 2, configBlockHash: HASH_B };
     assert.deepEqual(buildCheckpoint({ ...args, input, latest: stored(10, 2) }), {
@@ -46,7 +46,7 @@ describe('domain/proofs/checkpoint', () => {
     });
     assert.throws(
       () => buildCheckpoint({ ...args, input, latest: stored(11) }),
-      vppError(ErrorCode.INVALID_ARGUMENT),
+      vppError(ErrorCode.ALREADY_EXISTS),
     );
     assert.throws(
       () => buildCheckpoint({ ...args, input, latest: stored(5, 3) }),
