@@ -164,9 +164,11 @@ async function throughOrderers(
 }
 
 // Accepted but not ordered in time ("timed out waiting for txid", or "DeadlineExceeded" on the
-// peer's deliver stream), or the orderer is unreachable.
+// peer's deliver stream), the wait for the commit cut off (the peer closes a CLI stream that waits
+// long with GOAWAY ENHANCE_YOUR_CALM "too_many_pings": seen when the peer's own orderer stalled its
+// block delivery and the peer took 30 s to notice), or the orderer is unreachable.
 const RETRYABLE =
-  /timed out waiting for txid|DeadlineExceeded|deadline exceeded|connection refused|Unavailable/i;
+  /timed out waiting for txid|DeadlineExceeded|deadline exceeded|ENHANCE_YOUR_CALM|too_many_pings|connection refused|Unavailable/i;
 
 export function isRetryableLifecycleError(message: string): boolean {
   return RETRYABLE.test(message);

@@ -22,6 +22,13 @@ describe('chaincode-lifecycle', () => {
         ),
         true,
       );
+      // The peer cut the CLI's wait for the commit: whether it landed is checked before a retry.
+      assert.equal(
+        isRetryableLifecycleError(
+          '[grpc] Errorf -> [transport] Client received GoAway with error code ENHANCE_YOUR_CALM and debug data equal to ASCII "too_many_pings".',
+        ),
+        true,
+      );
     });
 
     it('should not retry a refusal that another orderer would refuse too', () => {
